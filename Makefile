@@ -1,0 +1,42 @@
+# Everyday commands. Each target builds .venv from nothing when it is missing or stale.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format lock bench clean
+
+run: $(STAMP)  ## run the default scenario (historical Vietnam 2019-2024)
+	$(BIN)/sandbox-run $(ARGS)
+
+test: $(STAMP)  ## lint, format check and the test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)  ## speed benchmarks (on demand, not part of the tests)
+	$(BIN)/python benchmarks/run_all.py
+
+$(STAMP): requirements.lock pyproject.toml scripts/find-python
+	rm -rf $(VENV)
+	"$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . \
+		|| $(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+lock:  ## refresh requirements.lock from pyproject.toml in a clean environment
+	rm -rf .lockenv
+	"$$(scripts/find-python)" -m venv .lockenv
+	.lockenv/bin/python -m pip install --quiet --upgrade pip
+	.lockenv/bin/python -m pip install --quiet -e ".[dev]" hatchling editables
+	.lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.tmp
+	mv requirements.lock.tmp requirements.lock
+	rm -rf .lockenv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Smart-city adoption under regulatory sandboxes and other policy mechanisms."""

@@ -1,0 +1,1 @@
+"""Mesa agents: the national government, local authorities and firms."""

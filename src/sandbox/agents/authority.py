@@ -1,0 +1,107 @@
+"""Local authorities: learn from peers, propose pilots, choose partner firms."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sandbox.domains import DOMAINS, Domain
+from sandbox.pilots import Pilot, Status
+
+if TYPE_CHECKING:
+    from sandbox.model import SandboxModel
+
+BUSY = frozenset({Status.PROPOSED, Status.APPROVED, Status.RUNNING})
+
+
+class LocalAuthority(mesa.Agent):
+    """One province's authority (MODEL.md Sections 2 and 3.2).
+
+    Static attributes come from the region table; digital capacity, leadership and risk
+    aversion are drawn from the documented distributions of ``authorities`` params.
+
+    Args:
+        model: the model.
+        province: row index in the region table.
+    """
+
+    model: SandboxModel
+
+    def __init__(self, model: SandboxModel, province: int) -> None:
+        super().__init__(model)
+        p = model.params.authorities
+        region = model.region
+        rng = model.streams["authorities"]
+        self.stream = rng
+        self.province = province
+        self.name = region.names[province]
+        self.centrally_run = bool(region.centrally_run[province])
+        capacity = (
+            p.capacity_intercept
+            + p.capacity_urban_slope * region.urban_share[province]
+            + p.capacity_city_bonus * self.centrally_run
+            + p.capacity_noise * rng.standard_normal()
+        )
+        self.digital_capacity = float(np.clip(capacity, 0.05, 1.0))
+        self.leadership = float(rng.beta(p.leadership_alpha, p.leadership_beta))
+        self.risk_aversion = float(rng.beta(p.risk_aversion_alpha, p.risk_aversion_beta))
+        self.awareness = p.awareness_initial
+        self.data_readiness = 0.6 * self.digital_capacity
+        self.max_active = p.max_active_pilots * (2 if self.centrally_run else 1)
+        self.pilots: list[Pilot] = []
+
+    def step(self) -> None:
+        """Learn from peers, then maybe propose a pilot."""
+        self.learn()
+        self.propose()
+
+    def learn(self) -> None:
+        """Awareness rises with peers' successes, weighted by leadership."""
+        p = self.model.params.authorities
+        peers = self.model.peer_success[self.province]
+        gain = p.learning_base + p.learning_peer * self.leadership * peers
+        self.awareness += (1.0 - self.awareness) * min(1.0, gain)
+
+    def propose(self) -> None:
+        """Compare expected value with perceived legal risk; propose in the best domain."""
+        m = self.model
+        draws = self.stream.random(len(DOMAINS) + 1)
+        if sum(q.status in BUSY for q in self.pilots) >= self.max_active:
+            return
+        taken = {q.domain for q in self.pilots if q.status in BUSY or q.status is Status.SUCCEEDED}
+        free = np.array([d for d in DOMAINS if d not in taken], dtype=np.int64)
+        if len(free) == 0:
+            return
+        track = m.regime.track_for(m, self)
+        risk = m.regime.track_params(track).legal_risk * (1.0 - m.government.clarity[free])
+        dom = m.domains
+        value = dom.benefit[free] * dom.success[free] / dom.cost[free] * (1.0 - risk)
+        best = int(np.argmax(value * (0.5 + draws[free])))
+        p = m.params.authorities
+        chance = (
+            p.propose_rate
+            * self.awareness
+            * (0.5 + self.leadership)
+            * np.exp(-p.risk_weight * self.risk_aversion * risk[best])
+        )
+        if draws[-1] < chance:
+            self.pilots.append(m.propose(self.province, DOMAINS[free[best]], track))
+
+    def choose_partner(self, pilot: Pilot) -> None:
+        """Pick the most capable, most experienced bidder; no bid means no pilot."""
+        if not pilot.bids:
+            self.model.reject(pilot)
+            return
+        pilot.firm = max(pilot.bids, key=lambda f: f.capability + f.experience[pilot.domain])
+        pilot.bids = []
+
+    def on_outcome(self, pilot: Pilot) -> None:
+        """Capacity and data readiness grow with success (a planning pilot builds the GIS)."""
+        if pilot.status is not Status.SUCCEEDED:
+            return
+        p = self.model.params.authorities
+        self.digital_capacity = min(1.0, self.digital_capacity + p.capacity_learning)
+        if pilot.domain is Domain.PLANNING:
+            self.data_readiness = min(1.0, self.data_readiness + 0.4)

@@ -1,0 +1,30 @@
+"""The regulatory sandbox: controlled pilot programmes at the local level."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sandbox.pilots import Track
+from sandbox.policy.base import Regime
+
+if TYPE_CHECKING:
+    from sandbox.agents.authority import LocalAuthority
+    from sandbox.model import SandboxModel
+
+
+class ControlledPilot(Regime):
+    """Eligible provinces apply to the sandbox; the rest follow ad-hoc approval.
+
+    Cohort calls, regulator capacity, eligibility, trial length, extensions, exposure cap,
+    monitoring and graduation are set in ``policy.sandbox``; with ``capacity = 0`` the
+    sandbox admits nobody and every proposal takes the ad-hoc path, as in the status quo.
+    """
+
+    name = "controlled_pilot"
+
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
+        """Sandbox when the programme has capacity and the province is eligible."""
+        sandbox = self.params.sandbox
+        if sandbox.capacity > 0 and authority.digital_capacity >= sandbox.min_capacity:
+            return Track.SANDBOX
+        return Track.ADHOC

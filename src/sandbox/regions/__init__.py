@@ -1,0 +1,176 @@
+"""Province tables: loading, checking and the attributes no table gives.
+
+A *base table* has one row per province with the columns of ``BASE_COLUMNS`` (schema in
+``docs/regions.md``; sources of the shipped tables in ``SOURCES.md`` beside this file).
+A *merged table* (``vietnam_34.csv``) names units built from base-table provinces in a
+``merged_from`` column (names joined by ``;``); its attributes are aggregated from
+``vietnam_63.csv``: populations add up, the urban share is population-weighted, the
+region is the region of the seat province.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sandbox.errors import ConfigError
+
+TABLE_DIR = Path(__file__).parent
+BASE_COLUMNS: dict[str, str] = {
+    "name": "unique province name (text)",
+    "region": "socio-economic region (text)",
+    "centrally_run": "true or false",
+    "population_2019": "population, a whole number >= 1",
+    "urban_share_2019": "urban share of the population, a number in [0, 1]",
+}
+MERGED_COLUMNS: dict[str, str] = {
+    "name": "unique unit name (text)",
+    "centrally_run": "true or false",
+    "merged_from": "base-table province names joined by ';'",
+    "seat": "the base-table province that holds the unit's seat",
+}
+MERGE_BASE = "vietnam_63.csv"
+
+
+@dataclass(frozen=True)
+class Region:
+    """The static attributes of the provinces of one table, as arrays."""
+
+    names: tuple[str, ...]
+    region: tuple[str, ...]
+    centrally_run: np.ndarray  # bool
+    population: np.ndarray  # people, 2019 census
+    urban_share: np.ndarray  # 2019 census urban share
+
+    @property
+    def n(self) -> int:
+        """Number of provinces."""
+        return len(self.names)
+
+    @property
+    def fiscal_capacity(self) -> np.ndarray:
+        """Fiscal capacity in (0, 1]: square root of urban population over the largest.
+
+        No table gives provincial budgets; the urban economy is about 70% of GDP (MODEL.md
+        Section 1), so urban population stands in for the tax base, with a square root so
+        that small provinces are not driven to zero.
+        """
+        urban = self.population * self.urban_share
+        return np.sqrt(urban / urban.max())
+
+
+def resolve_table(table: str) -> Path:
+    """The path of a region table: a shipped file name or an existing path."""
+    path = Path(table)
+    if not path.is_absolute() and not path.exists():
+        path = TABLE_DIR / table
+    if not path.is_file():
+        shipped = sorted(p.name for p in TABLE_DIR.glob("*.csv"))
+        raise ConfigError(
+            "region.table",
+            table,
+            f"one of the shipped tables ({', '.join(shipped)}) or the path of a CSV file "
+            "following docs/regions.md",
+        )
+    return path
+
+
+def load_region(table: str) -> Region:
+    """Load and check a base or merged province table.
+
+    Args:
+        table: a shipped file name (``vietnam_63.csv``, ``vietnam_34.csv``, ``toy.csv``,
+            ``single.csv``) or a path to a user CSV.
+
+    Raises:
+        ConfigError: the file is missing or a column is absent or out of range.
+    """
+    path = resolve_table(table)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
+        raise ConfigError(f"region.table ({path})", type(err).__name__, "a CSV file") from err
+    if "merged_from" in frame.columns:
+        _require(frame, MERGED_COLUMNS, path)
+        frame = _merge(frame, _checked(_read(TABLE_DIR / MERGE_BASE), TABLE_DIR / MERGE_BASE))
+    else:
+        frame = _checked(frame, path)
+    return Region(
+        names=tuple(frame["name"]),
+        region=tuple(frame["region"]),
+        centrally_run=frame["centrally_run"].to_numpy(bool),
+        population=frame["population_2019"].to_numpy(float),
+        urban_share=frame["urban_share_2019"].to_numpy(float),
+    )
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def _require(frame: pd.DataFrame, columns: dict[str, str], path: Path) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        allowed = "; ".join(f"{c}: {columns[c]}" for c in columns)
+        raise ConfigError(f"region.table ({path}) columns", sorted(frame.columns), allowed)
+    if len(frame) == 0:
+        raise ConfigError(f"region.table ({path})", "no rows", "at least one province")
+    dup = frame["name"][frame["name"].duplicated()]
+    if len(dup):
+        raise ConfigError(f"{path.name} column name", dup.iloc[0], "unique names")
+
+
+def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Convert and range-check a base table; the error names file, row and column."""
+    _require(frame, BASE_COLUMNS, path)
+    out = frame.copy()
+    flags = frame["centrally_run"].str.strip().str.lower()
+    bad = ~flags.isin(["true", "false"])
+    if bad.any():
+        _bad_cell(path, frame, bad, "centrally_run")
+    out["centrally_run"] = flags == "true"
+    for column, low, high in (("population_2019", 1, np.inf), ("urban_share_2019", 0, 1)):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() | (values < low) | (values > high)
+        if bad.any():
+            _bad_cell(path, frame, bad, column)
+        out[column] = values
+    return out
+
+
+def _bad_cell(path: Path, frame: pd.DataFrame, bad: pd.Series, column: str) -> None:
+    row = int(np.flatnonzero(bad.to_numpy())[0])
+    raise ConfigError(
+        f"{path.name} column {column}, row {row + 2} ({frame['name'].iloc[row]})",
+        frame[column].iloc[row],
+        BASE_COLUMNS[column],
+    )
+
+
+def _merge(units: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """Aggregate base-table provinces into merged units."""
+    base = base.set_index("name")
+    rows = []
+    for _, unit in units.iterrows():
+        members = [m.strip() for m in unit["merged_from"].split(";")]
+        unknown = [m for m in [*members, unit["seat"]] if m not in base.index]
+        if unknown:
+            raise ConfigError(
+                f"merged_from of {unit['name']}", unknown[0], f"names from {MERGE_BASE}"
+            )
+        part = base.loc[members]
+        population = part["population_2019"].sum()
+        urban = (part["population_2019"] * part["urban_share_2019"]).sum()
+        rows.append(
+            {
+                "name": unit["name"],
+                "region": base.loc[unit["seat"], "region"],
+                "centrally_run": unit["centrally_run"].strip().lower() == "true",
+                "population_2019": population,
+                "urban_share_2019": urban / population,
+            }
+        )
+    return pd.DataFrame(rows)

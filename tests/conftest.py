@@ -1,0 +1,33 @@
+"""Shared helpers: compose scenarios with Hydra's compose API, as a user would."""
+
+from __future__ import annotations
+
+import copy
+import functools
+
+import pytest
+from hydra import compose, initialize_config_dir
+
+from sandbox.cli import CONFIG_DIR, to_params
+from sandbox.params import Params
+from sandbox.schema import register
+
+SMALL = ("region=toy", "citizens.n=2000")
+
+
+@functools.lru_cache(maxsize=256)
+def _composed(overrides: tuple[str, ...]) -> Params:
+    register()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        return to_params(compose(config_name="config", overrides=list(overrides)))
+
+
+def scenario(*overrides: str) -> Params:
+    """A fresh ``Params`` composed from ``configs/`` with command-line style overrides."""
+    return copy.deepcopy(_composed(tuple(overrides)))
+
+
+@pytest.fixture
+def small() -> Params:
+    """The default scenario on the toy region with 2,000 citizens."""
+    return scenario(*SMALL)
