@@ -58,10 +58,10 @@ def allocate(total: int, weights: np.ndarray) -> np.ndarray:
     short = total - counts.sum()
     if short > 0:
         counts[np.argsort(counts - share, kind="stable")[:short]] += 1
-    elif short < 0:
-        order = np.argsort(share - counts, kind="stable")
-        order = order[counts[order] > 1][:-short]
-        counts[order] -= 1
+    while short < 0:  # lifting small provinces to one citizen overshot: take back
+        excess = np.where(counts > 1, counts - share, -np.inf)
+        counts[int(np.argmax(excess))] -= 1
+        short += 1
     return counts
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from fnmatch import fnmatch
 
 import pandas as pd
@@ -17,6 +18,7 @@ from sandbox.errors import ConfigError
 from sandbox.params import Params
 
 UNIT = "a number in [0, 1]"
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 RULES: tuple[tuple[str, str], ...] = (
     # (pattern of the dotted key, kind of rule)
     ("citizens.n", "count"),
@@ -175,12 +177,9 @@ def _validate_horizon(params: Params) -> None:
     periods = {}
     for end in ("start", "end"):
         value = getattr(params.horizon, end)
-        try:
-            periods[end] = pd.Period(value, freq="M")
-        except (ValueError, TypeError):
-            raise ConfigError(f"horizon.{end}", value, "a month written YYYY-MM") from None
-        if len(str(value)) != 7:
-            raise ConfigError(f"horizon.{end}", value, "a month written YYYY-MM")
+        if not MONTH.fullmatch(str(value)):
+            raise ConfigError(f"horizon.{end}", value, "a month written YYYY-MM (e.g. 2019-01)")
+        periods[end] = pd.Period(value, freq="M")
     if periods["end"] < periods["start"]:
         raise ConfigError(
             "horizon.end",

@@ -1,0 +1,64 @@
+"""``sandbox-run`` end to end: files, manifest, summary, help, re-run from a saved config."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from sandbox.metrics import METRICS
+from tests.test_bad_input import sandbox_run
+
+ARGS = ("region=toy", "citizens.n=2000", "policy=controlled_pilot")
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("run")
+    done = sandbox_run(*ARGS, f"hydra.run.dir={folder}")
+    assert done.returncode == 0, done.stderr
+    return folder, done
+
+
+def test_run_writes_tables_and_manifest(run_dir) -> None:
+    folder, done = run_dir
+    frame = pd.read_parquet(folder / "timeseries.parquet")
+    assert list(frame.columns) == ["month", *METRICS]
+    assert frame["month"].iloc[0] == "2019-01" and frame["month"].iloc[-1] == "2024-12"
+    assert len(frame) == 72
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["provinces_with_app"] == frame["provinces_with_app"].iloc[-1]
+    assert {"months_to_50pct_app", "months_to_90pct_app"} <= set(summary)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["seed"] == 20190101
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["config_sha256"])
+    assert {"numpy", "Mesa", "hydra-core", "pandas"} <= set(manifest["packages"])
+    assert (folder / ".hydra" / "config.yaml").is_file()
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+    assert "provinces_with_app" in done.stdout  # the printed summary table
+
+
+def test_mesa_step_log_does_not_flood(run_dir) -> None:
+    _, done = run_dir
+    assert "Step 1 at time" not in done.stdout + done.stderr
+
+
+def test_rerun_from_saved_config_is_bit_identical(run_dir, tmp_path) -> None:
+    folder, _ = run_dir
+    again = sandbox_run(
+        "--config-path", str(folder / ".hydra"), "--config-name", "config",
+        f"hydra.run.dir={tmp_path}",
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert "Step 1 at time" not in again.stdout + again.stderr
+    first = (folder / "timeseries.parquet").read_bytes()
+    assert (tmp_path / "timeseries.parquet").read_bytes() == first
+
+
+def test_help_lists_groups_and_options() -> None:
+    done = sandbox_run("--help")
+    assert done.returncode == 0
+    for word in ("policy:", "controlled_pilot", "resources:", "competitive_fund", "sandbox-run"):
+        assert word in done.stdout

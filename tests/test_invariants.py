@@ -1,0 +1,117 @@
+"""Invariants that hold for every valid configuration (property-based, hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sandbox.metrics import COUNTERS, METRICS
+from sandbox.model import SandboxModel
+from tests.conftest import scenario
+
+POLICIES = (
+    "status_quo",
+    "controlled_pilot",
+    "phased",
+    "phased_sandbox",
+    "experimental",
+    "facilitation",
+)
+RESOURCES = ("central_budget", "ppp", "mixed", "competitive_fund")
+DATA = ("fragmented", "interoperable", "national_platform")
+PROVINCE_COUNTS = [m for m in METRICS if m.startswith("provinces_")]
+SHARES = (
+    "adoption",
+    "adoption_urban",
+    "adoption_rural",
+    "interoperability",
+    *tuple(m for m in METRICS if m.startswith("clarity_")),
+)
+
+configs = st.fixed_dictionaries(
+    {
+        "policy": st.sampled_from(POLICIES),
+        "resources": st.sampled_from(RESOURCES),
+        "data": st.sampled_from(DATA),
+        "seed": st.integers(0, 2**32),
+        "n": st.integers(4, 3000),
+        "propose_rate": st.floats(0, 1),
+        "central_budget": st.floats(0, 2000),
+        "local_budget": st.floats(0, 200),
+        "incident_scale": st.floats(0, 20),
+        "trust_drop": st.floats(0, 1),
+        "abandon_prob": st.floats(0, 1),
+        "capacity": st.integers(0, 30),
+        "call_interval": st.integers(1, 12),
+        "exposure_cap": st.floats(0, 1),
+        "q": st.floats(0, 2),
+    }
+)
+
+
+def build(c: dict) -> SandboxModel:
+    params = scenario(
+        "region=toy",
+        f"policy={c['policy']}",
+        f"resources={c['resources']}",
+        f"data={c['data']}",
+        "horizon.end=2021-12",
+    )
+    params.seed = c["seed"]
+    params.citizens.n = c["n"]
+    params.citizens.trust_drop = c["trust_drop"]
+    params.citizens.abandon_prob = c["abandon_prob"]
+    params.citizens.q_imitation = c["q"]
+    params.authorities.propose_rate = c["propose_rate"]
+    params.resources.central_budget = c["central_budget"]
+    params.resources.local_budget = c["local_budget"]
+    params.policy.sandbox.capacity = c["capacity"]
+    params.policy.sandbox.call_interval = c["call_interval"]
+    params.policy.sandbox.track.exposure_cap = c["exposure_cap"]
+    for field in dataclasses.fields(params.domains):
+        domain = getattr(params.domains, field.name)
+        domain.incident_risk = min(1.0, domain.incident_risk * c["incident_scale"])
+    return SandboxModel(params)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(configs)
+def test_invariants_hold_for_random_valid_configs(c: dict) -> None:
+    model = build(c)
+    frame = model.run()
+    n = model.region.n
+    values = frame[list(METRICS)]
+    assert not values.isna().any().any()
+    assert ((values[PROVINCE_COUNTS] >= 0) & (values[PROVINCE_COUNTS] <= n)).all().all()
+    for column in SHARES:
+        assert frame[column].between(0, 1).all(), column
+    # adopters never exceed the population, per segment and in total
+    citizens = model.citizens
+    adopters = citizens.seg_adopters()
+    assert (adopters >= 0).all()
+    assert (adopters <= np.diff(citizens.seg_start)).all()
+    # cumulative counters never decrease; outcomes never exceed approvals
+    assert (values[list(COUNTERS)].diff().dropna() >= 0).all().all()
+    last = frame.iloc[-1]
+    assert last["pilots_approved"] <= last["pilots_proposed"]
+    ended = last["pilots_succeeded"] + last["pilots_failed"] + last["pilots_halted"]
+    assert ended + last["pilots_running"] <= last["pilots_approved"]
+    # money is never negative and never created: allocated = spent + remaining + lapsed
+    ledger = model.ledger
+    assert ledger.central >= -1e-9
+    assert (ledger.local >= -1e-9).all()
+    assert np.isclose(
+        ledger.allocated_central, ledger.spent_central + ledger.central + ledger.lapsed_central
+    )
+    assert np.allclose(
+        ledger.allocated_local, ledger.spent_local + ledger.local + ledger.lapsed_local
+    )
+    assert last["public_spending"] <= (
+        ledger.allocated_central + ledger.allocated_local.sum() + model.data_regime.spent + 1e-6
+    )
+    funded = sum(q.cost for q in (*model.open_pilots, *model.services))
+    assert funded <= ledger.public_spending + ledger.private + 1e-6
+    assert (frame["public_spending"].diff().dropna() >= -1e-9).all()
