@@ -101,6 +101,8 @@ class SandboxModel(mesa.Model):
         self.citizens = Citizens(params.citizens, self.region, streams["citizens"])
         self.regime.setup(self)
         self.peer_success = np.zeros(self.region.n)
+        _, self._region_code = np.unique(self.region.region, return_inverse=True)
+        self._region_size = np.bincount(self._region_code)[self._region_code]
         self.validation = params.validation.name == "bass"
         self.rows: list[dict[str, float]] = []
 
@@ -146,18 +148,22 @@ class SandboxModel(mesa.Model):
     def _update_peers(self) -> None:
         """Share of other provinces in the same region with a succeeded service."""
         success = self.status_matrix().succeeded.any(axis=1).astype(float)
-        regions = pd.Series(self.region.region)
-        totals = pd.Series(success).groupby(regions).transform("sum").to_numpy()
-        sizes = regions.groupby(regions).transform("size").to_numpy()
-        self.peer_success = (totals - success) / np.maximum(sizes - 1, 1)
+        totals = np.bincount(self._region_code, success)[self._region_code]
+        self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
 
     def _market(self) -> None:
         """Stage 3: firms bid on this month's proposals, partners are chosen, firms update."""
         rng = self.streams["firms"]
         firms = self.firm_set
         if self.calls:
-            draws = dict(zip(firms, rng.random((len(firms), len(self.calls))), strict=True))
-            firms.shuffle_do(lambda f: f.bid(self.calls, draws[f]))
+            clarity = self.government.clarity
+            calls = []
+            for pilot in self.calls:
+                track = self.regime.track_params(pilot.track)
+                compliance = track.compliance_cost * self.domains.cost[pilot.domain]
+                calls.append((pilot, compliance, track.legal_risk * (1.0 - clarity[pilot.domain])))
+            draws = dict(zip(firms, rng.random((len(firms), len(calls))), strict=True))
+            firms.shuffle_do(lambda f: f.bid(calls, draws[f]))
             for pilot in self.calls:
                 self.authority_list[pilot.province].choose_partner(pilot)
         firms.shuffle_do("step")
@@ -178,7 +184,7 @@ class SandboxModel(mesa.Model):
         duration = p.pilots.duration_months
         if track is Track.SANDBOX:
             duration = min(duration, p.policy.sandbox.max_duration)
-        delay = int(self.government.stream.geometric(1.0 / max(1.0, tp.review_months)))
+        delay = self._review_delay(tp.review_months)
         pilot = Pilot(
             province=province,
             domain=domain,
@@ -192,6 +198,25 @@ class SandboxModel(mesa.Model):
         self.open_pilots.append(pilot)
         self.calls.append(pilot)
         return pilot
+
+    def reroute(self, pilot: Pilot, track: Track) -> None:
+        """Send a waiting application to another track, with that track's review delay."""
+        tp = self.regime.track_params(track)
+        pilot.track = track
+        pilot.scope = min(self.params.pilots.scope, tp.exposure_cap)
+        pilot.duration = self.params.pilots.duration_months
+        pilot.decision_month = self.t + self._review_delay(tp.review_months)
+
+    def _review_delay(self, mean_months: float) -> int:
+        return int(self.government.stream.geometric(1.0 / max(1.0, mean_months)))
+
+    def sandbox_load(self) -> int:
+        """Sandbox pilots approved or running (against the regulator's capacity)."""
+        return sum(
+            1
+            for q in self.open_pilots
+            if q.track is Track.SANDBOX and q.status in (Status.APPROVED, Status.RUNNING)
+        )
 
     def decide(self, pilot: Pilot, approve: bool) -> None:
         """The regulator's decision on an application."""

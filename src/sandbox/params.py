@@ -106,7 +106,7 @@ class FirmParams:
     margin: float = 0.15  # profit margin on contract value
     bid_share: float = 0.1  # chance a firm with no legal worry bids on a given call
     learning: float = 0.08  # experience gained per completed pilot in its domain
-    entry_rate: float = 0.5  # new SMEs per month per open application
+    entry_rate: float = 0.2  # new SMEs per month per open application
     fixed_cost: float = 0.05  # monthly cost, billion VND per unit of capability
 
 

@@ -49,21 +49,22 @@ class Firm(mesa.Agent):
         self.won_value = 0.0  # contract value won so far, billion VND
         self.contracts: list[Pilot] = []
 
-    def bid(self, calls: list[Pilot], draws: np.ndarray) -> None:
+    def bid(self, calls: list[tuple[Pilot, float, float]], draws: np.ndarray) -> None:
         """Bid on this month's proposals.
 
-        A firm must be able to front the compliance cost; perceived legal risk, softened by
-        its risk tolerance, lowers its chance to bid.
+        Each call comes with its compliance cost and perceived legal risk. A firm must be
+        able to front the compliance cost; legal risk, softened by the firm's risk
+        tolerance, lowers its chance to bid.
+
+        Args:
+            calls: (proposal, compliance cost in billion VND, perceived legal risk).
+            draws: one uniform number per call from the ``firms`` stream.
         """
-        m = self.model
-        p = m.params.firms
-        for pilot, draw in zip(calls, draws, strict=True):
-            track = m.regime.track_params(pilot.track)
-            cost = m.domains.cost[pilot.domain]
-            if self.capital < track.compliance_cost * cost:
+        bid_share = self.model.params.firms.bid_share
+        for (pilot, compliance, risk), draw in zip(calls, draws, strict=True):
+            if self.capital < compliance:
                 continue
-            risk = track.legal_risk * (1.0 - m.government.clarity[pilot.domain])
-            if draw < p.bid_share * (1.0 - risk * (1.0 - self.risk_tolerance)):
+            if draw < bid_share * (1.0 - risk * (1.0 - self.risk_tolerance)):
                 pilot.bids.append(self)
 
     def win(self, pilot: Pilot) -> None:

@@ -62,22 +62,23 @@ class NationalGovernment(mesa.Agent):
             self._sandbox_call(sandbox)
 
     def _sandbox_call(self, applicants: list[Pilot]) -> None:
-        """Admit a cohort: eligible applicants by score, within cohort size and capacity."""
+        """Admit a cohort: eligible applicants by score, within cohort size and capacity.
+
+        Applicants not admitted go on through ad-hoc review.
+        """
         m = self.model
         s = m.params.policy.sandbox
-        in_sandbox = sum(
-            1
-            for q in m.open_pilots
-            if q.track is Track.SANDBOX and q.status in (Status.APPROVED, Status.RUNNING)
-        )
-        free = max(0, min(s.cohort_size, s.capacity - in_sandbox))
+        free = max(0, min(s.cohort_size, s.capacity - m.sandbox_load()))
         eligible = [q for q in applicants if q.firm.capability >= s.min_capability]
         eligible.sort(
             key=lambda q: -(q.firm.capability + m.authority_list[q.province].digital_capacity)
         )
         admitted = {id(q) for q in eligible[:free]}
         for pilot in applicants:
-            m.decide(pilot, id(pilot) in admitted)
+            if id(pilot) in admitted:
+                m.decide(pilot, True)
+            else:
+                m.reroute(pilot, Track.ADHOC)
 
     def _finance(self) -> None:
         m = self.model

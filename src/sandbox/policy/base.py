@@ -30,6 +30,12 @@ class Regime:
 
     def __init__(self, params: PolicyParams) -> None:
         self.params = params
+        self._tracks = {
+            Track.ADHOC: params.adhoc,
+            Track.SANDBOX: params.sandbox.track,
+            Track.LOCAL_RULE: params.experimental.track,
+            Track.FACILITATED: params.facilitated,
+        }
 
     def setup(self, model: SandboxModel) -> None:
         """Prepare regime state once the provinces exist."""
@@ -43,10 +49,4 @@ class Regime:
 
     def track_params(self, track: Track) -> TrackParams:
         """Parameters of a track."""
-        p = self.params
-        return {
-            Track.ADHOC: p.adhoc,
-            Track.SANDBOX: p.sandbox.track,
-            Track.LOCAL_RULE: p.experimental.track,
-            Track.FACILITATED: p.facilitated,
-        }[track]
+        return self._tracks[track]

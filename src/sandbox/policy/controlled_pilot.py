@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 class ControlledPilot(Regime):
-    """Eligible provinces apply to the sandbox; the rest follow ad-hoc approval.
+    """Eligible provinces apply to the sandbox while it has room; the rest, and applicants
+    a cohort call does not admit, follow ad-hoc approval.
 
     Cohort calls, regulator capacity, eligibility, trial length, extensions, exposure cap,
     monitoring and graduation are set in ``policy.sandbox``; with ``capacity = 0`` the
@@ -23,8 +24,9 @@ class ControlledPilot(Regime):
     name = "controlled_pilot"
 
     def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
-        """Sandbox when the programme has capacity and the province is eligible."""
+        """Sandbox when the programme has room and the province is eligible."""
         sandbox = self.params.sandbox
-        if sandbox.capacity > 0 and authority.digital_capacity >= sandbox.min_capacity:
+        eligible = authority.digital_capacity >= sandbox.min_capacity
+        if eligible and model.sandbox_load() < sandbox.capacity:
             return Track.SANDBOX
         return Track.ADHOC

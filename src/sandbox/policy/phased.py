@@ -54,7 +54,7 @@ class Phased(Regime):
         """The ``within`` track for admitted provinces, ad hoc for the others."""
         if not self.admitted(model, authority.province):
             return Track.ADHOC
-        if self.within is Track.SANDBOX and self.params.sandbox.capacity == 0:
+        if self.within is Track.SANDBOX and model.sandbox_load() >= self.params.sandbox.capacity:
             return Track.ADHOC
         return self.within
 

@@ -1,0 +1,36 @@
+"""The default scenario against the published figures (MODEL.md Section 8).
+
+Targets from the Vietnam-Asia Smart City Conference 2024: 41 provinces with a smart-urban
+project in Dec 2021, 48 in Dec 2023, 60 with at least one deployed application in Dec 2024.
+The hand calibration must put the mean of 20 seeds within 4 provinces of each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sandbox.model import SandboxModel
+from tests.conftest import scenario
+
+TARGETS = (
+    ("2021-12", "provinces_with_project", 41),
+    ("2023-12", "provinces_with_project", 48),
+    ("2024-12", "provinces_with_app", 60),
+)
+
+
+@pytest.fixture(scope="module")
+def history():
+    frames = []
+    for seed in range(20):
+        params = scenario()
+        params.seed = seed
+        frames.append(SandboxModel(params).run().set_index("month"))
+    return frames
+
+
+@pytest.mark.parametrize(("month", "metric", "target"), TARGETS)
+def test_mean_of_20_seeds_within_4_provinces(history, month, metric, target) -> None:
+    mean = np.mean([frame.loc[month, metric] for frame in history])
+    assert abs(mean - target) <= 4, f"{metric} {month}: mean {mean:.1f}, target {target}"
