@@ -48,7 +48,6 @@ def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -
     harmed = exposed * model.citizens.weight[pilot.province]
     model.count("citizens_harmed", harmed * model.params.pilots.harm_fraction * (1 - monitoring))
     if severity < model.params.pilots.halt_severity * monitoring:
-        pilot.halted_by_incident = True
         model.finish(pilot, Status.HALTED)
 
 

@@ -184,7 +184,7 @@ class SandboxParams:
     extensions: int = 2  # extensions allowed
     extension_months: int = 12  # length of one extension
     graduation_gain: float = 0.15  # clarity added to the domain by a graduated pilot
-    graduation_min_success: bool = True  # graduate only succeeded pilots without halts
+    graduation_clean_only: bool = True  # graduate only succeeded pilots without incidents
     track: TrackParams = field(
         default_factory=lambda: TrackParams(
             review_months=1.0,
@@ -237,8 +237,8 @@ class PolicyParams:
     adhoc: TrackParams = field(default_factory=TrackParams)
     facilitated: TrackParams = field(
         default_factory=lambda: TrackParams(
-            review_months=2.0,
-            approval_prob=0.9,
+            review_months=1.0,
+            approval_prob=0.95,
             legal_risk=0.3,
             compliance_cost=0.03,
             monitoring=0.1,

@@ -61,7 +61,6 @@ class Pilot:
     private_funding: float = 0.0
     withheld_grant: float = 0.0  # performance-based grant paid on success
     incidents: int = 0
-    halted_by_incident: bool = False
     aligned: bool = False  # local rule aligned with the centre (experimental)
     graduated: bool = False
     scaled: bool = False

@@ -102,7 +102,8 @@ class NationalGovernment(mesa.Agent):
             if pilot.status is not Status.SUCCEEDED:
                 continue
             m.resources.on_success(m, pilot)
-            if pilot.track is Track.SANDBOX and not pilot.halted_by_incident:
+            clean = pilot.incidents == 0 or not p.sandbox.graduation_clean_only
+            if pilot.track is Track.SANDBOX and clean:
                 pilot.graduated = True
                 m.count("pilots_graduated")
                 self.add_clarity(pilot.domain, p.sandbox.graduation_gain)
