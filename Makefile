@@ -11,7 +11,8 @@ run: $(STAMP)  ## run the default scenario (historical Vietnam 2019-2024)
 test: $(STAMP)  ## lint, format check and the test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	rm -f .pytest-exit-code
+	$(BIN)/python -m pytest $(PYTEST_ARGS) || { echo $$? > .pytest-exit-code; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .

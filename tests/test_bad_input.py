@@ -63,7 +63,10 @@ CASES = {
     "date format": (["horizon.start=2019/01"], ["horizon.start", "YYYY-MM"]),
     "choice": (["policy.phasing.order=alphabetical"], ["policy.phasing.order", "readiness"]),
     "wrong type": (["citizens.n=many"], ["citizens.n", "many"]),
-    "misspelt key": (["policy.sandbox.capacty=3"], ["capacty"]),
+    "misspelt key": (["policy.sandbox.capacty=3"], ["capacty", "capacity"]),
+    "added key": (["+policy.sandbox.capacty=3"], ["capacty", "capacity"]),
+    "removed key": (["~seed"], ["seed", "cannot be removed"]),
+    "bad bool": (["citizens.homogeneous=maybe"], ["citizens.homogeneous", "true or false"]),
     "unknown option": (["policy=anarchy"], ["policy", "anarchy"]),
     "no such file": (["region.table=/no/such.csv"], ["region.table", "/no/such.csv"]),
 }
@@ -74,7 +77,7 @@ def test_bad_value_is_reported_and_nothing_is_overwritten(case: str, earlier: Pa
     before = digest(earlier)
     overrides, words = CASES[case]
     done = sandbox_run(*BASE, *overrides, f"hydra.run.dir={earlier}")
-    assert done.returncode != 0
+    assert done.returncode == 2
     message = done.stderr + done.stdout
     for word in words:
         assert word in message, message

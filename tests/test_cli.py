@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 
 from sandbox.metrics import METRICS
-from tests.test_bad_input import sandbox_run
+from tests.test_bad_input import ENTRY, sandbox_run
 
 ARGS = ("region=toy", "citizens.n=2000", "policy=controlled_pilot")
 
@@ -55,6 +57,20 @@ def test_rerun_from_saved_config_is_bit_identical(run_dir, tmp_path) -> None:
     assert "Step 1 at time" not in again.stdout + again.stderr
     first = (folder / "timeseries.parquet").read_bytes()
     assert (tmp_path / "timeseries.parquet").read_bytes() == first
+
+
+def test_rerun_without_run_dir_lands_under_results(run_dir, tmp_path) -> None:
+    folder, _ = run_dir
+    again = subprocess.run(
+        [sys.executable, "-c", ENTRY, "--config-path", str(folder / ".hydra"),
+         "--config-name", "config"],
+        capture_output=True, text=True, cwd=tmp_path, timeout=120,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    (rerun,) = (tmp_path / "results" / "runs").glob("*/*_rerun")
+    assert (rerun / "timeseries.parquet").read_bytes() == (
+        folder / "timeseries.parquet"
+    ).read_bytes()
 
 
 def test_help_lists_groups_and_options() -> None:

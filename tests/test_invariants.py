@@ -70,7 +70,7 @@ def build(c: dict) -> SandboxModel:
     params.resources.local_budget = c["local_budget"]
     params.policy.sandbox.capacity = c["capacity"]
     params.policy.sandbox.call_interval = c["call_interval"]
-    params.policy.sandbox.track.exposure_cap = c["exposure_cap"]
+    params.policy.sandbox.exposure_cap = c["exposure_cap"]
     for field in dataclasses.fields(params.domains):
         domain = getattr(params.domains, field.name)
         domain.incident_risk = min(1.0, domain.incident_risk * c["incident_scale"])

@@ -11,6 +11,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from sandbox.errors import ConfigError
+from sandbox.overrides import check_override
 from sandbox.params import Params
 from sandbox.regions import load_region
 from sandbox.runner import format_summary, run, write_results
@@ -53,46 +54,65 @@ def _app(cfg: DictConfig) -> None:
         print(f"results: {out_dir}")
 
 
-def _precheck(argv: list[str]) -> None:
-    """Compose and range-check a single run before Hydra writes anything.
+RERUN_DIR = "results/runs/${now:%Y-%m-%d}/${now:%H-%M-%S-%f}_rerun"
+FLAGS_WITH_VALUE = ("--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd")
+NO_RUN = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion"}
 
-    Hydra saves ``.hydra/`` before the task starts; checking first keeps an earlier run's
-    folder intact when ``hydra.run.dir`` points at it. Multirun jobs and configs that
-    Hydra itself rejects are left to Hydra (and to each job).
-    """
-    flags = {"-m", "--multirun", "--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c"}
-    if any(a in flags or a.startswith("--info") for a in argv):
-        return
-    cp, cn, overrides = str(CONFIG_DIR), "config", []
+
+def _split_argv(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Hydra's flags (with their values) and the overrides."""
+    flags, overrides = {}, []
     args = iter(argv)
     for arg in args:
-        if arg in ("--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd"):
-            value = next(args, "")
-            if arg in ("--config-path", "-cp"):
-                cp = str(Path(value).resolve())
-            elif arg in ("--config-name", "-cn"):
-                cn = value
-        elif arg.startswith(("--config-path=", "--config-name=")):
-            key, value = arg.split("=", 1)
-            cp, cn = (str(Path(value).resolve()), cn) if key == "--config-path" else (cp, value)
-        elif not arg.startswith(("hydra.", "hydra/", "+hydra", "-")):
+        if arg in FLAGS_WITH_VALUE:
+            flags[arg] = next(args, "")
+        elif arg.startswith("-"):
+            name, _, value = arg.partition("=")
+            flags[name] = value
+        else:
             overrides.append(arg)
+    return flags, overrides
+
+
+def _precheck(argv: list[str]) -> None:
+    """Check overrides, then compose and range-check a single run, before Hydra writes.
+
+    Hydra saves ``.hydra/`` before the task starts; checking first keeps an earlier run's
+    folder intact when ``hydra.run.dir`` points at it. Multirun jobs are checked for keys
+    and types here and for ranges by each job.
+    """
+    flags, overrides = _split_argv(argv)
+    if NO_RUN & set(flags):
+        return
+    for override in overrides:
+        check_override(override, CONFIG_DIR)
+    if {"-m", "--multirun"} & set(flags):
+        return
+    config_path = flags.get("--config-path") or flags.get("-cp")
+    cp = str(Path(config_path).resolve()) if config_path else str(CONFIG_DIR)
+    cn = flags.get("--config-name") or flags.get("-cn") or "config"
+    model_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     try:
         with hydra.initialize_config_dir(config_dir=cp, version_base="1.3"):
-            cfg = hydra.compose(config_name=cn, overrides=overrides)
-        params = to_params(cfg)
+            params = to_params(hydra.compose(config_name=cn, overrides=model_overrides))
     except Exception:
         return
-    try:
-        validate(params)
-        load_region(params.region.table)
-    except ConfigError as err:
-        print(f"sandbox-run: {err}", file=sys.stderr)
-        sys.exit(2)
+    validate(params)
+    load_region(params.region.table)
 
 
 def main() -> None:
     """Console script entry point."""
     register()
-    _precheck(sys.argv[1:])
+    argv = sys.argv[1:]
+    try:
+        _precheck(argv)
+    except ConfigError as err:
+        print(f"sandbox-run: {err}", file=sys.stderr)
+        sys.exit(2)
+    flags, overrides = _split_argv(argv)
+    rerun = {"--config-path", "-cp"} & set(flags)
+    if rerun and not any(o.startswith("hydra.run.dir=") for o in overrides):
+        # a saved .hydra/config.yaml has no hydra: block; keep re-runs under results/
+        sys.argv.append(f"hydra.run.dir={RERUN_DIR}")
     _app()

@@ -172,9 +172,19 @@ class TrackParams:
 
 
 @dataclass
-class SandboxParams:
-    """The controlled-pilot programme (regulatory sandbox) a designer sweeps."""
+class SandboxParams(TrackParams):
+    """The controlled-pilot programme (regulatory sandbox) a designer sweeps.
 
+    It is also the sandbox's approval track (the ``TrackParams`` fields, with the
+    sandbox's defaults: legal cover, close monitoring, small trials).
+    """
+
+    review_months: float = 1.0
+    approval_prob: float = 1.0
+    legal_risk: float = 0.15
+    compliance_cost: float = 0.02
+    monitoring: float = 0.8
+    exposure_cap: float = 0.1
     call_interval: int = 6  # months between cohort calls
     cohort_size: int = 10  # max pilots admitted per call
     capacity: int = 20  # regulator capacity: concurrent sandbox pilots
@@ -185,16 +195,6 @@ class SandboxParams:
     extension_months: int = 12  # length of one extension
     graduation_gain: float = 0.15  # clarity added to the domain by a graduated pilot
     graduation_clean_only: bool = True  # graduate only succeeded pilots without incidents
-    track: TrackParams = field(
-        default_factory=lambda: TrackParams(
-            review_months=1.0,
-            approval_prob=1.0,
-            legal_risk=0.15,
-            compliance_cost=0.02,
-            monitoring=0.8,
-            exposure_cap=0.1,
-        )
-    )
 
 
 @dataclass
@@ -210,23 +210,22 @@ class PhasingParams:
 
 
 @dataclass
-class ExperimentalParams:
-    """Local experimental rules that hold once central authorities align."""
+class ExperimentalParams(TrackParams):
+    """Local experimental rules that hold once central authorities align.
 
+    Also the local-rule approval track (the ``TrackParams`` fields).
+    """
+
+    review_months: float = 2.0
+    approval_prob: float = 0.9
+    legal_risk: float = 0.3
+    compliance_cost: float = 0.06
+    monitoring: float = 0.4
+    exposure_cap: float = 0.5
     coordination: float = 0.1  # monthly chance the centre aligns with a local rule
     rework_cost: float = 0.3  # extra cost (share of pilot cost) of a misaligned rule
     rework_months: int = 6  # delay from rework
     alignment_gain: float = 0.05  # national clarity added by an aligned successful pilot
-    track: TrackParams = field(
-        default_factory=lambda: TrackParams(
-            review_months=2.0,
-            approval_prob=0.9,
-            legal_risk=0.3,
-            compliance_cost=0.06,
-            monitoring=0.4,
-            exposure_cap=0.5,
-        )
-    )
 
 
 @dataclass

@@ -76,18 +76,25 @@ def _fmt(value: float) -> str:
     return f"{value:.3f}" if abs(value) < 10 else f"{value:,.0f}"
 
 
+def _months(value: float) -> str:
+    return "not reached" if value != value else str(int(value))
+
+
 def format_summary(result: RunResult, params: Params) -> str:
     """A short table: the key metrics at the end of each year and at the last month."""
     frame = result.timeseries
     rows = frame[frame["month"].str.endswith("-12") | (frame.index == len(frame) - 1)]
     table = rows.set_index("month")[list(SUMMARY_COLUMNS)].T
     s = result.summary
+    policy = params.policy.name
+    if policy == "phased":
+        policy += f" (within {params.policy.phasing.within})"
     lines = [
-        f"policy={params.policy.name} resources={params.resources.name} "
+        f"policy={policy} resources={params.resources.name} "
         f"data={params.data.name} region={params.region.name} seed={params.seed}",
         table.map(_fmt).to_string(),
         f"months to 50% / 90% of provinces with an app: "
-        f"{s['months_to_50pct_app']} / {s['months_to_90pct_app']}",
+        f"{_months(s['months_to_50pct_app'])} / {_months(s['months_to_90pct_app'])}",
         f"simulated in {result.wall_seconds:.2f} s",
     ]
     return "\n".join(lines)

@@ -60,7 +60,6 @@ RULES: tuple[tuple[str, str], ...] = (
     ("policy.*.compliance_cost", "unit"),
     ("policy.*.monitoring", "unit"),
     ("policy.*.exposure_cap", "unit"),
-    ("policy.*.track.*", "unit_or_months"),
     ("policy.sandbox.call_interval", "count"),
     ("policy.sandbox.max_duration", "count"),
     ("policy.sandbox.extension_months", "count"),
@@ -116,8 +115,6 @@ def _leaves(obj: object, prefix: str = ""):
 def _kind(key: str) -> str:
     for pattern, kind in RULES:
         if fnmatch(key, pattern):
-            if kind == "unit_or_months":
-                return "nonnegative" if key.endswith("review_months") else "unit"
             return kind
     return "nonnegative"
 

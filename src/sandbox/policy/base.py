@@ -32,8 +32,8 @@ class Regime:
         self.params = params
         self._tracks = {
             Track.ADHOC: params.adhoc,
-            Track.SANDBOX: params.sandbox.track,
-            Track.LOCAL_RULE: params.experimental.track,
+            Track.SANDBOX: params.sandbox,
+            Track.LOCAL_RULE: params.experimental,
             Track.FACILITATED: params.facilitated,
         }
 
