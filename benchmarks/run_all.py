@@ -1,7 +1,8 @@
 """Speed benchmarks (run on demand: ``make bench``; not part of the tests).
 
 1. default run: 63 provinces, 10^5 citizens, 72 months, wall time after imports;
-2. citizen update: citizen-months per second at 10^7 citizens, one core;
+2. citizen update: citizen-months per second at 10^7 citizens, one core (the adoption
+   update alone, and the whole model's month);
 3. one-to-one Vietnam: ``citizens.n=100000000``, wall time and peak memory (own process).
 
 Usage: python benchmarks/run_all.py [--skip-full]
@@ -61,6 +62,15 @@ def citizen_update(n: int = 10_000_000, months: int = 72) -> dict:
     }
 
 
+def whole_model(n: int = 10_000_000) -> dict:
+    """Citizen-months per second of the whole model (all stages, construction excluded)."""
+    model = SandboxModel(params(**{"citizens.n": n}))
+    start = time.perf_counter()
+    frame = model.run()
+    elapsed = time.perf_counter() - start
+    return {"n": n, "seconds": elapsed, "citizen_months_per_s": n * len(frame) / elapsed}
+
+
 def full_vietnam() -> dict:
     """One citizen per person, in a fresh process so that peak memory is its own."""
     code = (
@@ -87,6 +97,7 @@ def main() -> None:
     results = {
         "default_run": default_run(),
         "citizen_update_1e7": citizen_update(),
+        "whole_model_1e7": whole_model(),
         "python": sys.version.split()[0],
         "peak_rss_gib_this_process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +31,8 @@ SHARES = (
     "interoperability",
     *tuple(m for m in METRICS if m.startswith("clarity_")),
 )
+
+EXAMPLES = int(os.environ.get("HYPOTHESIS_EXAMPLES", "40"))  # more for a deeper search
 
 configs = st.fixed_dictionaries(
     {
@@ -77,7 +80,7 @@ def build(c: dict) -> SandboxModel:
     return SandboxModel(params)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(configs)
 def test_invariants_hold_for_random_valid_configs(c: dict) -> None:
     model = build(c)
