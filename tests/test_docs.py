@@ -7,14 +7,14 @@ from pathlib import Path
 from sandbox.domains import DOMAINS
 from sandbox.metrics import METRICS
 from sandbox.params import Params
-from sandbox.validate import _leaves
+from sandbox.validate import leaves
 
 DOC = (Path(__file__).parents[1] / "docs" / "model.md").read_text()
 
 
 def test_every_parameter_is_documented() -> None:
     missing = []
-    for key, _ in _leaves(Params()):
+    for key, _ in leaves(Params()):
         parent, _, leaf = key.rpartition(".")
         if key not in DOC and (parent not in DOC or leaf not in DOC):
             missing.append(key)

@@ -102,12 +102,13 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _leaves(obj: object, prefix: str = ""):
+def leaves(obj: object, prefix: str = ""):
+    """(dotted key, value) of every leaf of a parameter dataclass."""
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
         key = f"{prefix}{f.name}"
         if dataclasses.is_dataclass(value):
-            yield from _leaves(value, key + ".")
+            yield from leaves(value, key + ".")
         else:
             yield key, value
 
@@ -144,7 +145,7 @@ def validate(params: Params, n_provinces: int | None = None) -> None:
         params: the scenario.
         n_provinces: when known, ``citizens.n`` must give every province a citizen.
     """
-    for key, value in _leaves(params):
+    for key, value in leaves(params):
         if key in CHOICES:
             if value not in CHOICES[key]:
                 raise ConfigError(key, value, " | ".join(CHOICES[key]))
