@@ -100,3 +100,19 @@ def test_bad_region_table_is_reported(table: str, words: list[str], earlier, bad
     for word in words:
         assert word in done.stderr, done.stderr
     assert digest(earlier) == before
+
+
+def test_config_with_code_to_instantiate_is_refused(tmp_path, earlier) -> None:
+    folder = tmp_path / "downloaded"
+    folder.mkdir()
+    marker = tmp_path / "pwned"
+    saved = (earlier / ".hydra" / "config.yaml").read_text()
+    (folder / "config.yaml").write_text(
+        saved
+        + "hydra:\n  callbacks:\n    evil:\n      _target_: pathlib.Path.touch\n"
+        + f"      self: {marker}\n"
+    )
+    done = sandbox_run("--config-path", str(folder), "--config-name", "config")
+    assert done.returncode == 2
+    assert "_target_" in done.stderr and "hydra.callbacks.evil._target_" in done.stderr
+    assert not marker.exists()

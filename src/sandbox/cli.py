@@ -15,6 +15,7 @@ from sandbox.overrides import check_override
 from sandbox.params import Params
 from sandbox.regions import load_region
 from sandbox.runner import format_summary, run, write_results
+from sandbox.safety import check_config_dir
 from sandbox.schema import register
 from sandbox.validate import validate
 
@@ -86,10 +87,11 @@ def _precheck(argv: list[str]) -> None:
         return
     for override in overrides:
         check_override(override, CONFIG_DIR)
-    if {"-m", "--multirun"} & set(flags):
-        return
     config_path = flags.get("--config-path") or flags.get("-cp")
     cp = str(Path(config_path).resolve()) if config_path else str(CONFIG_DIR)
+    check_config_dir(Path(cp))
+    if {"-m", "--multirun"} & set(flags):
+        return
     cn = flags.get("--config-name") or flags.get("-cn") or "config"
     model_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     try:
