@@ -89,10 +89,10 @@ def _precheck(argv: list[str]) -> None:
         check_override(override, CONFIG_DIR)
     config_path = flags.get("--config-path") or flags.get("-cp")
     cp = str(Path(config_path).resolve()) if config_path else str(CONFIG_DIR)
-    check_config_dir(Path(cp))
+    cn = flags.get("--config-name") or flags.get("-cn") or "config"
+    check_config_dir(Path(cp), cn)
     if {"-m", "--multirun"} & set(flags):
         return
-    cn = flags.get("--config-name") or flags.get("-cn") or "config"
     model_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
     try:
         with hydra.initialize_config_dir(config_dir=cp, version_base="1.3"):

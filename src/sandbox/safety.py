@@ -27,9 +27,16 @@ def _targets(node: object, prefix: str = ""):
             yield from _targets(value, f"{prefix}[{i}]")
 
 
-def check_config_dir(folder: Path) -> None:
-    """Raise ``ConfigError`` if any YAML file under ``folder`` has a ``_target_`` key."""
+def check_config_dir(folder: Path, config_name: str = "config") -> None:
+    """Raise ``ConfigError`` if a YAML file under ``folder`` has a ``_target_`` key.
+
+    ``hydra.yaml`` and ``overrides.yaml`` inside a saved ``.hydra/`` folder are Hydra's
+    records of a past run, never loaded when re-running ``config``, so they are skipped.
+    """
     for path in sorted(Path(folder).rglob("*.yaml")):
+        record = path.parent.name == ".hydra" and path.stem in ("hydra", "overrides")
+        if record and path.stem != config_name:
+            continue
         try:
             documents = list(yaml.safe_load_all(path.read_text(encoding="utf-8")))
         except (yaml.YAMLError, UnicodeDecodeError) as err:

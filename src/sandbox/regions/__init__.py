@@ -72,8 +72,8 @@ def resolve_table(table: str) -> Path:
         raise ConfigError(
             "region.table",
             table,
-            f"one of the shipped tables ({', '.join(shipped)}) or the path of a CSV file "
-            "following docs/regions.md",
+            f"an existing file: a shipped table ({', '.join(shipped)}) or the path of a "
+            "CSV file following docs/regions.md",
         )
     return path
 
