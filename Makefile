@@ -3,10 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format lock bench clean
+.PHONY: run test lint format lock bench reference clean
+REFERENCE := results/reference/policy_comparison
 
-run: $(STAMP)  ## run the default scenario (historical Vietnam 2019-2024)
-	$(BIN)/sandbox-run $(ARGS)
+run: $(STAMP)  ## the flagship: policy_comparison sweep and its comparison table
+	$(BIN)/sandbox-run --multirun experiment=policy_comparison $(ARGS)
 
 test: $(STAMP)  ## lint, format check and the test suite
 	$(BIN)/ruff check .
@@ -38,6 +39,13 @@ lock:  ## refresh requirements.lock from pyproject.toml in a clean environment
 	.lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.tmp
 	mv requirements.lock.tmp requirements.lock
 	rm -rf .lockenv
+
+reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
+	rm -rf $(REFERENCE)
+	$(BIN)/sandbox-run --multirun experiment=policy_comparison citizens.n=5000 \
+		horizon.end=2024-12 resources=central_budget data=fragmented 'replicate=range(2)' \
+		hydra.sweep.dir=$(CURDIR)/$(REFERENCE)
+	find $(REFERENCE) -name cli.log -delete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

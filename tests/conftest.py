@@ -10,9 +10,9 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hypothesis import settings
 
-from sandbox.cli import CONFIG_DIR, to_params
+from sandbox.cli import CONFIG_DIR
 from sandbox.params import Params
-from sandbox.schema import register
+from sandbox.schema import register, to_params
 
 SMALL = ("region=toy", "citizens.n=2000")
 

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig, OmegaConf
 
 from sandbox.errors import ConfigError
 from sandbox.overrides import check_override
-from sandbox.params import Params
 from sandbox.regions import load_region
 from sandbox.runner import format_summary, run, write_results
 from sandbox.safety import check_config_dir
-from sandbox.schema import register
+from sandbox.schema import register, to_params
+from sandbox.store import execute, run_id
 from sandbox.validate import validate
 
 
@@ -32,24 +33,24 @@ def config_dir() -> Path:
 CONFIG_DIR = config_dir()
 
 
-def to_params(cfg: DictConfig) -> Params:
-    """Typed parameters from a composed config or from a saved ``.hydra/config.yaml``."""
-    return OmegaConf.to_object(OmegaConf.merge(OmegaConf.structured(Params), cfg))
-
-
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")
 def _app(cfg: DictConfig) -> None:
     # Mesa logs every step at INFO, which Hydra's logging shows; the level is a config key
     # so it survives a re-run from the saved .hydra/config.yaml.
     logging.getLogger("MESA").setLevel(cfg.output.mesa_log_level)
     params = to_params(cfg)
+    hydra_cfg = HydraConfig.get()
+    out_dir = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode is RunMode.MULTIRUN:
+        execute(out_dir, cfg, params)
+        return
     try:
         result = run(params)
     except ConfigError as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
-    out_dir = Path(HydraConfig.get().runtime.output_dir)
-    write_results(out_dir, result, params, OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True))
+    config_yaml = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
+    write_results(out_dir, result, params, config_yaml, run_id=run_id(cfg))
     if params.output.print_summary:
         print(format_summary(result, params))
         print(f"results: {out_dir}")

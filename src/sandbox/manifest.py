@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import platform
@@ -34,25 +35,30 @@ def _git(args: list[str]) -> str | None:
     return out.stdout.strip()
 
 
-def build_manifest(seed: int, config_yaml: str, wall_seconds: float) -> dict:
-    """The manifest of one run."""
-    root = np.random.SeedSequence(seed)
+@functools.cache
+def environment() -> dict:
+    """Python, packages, git and platform: the same for every run of a process."""
     status = _git(["status", "--porcelain", "--untracked-files=no"])
+    distributions = sorted(importlib.metadata.distributions(), key=lambda d: d.name.lower())
     return {
-        "seed": seed,
-        "seed_sequence_entropy": str(root.entropy),
-        "streams": {name: list(stream_seed(seed, name).spawn_key) for name in STREAMS},
-        "config_sha256": config_hash(config_yaml),
         "python": sys.version,
-        "packages": {
-            d.metadata["Name"]: d.version
-            for d in sorted(
-                importlib.metadata.distributions(), key=lambda d: d.metadata["Name"].lower()
-            )
-        },
+        "packages": {d.metadata["Name"]: d.version for d in distributions},
         "git_commit": _git(["rev-parse", "HEAD"]),
         "git_dirty": None if status is None else bool(status),
         "platform": platform.platform(),
         "machine": platform.machine(),
+    }
+
+
+def build_manifest(seed: int, replicate: int, config_yaml: str, wall_seconds: float) -> dict:
+    """The manifest of one run."""
+    root = np.random.SeedSequence(seed)
+    return {
+        "seed": seed,
+        "replicate": replicate,
+        "seed_sequence_entropy": str(root.entropy),
+        "streams": {name: list(stream_seed(seed, name, replicate).spawn_key) for name in STREAMS},
+        "config_sha256": config_hash(config_yaml),
+        **environment(),
         "wall_seconds": wall_seconds,
     }

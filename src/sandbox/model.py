@@ -72,7 +72,7 @@ class SandboxModel(mesa.Model):
 
     def __init__(self, params: Params, region: Region | None = None) -> None:
         validate(params)
-        streams = make_streams(params.seed)
+        streams = make_streams(params.seed, params.replicate)
         super().__init__(rng=int(streams["schedule"].integers(2**31)))
         self.params = params
         self.streams = streams

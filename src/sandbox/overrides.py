@@ -14,7 +14,7 @@ from pathlib import Path
 from sandbox.errors import ConfigError
 from sandbox.params import Params
 
-GROUPS = ("policy", "resources", "data", "region", "validation")
+GROUPS = ("policy", "resources", "data", "region", "validation", "experiment")
 BOOLS = {"true", "false"}
 
 

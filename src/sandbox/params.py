@@ -300,7 +300,8 @@ class OutputParams:
 class Params:
     """A whole scenario: everything a run depends on."""
 
-    seed: int = 20190101  # root seed; every random stream derives from it
+    seed: int = 20190101  # root seed; every random stream derives from it and replicate
+    replicate: int = 0  # replicate index of an experiment (a sweep dimension)
     horizon: HorizonParams = field(default_factory=HorizonParams)
     region: RegionParams = field(default_factory=RegionParams)
     citizens: CitizenParams = field(default_factory=CitizenParams)

@@ -1,9 +1,11 @@
 """Named random streams derived from one root seed (MODEL.md Section 7).
 
 Each subsystem draws only from its own ``numpy.random.Generator``, seeded from
-``SeedSequence(root_seed, spawn_key=(crc32(name),))``. A stream therefore depends on the
-root seed and its own name only: switching a mechanism on or off changes the draws of the
-subsystems that use it and of no other (common random numbers across policies).
+``SeedSequence(seed, spawn_key=(replicate, crc32(name)))``. A stream therefore depends on
+the root seed, the replicate index and its own name only: switching a mechanism on or off
+changes the draws of the subsystems that use it and of no other (common random numbers
+across policies), and replicate ``r`` of an experiment is the same random world under
+every policy (paired runs).
 """
 
 from __future__ import annotations
@@ -23,21 +25,25 @@ STREAMS: tuple[str, ...] = (
 )
 
 
-def stream_seed(root_seed: int, name: str) -> np.random.SeedSequence:
+def stream_seed(root_seed: int, name: str, replicate: int = 0) -> np.random.SeedSequence:
     """The seed sequence of one named stream.
 
     Args:
         root_seed: the run's root seed (the top-level ``seed`` key).
         name: one of ``STREAMS``.
+        replicate: the replicate index (the top-level ``replicate`` key).
 
     Returns:
-        A ``SeedSequence`` that depends on ``root_seed`` and ``name`` only.
+        A ``SeedSequence`` that depends on ``root_seed``, ``replicate`` and ``name`` only.
     """
     if name not in STREAMS:
         raise KeyError(f"unknown random stream {name!r}; known: {', '.join(STREAMS)}")
-    return np.random.SeedSequence(root_seed, spawn_key=(zlib.crc32(name.encode()),))
+    key = (replicate, zlib.crc32(name.encode()))
+    return np.random.SeedSequence(root_seed, spawn_key=key)
 
 
-def make_streams(root_seed: int) -> dict[str, np.random.Generator]:
+def make_streams(root_seed: int, replicate: int = 0) -> dict[str, np.random.Generator]:
     """One independent generator per stream name."""
-    return {name: np.random.default_rng(stream_seed(root_seed, name)) for name in STREAMS}
+    return {
+        name: np.random.default_rng(stream_seed(root_seed, name, replicate)) for name in STREAMS
+    }

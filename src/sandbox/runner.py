@@ -58,16 +58,17 @@ def run(params: Params) -> RunResult:
     return RunResult(frame, summary, time.perf_counter() - start)
 
 
-def write_results(out_dir: Path, result: RunResult, params: Params, config_yaml: str) -> None:
+def write_results(
+    out_dir: Path, result: RunResult, params: Params, config_yaml: str, run_id: str = ""
+) -> None:
     """Write timeseries, summary and (last, as the completion mark) the manifest."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if params.output.timeseries:
         write_parquet(out_dir / "timeseries.parquet", result.timeseries)
     write_json(out_dir / "summary.json", result.summary)
-    write_json(
-        out_dir / "manifest.json", build_manifest(params.seed, config_yaml, result.wall_seconds)
-    )
+    manifest = build_manifest(params.seed, params.replicate, config_yaml, result.wall_seconds)
+    write_json(out_dir / "manifest.json", {"run_id": run_id, **manifest})
 
 
 def _fmt(value: float) -> str:

@@ -7,7 +7,10 @@ fails at composition, before anything runs.
 
 from __future__ import annotations
 
+import os
+
 from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf
 
 from sandbox.params import Params
 
@@ -15,5 +18,17 @@ SCHEMA_NAME = "sandbox_schema"
 
 
 def register() -> None:
-    """Store the schema under ``SCHEMA_NAME`` (idempotent)."""
+    """Store the schema under ``SCHEMA_NAME`` and the ``${cwd:}`` resolver (idempotent).
+
+    ``${cwd:}`` is the launching process's working directory: sweep folders are made
+    absolute with it, so workers of a cluster launcher write where the sweep was started.
+    """
     ConfigStore.instance().store(name=SCHEMA_NAME, node=Params)
+    OmegaConf.register_new_resolver("cwd", os.getcwd, replace=True)
+
+
+def to_params(cfg: DictConfig) -> Params:
+    """Typed parameters from a composed config or from a saved ``.hydra/config.yaml``."""
+    if OmegaConf.get_type(cfg) is not Params:  # a saved config is untyped YAML
+        cfg = OmegaConf.merge(OmegaConf.structured(Params), cfg)
+    return OmegaConf.to_object(cfg)

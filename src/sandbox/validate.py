@@ -82,6 +82,7 @@ RULES: tuple[tuple[str, str], ...] = (
     ("data.target", "unit"),
     ("data.gis_readiness", "unit"),
     ("seed", "seed"),
+    ("replicate", "seed"),
 )
 ALLOWED: dict[str, str] = {
     "count": "a whole number >= 1",

@@ -1,0 +1,158 @@
+"""Paired comparison of policies against a baseline, from a collected ``runs.parquet``.
+
+Replicate ``r`` of every policy shares its random world (common random numbers), so the
+difference policy - baseline is taken within pairs that agree on the replicate and on
+every other lever. The 95% confidence interval of the mean difference uses Student's t
+over the pairs. The variance reduction is the variance the difference would have if the
+runs were independent (the two arms' variances added) over the variance of the paired
+difference; both are taken around the mean of each combination of the other levers, so
+that mixing combinations does not inflate either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sandbox.atomic import write_atomic
+
+FLAGSHIP = (
+    "adoption",
+    "provinces_with_app",
+    "citizens_harmed",
+    "public_spending",
+    "private_investment",
+    "urban_rural_gap",
+)
+
+
+def _centre(values: pd.Series, groups: pd.DataFrame) -> pd.Series:
+    if groups.shape[1] == 0:
+        return values - values.mean()
+    return values - values.groupby([groups[c] for c in groups.columns]).transform("mean")
+
+
+def paired_comparison(
+    runs: pd.DataFrame,
+    baseline: str,
+    lever: str = "lever_policy",
+    metrics: tuple[str, ...] = FLAGSHIP,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """Mean difference from ``baseline`` with a paired CI, per option of ``lever`` and metric.
+
+    Args:
+        runs: a collected ``runs.parquet`` (only ``status == "done"`` rows are used).
+        baseline: the option of ``lever`` to compare against (e.g. ``status_quo``).
+        lever: the column whose options are compared.
+        metrics: metric columns.
+        level: confidence level.
+
+    Returns:
+        One row per (option, metric): ``n_pairs``, ``baseline_mean``, ``mean_diff``,
+        ``ci_low``, ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction``.
+    """
+    done = runs[runs["status"] == "done"] if "status" in runs else runs
+    if baseline not in set(done[lever]):
+        raise ValueError(f"baseline {baseline!r} not among {sorted(set(done[lever]))}")
+    # pair on the other levers swept independently of ``lever`` (those that vary within
+    # one of its options); columns that merely follow ``lever`` are not keys
+    others = [
+        c
+        for c in done.columns
+        if c.startswith("lever_")
+        and c != lever
+        and done.groupby(lever)[c].nunique(dropna=False).max() > 1
+    ]
+    keys = [*others, "replicate"]
+    base = done[done[lever] == baseline].set_index(keys)
+    rows = []
+    for option in sorted(set(done[lever]) - {baseline}):
+        arm = done[done[lever] == option].set_index(keys)
+        common = arm.index.intersection(base.index)
+        groups = common.to_frame(index=False)[others]
+        for metric in metrics:
+            a = arm.loc[common, metric].astype(float).reset_index(drop=True)
+            b = base.loc[common, metric].astype(float).reset_index(drop=True)
+            diff = a - b
+            n = len(diff)
+            dof = max(n - len(groups.drop_duplicates()) if others else n - 1, 1)
+            var_paired = float((_centre(diff, groups) ** 2).sum() / dof)
+            var_indep = float(
+                ((_centre(a, groups) ** 2).sum() + (_centre(b, groups) ** 2).sum()) / dof
+            )
+            se = np.sqrt(var_paired / n) if n else np.nan
+            half = stats.t.ppf(0.5 + level / 2, dof) * se
+            rows.append(
+                {
+                    "option": option,
+                    "metric": metric,
+                    "n_pairs": n,
+                    "baseline_mean": float(b.mean()),
+                    "mean_diff": float(diff.mean()),
+                    "ci_low": float(diff.mean() - half),
+                    "ci_high": float(diff.mean() + half),
+                    "se_paired": float(se),
+                    "se_independent": float(np.sqrt(var_indep / n)) if n else np.nan,
+                    "variance_reduction": var_indep / var_paired if var_paired > 0 else np.inf,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _cell(value: float, low: float, high: float) -> str:
+    def fmt(v: float) -> str:
+        return f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"
+
+    return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
+
+
+def comparison_table(result: pd.DataFrame) -> pd.DataFrame:
+    """Options as rows, metrics as columns, each cell ``mean difference [95% CI]``."""
+    cells = result.assign(
+        cell=[_cell(r.mean_diff, r.ci_low, r.ci_high) for r in result.itertuples()]
+    )
+    table = cells.pivot(index="option", columns="metric", values="cell")
+    return table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]
+
+
+def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy") -> str:
+    """Compare, write ``comparison.parquet`` and ``comparison.txt``; return the text."""
+    runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
+    result = paired_comparison(runs, baseline, lever)
+    table = comparison_table(result)
+    reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
+    text = "\n".join(
+        [
+            f"Difference from {baseline} (mean over paired replicates, [95% CI]), "
+            f"{int(result['n_pairs'].max())} pairs per option:",
+            table.to_string(),
+            "variance reduction by pairing (median over options): "
+            + ", ".join(f"{m} {v:.1f}x" for m, v in reduction.items()),
+        ]
+    )
+    write_atomic(Path(sweep_dir) / "comparison.parquet", lambda t: result.to_parquet(t))
+    write_atomic(Path(sweep_dir) / "comparison.txt", lambda t: t.write_text(text + "\n"))
+    return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``sandbox-compare <sweep folder> [--baseline status_quo] [--lever ...]``."""
+    parser = argparse.ArgumentParser(prog="sandbox-compare", description=__doc__.split("\n")[0])
+    parser.add_argument("sweep_dir", type=Path, help="a collected sweep folder")
+    parser.add_argument("--baseline", default="status_quo")
+    parser.add_argument("--lever", default="lever_policy", help="column to compare")
+    args = parser.parse_args(argv)
+    if not (args.sweep_dir / "runs.parquet").is_file():
+        print(f"sandbox-compare: no runs.parquet in {args.sweep_dir}", file=sys.stderr)
+        sys.exit(2)
+    try:
+        print(write_comparison(args.sweep_dir, args.baseline, args.lever))
+    except (ValueError, KeyError) as err:
+        print(f"sandbox-compare: {err}", file=sys.stderr)
+        sys.exit(2)

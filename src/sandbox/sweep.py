@@ -1,0 +1,115 @@
+"""Hydra callback for ``--multirun`` sweeps: progress while it runs, tables at the end.
+
+Registered in ``configs/config.yaml`` (``hydra.callbacks.sweep``). Progress is read from
+the sweep folder (completed runs write ``manifest.json``, failed ones ``error.json``), so
+it works with any launcher whose workers share that folder.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from sandbox.collect import collect
+from sandbox.compare import write_comparison
+
+INTERVAL_S = 5.0
+
+
+def count_jobs(config: DictConfig) -> int | None:
+    """Number of jobs a sweep will launch (None if it cannot be told in advance)."""
+    try:
+        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        params = config.hydra.sweeper.get("params") or {}
+        texts = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
+        overrides = OverridesParser.create().parse_overrides(texts)
+        return sum(len(batch) for batch in BasicSweeper.split_arguments(overrides, None))
+    except Exception:
+        return None
+
+
+class Progress:
+    """Prints runs done / total, failures and an ETA every ``INTERVAL_S`` seconds."""
+
+    def __init__(self, sweep_dir: Path, total: int | None) -> None:
+        self.sweep_dir = sweep_dir
+        self.total = total
+        self.start = time.monotonic()
+        self.initial = self.counts()[0]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def counts(self) -> tuple[int, int]:
+        """(completed, failed) runs found in the sweep folder."""
+        done = sum(1 for _ in self.sweep_dir.glob("**/manifest.json"))
+        failed = sum(1 for _ in self.sweep_dir.glob("**/error.json"))
+        return done, failed
+
+    def line(self) -> str:
+        """One progress line."""
+        done, failed = self.counts()
+        elapsed = time.monotonic() - self.start
+        text = f"sweep: {done + failed}"
+        if self.total:
+            text += f"/{self.total} runs"
+            new = done + failed - self.initial
+            left = self.total - done - failed
+            if new > 0 and left > 0:
+                text += f", ETA {left * elapsed / new:,.0f} s"
+        return f"{text}, {failed} failed, {elapsed:,.0f} s elapsed"
+
+    def _loop(self) -> None:
+        while not self._stop.wait(INTERVAL_S):
+            print(self.line(), flush=True)
+
+    def begin(self) -> None:
+        """Start printing."""
+        self._thread.start()
+
+    def end(self) -> None:
+        """Stop printing and print the final line."""
+        self._stop.set()
+        self._thread.join()
+        print(self.line(), flush=True)
+
+
+class SweepCallback(Callback):
+    """Progress during a multirun; ``runs.parquet`` and ``timeseries.parquet`` after it.
+
+    Args:
+        baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
+            paired comparison of every policy with this one is printed and written to
+            ``comparison.txt`` / ``comparison.parquet``.
+    """
+
+    def __init__(self, baseline: str | None = None) -> None:
+        self.baseline = baseline
+        self.progress: Progress | None = None
+
+    def __getstate__(self) -> dict:
+        # launchers pickle callbacks to their workers; the progress thread stays here
+        return {"baseline": self.baseline, "progress": None}
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Start the progress line."""
+        sweep_dir = Path(config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        self.progress = Progress(sweep_dir, count_jobs(config))
+        self.progress.begin()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Stop the progress line and collect the tables."""
+        if self.progress is not None:
+            self.progress.end()
+        sweep_dir = Path(config.hydra.sweep.dir)
+        runs, timeseries = collect(sweep_dir)
+        print(f"collected: {runs} and {timeseries}", flush=True)
+        if self.baseline:
+            print(write_comparison(sweep_dir, self.baseline), flush=True)

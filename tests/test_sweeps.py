@@ -1,0 +1,128 @@
+"""Sweeps: launchers agree, a killed sweep resumes to the same tables, failures are
+recorded, collected tables are complete, reproduction detects tampering."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sandbox.collect import RUNS, TIMESERIES
+from tests.test_bad_input import ENTRY
+
+SWEEP = (
+    "-m",
+    "region=toy",
+    "citizens.n=500",
+    "horizon.end=2020-06",
+    "policy=status_quo,controlled_pilot",
+    "replicate=range(3)",
+    "hydra.sweep.subdir=${hydra:job.override_dirname}",
+)
+
+
+def sweep(
+    folder: Path, *extra: str, wait: bool = True
+) -> subprocess.CompletedProcess | subprocess.Popen:
+    args = [sys.executable, "-c", ENTRY, *SWEEP, f"hydra.sweep.dir={folder}", *extra]
+    if not wait:
+        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)  # fmt: skip
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
+def tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.read_parquet(folder / RUNS), pd.read_parquet(folder / TIMESERIES)
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("serial") / "sweep"
+    sweep(folder)
+    return folder
+
+
+def test_sweep_collects_one_row_per_run(serial: Path) -> None:
+    runs, series = tables(serial)
+    assert len(runs) == 6 and (runs["status"] == "done").all()
+    assert runs["run_id"].is_unique
+    assert set(runs["lever_policy"]) == {"status_quo", "controlled_pilot"}
+    assert any(c.startswith("uncertainty_citizens_") for c in runs.columns)
+    assert any(c.startswith("lever_policy_sandbox_") for c in runs.columns)
+    assert len(series) == 6 * 18 and set(series["run_id"]) == set(runs["run_id"])
+    # replicates are different random worlds: their monthly tables differ
+    quo = runs.loc[runs["lever_policy"] == "status_quo", "run_id"]
+    curves = [series.loc[series["run_id"] == r, "adoption"].to_numpy() for r in quo]
+    assert len({c.tobytes() for c in curves}) == 3
+
+
+def test_joblib_gives_the_same_results_as_serial(serial: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "joblib"
+    sweep(folder, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")
+    for a, b in zip(tables(serial), tables(folder), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_killed_sweep_resumes_to_identical_tables(serial: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "killed"
+    process = sweep(folder, wait=False)
+    deadline = time.monotonic() + 120
+    while len(list(folder.glob("**/manifest.json"))) < 2:
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (folder / RUNS).exists()  # it died before collecting
+    second = sweep(folder)
+    assert "6/6 runs" in second.stdout
+    for a, b in zip(tables(serial), tables(folder), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_failed_run_is_recorded_and_does_not_stop_the_sweep(tmp_path: Path) -> None:
+    folder = tmp_path / "failing"
+    done = sweep(folder, "region.table=toy.csv,/no/such/table.csv")
+    assert "failed" in done.stdout
+    runs, series = tables(folder)
+    assert len(runs) == 12
+    failed = runs[runs["status"] == "failed"]
+    assert len(failed) == 6
+    assert failed["error"].str.contains("/no/such/table.csv").all()
+    assert failed["adoption"].isna().all()
+    assert set(series["run_id"]) == set(runs.loc[runs["status"] == "done", "run_id"])
+
+
+def test_reproduce_passes_and_detects_tampering(serial: Path, tmp_path: Path) -> None:
+    reproduce = [sys.executable, "-c", "from sandbox.reproduce import main; main()"]
+    ok = subprocess.run([*reproduce, str(serial), "--sample", "2"], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "2 of 2 runs identical" in ok.stdout
+    job = sorted(serial.glob("*policy=controlled_pilot*"))[0]
+    copy = tmp_path / "tampered" / job.name
+    copy.parent.mkdir()
+    subprocess.run(["cp", "-r", str(job), str(copy)], check=True)
+    frame = pd.read_parquet(copy / "timeseries.parquet")
+    frame.loc[10, "adoption"] += 1e-9
+    frame.to_parquet(copy / "timeseries.parquet", index=False)
+    bad = subprocess.run([*reproduce, str(copy.parent)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "DIFFERS: adoption at" in bad.stdout
+
+
+def test_job_reruns_bit_identically_with_hydras_cli(serial: Path, tmp_path: Path) -> None:
+    job = sorted(serial.glob("*replicate=1*"))[0]
+    again = subprocess.run(
+        [sys.executable, "-c", ENTRY, "--config-path", str(job / ".hydra"),
+         "--config-name", "config", f"hydra.run.dir={tmp_path}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / TIMESERIES).read_bytes() == (job / TIMESERIES).read_bytes()
