@@ -9,7 +9,7 @@ from pathlib import Path
 import hydra
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from sandbox.errors import ConfigError
 from sandbox.overrides import check_override
@@ -17,7 +17,7 @@ from sandbox.regions import load_region
 from sandbox.runner import format_summary, run, write_results
 from sandbox.safety import check_config_dir
 from sandbox.schema import register, to_params
-from sandbox.store import execute, run_id
+from sandbox.store import canonical, execute, run_id
 from sandbox.validate import validate
 
 
@@ -49,8 +49,7 @@ def _app(cfg: DictConfig) -> None:
     except ConfigError as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
-    config_yaml = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
-    write_results(out_dir, result, params, config_yaml, run_id=run_id(cfg))
+    write_results(out_dir, result, params, canonical(cfg), run_id=run_id(cfg))
     if params.output.print_summary:
         print(format_summary(result, params))
         print(f"results: {out_dir}")

@@ -15,9 +15,9 @@ import numpy as np
 from sandbox.rng import STREAMS, stream_seed
 
 
-def config_hash(config_yaml: str) -> str:
-    """SHA-256 of the resolved configuration (YAML, sorted keys)."""
-    return hashlib.sha256(config_yaml.encode()).hexdigest()
+def config_hash(config_text: str) -> str:
+    """SHA-256 of the resolved configuration (canonical JSON, sorted keys)."""
+    return hashlib.sha256(config_text.encode()).hexdigest()
 
 
 def _git(args: list[str]) -> str | None:
@@ -50,7 +50,7 @@ def environment() -> dict:
     }
 
 
-def build_manifest(seed: int, replicate: int, config_yaml: str, wall_seconds: float) -> dict:
+def build_manifest(seed: int, replicate: int, config_text: str, wall_seconds: float) -> dict:
     """The manifest of one run."""
     root = np.random.SeedSequence(seed)
     return {
@@ -58,7 +58,7 @@ def build_manifest(seed: int, replicate: int, config_yaml: str, wall_seconds: fl
         "replicate": replicate,
         "seed_sequence_entropy": str(root.entropy),
         "streams": {name: list(stream_seed(seed, name, replicate).spawn_key) for name in STREAMS},
-        "config_sha256": config_hash(config_yaml),
+        "config_sha256": config_hash(config_text),
         **environment(),
         "wall_seconds": wall_seconds,
     }

@@ -62,7 +62,7 @@ SUMMARY_EXTRA: dict[str, str] = {
 
 def observe(model: SandboxModel) -> dict[str, float]:
     """All metrics of the model's current state, keyed by ``METRICS`` names."""
-    status = model.status_matrix()
+    status = model.status
     c = model.citizens
     adopters = c.seg_adopters() * c.seg_weight
     population = np.bincount(np.arange(c.n_segments) % 2, c.seg_weight * np.diff(c.seg_start))

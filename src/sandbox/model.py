@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.agents.authority import LocalAuthority
-from sandbox.agents.firm import Firm, FirmKind
+from sandbox.agents.firm import Firm, FirmKind, bid_matrix
 from sandbox.agents.government import NationalGovernment
 from sandbox.citizens import Citizens
 from sandbox.data_regimes import make_data_regime
@@ -101,6 +101,7 @@ class SandboxModel(mesa.Model):
         self.citizens = Citizens(params.citizens, self.region, streams["citizens"])
         self.regime.setup(self)
         self.peer_success = np.zeros(self.region.n)
+        self.status = self.status_matrix()
         _, self._region_code = np.unique(self.region.region, return_inverse=True)
         self._region_size = np.bincount(self._region_code)[self._region_code]
         self.validation = params.validation.name == "bass"
@@ -133,7 +134,8 @@ class SandboxModel(mesa.Model):
             self.authorities.shuffle_do("step")
             self._market()
             advance_pilots(self)
-            self.citizens.step(1.0 - np.prod(1.0 - self.status_matrix().coverage, axis=1))
+            self.status = self.status_matrix()
+            self.citizens.step(1.0 - np.prod(1.0 - self.status.coverage, axis=1))
         self.rows.append(observe(self))
         self.t += 1
 
@@ -147,7 +149,7 @@ class SandboxModel(mesa.Model):
 
     def _update_peers(self) -> None:
         """Share of other provinces in the same region with a succeeded service."""
-        success = self.status_matrix().succeeded.any(axis=1).astype(float)
+        success = self.status.succeeded.any(axis=1).astype(float)  # end of last month
         totals = np.bincount(self._region_code, success)[self._region_code]
         self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
 
@@ -156,17 +158,23 @@ class SandboxModel(mesa.Model):
         rng = self.streams["firms"]
         firms = self.firm_set
         if self.calls:
-            clarity = self.government.clarity
-            calls = []
-            for pilot in self.calls:
-                track = self.regime.track_params(pilot.track)
-                compliance = track.compliance_cost * self.domains.cost[pilot.domain]
-                calls.append((pilot, compliance, track.legal_risk * (1.0 - clarity[pilot.domain])))
-            draws = dict(zip(firms, rng.random((len(firms), len(calls))), strict=True))
-            firms.shuffle_do(lambda f: f.bid(calls, draws[f]))
-            for pilot in self.calls:
+            tracks = [self.regime.track_params(q.track) for q in self.calls]
+            domains = [q.domain for q in self.calls]
+            bids = bid_matrix(
+                capital=np.array(firms.get("capital")),
+                risk_tolerance=np.array(firms.get("risk_tolerance")),
+                compliance=np.array([t.compliance_cost for t in tracks])
+                * self.domains.cost[domains],
+                risk=np.array([t.legal_risk for t in tracks])
+                * (1 - self.government.clarity[domains]),
+                draws=rng.random((len(firms), len(self.calls))),
+                bid_share=self.params.firms.bid_share,
+            )
+            bidders = list(firms)
+            for pilot, column in zip(self.calls, bids.T, strict=True):
+                pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
                 self.authority_list[pilot.province].choose_partner(pilot)
-        firms.shuffle_do("step")
+        firms.do("step")  # costs and exit: independent of the order
         entrants = rng.poisson(self.params.firms.entry_rate * len(self.calls))
         for _ in range(entrants):
             Firm(self, FirmKind.SME, self.params.firms.sme)

@@ -35,8 +35,10 @@ class Track(Enum):
     FACILITATED = "facilitated"  # light approval by a facilitating State
 
 
-LIVE = frozenset({Status.APPROVED, Status.RUNNING, Status.SUCCEEDED})
-DEPLOYED = frozenset({Status.RUNNING, Status.SUCCEEDED})
+# tuples, not sets: membership by identity avoids hashing Enum members in hot loops
+LIVE = (Status.APPROVED, Status.RUNNING, Status.SUCCEEDED)
+DEPLOYED = (Status.RUNNING, Status.SUCCEEDED)
+BUSY = (Status.PROPOSED, Status.APPROVED, Status.RUNNING)
 
 
 @dataclass(slots=True)

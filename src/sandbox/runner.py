@@ -59,15 +59,23 @@ def run(params: Params) -> RunResult:
 
 
 def write_results(
-    out_dir: Path, result: RunResult, params: Params, config_yaml: str, run_id: str = ""
+    out_dir: Path, result: RunResult, params: Params, config_text: str, run_id: str = ""
 ) -> None:
-    """Write timeseries, summary and (last, as the completion mark) the manifest."""
+    """Write timeseries, summary and (last, as the completion mark) the manifest.
+
+    Args:
+        out_dir: the run's folder.
+        result: what ``run`` returned.
+        params: the scenario.
+        config_text: the resolved config as canonical text (hashed into the manifest).
+        run_id: the run's id in a result store.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     if params.output.timeseries:
         write_parquet(out_dir / "timeseries.parquet", result.timeseries)
     write_json(out_dir / "summary.json", result.summary)
-    manifest = build_manifest(params.seed, params.replicate, config_yaml, result.wall_seconds)
+    manifest = build_manifest(params.seed, params.replicate, config_text, result.wall_seconds)
     write_json(out_dir / "manifest.json", {"run_id": run_id, **manifest})
 
 

@@ -18,7 +18,7 @@ SCHEMA_NAME = "sandbox_schema"
 
 
 def register() -> None:
-    """Store the schema under ``SCHEMA_NAME`` and the ``${cwd:}`` resolver (idempotent).
+    """Store the schema under ``SCHEMA_NAME``, the ``${cwd:}`` resolver and the sweeper.
 
     ``${cwd:}`` is the launching process's working directory: sweep folders are made
     absolute with it, so workers of a cluster launcher write where the sweep was started.

@@ -32,13 +32,17 @@ class RunStatus(Enum):
     MISSING = "missing"
 
 
+def canonical(cfg: DictConfig, ignore: tuple[str, ...] = ()) -> str:
+    """The resolved config as compact JSON with sorted keys, without ``ignore`` keys."""
+    data = OmegaConf.to_container(cfg, resolve=True)
+    for key in ignore:
+        data.pop(key, None)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
 def run_id(cfg: DictConfig) -> str:
     """16 hex digits of the SHA-256 of the resolved config, without ``IGNORED`` keys."""
-    data = OmegaConf.to_container(cfg, resolve=True)
-    for key in IGNORED:
-        data.pop(key, None)
-    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    return hashlib.sha256(canonical(cfg, IGNORED).encode()).hexdigest()[:16]
 
 
 def _read(path: Path) -> dict | None:
@@ -72,8 +76,7 @@ def execute(job_dir: Path, cfg: DictConfig, params: Params) -> RunStatus:
     (job_dir / "error.json").unlink(missing_ok=True)
     try:
         result = run(params)
-        config_yaml = OmegaConf.to_yaml(cfg, resolve=True, sort_keys=True)
-        write_results(job_dir, result, params, config_yaml, run_id=rid)
+        write_results(job_dir, result, params, canonical(cfg), run_id=rid)
     except Exception as err:
         write_json(
             job_dir / "error.json",

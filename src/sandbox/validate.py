@@ -8,6 +8,7 @@ below says more; the first violation raises ``ConfigError`` naming key, value an
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import re
 from fnmatch import fnmatch
@@ -114,6 +115,7 @@ def leaves(obj: object, prefix: str = ""):
             yield key, value
 
 
+@functools.cache
 def _kind(key: str) -> str:
     for pattern, kind in RULES:
         if fnmatch(key, pattern):

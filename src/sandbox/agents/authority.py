@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
 from sandbox.domains import DOMAINS, Domain
-from sandbox.pilots import Pilot, Status
+from sandbox.pilots import BUSY, Pilot, Status
 
 if TYPE_CHECKING:
     from sandbox.model import SandboxModel
-
-BUSY = frozenset({Status.PROPOSED, Status.APPROVED, Status.RUNNING})
 
 
 class LocalAuthority(mesa.Agent):
@@ -65,29 +64,43 @@ class LocalAuthority(mesa.Agent):
         self.awareness += (1.0 - self.awareness) * min(1.0, gain)
 
     def propose(self) -> None:
-        """Compare expected value with perceived legal risk; propose in the best domain."""
+        """Compare expected value with perceived legal risk; propose in the best domain.
+
+        Domains without a live pilot or service are valued as benefit x success / cost x
+        (1 - perceived legal risk) x a random factor in [0.5, 1.5); the best is proposed
+        with a chance falling with risk aversion x its perceived legal risk.
+        """
         m = self.model
         draws = self.stream.random(len(DOMAINS) + 1)
-        if sum(q.status in BUSY for q in self.pilots) >= self.max_active:
-            return
-        taken = {q.domain for q in self.pilots if q.status in BUSY or q.status is Status.SUCCEEDED}
-        free = np.array([d for d in DOMAINS if d not in taken], dtype=np.int64)
-        if len(free) == 0:
+        busy, taken = 0, set()
+        for q in self.pilots:
+            if q.status in BUSY:
+                busy += 1
+                taken.add(q.domain)
+            elif q.status is Status.SUCCEEDED:
+                taken.add(q.domain)
+        if busy >= self.max_active or len(taken) == len(DOMAINS):
             return
         track = m.regime.track_for(m, self)
-        risk = m.regime.track_params(track).legal_risk * (1.0 - m.government.clarity[free])
-        dom = m.domains
-        value = dom.benefit[free] * dom.success[free] / dom.cost[free] * (1.0 - risk)
-        best = int(np.argmax(value * (0.5 + draws[free])))
+        legal_risk = m.regime.track_params(track).legal_risk
+        clarity = m.government.clarity.tolist()
+        best, best_value, best_risk = None, -1.0, 0.0
+        for d in DOMAINS:
+            if d in taken:
+                continue
+            risk = legal_risk * (1.0 - clarity[d])
+            value = m.domains.value[d] * (1.0 - risk) * (0.5 + draws[d])
+            if value > best_value:
+                best, best_value, best_risk = d, value, risk
         p = m.params.authorities
         chance = (
             p.propose_rate
             * self.awareness
             * (0.5 + self.leadership)
-            * np.exp(-p.risk_weight * self.risk_aversion * risk[best])
+            * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
         )
         if draws[-1] < chance:
-            self.pilots.append(m.propose(self.province, DOMAINS[free[best]], track))
+            self.pilots.append(m.propose(self.province, best, track))
 
     def choose_partner(self, pilot: Pilot) -> None:
         """Pick the most capable, most experienced bidder; no bid means no pilot."""

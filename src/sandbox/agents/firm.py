@@ -10,7 +10,7 @@ import numpy as np
 
 from sandbox.domains import N_DOMAINS
 from sandbox.params import FirmKindParams
-from sandbox.pilots import DEPLOYED, Pilot, Status
+from sandbox.pilots import DEPLOYED, Pilot
 
 if TYPE_CHECKING:
     from sandbox.model import SandboxModel
@@ -22,6 +22,33 @@ class FirmKind(Enum):
     INCUMBENT = "incumbent"
     SME = "sme"
     FOREIGN = "foreign"
+
+
+def bid_matrix(
+    capital: np.ndarray,
+    risk_tolerance: np.ndarray,
+    compliance: np.ndarray,
+    risk: np.ndarray,
+    draws: np.ndarray,
+    bid_share: float,
+) -> np.ndarray:
+    """Which firm bids on which of this month's proposals (firms x proposals).
+
+    A firm must be able to front a proposal's compliance cost; perceived legal risk,
+    softened by the firm's risk tolerance, lowers its chance to bid. Each firm decides on
+    its own; the rule is evaluated for all firms at once.
+
+    Args:
+        capital: each firm's capital, billion VND.
+        risk_tolerance: each firm's risk tolerance in [0, 1].
+        compliance: each proposal's compliance cost, billion VND.
+        risk: each proposal's perceived legal risk in [0, 1].
+        draws: uniform numbers from the ``firms`` stream, firms x proposals.
+        bid_share: chance that a firm with no legal worry bids.
+    """
+    able = capital[:, None] >= compliance[None, :]
+    willing = draws < bid_share * (1.0 - risk[None, :] * (1.0 - risk_tolerance[:, None]))
+    return able & willing
 
 
 class Firm(mesa.Agent):
@@ -49,24 +76,6 @@ class Firm(mesa.Agent):
         self.won_value = 0.0  # contract value won so far, billion VND
         self.contracts: list[Pilot] = []
 
-    def bid(self, calls: list[tuple[Pilot, float, float]], draws: np.ndarray) -> None:
-        """Bid on this month's proposals.
-
-        Each call comes with its compliance cost and perceived legal risk. A firm must be
-        able to front the compliance cost; legal risk, softened by the firm's risk
-        tolerance, lowers its chance to bid.
-
-        Args:
-            calls: (proposal, compliance cost in billion VND, perceived legal risk).
-            draws: one uniform number per call from the ``firms`` stream.
-        """
-        bid_share = self.model.params.firms.bid_share
-        for (pilot, compliance, risk), draw in zip(calls, draws, strict=True):
-            if self.capital < compliance:
-                continue
-            if draw < bid_share * (1.0 - risk * (1.0 - self.risk_tolerance)):
-                pilot.bids.append(self)
-
     def win(self, pilot: Pilot) -> None:
         """A financed contract: margin on its value, minus the compliance cost."""
         m = self.model
@@ -88,14 +97,10 @@ class Firm(mesa.Agent):
     def step(self) -> None:
         """Fixed costs, PPP revenue; exit when capital runs out."""
         p = self.model.params
-        revenue = sum(
-            q.private_funding for q in self.contracts if q.status in DEPLOYED and q.private_funding
-        )
-        self.capital += (
-            revenue * p.resources.ppp_return / 12.0 - p.firms.fixed_cost * self.capability
-        )
-        self.contracts = [
-            q for q in self.contracts if q.status in DEPLOYED or q.status is Status.APPROVED
-        ]
+        if self.contracts:
+            self.contracts = [q for q in self.contracts if q.status in DEPLOYED]
+            revenue = sum(q.private_funding for q in self.contracts)
+            self.capital += revenue * p.resources.ppp_return / 12.0
+        self.capital -= p.firms.fixed_cost * self.capability
         if self.capital <= 0:
             self.remove()

@@ -1,0 +1,1 @@
+"""Hydra plugin shipped with sandbox: a sweeper that composes one job per batch up front."""
