@@ -31,11 +31,11 @@ $(STAMP): requirements.lock pyproject.toml scripts/find-python
 		|| $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-lock:  ## refresh requirements.lock from pyproject.toml in a clean environment
+lock:  ## refresh requirements.lock (core, dev and slurm extras) in a clean environment
 	rm -rf .lockenv
 	"$$(scripts/find-python)" -m venv .lockenv
 	.lockenv/bin/python -m pip install --quiet --upgrade pip
-	.lockenv/bin/python -m pip install --quiet -e ".[dev]" hatchling editables
+	.lockenv/bin/python -m pip install --quiet -e ".[dev,slurm]" hatchling editables
 	.lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.tmp
 	mv requirements.lock.tmp requirements.lock
 	rm -rf .lockenv

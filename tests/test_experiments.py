@@ -60,3 +60,16 @@ def test_the_four_experiments_exist() -> None:
         "phasing",
         "experimental_alignment",
     }
+
+
+def test_slurm_launcher_config_composes_with_an_experiment() -> None:
+    register()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        cfg = compose(
+            "config",
+            overrides=["experiment=policy_comparison", "hydra/launcher=slurm"],
+            return_hydra_config=True,
+        )
+    assert cfg.hydra.launcher._target_.endswith("SlurmLauncher")
+    assert cfg.hydra.launcher.cpus_per_task == 1
+    assert str(cfg.hydra.sweep.dir).startswith("/")

@@ -71,6 +71,13 @@ def test_joblib_gives_the_same_results_as_serial(serial: Path, tmp_path: Path) -
         pd.testing.assert_frame_equal(a, b)
 
 
+def test_submitit_local_executor_gives_the_same_results(serial: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "submitit"
+    sweep(folder, "hydra/launcher=submitit_local", "hydra.launcher.timeout_min=5")
+    for a, b in zip(tables(serial), tables(folder), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
 def test_killed_sweep_resumes_to_identical_tables(serial: Path, tmp_path: Path) -> None:
     folder = tmp_path / "killed"
     process = sweep(folder, wait=False)
