@@ -52,6 +52,10 @@ def test_confidence_interval_covers_the_truth_about_95_percent() -> None:
 
 def test_table_has_policies_as_rows() -> None:
     runs = synthetic(np.random.default_rng(2), 10, effect=0.2, world_sd=1.0)
-    table = comparison_table(paired_comparison(runs, "status_quo", metrics=("adoption",)))
-    assert list(table.index) == ["sandbox"] and list(table.columns) == ["adoption"]
-    assert "[" in table.iloc[0, 0]
+    result = paired_comparison(runs, "status_quo", metrics=("adoption",))
+    table = comparison_table(result, "status_quo")
+    assert list(table.index) == ["status_quo (level)", "sandbox"]
+    assert list(table.columns) == ["adoption"]
+    assert "[" in table.loc["sandbox", "adoption"]
+    level = runs.loc[runs["lever_policy"] == "status_quo", "adoption"].mean()
+    assert table.loc["status_quo (level)", "adoption"] == f"{level:,.3f}"

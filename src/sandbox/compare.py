@@ -112,25 +112,38 @@ def _cell(value: float, low: float, high: float) -> str:
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
 
 
-def comparison_table(result: pd.DataFrame) -> pd.DataFrame:
-    """Options as rows, metrics as columns, each cell ``mean difference [95% CI]``."""
+def comparison_table(result: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
+    """Options as rows, metrics as columns, each cell ``mean difference [95% CI]``.
+
+    With ``baseline``, a first row gives the baseline's own mean level of each metric.
+    """
     cells = result.assign(
         cell=[_cell(r.mean_diff, r.ci_low, r.ci_high) for r in result.itertuples()]
     )
     table = cells.pivot(index="option", columns="metric", values="cell")
-    return table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]
+    table = table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]
+    if baseline is not None:
+        levels = result.drop_duplicates("metric").set_index("metric")["baseline_mean"]
+        level_row = pd.DataFrame(
+            [[f"{levels[m]:,.3f}" if abs(levels[m]) < 10 else f"{levels[m]:,.0f}" for m in table]],
+            index=[f"{baseline} (level)"],
+            columns=table.columns,
+        )
+        table = pd.concat([level_row, table])
+    table.index.name = "policy"
+    return table
 
 
 def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy") -> str:
     """Compare, write ``comparison.parquet`` and ``comparison.txt``; return the text."""
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
     result = paired_comparison(runs, baseline, lever)
-    table = comparison_table(result)
+    table = comparison_table(result, baseline)
     reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
     text = "\n".join(
         [
-            f"Difference from {baseline} (mean over paired replicates, [95% CI]), "
-            f"{int(result['n_pairs'].max())} pairs per option:",
+            f"Level of {baseline}, and difference of each policy from it (mean over "
+            f"{int(result['n_pairs'].max())} paired runs [95% CI]):",
             table.to_string(),
             "variance reduction by pairing (median over options): "
             + ", ".join(f"{m} {v:.1f}x" for m, v in reduction.items()),
