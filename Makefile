@@ -45,7 +45,6 @@ reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison citizens.n=5000 \
 		horizon.end=2024-12 resources=central_budget data=fragmented 'replicate=range(2)' \
 		hydra.sweep.dir=$(CURDIR)/$(REFERENCE)
-	find $(REFERENCE) -name cli.log -delete
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
