@@ -1,4 +1,4 @@
-"""Mean and spread over seeds of the calibration targets (MODEL.md Section 8).
+"""Mean and spread over seeds of the calibration targets (docs/model.md §10).
 
 Usage: python scripts/calibration_check.py [n_seeds] [key=value ...]
 Overrides use dotted keys of ``sandbox.params.Params`` (e.g. authorities.propose_rate=0.2).

@@ -1,4 +1,4 @@
-"""The default scenario against the published figures (MODEL.md Section 8).
+"""The default scenario against the published figures (docs/model.md §10).
 
 Targets from the Vietnam-Asia Smart City Conference 2024: 41 provinces with a smart-urban
 project in Dec 2021, 48 in Dec 2023, 60 with at least one deployed application in Dec 2024.

@@ -1,6 +1,6 @@
 """The citizen population: NumPy columns, one row per citizen, no Python object per citizen.
 
-Adoption rule (MODEL.md Section 3, step 5). Citizen ``i`` in province ``k`` adopts with
+Adoption rule (docs/model.md §4.7). Citizen ``i`` in province ``k`` adopts with
 hazard ``h_i(t) = (p + q F_k(t)) / 12 * c_k(t) * m_i`` per month, where ``F_k`` is the
 adopted share of the province, ``c_k`` the coverage of its services and
 ``m_i = literacy_i * trust_i`` the citizen's own multiplier (``p``, ``q`` are per year).

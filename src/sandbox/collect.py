@@ -21,11 +21,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from omegaconf import OmegaConf
 
 from sandbox.atomic import write_atomic, write_parquet
 from sandbox.metrics import METRICS, SUMMARY_EXTRA
-from sandbox.store import RunStatus, run_id, status
+from sandbox.store import RunStatus, load_saved, run_id, status
 
 LEVERS = ("policy", "resources", "data")
 UNCERTAINTIES = ("citizens", "authorities", "firms", "domains", "pilots")
@@ -58,8 +57,7 @@ def choices(job: Path, cfg: dict) -> dict[str, str]:
     and then the ``name`` key of each group stands in.
     """
     try:
-        record = yaml.safe_load((job / ".hydra" / "hydra.yaml").read_text())
-        chosen = record["hydra"]["runtime"]["choices"]
+        chosen = load_saved(job / ".hydra" / "hydra.yaml")["hydra"]["runtime"]["choices"]
     except (OSError, KeyError, TypeError, yaml.YAMLError):
         chosen = {}
     out = {}
@@ -88,7 +86,7 @@ def collect(sweep_dir: Path) -> tuple[Path, Path]:
     sweep_dir = Path(sweep_dir)
     entries = []
     for job in job_dirs(sweep_dir):
-        cfg = OmegaConf.load(job / ".hydra" / "config.yaml")
+        cfg = load_saved(job / ".hydra" / "config.yaml")
         entries.append((run_id(cfg), job, cfg))
     entries.sort(key=lambda e: (e[0], str(e[1])))
     rows = []
@@ -120,7 +118,7 @@ def collect(sweep_dir: Path) -> tuple[Path, Path]:
             "status": state.value,
             "error": None,
             "job": str(job.relative_to(sweep_dir)),
-            **describe(job, OmegaConf.to_container(cfg, resolve=True)),
+            **describe(job, cfg),
         }
         if state is RunStatus.DONE:
             summary = json.loads((job / "summary.json").read_text())

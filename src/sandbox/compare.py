@@ -99,16 +99,21 @@ def paired_comparison(
                     "ci_high": float(diff.mean() + half),
                     "se_paired": float(se),
                     "se_independent": float(np.sqrt(var_indep / n)) if n else np.nan,
-                    "variance_reduction": var_indep / var_paired if var_paired > 0 else np.inf,
+                    "variance_reduction": var_indep / var_paired if var_paired > 0 else np.nan,
                 }
             )
     return pd.DataFrame(rows)
 
 
-def _cell(value: float, low: float, high: float) -> str:
-    def fmt(v: float) -> str:
-        return f"{v:,.3f}" if abs(v) < 10 else f"{v:,.0f}"
+def _formatter(*values: float):
+    """One number format for related values: 3 decimals below 10, 1 below 1,000, else 0."""
+    scale = max((abs(v) for v in values if np.isfinite(v)), default=0.0)
+    digits = 3 if scale < 10 else 1 if scale < 1000 else 0
+    return lambda v: f"{v + 0.0:,.{digits}f}".replace("-0.000", "0.000")
 
+
+def _cell(value: float, low: float, high: float) -> str:
+    fmt = _formatter(value, low, high)
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
 
 
@@ -125,7 +130,7 @@ def comparison_table(result: pd.DataFrame, baseline: str | None = None) -> pd.Da
     if baseline is not None:
         levels = result.drop_duplicates("metric").set_index("metric")["baseline_mean"]
         level_row = pd.DataFrame(
-            [[f"{levels[m]:,.3f}" if abs(levels[m]) < 10 else f"{levels[m]:,.0f}" for m in table]],
+            [[_formatter(levels[m])(levels[m]) for m in table]],
             index=[f"{baseline} (level)"],
             columns=table.columns,
         )
@@ -135,22 +140,30 @@ def comparison_table(result: pd.DataFrame, baseline: str | None = None) -> pd.Da
 
 
 def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy") -> str:
-    """Compare, write ``comparison.parquet`` and ``comparison.txt``; return the text."""
+    """Compare; write ``comparison_vs_<baseline>.parquet`` and ``.txt``; return the text."""
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
     result = paired_comparison(runs, baseline, lever)
     table = comparison_table(result, baseline)
     reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
+    done = runs[runs["status"] == "done"]
+    n_rep = done["replicate"].nunique()
+    n_pairs = int(result["n_pairs"].max())
     text = "\n".join(
         [
-            f"Level of {baseline}, and difference of each policy from it (mean over "
-            f"{int(result['n_pairs'].max())} paired runs [95% CI]):",
+            f"Level of {baseline}, and difference of each policy from it: mean over "
+            f"{n_pairs} pairs ({n_rep} replicates x {n_pairs // max(n_rep, 1)} combinations "
+            "of the other levers) [95% CI]",
             table.to_string(),
             "variance reduction by pairing (median over options): "
-            + ", ".join(f"{m} {v:.1f}x" for m, v in reduction.items()),
+            + ", ".join(
+                f"{m} {v:.1f}x" if np.isfinite(v) else f"{m} n/a (no variation)"
+                for m, v in reduction.items()
+            ),
         ]
     )
-    write_atomic(Path(sweep_dir) / "comparison.parquet", lambda t: result.to_parquet(t))
-    write_atomic(Path(sweep_dir) / "comparison.txt", lambda t: t.write_text(text + "\n"))
+    stem = Path(sweep_dir) / f"comparison_vs_{baseline}"
+    write_atomic(stem.with_suffix(".parquet"), lambda t: result.to_parquet(t))
+    write_atomic(stem.with_suffix(".txt"), lambda t: t.write_text(text + "\n"))
     return text
 
 

@@ -1,4 +1,4 @@
-"""Metric names (defined once, MODEL.md Section 6) and the monthly observation.
+"""Metric names (defined once, docs/model.md §6) and the monthly observation.
 
 The names here are the columns of ``timeseries.parquet``, the keys of ``summary.json``
 and the labels of plots.

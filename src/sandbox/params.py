@@ -123,7 +123,7 @@ class DomainParams:
 
 @dataclass
 class DomainsParams:
-    """The six domains of MODEL.md Section 2 (names fixed by ``sandbox.domains``)."""
+    """The six domains of docs/model.md §2 (names fixed by ``sandbox.domains``)."""
 
     transportation: DomainParams = field(
         default_factory=lambda: DomainParams(30.0, 1.2, 0.6, 0.6, 0.012)

@@ -1,4 +1,4 @@
-"""Pilots: one record per proposal, with its lifecycle (MODEL.md Section 2).
+"""Pilots: one record per proposal, with its lifecycle (docs/model.md §2).
 
 ``PROPOSED -> APPROVED -> RUNNING -> SUCCEEDED | FAILED | HALTED``, or ``PROPOSED ->
 REJECTED`` (refused, unfunded or no bidder). A succeeded pilot's service stays deployed;

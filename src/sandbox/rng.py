@@ -1,4 +1,4 @@
-"""Named random streams derived from one root seed (MODEL.md Section 7).
+"""Named random streams derived from one root seed (docs/model.md §7).
 
 Each subsystem draws only from its own ``numpy.random.Generator``, seeded from
 ``SeedSequence(seed, spawn_key=(replicate, crc32(name)))``. A stream therefore depends on

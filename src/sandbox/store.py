@@ -15,6 +15,7 @@ import traceback
 from enum import Enum
 from pathlib import Path
 
+import yaml
 from omegaconf import DictConfig, OmegaConf
 
 from sandbox.atomic import write_json
@@ -32,15 +33,25 @@ class RunStatus(Enum):
     MISSING = "missing"
 
 
-def canonical(cfg: DictConfig, ignore: tuple[str, ...] = ()) -> str:
-    """The resolved config as compact JSON with sorted keys, without ``ignore`` keys."""
-    data = OmegaConf.to_container(cfg, resolve=True)
+def canonical(cfg: DictConfig | dict, ignore: tuple[str, ...] = ()) -> str:
+    """The resolved config as compact JSON with sorted keys, without ``ignore`` keys.
+
+    ``cfg`` is a composed config or the plain data of a saved ``.hydra/config.yaml``
+    (``load_saved``); both give the same text for the same run.
+    """
+    data = OmegaConf.to_container(cfg, resolve=True) if isinstance(cfg, DictConfig) else dict(cfg)
     for key in ignore:
         data.pop(key, None)
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
-def run_id(cfg: DictConfig) -> str:
+def load_saved(path: Path) -> dict:
+    """A saved YAML file as plain data, with PyYAML's C parser when available."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(Path(path).read_text(encoding="utf-8"), Loader=loader)
+
+
+def run_id(cfg: DictConfig | dict) -> str:
     """16 hex digits of the SHA-256 of the resolved config, without ``IGNORED`` keys."""
     return hashlib.sha256(canonical(cfg, IGNORED).encode()).hexdigest()[:16]
 

@@ -86,7 +86,7 @@ class SweepCallback(Callback):
     Args:
         baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
             paired comparison of every policy with this one is printed and written to
-            ``comparison.txt`` / ``comparison.parquet``.
+            ``comparison_vs_<baseline>.txt`` and ``.parquet``.
     """
 
     def __init__(self, baseline: str | None = None) -> None:

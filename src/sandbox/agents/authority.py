@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class LocalAuthority(mesa.Agent):
-    """One province's authority (MODEL.md Sections 2 and 3.2).
+    """One province's authority (docs/model.md §2, §4.4).
 
     Static attributes come from the region table; digital capacity, leadership and risk
     aversion are drawn from the documented distributions of ``authorities`` params.

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class FirmKind(Enum):
-    """Kinds of firm (MODEL.md Section 2)."""
+    """Kinds of firm (docs/model.md §2)."""
 
     INCUMBENT = "incumbent"
     SME = "sme"
@@ -52,7 +52,7 @@ def bid_matrix(
 
 
 class Firm(mesa.Agent):
-    """A technology firm (MODEL.md Sections 2 and 3.3).
+    """A technology firm (docs/model.md §2, §4.5).
 
     Args:
         model: the model.

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class NationalGovernment(mesa.Agent):
-    """Owns legal clarity per domain and runs the approval tracks (MODEL.md Section 3.1).
+    """Owns legal clarity per domain and runs the approval tracks (docs/model.md §3).
 
     Args:
         model: the model.

@@ -6,6 +6,6 @@ from sandbox.policy.base import Regime
 
 
 class StatusQuo(Regime):
-    """The historical regime of 2019-2024 (MODEL.md Section 4)."""
+    """The historical regime of 2019-2024 (docs/model.md §4.1)."""
 
     name = "status_quo"
