@@ -78,3 +78,11 @@ def test_help_lists_groups_and_options() -> None:
     assert done.returncode == 0
     for word in ("policy:", "controlled_pilot", "resources:", "competitive_fund", "sandbox-run"):
         assert word in done.stdout
+
+
+def test_bass_validation_reports_its_error_against_the_closed_form(tmp_path) -> None:
+    done = sandbox_run("validation=bass", "citizens.n=200000", f"hydra.run.dir={tmp_path}")
+    assert done.returncode == 0, done.stderr
+    assert "Bass closed form (p=0.03, q=0.38): max abs error of adoption" in done.stdout
+    error = json.loads((tmp_path / "summary.json").read_text())["bass_max_abs_error"]
+    assert 0 <= error < 0.01

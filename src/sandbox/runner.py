@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sandbox.atomic import write_json, write_parquet
+from sandbox.bass import max_abs_error
 from sandbox.manifest import build_manifest
 from sandbox.metrics import METRICS, months_to_share
 from sandbox.model import SandboxModel
@@ -55,6 +56,10 @@ def run(params: Params) -> RunResult:
         "months_to_90pct_app": months_to_share(app, model.region.n, 0.9),
         "n_provinces": model.region.n,
     }
+    if params.validation.name == "bass":
+        c = params.citizens
+        error = max_abs_error(frame["adoption"].to_numpy(), c.p_innovation, c.q_imitation)
+        summary["bass_max_abs_error"] = error
     return RunResult(frame, summary, time.perf_counter() - start)
 
 
@@ -106,4 +111,11 @@ def format_summary(result: RunResult, params: Params) -> str:
         f"{_months(s['months_to_50pct_app'])} / {_months(s['months_to_90pct_app'])}",
         f"simulated in {result.wall_seconds:.2f} s",
     ]
+    if "bass_max_abs_error" in s:
+        lines.insert(
+            -1,
+            f"Bass closed form (p={params.citizens.p_innovation}, q={params.citizens.q_imitation})"
+            f": max abs error of adoption {s['bass_max_abs_error']:.4f} over "
+            f"{len(frame)} months",
+        )
     return "\n".join(lines)
