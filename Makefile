@@ -2,6 +2,7 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RAY_STAMP := $(VENV)/.installed-ray
 
 .PHONY: run test lint format lock bench reference clean
 REFERENCE := results/reference/policy_comparison
@@ -9,7 +10,7 @@ REFERENCE := results/reference/policy_comparison
 run: $(STAMP)  ## the flagship: policy_comparison sweep and its comparison table
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison $(ARGS)
 
-test: $(STAMP)  ## lint, format check and the test suite
+test: $(STAMP) $(RAY_STAMP)  ## lint, format check and the test suite (with the Ray launcher's)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	rm -f .pytest-exit-code
@@ -31,14 +32,28 @@ $(STAMP): requirements.lock pyproject.toml scripts/find-python
 		|| $(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-lock:  ## refresh requirements.lock (core, dev and slurm extras) in a clean environment
+$(RAY_STAMP): $(STAMP) requirements-ray.lock  ## the `ray` extra, for hydra/launcher=ray and its test
+	$(BIN)/python -m pip install --quiet -r requirements-ray.lock
+	touch $(RAY_STAMP)
+
+# Both lock files come from one resolution: requirements-ray.lock pins everything with the
+# `ray` extra, requirements.lock the same versions without it (`make run` needs no Ray).
+ALL_EXTRAS := .[dev,slurm,ray]
+BASE_EXTRAS := .[dev,slurm]
+define freeze  # $(1): what to install in a clean environment, $(2): the file pinning it
 	rm -rf .lockenv
 	"$$(scripts/find-python)" -m venv .lockenv
 	.lockenv/bin/python -m pip install --quiet --upgrade pip
-	.lockenv/bin/python -m pip install --quiet -e ".[dev,slurm]" hatchling editables
-	.lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements.lock.tmp
-	mv requirements.lock.tmp requirements.lock
+	.lockenv/bin/python -m pip install --quiet $(1) hatchling editables
+	.lockenv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > $(2)
 	rm -rf .lockenv
+endef
+
+lock:  ## refresh requirements.lock and requirements-ray.lock in clean environments
+	$(call freeze,-e "$(ALL_EXTRAS)",requirements-ray.lock.tmp)
+	$(call freeze,-c requirements-ray.lock.tmp -e "$(BASE_EXTRAS)",requirements.lock.tmp)
+	mv requirements-ray.lock.tmp requirements-ray.lock
+	mv requirements.lock.tmp requirements.lock
 
 reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	rm -rf $(REFERENCE)

@@ -8,6 +8,7 @@ fails at composition, before anything runs.
 from __future__ import annotations
 
 import os
+import warnings
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
@@ -22,9 +23,18 @@ def register() -> None:
 
     ``${cwd:}`` is the launching process's working directory: sweep folders are made
     absolute with it, so workers of a cluster launcher write where the sweep was started.
+    It is cached like Hydra's ``${now:}``: a job's config carries the launching process's
+    resolver cache (``load_sweep_config`` copies it), so a Ray worker, whose working
+    directory is wherever its node was started, resolves the same folder.
     """
     ConfigStore.instance().store(name=SCHEMA_NAME, node=Params)
-    OmegaConf.register_new_resolver("cwd", os.getcwd, replace=True)
+    # configs/hydra/launcher/ray.yaml takes the place of the Ray launcher's own `ray` entry
+    # (to leave object_store_memory to Ray); Hydra 1.3 checks it against that entry's
+    # schema, as intended, and warns that it does so.
+    warnings.filterwarnings(
+        "ignore", message=r"\s*'hydra/launcher/ray' is validated against ConfigStore schema"
+    )
+    OmegaConf.register_new_resolver("cwd", os.getcwd, replace=True, use_cache=True)
 
 
 def to_params(cfg: DictConfig) -> Params:
