@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
+from omegaconf import DictConfig
 
 from sandbox.cli import CONFIG_DIR
 from sandbox.model import SandboxModel
@@ -62,14 +63,28 @@ def test_the_four_experiments_exist() -> None:
     }
 
 
-def test_slurm_launcher_config_composes_with_an_experiment() -> None:
+def launcher(name: str) -> DictConfig:
+    """The ``hydra.launcher`` node of ``policy_comparison`` run with ``hydra/launcher=name``."""
     register()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         cfg = compose(
             "config",
-            overrides=["experiment=policy_comparison", "hydra/launcher=slurm"],
+            overrides=["experiment=policy_comparison", f"hydra/launcher={name}"],
             return_hydra_config=True,
         )
-    assert cfg.hydra.launcher._target_.endswith("SlurmLauncher")
-    assert cfg.hydra.launcher.cpus_per_task == 1
     assert str(cfg.hydra.sweep.dir).startswith("/")
+    return cfg.hydra.launcher
+
+
+def test_slurm_launcher_config_is_ours_on_the_launchers_schema() -> None:
+    slurm = launcher("submitit_slurm")
+    assert slurm._target_.endswith("SlurmLauncher")
+    assert slurm.cpus_per_task == 1  # the launcher's own default is None
+    assert "qos" in slurm  # a key only the launcher's schema has
+
+
+def test_ray_launcher_leaves_object_store_memory_to_ray() -> None:
+    ray = launcher("ray")
+    assert ray._target_.endswith("RayLauncher")
+    # the launcher sets 75 MB when the key is absent, which joining a cluster refuses
+    assert "object_store_memory" in ray.ray.init and ray.ray.init.object_store_memory is None

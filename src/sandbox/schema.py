@@ -28,11 +28,12 @@ def register() -> None:
     directory is wherever its node was started, resolves the same folder.
     """
     ConfigStore.instance().store(name=SCHEMA_NAME, node=Params)
-    # configs/hydra/launcher/ray.yaml takes the place of the Ray launcher's own `ray` entry
-    # (to leave object_store_memory to Ray); Hydra 1.3 checks it against that entry's
-    # schema, as intended, and warns that it does so.
+    # configs/hydra/launcher/{ray,submitit_slurm}.yaml take the place of the launchers' own
+    # entries (ray.yaml to leave object_store_memory to Ray); Hydra 1.3 checks each against
+    # that entry's schema, as intended, and warns that it does so.
     warnings.filterwarnings(
-        "ignore", message=r"\s*'hydra/launcher/ray' is validated against ConfigStore schema"
+        "ignore",
+        message=r"\s*'hydra/launcher/(ray|submitit_slurm)' is validated against ConfigStore",
     )
     OmegaConf.register_new_resolver("cwd", os.getcwd, replace=True, use_cache=True)
 
