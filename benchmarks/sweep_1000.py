@@ -1,7 +1,8 @@
 """A 1,000-run sweep of the default scenario, end to end (collect included).
 
-Usage: python benchmarks/sweep_1000.py [n_runs] [n_jobs]
-Prints wall time, and the time per run of the model alone for comparison.
+Usage: python benchmarks/sweep_1000.py [n_runs] [n_jobs] [joblib|ray]
+Prints wall time, and the time per run of the model alone for comparison. With ``ray``
+the sweep starts a private Ray on this machine, which uses every core (n_jobs is ignored).
 """
 
 from __future__ import annotations
@@ -21,13 +22,17 @@ def main() -> None:
     """Run the sweep in a fresh process and report where the time went."""
     n_runs = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     n_jobs = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    launcher = sys.argv[3] if len(sys.argv) > 3 else "joblib"
+    engine = {
+        "joblib": ["hydra/launcher=joblib", f"hydra.launcher.n_jobs={n_jobs}"],
+        "ray": ["hydra/launcher=ray"],
+    }[launcher]
     folder = Path(tempfile.mkdtemp()) / "sweep"
     args = [
         str(Path(sys.executable).with_name("sandbox-run")),
         "-m",
         f"replicate=range({n_runs})",
-        "hydra/launcher=joblib",
-        f"hydra.launcher.n_jobs={n_jobs}",
+        *engine,
         f"hydra.sweep.dir={folder}",
         "hydra.sweep.subdir=${hydra:job.override_dirname}",
     ]
@@ -43,6 +48,7 @@ def main() -> None:
         json.dumps(
             {
                 "runs": n_runs,
+                "launcher": launcher,
                 "n_jobs": n_jobs,
                 "wall_s": wall,
                 "done": int((runs["status"] == "done").sum()),

@@ -2,9 +2,10 @@
 
 The cluster is started in a folder of its own, which becomes its workers' working
 directory, and the sweep joins it by address from another folder: the runs must equal the
-serial sweep's, and land in the launching folder. This is where Hydra's Ray launcher goes
-wrong out of the box (its ``object_store_memory`` default makes joining a cluster fail; a
-sweep folder resolved in the worker lands in the node's folder).
+serial sweep's, land in the launching folder, and re-run bit for bit from their saved
+configs. This is where Hydra's Ray launcher goes wrong out of the box (its
+``object_store_memory`` default makes joining a cluster fail; a sweep folder resolved in
+the worker lands in the node's folder).
 
 ``ray stop`` stops every Ray process of this user on the machine, as Ray has no other way.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sandbox.reproduce import reproduce
 from tests.test_sweeps import SWEEP, sweep, tables
 
 if not os.environ.get("CI"):  # `make test` installs the `ray` extra; CI must not skip this
@@ -71,3 +73,6 @@ def test_ray_cluster_gives_the_serial_results_where_the_sweep_started(
     assert not list(node_folder.rglob("manifest.json")), "runs landed in the node's folder"
     for a, b in zip(tables(serial), tables(project / "sweep"), strict=True):
         pd.testing.assert_frame_equal(a, b)
+    # a run made on Ray re-runs bit for bit from its saved config
+    job = project / "sweep" / tables(serial)[0]["job"].iloc[0]
+    assert reproduce(job) is None
