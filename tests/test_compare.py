@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sandbox.compare import comparison_table, paired_comparison
 
@@ -59,3 +60,13 @@ def test_table_has_policies_as_rows() -> None:
     assert "[" in table.loc["sandbox", "adoption"]
     level = runs.loc[runs["lever_policy"] == "status_quo", "adoption"].mean()
     assert table.loc["status_quo (level)", "adoption"] == f"{level:,.3f}"
+
+
+def test_any_lever_compares_and_an_unknown_one_names_the_levers() -> None:
+    runs = synthetic(np.random.default_rng(3), 50, effect=0.2, world_sd=1.0)
+    result = paired_comparison(runs, "central_budget", "lever_resources", ("adoption",))
+    (row,) = result.itertuples()
+    assert row.option == "mixed" and row.ci_low < 5.0 < row.ci_high  # built with offset 5
+    assert comparison_table(result, "central_budget", "lever_resources").index.name == "resources"
+    with pytest.raises(ValueError, match=r"lever_budget.*\['policy', 'resources'\]"):
+        paired_comparison(runs, "central_budget", "lever_budget", ("adoption",))

@@ -11,6 +11,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from sandbox import sweep_folder
 from sandbox.errors import ConfigError
 from sandbox.overrides import check_override
 from sandbox.regions import load_region
@@ -113,6 +114,7 @@ def main() -> None:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
     flags, overrides = _split_argv(argv)
+    sweep_folder.record_command(overrides)
     rerun = {"--config-path", "-cp"} & set(flags)
     if rerun and not any(o.startswith("hydra.run.dir=") for o in overrides):
         # a saved .hydra/config.yaml has no hydra: block; keep re-runs under results/

@@ -1,4 +1,4 @@
-"""Paired comparison of policies against a baseline, from a collected ``runs.parquet``.
+"""Paired comparison of policies against a baseline, from a collected runs.parquet.
 
 Replicate ``r`` of every policy shares its random world (common random numbers), so the
 difference policy - baseline is taken within pairs that agree on the replicate and on
@@ -21,14 +21,16 @@ from scipy import stats
 
 from sandbox.atomic import write_atomic
 
-FLAGSHIP = (
-    "adoption",
-    "provinces_with_app",
-    "citizens_harmed",
-    "public_spending",
-    "private_investment",
-    "urban_rural_gap",
-)
+# The flagship table's metrics (names from ``sandbox.metrics``) and their units.
+FLAGSHIP_UNITS = {
+    "adoption": "share of people",
+    "provinces_with_app": "provinces",
+    "citizens_harmed": "people, cumulative",
+    "public_spending": "billion VND, cumulative",
+    "private_investment": "billion VND, cumulative",
+    "urban_rural_gap": "urban minus rural share",
+}
+FLAGSHIP = tuple(FLAGSHIP_UNITS)
 
 
 def _centre(values: pd.Series, groups: pd.DataFrame) -> pd.Series:
@@ -58,6 +60,13 @@ def paired_comparison(
         ``ci_low``, ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction``.
     """
     done = runs[runs["status"] == "done"] if "status" in runs else runs
+    if lever not in done.columns:
+        levers = sorted(c.removeprefix("lever_") for c in done.columns
+                        if c.startswith("lever_") and done[c].nunique() > 1)  # fmt: skip
+        raise ValueError(
+            f"lever {lever!r} is not a column of runs.parquet; the levers this sweep varies "
+            f"are {levers} (written with or without the lever_ prefix)"
+        )
     if baseline not in set(done[lever]):
         raise ValueError(f"baseline {baseline!r} not among {sorted(set(done[lever]))}")
     # pair on the other levers swept independently of ``lever`` (those that vary within
@@ -117,7 +126,9 @@ def _cell(value: float, low: float, high: float) -> str:
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
 
 
-def comparison_table(result: pd.DataFrame, baseline: str | None = None) -> pd.DataFrame:
+def comparison_table(
+    result: pd.DataFrame, baseline: str | None = None, lever: str = "lever_policy"
+) -> pd.DataFrame:
     """Options as rows, metrics as columns, each cell ``mean difference [95% CI]``.
 
     With ``baseline``, a first row gives the baseline's own mean level of each metric.
@@ -135,24 +146,32 @@ def comparison_table(result: pd.DataFrame, baseline: str | None = None) -> pd.Da
             columns=table.columns,
         )
         table = pd.concat([level_row, table])
-    table.index.name = "policy"
+    table.index.name = lever.removeprefix("lever_")
     return table
 
 
 def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy") -> str:
     """Compare; write ``comparison_vs_<baseline>.parquet`` and ``.txt``; return the text."""
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
+    if not lever.startswith("lever_"):
+        lever = f"lever_{lever}"
     result = paired_comparison(runs, baseline, lever)
-    table = comparison_table(result, baseline)
+    table = comparison_table(result, baseline, lever)
     reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
     done = runs[runs["status"] == "done"]
     n_rep = done["replicate"].nunique()
     n_pairs = int(result["n_pairs"].max())
+    n_combinations = n_pairs // max(n_rep, 1)
+    ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
+    end = ", ".join(map(str, ends)) or "unknown"
+    units = "; ".join(f"{m}: {FLAGSHIP_UNITS[m]}" for m in table.columns if m in FLAGSHIP_UNITS)
     text = "\n".join(
         [
-            f"Level of {baseline}, and difference of each policy from it: mean over "
-            f"{n_pairs} pairs ({n_rep} replicates x {n_pairs // max(n_rep, 1)} combinations "
-            "of the other levers) [95% CI]",
+            f"Level of {baseline}, and difference of each other {table.index.name} option "
+            f"from it, at the end of the horizon ({end}): mean over {n_pairs} pairs "
+            f"({n_rep} replicates x {n_combinations} "
+            f"combination{'s' * (n_combinations != 1)} of the other levers) [95% CI]",
+            f"units: {units}",
             table.to_string(),
             "variance reduction by pairing (median over options): "
             + ", ".join(
@@ -171,8 +190,14 @@ def main(argv: list[str] | None = None) -> None:
     """``sandbox-compare <sweep folder> [--baseline status_quo] [--lever ...]``."""
     parser = argparse.ArgumentParser(prog="sandbox-compare", description=__doc__.split("\n")[0])
     parser.add_argument("sweep_dir", type=Path, help="a collected sweep folder")
-    parser.add_argument("--baseline", default="status_quo")
-    parser.add_argument("--lever", default="lever_policy", help="column to compare")
+    parser.add_argument(
+        "--baseline",
+        default="status_quo",
+        help="the option every other is compared with (default: status_quo)",
+    )
+    parser.add_argument("--lever", default="policy",
+                        help="the lever whose options are compared: policy (default), "
+                             "resources, data, or any lever_ column of runs.parquet")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.sweep_dir / "runs.parquet").is_file():
         print(f"sandbox-compare: no runs.parquet in {args.sweep_dir}", file=sys.stderr)

@@ -1,4 +1,4 @@
-"""``sandbox-reproduce``: re-run runs from their saved configs and compare, bit for bit.
+"""sandbox-reproduce: re-run runs from their saved configs and compare, bit for bit.
 
 Given a run folder or a sweep folder, each completed run is simulated again from its
 ``.hydra/config.yaml`` and its month-by-month table compared with the stored

@@ -13,13 +13,14 @@ import warnings
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sandbox import sweep_folder
 from sandbox.params import Params
 
 SCHEMA_NAME = "sandbox_schema"
 
 
 def register() -> None:
-    """Store the schema under ``SCHEMA_NAME``, the ``${cwd:}`` resolver and the sweeper.
+    """Store the schema under ``SCHEMA_NAME``; register ``${cwd:}`` and ``${sweep_suffix:}``.
 
     ``${cwd:}`` is the launching process's working directory: sweep folders are made
     absolute with it, so workers of a cluster launcher write where the sweep was started.
@@ -36,6 +37,8 @@ def register() -> None:
         message=r"\s*'hydra/launcher/(ray|submitit_slurm)' is validated against ConfigStore",
     )
     OmegaConf.register_new_resolver("cwd", os.getcwd, replace=True, use_cache=True)
+    OmegaConf.register_new_resolver("sweep_suffix", sweep_folder.suffix, replace=True,
+                                    use_cache=True)  # fmt: skip
 
 
 def to_params(cfg: DictConfig) -> Params:

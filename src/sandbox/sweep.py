@@ -101,7 +101,10 @@ class SweepCallback(Callback):
         """Start the progress line."""
         sweep_dir = Path(config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
-        self.progress = Progress(sweep_dir, count_jobs(config))
+        total = count_jobs(config)
+        print(f"sweep: {total if total is not None else 'unknown number of'} runs into "
+              f"{sweep_dir}", flush=True)  # fmt: skip
+        self.progress = Progress(sweep_dir, total)
         self.progress.begin()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
