@@ -68,6 +68,7 @@ CASES = {
     "removed key": (["~seed"], ["seed", "cannot be removed"]),
     "bad bool": (["citizens.homogeneous=maybe"], ["citizens.homogeneous", "true or false"]),
     "unknown option": (["policy=anarchy"], ["policy", "anarchy"]),
+    "unknown launcher": (["hydra/launcher=rayy"], ["hydra/launcher", "rayy", "joblib"]),
     "no such file": (["region.table=/no/such.csv"], ["region.table", "/no/such.csv"]),
 }
 

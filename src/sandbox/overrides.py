@@ -23,6 +23,15 @@ def group_options(config_dir: Path, group: str) -> list[str]:
     return sorted(p.stem for p in (config_dir / group).glob("*.yaml"))
 
 
+def installed_launchers() -> list[str]:
+    """Hydra's launchers that are installed (``configs/hydra/launcher`` only refines them)."""
+    from hydra.core.config_store import ConfigStore
+    from hydra.core.plugins import Plugins
+
+    Plugins.instance()  # imports the installed plugins, which register their configs
+    return sorted(Path(name).stem for name in ConfigStore.instance().list("hydra/launcher"))
+
+
 def _values(value: str) -> list[str]:
     """The values of an override; a sweep ``a,b,c`` gives several, sweep functions none."""
     if "(" in value or value.startswith(("[", "{")):
@@ -71,10 +80,16 @@ def _check_type(key: str, kind: type, value: str) -> None:
 
 def check_override(text: str, config_dir: Path) -> None:
     """Raise ``ConfigError`` when a ``key=value`` override names no schema key or has the
-    wrong type, or when it adds (``+``) or deletes (``~``) model keys."""
+    wrong type, when it adds (``+``) or deletes (``~``) model keys, or names a launcher
+    that is not installed."""
+    key, _, value = text.partition("=")
+    if key == "hydra/launcher" and value not in (options := installed_launchers()):
+        hint = (
+            " (ray is there once the ray extra is: .venv/bin/pip install -r requirements-ray.lock)"
+        )
+        raise ConfigError(key, value, " | ".join(options) + (hint if "ray" not in options else ""))
     if text.lstrip("+~").startswith("hydra"):
         return
-    key, _, value = text.partition("=")
     if key.startswith("~"):
         raise ConfigError(key[1:], value, "setting a value; model keys cannot be removed")
     if "/" in key or not _:
