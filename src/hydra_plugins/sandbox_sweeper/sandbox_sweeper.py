@@ -8,8 +8,9 @@ its own config anyway, where a failure is recorded as a failed run. So one compo
 batch is kept, to catch a config that cannot compose at all.
 
 It also resolves the sweep folder once, in the launching process, before any job is
-composed: ``${now:}`` and ``${cwd:}`` are cached resolvers, and every job's config copies
-this cache, so workers on other machines or in other folders write to this same folder.
+composed: ``${now:}``, ``${cwd:}`` and ``${sweep_suffix:}`` are cached resolvers, and every
+job's config copies this cache, so workers on other machines or in other folders write to
+this same folder.
 """
 
 from collections.abc import Sequence
