@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.compare import comparison_table, paired_comparison
+from sandbox.compare import FLAGSHIP, comparison_table, paired_comparison, write_comparison
 
 
 def synthetic(rng: np.random.Generator, n_rep: int, effect: float, world_sd: float) -> pd.DataFrame:
@@ -70,3 +70,17 @@ def test_any_lever_compares_and_an_unknown_one_names_the_levers() -> None:
     assert comparison_table(result, "central_budget", "lever_resources").index.name == "resources"
     with pytest.raises(ValueError, match=r"lever_budget.*\['policy', 'resources'\]"):
         paired_comparison(runs, "central_budget", "lever_budget", ("adoption",))
+
+
+def test_written_comparison_states_units_and_flags_a_shared_ceiling(tmp_path) -> None:
+    runs = synthetic(np.random.default_rng(4), 6, effect=0.2, world_sd=1.0)
+    for metric in FLAGSHIP:
+        runs[metric] = runs["adoption"]
+    sandbox = runs["lever_policy"] == "sandbox"
+    runs["provinces_with_app"] = np.where(sandbox, 63, np.arange(len(runs)) % 3 + 60)
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_comparison(tmp_path, "status_quo", "policy")  # lever without its prefix
+    assert "each other policy option" in text and "billion VND" in text
+    notes = [line for line in text.splitlines() if line.startswith("note:")]
+    assert notes == [notes[0]] and "provinces_with_app = 63" in notes[0]
+    assert (tmp_path / "comparison_vs_status_quo.parquet").is_file()

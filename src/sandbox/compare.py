@@ -165,6 +165,8 @@ def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy"
     ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
     end = ", ".join(map(str, ends)) or "unknown"
     units = "; ".join(f"{m}: {FLAGSHIP_UNITS[m]}" for m in table.columns if m in FLAGSHIP_UNITS)
+    others = done[done[lever] != baseline]
+    same = [m for m in table.columns if others[m].nunique() == 1]
     text = "\n".join(
         [
             f"Level of {baseline}, and difference of each other {table.index.name} option "
@@ -173,6 +175,11 @@ def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy"
             f"combination{'s' * (n_combinations != 1)} of the other levers) [95% CI]",
             f"units: {units}",
             table.to_string(),
+            *(
+                f"note: every run of every other option ends with {m} = {others[m].iloc[0]:g}, "
+                "so their differences from the baseline are the same"
+                for m in same
+            ),
             "variance reduction by pairing (median over options): "
             + ", ".join(
                 f"{m} {v:.1f}x" if np.isfinite(v) else f"{m} n/a (no variation)"
