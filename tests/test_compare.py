@@ -64,7 +64,7 @@ def test_table_has_policies_as_rows() -> None:
 
 def test_any_lever_compares_and_an_unknown_one_names_the_levers() -> None:
     runs = synthetic(np.random.default_rng(3), 50, effect=0.2, world_sd=1.0)
-    result = paired_comparison(runs, "central_budget", "lever_resources", ("adoption",))
+    result = paired_comparison(runs, "central_budget", "resources", ("adoption",))
     (row,) = result.itertuples()
     assert row.option == "mixed" and row.ci_low < 5.0 < row.ci_high  # built with offset 5
     assert comparison_table(result, "central_budget", "lever_resources").index.name == "resources"

@@ -33,6 +33,11 @@ FLAGSHIP_UNITS = {
 FLAGSHIP = tuple(FLAGSHIP_UNITS)
 
 
+def lever_column(lever: str) -> str:
+    """The ``runs.parquet`` column of a lever named with or without its ``lever_`` prefix."""
+    return lever if lever.startswith("lever_") else f"lever_{lever}"
+
+
 def _centre(values: pd.Series, groups: pd.DataFrame) -> pd.Series:
     if groups.shape[1] == 0:
         return values - values.mean()
@@ -51,7 +56,7 @@ def paired_comparison(
     Args:
         runs: a collected ``runs.parquet`` (only ``status == "done"`` rows are used).
         baseline: the option of ``lever`` to compare against (e.g. ``status_quo``).
-        lever: the column whose options are compared.
+        lever: the column whose options are compared (``lever_`` prefix optional).
         metrics: metric columns.
         level: confidence level.
 
@@ -60,6 +65,7 @@ def paired_comparison(
         ``ci_low``, ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction``.
     """
     done = runs[runs["status"] == "done"] if "status" in runs else runs
+    lever = lever_column(lever)
     if lever not in done.columns:
         levers = sorted(c.removeprefix("lever_") for c in done.columns
                         if c.startswith("lever_") and done[c].nunique() > 1)  # fmt: skip
@@ -153,8 +159,7 @@ def comparison_table(
 def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy") -> str:
     """Compare; write ``comparison_vs_<baseline>.parquet`` and ``.txt``; return the text."""
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
-    if not lever.startswith("lever_"):
-        lever = f"lever_{lever}"
+    lever = lever_column(lever)
     result = paired_comparison(runs, baseline, lever)
     table = comparison_table(result, baseline, lever)
     reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
