@@ -3,6 +3,7 @@ recorded, collected tables are complete, reproduction detects tampering."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import pandas as pd
 import pytest
 
 from sandbox.collect import RUNS, TIMESERIES
+from sandbox.provenance import file_sha256
 from tests.test_bad_input import ENTRY
 
 SWEEP = (
@@ -94,17 +96,38 @@ def test_killed_sweep_resumes_to_identical_tables(serial: Path, tmp_path: Path) 
         pd.testing.assert_frame_equal(a, b)
 
 
-def test_failed_run_is_recorded_and_does_not_stop_the_sweep(tmp_path: Path) -> None:
+# The same entry point with the model raising for one policy: a failure no up-front
+# check can catch (the basic launcher runs jobs in this process, where the patch holds).
+FAILING_ENTRY = (
+    "import sandbox.store as store; real = store.run\n"
+    "def run(params):\n"
+    "    if params.policy.name == 'controlled_pilot': raise RuntimeError('boom\\nsecond line')\n"
+    "    return real(params)\n"
+    "store.run = run\n" + ENTRY
+)
+
+
+def test_failed_runs_are_recorded_listed_and_make_the_sweep_exit_1(tmp_path: Path) -> None:
     folder = tmp_path / "failing"
-    done = sweep(folder, "region.table=toy.csv,/no/such/table.csv")
-    assert "failed" in done.stdout
+    args = [sys.executable, "-c", FAILING_ENTRY, *SWEEP, f"hydra.sweep.dir={folder}"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "3 of 6 runs did not complete" in done.stderr
+    listed = [line for line in done.stderr.splitlines() if line.startswith("  failed: ")]
+    assert len(listed) == 3
+    for line in listed:
+        assert "policy=controlled_pilot" in line and line.endswith("RuntimeError: boom")
+        assert Path(line.split(": ")[1]).is_dir()
     runs, series = tables(folder)
-    assert len(runs) == 12
+    assert len(runs) == 6
     failed = runs[runs["status"] == "failed"]
-    assert len(failed) == 6
-    assert failed["error"].str.contains("/no/such/table.csv").all()
+    assert len(failed) == 3 and (failed["lever_policy"] == "controlled_pilot").all()
     assert failed["adoption"].isna().all()
     assert set(series["run_id"]) == set(runs.loc[runs["status"] == "done", "run_id"])
+    # resuming with a model that works runs the failed ones only, and exits 0
+    again = sweep(folder)
+    assert "sweep: 6/6 runs, 0 failed" in again.stdout
+    assert (tables(folder)[0]["status"] == "done").all()
 
 
 def test_reproduce_passes_and_detects_tampering(serial: Path, tmp_path: Path) -> None:
@@ -121,7 +144,14 @@ def test_reproduce_passes_and_detects_tampering(serial: Path, tmp_path: Path) ->
     frame.to_parquet(copy / "timeseries.parquet", index=False)
     bad = subprocess.run([*reproduce, str(copy.parent)], capture_output=True, text=True)
     assert bad.returncode == 1
-    assert "DIFFERS: adoption at" in bad.stdout
+    assert "DIFFERS: DAMAGED: timeseries.parquet does not match its checksum" in bad.stdout
+    # an edit that also rewrote the checksum is caught by the re-run
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["files"]["timeseries.parquet"] = file_sha256(copy / "timeseries.parquet")
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    bad = subprocess.run([*reproduce, str(copy.parent)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "DIFFERS: timeseries.parquet: adoption at" in bad.stdout
 
 
 def test_job_reruns_bit_identically_with_hydras_cli(serial: Path, tmp_path: Path) -> None:

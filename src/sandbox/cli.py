@@ -1,25 +1,32 @@
-"""``sandbox-run``: the Hydra entry point (thin: compose, convert, call the runner)."""
+"""``sandbox-run``: the Hydra entry point (thin: check, compose, convert, call the runner).
+
+Before Hydra starts, ``main`` checks the whole command (``_precheck``): Hydra's flags, every
+override, the config Hydra will compose from them (``sandbox.safety``) and every value of
+every job (``sandbox.jobs``). Bad input gets one paragraph and exit code 2 before any
+folder exists; a failure to write while launching (a full disk, a name too long) gets one
+paragraph and exit code 1.
+"""
 
 from __future__ import annotations
 
+import errno
+import functools
 import logging
+import os
 import sys
 from pathlib import Path
 
 import hydra
+import yaml
 from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sandbox import sweep_folder
 from sandbox.errors import ConfigError
-from sandbox.overrides import check_override
-from sandbox.regions import load_region
 from sandbox.runner import format_summary, run, write_results
-from sandbox.safety import check_config_dir
 from sandbox.schema import register, to_params
 from sandbox.store import canonical, execute, run_id
-from sandbox.validate import validate
 
 
 def config_dir() -> Path:
@@ -57,66 +64,315 @@ def _app(cfg: DictConfig) -> None:
 
 
 RERUN_DIR = "results/runs/${now:%Y-%m-%d}/${now:%H-%M-%S-%f}_rerun"
-FLAGS_WITH_VALUE = ("--config-path", "-cp", "--config-name", "-cn", "--config-dir", "-cd")
-NO_RUN = {"--help", "-h", "--hydra-help", "--info", "-i", "--cfg", "-c", "--shell-completion"}
+ALIASES = {
+    "-cp": "--config-path",
+    "-cn": "--config-name",
+    "-cd": "--config-dir",
+    "-c": "--cfg",
+    "-p": "--package",
+    "-r": "--run",
+    "-m": "--multirun",
+    "-sc": "--shell-completion",
+    "-i": "--info",
+    "-h": "--help",
+}
+FLAGS_WITH_VALUE = {
+    "--config-path",
+    "--config-name",
+    "--config-dir",
+    "--cfg",
+    "--package",
+    "--experimental-rerun",
+}
+FLAGS = FLAGS_WITH_VALUE | {
+    "--help",
+    "--hydra-help",
+    "--version",
+    "--resolve",
+    "--run",
+    "--multirun",
+    "--shell-completion",
+    "--info",
+}
+INFO_TOPICS = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
+NO_RUN = {"--help", "--hydra-help", "--info", "--cfg"}  # compose and print, run nothing
+
+
+def _project_outputs(rerun: bool) -> dict[str, str]:
+    """The project's own values of the keys that say where output goes.
+
+    With a config folder of the user's (``--config-path``, ``--config-dir``,
+    ``hydra.searchpath``) these come only from the command line or from here
+    (``configs/config.yaml``): a loaded config cannot write into another folder.
+    """
+    saved = yaml.safe_load((CONFIG_DIR / "config.yaml").read_text(encoding="utf-8"))["hydra"]
+    return {
+        # a saved .hydra/config.yaml has no defaults list to name a run folder by
+        "hydra.run.dir": RERUN_DIR if rerun else saved["run"]["dir"],
+        "hydra.sweep.dir": saved["sweep"]["dir"],
+        "hydra.sweep.subdir": saved["sweep"]["subdir"],
+        "hydra.output_subdir": ".hydra",
+    }
 
 
 def _split_argv(argv: list[str]) -> tuple[dict[str, str], list[str]]:
-    """Hydra's flags (with their values) and the overrides."""
-    flags, overrides = {}, []
-    args = iter(argv)
-    for arg in args:
-        if arg in FLAGS_WITH_VALUE:
-            flags[arg] = next(args, "")
-        elif arg.startswith("-"):
-            name, _, value = arg.partition("=")
-            flags[name] = value
-        else:
+    """Hydra's flags (long names, with their values) and the overrides, in that order.
+
+    Raises:
+        ConfigError: an unknown flag, a flag without its value, a flag after an override
+            (``sandbox-run`` appends overrides, so Hydra would refuse the command), or
+            ``--experimental-rerun`` (it loads a pickle, which can run code).
+    """
+    flags: dict[str, str] = {}
+    overrides: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        i += 1
+        if not arg.startswith("-"):
             overrides.append(arg)
+            continue
+        if overrides:
+            raise ConfigError(
+                "command line",
+                overrides[0],
+                f"Hydra's flags first, then the overrides: put {overrides[0]!r} and the "
+                f"other overrides after {arg!r}",
+            )
+        name, eq, value = arg.partition("=")
+        name = ALIASES.get(name, name)
+        if name not in FLAGS:
+            raise ConfigError("command line", arg, "the flags " + ", ".join(sorted(FLAGS)))
+        if name in FLAGS_WITH_VALUE and not eq:
+            if i >= len(argv):
+                raise ConfigError("command line", arg, f"{name} followed by its value")
+            value, i = argv[i], i + 1
+        if name == "--info" and not eq and i < len(argv) and argv[i] in INFO_TOPICS:
+            value, i = argv[i], i + 1
+        flags[name] = value
+    if "--experimental-rerun" in flags:
+        raise ConfigError(
+            "--experimental-rerun",
+            flags["--experimental-rerun"],
+            "a re-run from the saved config: --config-path <run folder>/.hydra --config-name "
+            "config (--experimental-rerun loads a pickle file, which can run any code)",
+        )
     return flags, overrides
 
 
-def _precheck(argv: list[str]) -> None:
-    """Check overrides, then compose and range-check a single run, before Hydra writes.
+def _command(flags: dict[str, str], overrides: list[str]) -> list[str]:
+    """The command line Hydra gets: flags first, then the overrides."""
+    out = []
+    for name, value in flags.items():
+        if name in FLAGS_WITH_VALUE:
+            out += [name, value]
+        else:
+            out += [f"{name}={value}"] if value else [name]
+    return out + overrides
 
-    Hydra saves ``.hydra/`` before the task starts; checking first keeps an earlier run's
-    folder intact when ``hydra.run.dir`` points at it. Multirun jobs are checked for keys
-    and types here and for ranges by each job.
+
+def _config_dirs(flags: dict[str, str]) -> tuple[Path, Path | None]:
+    """The primary config folder and the --config-dir folder, checked to exist."""
+    main_dir = CONFIG_DIR
+    if "--config-path" in flags:
+        path = flags["--config-path"]
+        if path.startswith("pkg://"):
+            raise ConfigError("--config-path", path, "a folder (a pkg:// module is imported)")
+        main_dir = Path(path).expanduser().resolve()
+        if not main_dir.is_dir():
+            raise ConfigError("--config-path", path, "an existing folder of config files")
+    extra = None
+    if "--config-dir" in flags:
+        extra = Path(flags["--config-dir"]).expanduser().resolve()
+        if not extra.is_dir():
+            raise ConfigError("--config-dir", flags["--config-dir"], "an existing folder")
+    return main_dir, extra
+
+
+def _primary_config(name: str, dirs: list[Path]) -> Path:
+    """The primary config file Hydra will load (the first folder that has it)."""
+    stem = name.removesuffix(".yaml")
+    plain = stem and not Path(stem).is_absolute() and ".." not in Path(stem).parts
+    for folder in dirs if plain else []:
+        if (folder / f"{stem}.yaml").is_file():
+            return folder / f"{stem}.yaml"
+    names = sorted({p.stem for folder in dirs for p in folder.glob("*.yaml")})
+    raise ConfigError(
+        "--config-name",
+        name,
+        f"a config of {', '.join(str(d) for d in dirs)}: {', '.join(names) or 'none there'}",
+    )
+
+
+def _hydra(main_dir: Path, extra_dir: Path | None):
+    """A Hydra instance with the search path ``sandbox-run`` will use."""
+    from hydra._internal.hydra import Hydra
+    from hydra._internal.utils import create_automatic_config_search_path
+    from hydra.core.config_search_path import SearchPathQuery
+
+    search_path = create_automatic_config_search_path(__file__, None, str(main_dir))
+    if extra_dir is not None:
+        search_path.prepend(
+            provider="command-line",
+            path=f"file://{extra_dir}",
+            anchor=SearchPathQuery(provider="schema"),
+        )
+    return Hydra.create_main_hydra2(task_name=Path(__file__).stem, config_search_path=search_path)
+
+
+def _precheck(argv: list[str]) -> list[str]:
+    """Check the command before Hydra writes anything; return the command Hydra gets.
+
+    Hydra saves ``.hydra/`` before the task starts, and a sweep's folder before its first
+    job; checking first keeps earlier results intact and writes nothing for a bad command.
     """
+    from hydra.core.global_hydra import GlobalHydra
+
+    from sandbox import jobs, safety
+    from sandbox.overrides import check_override, parse_override
+
     flags, overrides = _split_argv(argv)
-    if NO_RUN & set(flags):
-        return
-    for override in overrides:
-        check_override(override, CONFIG_DIR)
-    config_path = flags.get("--config-path") or flags.get("-cp")
-    cp = str(Path(config_path).resolve()) if config_path else str(CONFIG_DIR)
-    cn = flags.get("--config-name") or flags.get("-cn") or "config"
-    check_config_dir(Path(cp), cn)
-    if {"-m", "--multirun"} & set(flags):
-        return
-    model_overrides = [o for o in overrides if not o.lstrip("+~").startswith("hydra")]
+    if {"--version", "--shell-completion"} & set(flags):
+        return _command(flags, overrides)  # nothing is composed from the overrides
+    main_dir, extra_dir = _config_dirs(flags)
+    if "--config-path" in flags:
+        flags["--config-path"] = str(main_dir)  # Hydra reads a relative one from src/sandbox
+    dirs = [main_dir] + ([extra_dir] if extra_dir else [])
+    name = flags.get("--config-name", "config")
+    primary = _primary_config(name, dirs)
+    searchpath = safety.check_searchpath(
+        safety.primary_searchpath(primary), f"hydra.searchpath in {primary}"
+    )
+    for text in overrides:
+        override = parse_override(text)
+        if override.key_or_group == "hydra.searchpath":
+            searchpath |= safety.check_searchpath(override.value(), "hydra.searchpath")
+            value = override.value()
+            if isinstance(value, list):
+                dirs += [Path(e.removeprefix("file://")) for e in value if e.startswith("file:")]
+    parsed = [check_override(text, dirs) for text in overrides]
+    if "--config-path" in flags or extra_dir is not None or searchpath:
+        given = {o.key_or_group for o in parsed}
+        for key, value in _project_outputs("--config-path" in flags).items():
+            if not any(key == k or key.startswith(k + ".") for k in given):
+                overrides.append(f"{key}={value}")
+                parsed.append(parse_override(overrides[-1]))
+    composer = jobs.Composer(_hydra(main_dir, extra_dir), name)
     try:
-        with hydra.initialize_config_dir(config_dir=cp, version_base="1.3"):
-            params = to_params(hydra.compose(config_name=cn, overrides=model_overrides))
+        if NO_RUN & set(flags):
+            safety.check_config(composer.compose(overrides, RunMode.RUN), parsed)
+            return _command(flags, overrides)
+        multirun = "--multirun" in flags
+        cfg = None
+        if not multirun:
+            try:
+                cfg = composer.compose(overrides, RunMode.RUN)
+            except ConfigError as err:
+                try:  # as Hydra does: the config itself may ask for a multirun
+                    mode = composer.compose(overrides, RunMode.MULTIRUN,
+                                            validate_sweep_overrides=False).hydra.mode  # fmt: skip
+                except ConfigError:
+                    mode = None
+                if mode != RunMode.MULTIRUN:
+                    raise err from None
+            multirun = cfg is None or cfg.hydra.mode == RunMode.MULTIRUN
+        if multirun:
+            base = composer.compose(overrides, RunMode.MULTIRUN)
+            jobs.check_sweep(composer, base, parsed, dirs)
+        else:
+            jobs.check_run(cfg, parsed)
+    finally:
+        GlobalHydra.instance().clear()
+    return _command(flags, overrides)
+
+
+def _failed_path(err: OSError) -> str | None:
+    """The file or folder an ``OSError`` is about.
+
+    A write that fails when its file is flushed (a full disk) names no file; the frame
+    that wrote it still holds the open file, whose ``name`` is the path.
+    """
+    if err.filename:
+        return os.fsdecode(err.filename)
+    frames = []
+    tb = err.__traceback__
+    while tb is not None:
+        frames.append(tb.tb_frame)
+        tb = tb.tb_next
+    for frame in reversed(frames):
+        for value in frame.f_locals.values():
+            name = getattr(value, "name", None)
+            if hasattr(value, "write") and isinstance(name, str) and name:
+                return name
+    try:  # the run's folder, when Hydra got that far
+        return str(HydraConfig.get().runtime.output_dir)
     except Exception:
-        return
-    validate(params)
-    load_region(params.region.table)
+        return None
+
+
+def launch_failure(err: OSError) -> str:
+    """One paragraph for a failure to write while launching: what, where and why."""
+    code = errno.errorcode.get(err.errno or 0, "")
+    reason = err.strerror or (str(err).splitlines() or [type(err).__name__])[0]
+    path = _failed_path(err)
+    where = f" {path!r}" if path else ""
+    hints = {
+        errno.ENOSPC: "free space on that disk (or write elsewhere with hydra.run.dir / "
+        "hydra.sweep.dir) and run the command again",
+        errno.EDQUOT: "free space within your quota and run the command again",
+        errno.ENAMETOOLONG: "folder and file names of at most 255 bytes: shorten the "
+        "overrides that name the folder, or set hydra.run.dir / hydra.sweep.subdir",
+        errno.EACCES: "a folder you may write to (hydra.run.dir / hydra.sweep.dir)",
+        errno.EROFS: "a folder on a writable file system (hydra.run.dir / hydra.sweep.dir)",
+    }
+    hint = hints.get(err.errno or 0, "check that the folder can be written and run again")
+    return (
+        f"sandbox-run: launching failed: could not create or write{where}: {reason}"
+        f"{f' ({code})' if code else ''}. Needed: {hint}."
+    )
+
+
+def _reraise(err: BaseException) -> None:
+    raise err
 
 
 def main() -> None:
     """Console script entry point."""
     register()
-    argv = sys.argv[1:]
     try:
-        _precheck(argv)
+        command = _precheck(sys.argv[1:])
     except ConfigError as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
-    flags, overrides = _split_argv(argv)
-    sweep_folder.record_command(overrides)
-    rerun = {"--config-path", "-cp"} & set(flags)
-    if rerun and not any(o.startswith("hydra.run.dir=") for o in overrides):
-        # a saved .hydra/config.yaml has no hydra: block; keep re-runs under results/
-        sys.argv.append(f"hydra.run.dir={RERUN_DIR}")
-    _app()
+    sweep_folder.record_command(_split_argv(command)[1])
+    sys.argv = [sys.argv[0], *command]
+    # Hydra prints its own traceback and exits 1 unless HYDRA_FULL_ERROR=1: with it set,
+    # errors reach this function, which reports a failure to write in one paragraph.
+    full_error = os.environ.get("HYDRA_FULL_ERROR")
+    os.environ["HYDRA_FULL_ERROR"] = "1"
+    try:
+        _app()
+    except ConfigError as err:
+        print(f"sandbox-run: {err}", file=sys.stderr)
+        sys.exit(2)
+    except OSError as err:
+        if full_error == "1":
+            raise
+        print(launch_failure(err), file=sys.stderr)
+        sys.exit(1)
+    except Exception as other:
+        if full_error == "1":
+            raise
+        _restore(full_error)
+        from hydra._internal.utils import run_and_report
+
+        run_and_report(functools.partial(_reraise, other))  # Hydra's own report, exit 1
+    finally:
+        _restore(full_error)
+
+
+def _restore(value: str | None) -> None:
+    if value is None:
+        os.environ.pop("HYDRA_FULL_ERROR", None)
+    else:
+        os.environ["HYDRA_FULL_ERROR"] = value

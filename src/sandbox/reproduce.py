@@ -1,24 +1,30 @@
-"""sandbox-reproduce: re-run runs from their saved configs and compare, bit for bit.
+"""sandbox-reproduce: re-run runs from their saved configs and compare every output.
 
-Given a run folder or a sweep folder, each completed run is simulated again from its
-``.hydra/config.yaml`` and its month-by-month table compared with the stored
-``timeseries.parquet``. One line per run says ``identical`` or names the first metric
-(in column order) and month that differ; the exit code is 1 if any run differs.
+Given a run folder or a sweep folder, each completed run is first checked against its
+manifest (every file it wrote must match its SHA-256), then simulated again from its
+``.hydra/config.yaml``; its month-by-month table (``timeseries.parquet``) and its
+summary (``summary.json``) are compared value by value with the stored ones. One line per
+run says ``identical`` or names the file and the first difference (in column order for
+the table); the exit code is 1 if any run differs or is damaged.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import math
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from omegaconf import OmegaConf
 
+from sandbox.atomic import jsonable
 from sandbox.collect import job_dirs
-from sandbox.runner import run
+from sandbox.manifest import MANIFEST, damage
+from sandbox.runner import SUMMARY, TIMESERIES, run
 from sandbox.schema import to_params
+from sandbox.store import UnreadableConfigError, read_json, saved_config
 
 
 def first_difference(stored: pd.DataFrame, fresh: pd.DataFrame) -> str | None:
@@ -29,18 +35,51 @@ def first_difference(stored: pd.DataFrame, fresh: pd.DataFrame) -> str | None:
         return f"{len(stored)} months stored, {len(fresh)} simulated"
     for column in stored.columns:
         a, b = stored[column].to_numpy(), fresh[column].to_numpy()
-        same = a == b
+        same = (a == b) | (pd.isna(a) & pd.isna(b))
         if not same.all():
             row = int(np.flatnonzero(~same)[0])
             return f"{column} at {fresh['month'].iloc[row]}: stored {a[row]!r}, now {b[row]!r}"
     return None
 
 
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def summary_difference(stored: dict, fresh: dict) -> str | None:
+    """``None`` if two summaries hold the same keys and values, else the first difference."""
+    fresh = json.loads(json.dumps(jsonable(fresh)))  # as written: NaN as null
+    if set(stored) != set(fresh):
+        return f"keys differ: {sorted(set(stored) ^ set(fresh))}"
+    for key in fresh:
+        if not _same(stored[key], fresh[key]):
+            return f"{key}: stored {stored[key]!r}, now {fresh[key]!r}"
+    return None
+
+
 def reproduce(job: Path) -> str | None:
-    """Re-run one completed run; ``None`` when identical, else the first difference."""
-    params = to_params(OmegaConf.load(job / ".hydra" / "config.yaml"))
-    fresh = run(params).timeseries
-    return first_difference(pd.read_parquet(job / "timeseries.parquet"), fresh)
+    """Check and re-run one completed run; ``None`` when identical, else what differs."""
+    job = Path(job)
+    manifest = read_json(job / MANIFEST)
+    if manifest is None:
+        return f"DAMAGED: {MANIFEST} cannot be read"
+    problem = damage(job, manifest)
+    if problem:
+        return f"DAMAGED: {problem}"
+    try:
+        params = to_params(saved_config(job))
+    except UnreadableConfigError as err:
+        return f"DAMAGED: {err}"
+    fresh = run(params)
+    if TIMESERIES in manifest["files"]:
+        difference = first_difference(pd.read_parquet(job / TIMESERIES), fresh.timeseries)
+        if difference:
+            return f"{TIMESERIES}: {difference}"
+    stored = json.loads((job / SUMMARY).read_text(encoding="utf-8"))
+    difference = summary_difference(stored, fresh.summary)
+    return f"{SUMMARY}: {difference}" if difference else None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -50,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sample", type=int, default=None, help="re-run K random runs")
     parser.add_argument("--seed", type=int, default=0, help="seed of the sample")
     args = parser.parse_args(argv)
-    jobs = [j for j in job_dirs(args.folder) if (j / "manifest.json").is_file()]
+    jobs = [j for j in job_dirs(args.folder) if (j / MANIFEST).is_file()]
     if not jobs:
         print(f"sandbox-reproduce: no completed run under {args.folder}", file=sys.stderr)
         sys.exit(2)

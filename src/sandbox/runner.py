@@ -14,10 +14,11 @@ import pandas as pd
 
 from sandbox.atomic import write_json, write_parquet
 from sandbox.bass import max_abs_error
-from sandbox.manifest import build_manifest
+from sandbox.manifest import MANIFEST, build_manifest, checksums
 from sandbox.metrics import METRICS, months_to_share
 from sandbox.model import SandboxModel
 from sandbox.params import Params
+from sandbox.provenance import input_hashes
 
 SUMMARY_COLUMNS = (
     "provinces_with_project",
@@ -31,6 +32,8 @@ SUMMARY_COLUMNS = (
     "public_spending",
     "private_investment",
 )
+TIMESERIES = "timeseries.parquet"
+SUMMARY = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,12 @@ def run(params: Params) -> RunResult:
 
 
 def write_results(
-    out_dir: Path, result: RunResult, params: Params, config_text: str, run_id: str = ""
+    out_dir: Path,
+    result: RunResult,
+    params: Params,
+    config_text: str,
+    run_id: str = "",
+    inputs: dict[str, str] | None = None,
 ) -> None:
     """Write timeseries, summary and (last, as the completion mark) the manifest.
 
@@ -74,14 +82,28 @@ def write_results(
         params: the scenario.
         config_text: the resolved config as canonical text (hashed into the manifest).
         run_id: the run's id in a result store.
+        inputs: SHA-256 of the input files as they were when the run read them
+            (``sandbox.provenance.input_hashes``); computed now when not given.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
     if params.output.timeseries:
-        write_parquet(out_dir / "timeseries.parquet", result.timeseries)
-    write_json(out_dir / "summary.json", result.summary)
-    manifest = build_manifest(params.seed, params.replicate, config_text, result.wall_seconds)
-    write_json(out_dir / "manifest.json", {"run_id": run_id, **manifest})
+        write_parquet(out_dir / TIMESERIES, result.timeseries)
+        written.append(TIMESERIES)
+    write_json(out_dir / SUMMARY, result.summary)
+    written.append(SUMMARY)
+    if inputs is None:
+        inputs = input_hashes(params.region.table)
+    manifest = build_manifest(
+        params.seed,
+        params.replicate,
+        config_text,
+        result.wall_seconds,
+        files=checksums(out_dir, written),
+        inputs=inputs,
+    )
+    write_json(out_dir / MANIFEST, {"run_id": run_id, **manifest})
 
 
 def _fmt(value: float) -> str:

@@ -20,7 +20,8 @@ SCHEMA_NAME = "sandbox_schema"
 
 
 def register() -> None:
-    """Store the schema under ``SCHEMA_NAME``; register ``${cwd:}`` and ``${sweep_suffix:}``.
+    """Store the schema under ``SCHEMA_NAME``; register ``${cwd:}``, ``${sweep_suffix:}``
+    and ``${safe_dirname:...}``.
 
     ``${cwd:}`` is the launching process's working directory: sweep folders are made
     absolute with it, so workers of a cluster launcher write where the sweep was started.
@@ -39,6 +40,12 @@ def register() -> None:
     OmegaConf.register_new_resolver("cwd", os.getcwd, replace=True, use_cache=True)
     OmegaConf.register_new_resolver("sweep_suffix", sweep_folder.suffix, replace=True,
                                     use_cache=True)  # fmt: skip
+    # A job's folder, ${safe_dirname:${hydra:job.override_dirname}}: not cached, as every
+    # job has its own. Registered resolvers travel to joblib, submitit and Ray workers with
+    # Hydra's singleton state, where each job resolves its folder.
+    from sandbox.jobs import safe_dirname  # sandbox.jobs imports this module
+
+    OmegaConf.register_new_resolver("safe_dirname", safe_dirname, replace=True)
 
 
 def to_params(cfg: DictConfig) -> Params:

@@ -7,16 +7,21 @@ it works with any launcher whose workers share that folder.
 
 from __future__ import annotations
 
+import json
+import sys
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sandbox.collect import collect
+from sandbox.collect import MixedCodeError, collect
 from sandbox.compare import write_comparison
+from sandbox.manifest import MANIFEST
+from sandbox.provenance import code_fingerprint
 
 INTERVAL_S = 5.0
 
@@ -33,6 +38,20 @@ def count_jobs(config: DictConfig) -> int | None:
         return sum(len(batch) for batch in BasicSweeper.split_arguments(overrides, None))
     except Exception:
         return None
+
+
+def other_code(sweep_dir: Path) -> tuple[int, int]:
+    """(runs made by code other than the present, finished runs) in a sweep folder."""
+    present = code_fingerprint()
+    stale = finished = 0
+    for path in sweep_dir.glob(f"**/{MANIFEST}"):
+        try:
+            made_by = json.loads(path.read_text(encoding="utf-8")).get("code_fingerprint")
+        except (OSError, ValueError, AttributeError):
+            continue
+        finished += 1
+        stale += made_by != present
+    return stale, finished
 
 
 class Progress:
@@ -104,15 +123,37 @@ class SweepCallback(Callback):
         total = count_jobs(config)
         print(f"sweep: {total if total is not None else 'unknown number of'} runs into "
               f"{sweep_dir}", flush=True)  # fmt: skip
+        stale, finished = other_code(sweep_dir)
+        if stale:
+            print(f"sweep: {stale} of the {finished} finished runs in {sweep_dir} were made by "
+                  f"other code than the present ({code_fingerprint()}); they are run again. To "
+                  "keep them, stop now and sweep into another folder "
+                  "(hydra.sweep.dir=...).", flush=True)  # fmt: skip
         self.progress = Progress(sweep_dir, total)
         self.progress.begin()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Stop the progress line and collect the tables."""
+        """Stop the progress line, collect the tables, and exit 1 unless every run is done.
+
+        Each run that is not done is listed with its folder and the first line of its
+        error, so that a sweep never ends quietly with holes in its tables.
+        """
         if self.progress is not None:
             self.progress.end()
         sweep_dir = Path(config.hydra.sweep.dir)
-        runs, timeseries = collect(sweep_dir)
+        try:
+            runs, timeseries = collect(sweep_dir)
+        except MixedCodeError as err:
+            print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
+            sys.exit(2)
         print(f"collected: {runs} and {timeseries}", flush=True)
         if self.baseline:
             print(write_comparison(sweep_dir, self.baseline), flush=True)
+        table = pd.read_parquet(runs, columns=["job", "status", "error"])
+        bad = table[table["status"] != "done"]
+        if len(bad):
+            print(f"sweep: {len(bad)} of {len(table)} runs did not complete:", file=sys.stderr)
+            for job, state, error in bad.itertuples(index=False):
+                print(f"  {state}: {sweep_dir / job}: {error or 'not run'}", file=sys.stderr)
+            sys.stderr.flush()
+            sys.exit(1)

@@ -3,6 +3,9 @@
 Types and key names are checked by Hydra against the schema in ``sandbox.params``; this
 module checks values. Every numeric leaf must be finite and non-negative unless a rule
 below says more; the first violation raises ``ConfigError`` naming key, value and range.
+Values that would hang the run or exhaust the machine are refused too: whole numbers
+above ``MAX_WHOLE``, the bounds of ``LIMITS``, a horizon outside ``FIRST_MONTH`` to
+``LAST_MONTH`` and more citizens than this machine's memory holds (``max_citizens``).
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import os
 import re
 from fnmatch import fnmatch
+from pathlib import Path
 
 import pandas as pd
 
@@ -96,6 +101,24 @@ ALLOWED: dict[str, str] = {
     "seed": "a whole number in [0, 2**63)",
     "any": "a finite number",
 }
+# Upper bounds of values whose cost grows with them: (pattern, bound, why).
+LIMITS: tuple[tuple[str, float, str], ...] = (
+    ("citizens.substeps", 100, "Heun sub-steps per month; 4 already integrates the hazard closely"),
+    ("firms.*.count", 100_000, "one Mesa agent per firm"),
+    ("firms.entry_rate", 10, "new SME agents per month per open call"),
+)
+MAX_WHOLE = 10**9  # any other whole number (months, counts, capacities)
+FIRST_MONTH, LAST_MONTH = "1990-01", "2100-12"
+
+# Memory per simulated citizen (``sandbox.citizens.Citizens``): the columns kept for the
+# whole run (key float64, literacy and trust float32, age int8, abandoned bool: 18 bytes)
+# plus the temporaries of drawing a segment (age as int64, literacy, trust, their Beta
+# parameters, the multiplier and thresholds as float64, the sort order as int64: 72 bytes
+# per citizen of the segment being drawn, which with one province is most citizens).
+BYTES_PER_CITIZEN = 18 + 72
+BASE_BYTES = 512 * 2**20  # Python, NumPy, pandas, Mesa and the agents
+MEMORY_SHARE = 0.8  # of this machine's memory a run may take
+
 CHOICES: dict[str, tuple[str, ...]] = {
     "policy.phasing.order": ("readiness", "need", "random"),
     "policy.phasing.within": ("facilitated", "sandbox"),
@@ -123,15 +146,21 @@ def _kind(key: str) -> str:
     return "nonnegative"
 
 
+def _finite(value: float) -> bool:
+    return isinstance(value, int) or math.isfinite(value)  # math.isfinite(10**400) raises
+
+
 def _ok(kind: str, value: object) -> bool:
     if kind == "shares":
-        return all(v >= 0 for v in value) and math.isclose(sum(value), 1.0, abs_tol=1e-9)
+        return all(_finite(v) and v >= 0 for v in value) and math.isclose(
+            sum(value), 1.0, abs_tol=1e-9
+        )
     if kind == "nonnegative_list":
-        return all(math.isfinite(v) and v >= 0 for v in value)
-    if not math.isfinite(value):
+        return all(_finite(v) and v >= 0 for v in value)
+    if not _finite(value):
         return False
     return {
-        "count": lambda v: v >= 1 and float(v).is_integer(),
+        "count": lambda v: v >= 1 and (isinstance(v, int) or float(v).is_integer()),
         "unit": lambda v: 0 <= v <= 1,
         "open_unit": lambda v: 0 < v < 1,
         "positive": lambda v: v > 0,
@@ -139,6 +168,40 @@ def _ok(kind: str, value: object) -> bool:
         "seed": lambda v: 0 <= v < 2**63,
         "any": lambda v: True,
     }[kind](value)
+
+
+@functools.cache
+def _limit(key: str) -> tuple[float, str] | None:
+    for pattern, bound, why in LIMITS:
+        if fnmatch(key, pattern):
+            return bound, why
+    return None
+
+
+def check_value(key: str, value: object) -> None:
+    """Raise ``ConfigError`` when one leaf's value is out of its range.
+
+    Args:
+        key: dotted key of a leaf of ``Params``.
+        value: its value.
+    """
+    if key in CHOICES:
+        if value not in CHOICES[key]:
+            raise ConfigError(key, value, " | ".join(CHOICES[key]))
+        return
+    if isinstance(value, bool | str):
+        return
+    kind = _kind(key)
+    integer = isinstance(value, int) and kind == "nonnegative"
+    allowed = "a whole number >= 0" if integer else ALLOWED[kind]
+    if not _ok(kind, value):
+        raise ConfigError(key, value, allowed)
+    limit = _limit(key)
+    if limit is not None and value > limit[0]:
+        raise ConfigError(key, value, f"{allowed}, at most {limit[0]:,} ({limit[1]})")
+    whole = isinstance(value, int) and kind != "seed" and key != "citizens.n"
+    if whole and value > MAX_WHOLE:
+        raise ConfigError(key, value, f"{allowed}, at most {MAX_WHOLE:,}")
 
 
 def validate(params: Params, n_provinces: int | None = None) -> None:
@@ -149,16 +212,18 @@ def validate(params: Params, n_provinces: int | None = None) -> None:
         n_provinces: when known, ``citizens.n`` must give every province a citizen.
     """
     for key, value in leaves(params):
-        if key in CHOICES:
-            if value not in CHOICES[key]:
-                raise ConfigError(key, value, " | ".join(CHOICES[key]))
-            continue
-        if isinstance(value, bool | str):
-            continue
-        kind = _kind(key)
-        if not _ok(kind, value):
-            integer = isinstance(value, int) and kind == "nonnegative"
-            raise ConfigError(key, value, "a whole number >= 0" if integer else ALLOWED[kind])
+        check_value(key, value)
+    check_relations(params, n_provinces)
+
+
+def check_relations(params: Params, n_provinces: int | None = None) -> None:
+    """The rules that involve several values (or the machine), once each leaf is in range.
+
+    Args:
+        params: the scenario.
+        n_provinces: when known, ``citizens.n`` must give every province a citizen.
+    """
+    check_memory(params.citizens.n)
     if len(params.citizens.age_shares) != len(params.citizens.age_literacy):
         raise ConfigError(
             "citizens.age_literacy",
@@ -174,12 +239,55 @@ def validate(params: Params, n_provinces: int | None = None) -> None:
         )
 
 
+@functools.cache
+def memory_bytes() -> int:
+    """This machine's memory, or the memory limit of this process's cgroup when lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for limit in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(limit).read_text().strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+def max_citizens() -> int:
+    """The most citizens one run may simulate on this machine."""
+    return max(0, int((MEMORY_SHARE * memory_bytes() - BASE_BYTES) // BYTES_PER_CITIZEN))
+
+
+def check_memory(n: int) -> None:
+    """Raise ``ConfigError`` when ``n`` citizens would not fit in this machine's memory."""
+    if n <= max_citizens():
+        return
+    raise ConfigError(
+        "citizens.n",
+        n,
+        f"a whole number of citizens that fits in memory: at most {max_citizens():,} on this "
+        f"machine ({_gib(memory_bytes())}, of which a run may take {MEMORY_SHARE:.0%}; each "
+        f"citizen needs about {BYTES_PER_CITIZEN} bytes), while this many would need about "
+        f"{_gib(BASE_BYTES + n * BYTES_PER_CITIZEN)}",
+    )
+
+
+def _gib(nbytes: int) -> str:
+    if nbytes < 2**80:
+        return f"{nbytes / 2**30:,.1f} GiB"
+    return f"10^{len(str(nbytes // 2**30)) - 1} GiB"  # beyond what a float holds exactly
+
+
 def _validate_horizon(params: Params) -> None:
     periods = {}
     for end in ("start", "end"):
         value = getattr(params.horizon, end)
         if not MONTH.fullmatch(str(value)):
             raise ConfigError(f"horizon.{end}", value, "a month written YYYY-MM (e.g. 2019-01)")
+        if not FIRST_MONTH <= str(value) <= LAST_MONTH:
+            raise ConfigError(
+                f"horizon.{end}", value, f"a month from {FIRST_MONTH} to {LAST_MONTH}"
+            )
         periods[end] = pd.Period(value, freq="M")
     if periods["end"] < periods["start"]:
         raise ConfigError(

@@ -10,6 +10,9 @@ region is the region of the seat province.
 
 from __future__ import annotations
 
+import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +26,7 @@ BASE_COLUMNS: dict[str, str] = {
     "name": "unique province name (text)",
     "region": "socio-economic region (text)",
     "centrally_run": "true or false",
-    "population_2019": "population, a whole number >= 1",
+    "population_2019": "population, a whole number from 1 to 1,000,000,000",
     "urban_share_2019": "urban share of the population, a number in [0, 1]",
 }
 MERGED_COLUMNS: dict[str, str] = {
@@ -33,6 +36,10 @@ MERGED_COLUMNS: dict[str, str] = {
     "seat": "the base-table province that holds the unit's seat",
 }
 MERGE_BASE = "vietnam_63.csv"
+MAX_POPULATION = 1e9  # a province; the most populous first-level divisions have ~1.3e8
+MAX_TABLE_BYTES = 10 * 2**20
+MAX_PROVINCES = 10_000
+PSEUDO_FILESYSTEMS = ("/proc", "/sys", "/dev")
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,7 @@ def resolve_table(table: str) -> Path:
     path = Path(table)
     if not path.is_absolute() and not path.exists():
         path = TABLE_DIR / table
-    if not path.is_file():
+    if not path.exists():
         shipped = sorted(p.name for p in TABLE_DIR.glob("*.csv"))
         raise ConfigError(
             "region.table",
@@ -75,7 +82,52 @@ def resolve_table(table: str) -> Path:
             f"an existing file: a shipped table ({', '.join(shipped)}) or the path of a "
             "CSV file following docs/regions.md",
         )
+    _check_file(path, table)
     return path
+
+
+def _allowed() -> str:
+    return (
+        f"a regular file named *.csv of at most {MAX_TABLE_BYTES // 2**20} MiB "
+        "(not a FIFO, a device or a file under /proc, /sys or /dev)"
+    )
+
+
+def _check_file(path: Path, shown: str) -> None:
+    """Refuse, without reading it, a table that is not a regular ``.csv`` file."""
+    real = os.path.realpath(path)
+    pseudo = any(real == d or real.startswith(d + "/") for d in PSEUDO_FILESYSTEMS)
+    suffixes = {Path(shown).suffix.lower(), Path(real).suffix.lower()}
+    if suffixes != {".csv"} or pseudo:
+        raise ConfigError("region.table", shown, _allowed())
+    info = os.stat(real)
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TABLE_BYTES:
+        raise ConfigError("region.table", shown, _allowed())
+
+
+def read_table_bytes(path: Path, table: str | None = None) -> bytes:
+    """The bytes of a region table, which must be a regular ``.csv`` file of bounded size.
+
+    A region table is read and, when malformed, named in error messages that end up in
+    ``error.json`` and ``runs.parquet``; FIFOs, devices and the pseudo-files of ``/proc``
+    (``/proc/self/environ`` holds the environment) are refused before a byte is read.
+    """
+    shown = table if table is not None else str(path)
+    _check_file(path, shown)
+    allowed = _allowed()
+    real = os.path.realpath(path)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the run
+    except OSError as err:
+        raise ConfigError("region.table", shown, f"{allowed}; opening it: {err.strerror}") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_TABLE_BYTES:
+            raise ConfigError("region.table", shown, allowed)
+        data = file.read(MAX_TABLE_BYTES + 1)
+    if (data and info.st_size == 0) or len(data) > MAX_TABLE_BYTES:
+        raise ConfigError("region.table", shown, allowed)  # a pseudo-file reports size 0
+    return data
 
 
 def load_region(table: str) -> Region:
@@ -89,10 +141,7 @@ def load_region(table: str) -> Region:
         ConfigError: the file is missing or a column is absent or out of range.
     """
     path = resolve_table(table)
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as err:
-        raise ConfigError(f"region.table ({path})", type(err).__name__, "a CSV file") from err
+    frame = _read(path, table)
     if "merged_from" in frame.columns:
         _require(frame, MERGED_COLUMNS, path)
         frame = _merge(frame, _checked(_read(TABLE_DIR / MERGE_BASE), TABLE_DIR / MERGE_BASE))
@@ -107,17 +156,28 @@ def load_region(table: str) -> Region:
     )
 
 
-def _read(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+def _read(path: Path, table: str | None = None) -> pd.DataFrame:
+    """The table as text columns; a malformed file is named, never quoted."""
+    data = read_table_bytes(path, table)
+    try:
+        return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, ValueError) as err:
+        raise ConfigError(f"region.table ({path})", type(err).__name__, "a CSV file") from None
 
 
 def _require(frame: pd.DataFrame, columns: dict[str, str], path: Path) -> None:
+    """Every column of ``columns`` is there. Only expected column names are quoted: the
+    header of a file that is not a region table may hold anything."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         allowed = "; ".join(f"{c}: {columns[c]}" for c in columns)
-        raise ConfigError(f"region.table ({path}) columns", sorted(frame.columns), allowed)
+        raise ConfigError(f"region.table ({path})", missing, allowed, "Missing columns in")
     if len(frame) == 0:
         raise ConfigError(f"region.table ({path})", "no rows", "at least one province")
+    if len(frame) > MAX_PROVINCES:
+        raise ConfigError(
+            f"region.table ({path})", f"{len(frame):,} rows", f"at most {MAX_PROVINCES:,} provinces"
+        )
     dup = frame["name"][frame["name"].duplicated()]
     if len(dup):
         raise ConfigError(f"{path.name} column name", dup.iloc[0], "unique names")
@@ -132,9 +192,9 @@ def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     if bad.any():
         _bad_cell(path, frame, bad, "centrally_run")
     out["centrally_run"] = flags == "true"
-    for column, low, high in (("population_2019", 1, np.inf), ("urban_share_2019", 0, 1)):
+    for column, low, high in (("population_2019", 1, MAX_POPULATION), ("urban_share_2019", 0, 1)):
         values = pd.to_numeric(frame[column], errors="coerce")
-        bad = values.isna() | (values < low) | (values > high)
+        bad = values.isna() | ~np.isfinite(values) | (values < low) | (values > high)
         if bad.any():
             _bad_cell(path, frame, bad, column)
         out[column] = values

@@ -1,0 +1,81 @@
+"""The sandbox sweeper: Hydra's jobs and job numbers, in bounded batches, keeping nothing."""
+
+from __future__ import annotations
+
+import itertools
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+from hydra.core.override_parser.overrides_parser import OverridesParser
+from hydra.core.utils import JobReturn, JobStatus
+
+from hydra_plugins.sandbox_sweeper.sandbox_sweeper import (
+    DEFAULT_BATCH,
+    DropJobConfigs,
+    SandboxSweeperConf,
+    job_batches,
+)
+from tests.test_bad_input import ENTRY
+
+COMMAND = ["b=x,y", "a=1,2,3", "c=5", "d=range(3)", "a=7,8", "e=[1,2]"]
+
+
+@pytest.mark.parametrize("size", [None, 1, 4, 7, 12, 100])
+def test_batches_are_hydras_batches(size: int | None) -> None:
+    overrides = OverridesParser.create().parse_overrides(COMMAND)
+    assert list(job_batches(overrides, size)) == BasicSweeper.split_arguments(overrides, size)
+
+
+def test_batches_are_the_product_in_command_order() -> None:
+    overrides = OverridesParser.create().parse_overrides(["p=u,v", "r=range(3)"])
+    jobs = [job for batch in job_batches(overrides, 4) for job in batch]
+    assert jobs == [[f"p={p}", f"r={r}"] for p, r in itertools.product("uv", range(3))]
+    assert [len(b) for b in job_batches(overrides, 4)] == [4, 2]
+
+
+def test_default_batch_is_bounded() -> None:
+    assert SandboxSweeperConf().max_batch_size == DEFAULT_BATCH
+    assert 0 < DEFAULT_BATCH <= 1000
+
+
+def test_finished_job_keeps_neither_config() -> None:
+    job = JobReturn(cfg={"a": 1}, hydra_cfg={"hydra": {}}, overrides=["a=1"])
+    job.status = JobStatus.COMPLETED
+    DropJobConfigs().on_job_end(config=None, job_return=job)
+    assert job.cfg is None and job.hydra_cfg is None
+    assert job.overrides == ["a=1"] and job.status is JobStatus.COMPLETED
+
+
+def sweep(folder: Path, *extra: str) -> subprocess.CompletedProcess:
+    args = [
+        sys.executable, "-c", ENTRY, "-m", "region=toy", "citizens.n=200",
+        "horizon.end=2019-03", "policy=status_quo,controlled_pilot", "replicate=range(3)",
+        "hydra/launcher=basic", f"hydra.sweep.dir={folder}", *extra,
+    ]  # fmt: skip
+    return subprocess.run(args, capture_output=True, text=True, timeout=300)
+
+
+def test_batched_sweep_numbers_jobs_as_one_batch(tmp_path: Path) -> None:
+    done = sweep(tmp_path, "hydra.sweeper.max_batch_size=4")
+    assert done.returncode == 0, done.stderr[-2000:]
+    expected = [
+        [f"policy={p}", f"replicate={r}"]
+        for p, r in itertools.product(["status_quo", "controlled_pilot"], range(3))
+    ]
+    for num, overrides in enumerate(expected):
+        saved = yaml.safe_load((tmp_path / str(num) / ".hydra" / "overrides.yaml").read_text())
+        assert [o for o in saved if o.split("=")[0] in ("policy", "replicate")] == overrides
+        assert (tmp_path / str(num) / "manifest.json").is_file()
+    assert not (tmp_path / str(len(expected))).exists()
+
+
+@pytest.mark.parametrize("size", ["0", "-1"])
+def test_bad_batch_size_is_a_config_error(tmp_path: Path, size: str) -> None:
+    done = sweep(tmp_path / "sweep", f"hydra.sweeper.max_batch_size={size}")
+    assert done.returncode == 2
+    assert "hydra.sweeper.max_batch_size" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "sweep" / "0").exists()

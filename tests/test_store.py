@@ -1,0 +1,252 @@
+"""The result store never mixes or accepts damaged runs.
+
+A run's identity covers its code and input files as well as its config; a damaged or
+edited output is detected by resume, ``collect`` and ``reproduce``; the two tables are
+replaced together; leftovers of a killed collect are cleaned.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sandbox import collect as collect_module
+from sandbox.atomic import HOST, temporary_name
+from sandbox.collect import RUNS, TABLES, TIMESERIES, collect, job_dirs
+from sandbox.provenance import file_sha256
+from sandbox.reproduce import reproduce
+from sandbox.store import RunStatus, inspect, run_id, saved_config
+from tests.test_bad_input import ENTRY
+from tests.test_sweeps import SWEEP, tables
+
+ROOT = Path(__file__).parents[1]
+REPRODUCE = [sys.executable, "-c", "from sandbox.reproduce import main; main()"]
+COLLECT = [sys.executable, "-c", "from sandbox.collect import main; main()"]
+
+
+def run_sweep(folder: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-c", ENTRY, *SWEEP, f"hydra.sweep.dir={folder}", *extra]
+    return subprocess.run(args, capture_output=True, text=True, timeout=300, env=env)
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory) -> Path:
+    """A finished six-run sweep; tests copy it before they damage anything."""
+    folder = tmp_path_factory.mktemp("store") / "sweep"
+    done = run_sweep(folder)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return folder
+
+
+def copy_of(swept: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "sweep"
+    shutil.copytree(swept, target, symlinks=True)
+    return target
+
+
+@pytest.fixture(scope="module")
+def edited_code(tmp_path_factory) -> dict[str, str]:
+    """An environment running a copy of the package with one source file edited.
+
+    The edit (a comment) changes no number: only the code's fingerprint tells the runs
+    apart, which is what must be enough.
+    """
+    root = tmp_path_factory.mktemp("edited")
+    shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "configs", root / "configs")
+    model = root / "src" / "sandbox" / "model.py"
+    model.write_text(model.read_text() + "\n# an edit\n")
+    return {**os.environ, "PYTHONPATH": str(root / "src")}
+
+
+def fingerprints(folder: Path) -> set[str]:
+    return set(pd.read_parquet(folder / RUNS)["code_fingerprint"])
+
+
+def test_runs_record_code_version_and_inputs(swept: Path) -> None:
+    runs = pd.read_parquet(swept / RUNS)
+    assert runs["code_fingerprint"].str.fullmatch(r"[0-9a-f]{16}").all()
+    assert runs["code_fingerprint"].nunique() == 1
+    toy = ROOT / "src" / "sandbox" / "regions" / "toy.csv"
+    assert (runs["input_region_table"] == file_sha256(toy)).all()
+    manifest = json.loads((job_dirs(swept)[0] / "manifest.json").read_text())
+    assert set(manifest["files"]) == {"timeseries.parquet", "summary.json"}
+    assert {"code_fingerprint", "code_git_commit", "code_git_dirty"} <= set(manifest)
+
+
+def test_resume_after_a_code_edit_runs_every_run_again(swept, tmp_path, edited_code) -> None:
+    folder = copy_of(swept, tmp_path)
+    before = fingerprints(folder)
+    done = run_sweep(folder, env=edited_code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "6 of the 6 finished runs" in done.stdout and "made by other code" in done.stdout
+    after = fingerprints(folder)
+    assert len(after) == 1 and after != before
+    # the edit changes no number, so the re-run tables equal the first ones but for code
+    old, new = tables(swept), tables(folder)
+    pd.testing.assert_frame_equal(old[1], new[1])
+
+
+def test_collect_refuses_to_pool_runs_of_different_code(swept, tmp_path, edited_code) -> None:
+    folder = copy_of(swept, tmp_path)
+    before = (folder / RUNS).read_bytes()
+    # the edited code re-runs replicate 0 only: 2 runs by it, 4 by the original
+    done = run_sweep(folder, "replicate=0", env=edited_code)
+    assert done.returncode == 2
+    assert "Runs of different code" in done.stderr and "--allow-mixed-code" in done.stderr
+    assert (folder / RUNS).read_bytes() == before, "the old tables stay as they were"
+    refused = subprocess.run([*COLLECT, str(folder)], capture_output=True, text=True)
+    assert refused.returncode == 2 and "4 by" in refused.stderr and "2 by" in refused.stderr
+    pooled = subprocess.run([*COLLECT, str(folder), "--allow-mixed-code"], capture_output=True,
+                            text=True)  # fmt: skip
+    assert pooled.returncode == 0, pooled.stderr
+    assert len(fingerprints(folder)) == 2
+
+
+def test_resume_after_an_input_edit_runs_its_runs_again(tmp_path: Path) -> None:
+    table = tmp_path / "mine.csv"
+    shutil.copy(ROOT / "src" / "sandbox" / "regions" / "toy.csv", table)
+    folder = tmp_path / "sweep"
+    first = run_sweep(folder, f"region.table={table}")
+    assert first.returncode == 0, first.stderr[-2000:]
+    adoption = pd.read_parquet(folder / RUNS).set_index("run_id")["adoption"]
+    header, first_row, *rest = table.read_text().splitlines()
+    cells = first_row.split(",")
+    population = header.split(",").index("population_2019")
+    cells[population] = str(int(cells[population]) * 3)
+    table.write_text("\n".join([header, ",".join(cells), *rest]) + "\n")
+    again = run_sweep(folder, f"region.table={table}")
+    assert again.returncode == 0, again.stderr[-2000:]
+    runs = pd.read_parquet(folder / RUNS).set_index("run_id")
+    assert (runs["input_region_table"] == file_sha256(table)).all()
+    assert (runs["adoption"] != adoption.loc[runs.index]).any(), "runs were made again"
+
+
+def test_interpolated_string_values_give_the_same_id_to_run_and_collect(tmp_path) -> None:
+    folder = tmp_path / "sweep"
+    done = run_sweep(folder, "region.name=${region.table}")
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = pd.read_parquet(folder / RUNS)
+    assert (runs["status"] == "done").all() and len(runs) == 6
+    assert (runs["setting_region_name"] == "toy.csv").all()
+    for job in job_dirs(folder):
+        manifest = json.loads((job / "manifest.json").read_text())
+        assert manifest["run_id"] == run_id(saved_config(job))
+
+
+def damage_timeseries(job: Path) -> None:
+    path = job / TIMESERIES
+    path.write_bytes(path.read_bytes()[:100])
+
+
+def edit_summary(job: Path) -> None:
+    path = job / "summary.json"
+    summary = json.loads(path.read_text())
+    summary["adoption"] += 0.01
+    path.write_text(json.dumps(summary, indent=2) + "\n")
+
+
+def truncate_config(job: Path) -> None:
+    path = job / ".hydra" / "config.yaml"
+    path.write_text(path.read_text()[:300])
+
+
+DAMAGE = {
+    "truncated timeseries": (damage_timeseries, "timeseries.parquet does not match"),
+    "edited summary": (edit_summary, "summary.json does not match"),
+    "truncated config": (truncate_config, ".hydra/config.yaml"),
+}
+
+
+@pytest.mark.parametrize("case", DAMAGE, ids=list(DAMAGE))
+def test_collect_reports_a_damaged_run(case: str, swept: Path, tmp_path: Path) -> None:
+    folder = copy_of(swept, tmp_path)
+    harm, words = DAMAGE[case]
+    job = job_dirs(folder)[2]
+    harm(job)
+    done = subprocess.run([*COLLECT, str(folder)], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    runs = pd.read_parquet(folder / RUNS)
+    bad = runs[runs["job"] == job.name]
+    assert bad["status"].tolist() == ["damaged"]
+    assert words in bad["error"].iloc[0]
+    assert (runs["status"] == "done").sum() == 5
+    series = pd.read_parquet(folder / TIMESERIES)
+    assert set(series["run_id"]) == set(runs.loc[runs["status"] == "done", "run_id"])
+
+
+@pytest.mark.parametrize("case", DAMAGE, ids=list(DAMAGE))
+def test_resume_runs_a_damaged_run_again(case: str, swept: Path, tmp_path: Path) -> None:
+    folder = copy_of(swept, tmp_path)
+    harm, _ = DAMAGE[case]
+    harm(job_dirs(folder)[2])
+    done = run_sweep(folder)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for a, b in zip(tables(swept), tables(folder), strict=True):
+        pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.parametrize("case", DAMAGE, ids=list(DAMAGE))
+def test_reproduce_names_the_damaged_file(case: str, swept: Path, tmp_path: Path) -> None:
+    folder = copy_of(swept, tmp_path)
+    harm, words = DAMAGE[case]
+    job = job_dirs(folder)[2]
+    harm(job)
+    done = subprocess.run([*REPRODUCE, str(job)], capture_output=True, text=True)
+    assert done.returncode == 1
+    assert "DIFFERS: DAMAGED" in done.stdout and words in done.stdout
+
+
+def test_reproduce_compares_the_summary_too(swept: Path, tmp_path: Path) -> None:
+    """An edit whose checksum was updated too is caught by re-running: the summary differs."""
+    folder = copy_of(swept, tmp_path)
+    job = job_dirs(folder)[0]
+    edit_summary(job)
+    manifest = json.loads((job / "manifest.json").read_text())
+    manifest["files"]["summary.json"] = file_sha256(job / "summary.json")
+    (job / "manifest.json").write_text(json.dumps(manifest))
+    assert inspect(job, manifest["run_id"]).status is RunStatus.DONE
+    assert reproduce(job).startswith("summary.json: adoption: stored")
+    assert reproduce(job_dirs(folder)[1]) is None
+
+
+def test_tables_are_switched_together(swept: Path, tmp_path: Path, monkeypatch) -> None:
+    folder = copy_of(swept, tmp_path)
+    runs, series = (folder / RUNS).resolve(), (folder / TIMESERIES).resolve()
+    assert runs.parent == series.parent and runs.parent.parent.name == TABLES
+    before = [p.read_bytes() for p in (runs, series)]
+    # a collect that dies after writing one table of the new collection leaves the old pair
+    real = collect_module._write_timeseries
+
+    def dies(path, done):
+        real(path, done)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(collect_module, "_write_timeseries", dies)
+    with pytest.raises(KeyboardInterrupt):
+        collect(folder)
+    assert [(folder / n).read_bytes() for n in (RUNS, TIMESERIES)] == before
+    assert [p.name for p in (folder / TABLES).iterdir() if p.name.startswith("collection-")] == [
+        runs.parent.name
+    ]
+
+
+def test_leftover_temporary_files_are_cleaned(swept: Path, tmp_path: Path) -> None:
+    folder = copy_of(swept, tmp_path)
+    job = job_dirs(folder)[0]
+    dead = job / f".summary.json.{HOST}.999999999.tmp"  # no such process
+    dead.write_text("{")
+    mine = temporary_name(job / "other.json")  # this process is alive: kept
+    mine.write_text("{")
+    old_collection = folder / TABLES / "collection-left-behind"
+    old_collection.mkdir()
+    collect(folder)
+    assert not dead.exists() and mine.exists() and not old_collection.exists()
+    assert len(list((folder / TABLES).glob("collection-*"))) == 1
