@@ -20,10 +20,10 @@ import time
 import numpy as np
 from omegaconf import OmegaConf
 
-from sandbox.citizens import Citizens
-from sandbox.model import SandboxModel
-from sandbox.params import Params
-from sandbox.regions import load_region
+from sandbox.config.params import Params
+from sandbox.model.citizens import Citizens
+from sandbox.model.model import SandboxModel
+from sandbox.model.regions import load_region
 
 
 def params(**dotlist: object) -> Params:
@@ -76,7 +76,7 @@ def full_vietnam() -> dict:
     code = (
         "import json, resource, time\n"
         "from benchmarks.run_all import params\n"
-        "from sandbox.model import SandboxModel\n"
+        "from sandbox.model.model import SandboxModel\n"
         "start = time.perf_counter()\n"
         "model = SandboxModel(params(**{'citizens.n': 100_000_000}))\n"
         "built = time.perf_counter()\n"

@@ -1,7 +1,7 @@
 """Mean and spread over seeds of the calibration targets (docs/model.md §10).
 
 Usage: python scripts/calibration_check.py [n_seeds] [key=value ...]
-Overrides use dotted keys of ``sandbox.params.Params`` (e.g. authorities.propose_rate=0.2).
+Overrides use dotted keys of ``sandbox.config.params.Params`` (e.g. authorities.propose_rate=0.2).
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import sys
 import numpy as np
 from omegaconf import OmegaConf
 
-from sandbox.model import SandboxModel
-from sandbox.params import Params
+from sandbox.config.params import Params
+from sandbox.model.model import SandboxModel
 
 TARGETS = (
     ("2021-12", "provinces_with_project", 41),

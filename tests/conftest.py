@@ -11,8 +11,8 @@ from hydra import compose, initialize_config_dir
 from hypothesis import settings
 
 from sandbox.cli import CONFIG_DIR
-from sandbox.params import Params
-from sandbox.schema import register, to_params
+from sandbox.config.params import Params
+from sandbox.config.schema import register, to_params
 
 SMALL = ("region=toy", "citizens.n=2000")
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sandbox.citizens import Citizens
-from sandbox.model import SandboxModel
-from sandbox.regions import load_region
+from sandbox.model.citizens import Citizens
+from sandbox.model.model import SandboxModel
+from sandbox.model.regions import load_region
 from tests.conftest import scenario
 
 

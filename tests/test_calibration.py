@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sandbox.model import SandboxModel
+from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
 
 TARGETS = (

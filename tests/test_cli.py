@@ -10,7 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
-from sandbox.metrics import METRICS
+from sandbox.model.metrics import METRICS
 from tests.test_bad_input import ENTRY, sandbox_run
 
 ARGS = ("region=toy", "citizens.n=2000", "policy=controlled_pilot")

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.compare import FLAGSHIP, comparison_table, paired_comparison, write_comparison
+from sandbox.experiments.compare import (
+    FLAGSHIP,
+    comparison_table,
+    paired_comparison,
+    write_comparison,
+)
 
 
 def synthetic(rng: np.random.Generator, n_rep: int, effect: float, world_sd: float) -> pd.DataFrame:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from sandbox.cli import CONFIG_DIR
-from sandbox.metrics import METRICS
-from sandbox.model import SandboxModel
+from sandbox.model.metrics import METRICS
+from sandbox.model.model import SandboxModel
 from tests.conftest import SMALL, scenario
 
 GROUPS = ("policy", "resources", "data", "region", "validation")

@@ -8,14 +8,14 @@ import sys
 
 import numpy as np
 
-from sandbox.rng import STREAMS, make_streams
+from sandbox.model.rng import STREAMS, make_streams
 from tests.conftest import SMALL
 
 CHILD = """
 import hashlib, io, sys
 sys.path.insert(0, {root!r})
 from tests.conftest import scenario
-from sandbox.model import SandboxModel
+from sandbox.model.model import SandboxModel
 params = scenario(*sys.argv[1:])
 model = SandboxModel(params)
 c = model.citizens

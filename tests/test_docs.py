@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sandbox.domains import DOMAINS
-from sandbox.metrics import METRICS
-from sandbox.params import Params
-from sandbox.validate import leaves
+from sandbox.config.params import Params
+from sandbox.config.validate import leaves
+from sandbox.model.domains import DOMAINS
+from sandbox.model.metrics import METRICS
 
 DOC = (Path(__file__).parents[1] / "docs" / "model.md").read_text()
 

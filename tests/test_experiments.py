@@ -10,8 +10,8 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig
 
 from sandbox.cli import CONFIG_DIR
-from sandbox.model import SandboxModel
-from sandbox.schema import register, to_params
+from sandbox.config.schema import register, to_params
+from sandbox.model.model import SandboxModel
 
 EXPERIMENTS = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment").glob("*.yaml"))
 TINY = ["region=toy", "citizens.n=300", "horizon.end=2020-12"]

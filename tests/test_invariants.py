@@ -9,8 +9,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.metrics import COUNTERS, METRICS
-from sandbox.model import SandboxModel
+from sandbox.model.metrics import COUNTERS, METRICS
+from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
 
 POLICIES = (

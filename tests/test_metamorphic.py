@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.model import SandboxModel
-from sandbox.params import Params
+from sandbox.config.params import Params
+from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
 
 SEEDS = range(12)

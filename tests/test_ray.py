@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.reproduce import reproduce
+from sandbox.experiments.reproduce import reproduce
 from tests.test_sweeps import SWEEP, sweep, tables
 
 if not os.environ.get("CI"):  # `make test` installs the `ray` extra; CI must not skip this

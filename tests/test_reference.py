@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sandbox.collect import RUNS, TIMESERIES, collect, job_dirs
-from sandbox.reproduce import reproduce
+from sandbox.experiments.collect import RUNS, TIMESERIES, collect, job_dirs
+from sandbox.experiments.reproduce import reproduce
 
 REFERENCE = Path(__file__).parents[1] / "results" / "reference" / "policy_comparison"
 

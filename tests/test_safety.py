@@ -19,8 +19,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sandbox.jobs import MAX_NAME_BYTES, safe_dirname
-from sandbox.validate import BYTES_PER_CITIZEN
+from sandbox.config.jobs import MAX_NAME_BYTES, safe_dirname
+from sandbox.config.validate import BYTES_PER_CITIZEN
 
 REPO = Path(__file__).parents[1]
 ENTRY = "from sandbox.cli import main; main()"
@@ -81,7 +81,8 @@ def config_cases(marker: Path, other: Path) -> dict[str, tuple[str, str]]:
             "hydra.callbacks.evil._target_",
         ),
         "a target inside the sandbox package": (
-            "hydra:\n  callbacks:\n    evil:\n      _target_: sandbox.atomic.Path.mkdir\n"
+            "hydra:\n  callbacks:\n    evil:\n"
+            "      _target_: sandbox.experiments.atomic.Path.mkdir\n"
             f"      self: {marker}\n",
             "hydra.callbacks.evil._target_",
         ),
@@ -404,9 +405,9 @@ def test_command_line_mistakes_get_one_paragraph(args, words, tmp_path: Path) ->
 def test_memory_estimate_covers_what_citizens_take() -> None:
     """The bytes per citizen used to refuse ``citizens.n`` bound the peak memory of
     building the population (one province: the largest segment, the worst case)."""
-    from sandbox.citizens import Citizens
-    from sandbox.params import CitizenParams
-    from sandbox.regions import load_region
+    from sandbox.config.params import CitizenParams
+    from sandbox.model.citizens import Citizens
+    from sandbox.model.regions import load_region
 
     n = 200_000
     tracemalloc.start()
@@ -418,7 +419,7 @@ def test_memory_estimate_covers_what_citizens_take() -> None:
 
 # ------------------------------------------------------------ secrets in errors
 def table_cases(folder: Path) -> dict[str, tuple[Path, list[str]]]:
-    good = (REPO / "src/sandbox/regions/toy.csv").read_text()
+    good = (REPO / "src/sandbox/model/regions/toy.csv").read_text()
     header, *rows = good.splitlines()
     link = folder / "link.csv"
     link.symlink_to("/proc/self/environ")

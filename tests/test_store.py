@@ -17,18 +17,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox import collect as collect_module
-from sandbox.atomic import HOST, temporary_name
-from sandbox.collect import RUNS, TABLES, TIMESERIES, collect, job_dirs
-from sandbox.provenance import file_sha256
-from sandbox.reproduce import reproduce
-from sandbox.store import RunStatus, inspect, run_id, saved_config
+from sandbox.experiments import collect as collect_module
+from sandbox.experiments.atomic import HOST, temporary_name
+from sandbox.experiments.collect import RUNS, TABLES, TIMESERIES, collect, job_dirs
+from sandbox.experiments.provenance import file_sha256
+from sandbox.experiments.reproduce import reproduce
+from sandbox.experiments.store import RunStatus, inspect, run_id, saved_config
 from tests.test_bad_input import ENTRY
 from tests.test_sweeps import SWEEP, tables
 
 ROOT = Path(__file__).parents[1]
-REPRODUCE = [sys.executable, "-c", "from sandbox.reproduce import main; main()"]
-COLLECT = [sys.executable, "-c", "from sandbox.collect import main; main()"]
+REPRODUCE = [sys.executable, "-c", "from sandbox.experiments.reproduce import main; main()"]
+COLLECT = [sys.executable, "-c", "from sandbox.experiments.collect import main; main()"]
 
 
 def run_sweep(folder: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -61,7 +61,7 @@ def edited_code(tmp_path_factory) -> dict[str, str]:
     root = tmp_path_factory.mktemp("edited")
     shutil.copytree(ROOT / "src", root / "src", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "configs", root / "configs")
-    model = root / "src" / "sandbox" / "model.py"
+    model = root / "src" / "sandbox" / "model" / "model.py"
     model.write_text(model.read_text() + "\n# an edit\n")
     return {**os.environ, "PYTHONPATH": str(root / "src")}
 
@@ -74,7 +74,7 @@ def test_runs_record_code_version_and_inputs(swept: Path) -> None:
     runs = pd.read_parquet(swept / RUNS)
     assert runs["code_fingerprint"].str.fullmatch(r"[0-9a-f]{16}").all()
     assert runs["code_fingerprint"].nunique() == 1
-    toy = ROOT / "src" / "sandbox" / "regions" / "toy.csv"
+    toy = ROOT / "src" / "sandbox" / "model" / "regions" / "toy.csv"
     assert (runs["input_region_table"] == file_sha256(toy)).all()
     manifest = json.loads((job_dirs(swept)[0] / "manifest.json").read_text())
     assert set(manifest["files"]) == {"timeseries.parquet", "summary.json"}
@@ -112,7 +112,7 @@ def test_collect_refuses_to_pool_runs_of_different_code(swept, tmp_path, edited_
 
 def test_resume_after_an_input_edit_runs_its_runs_again(tmp_path: Path) -> None:
     table = tmp_path / "mine.csv"
-    shutil.copy(ROOT / "src" / "sandbox" / "regions" / "toy.csv", table)
+    shutil.copy(ROOT / "src" / "sandbox" / "model" / "regions" / "toy.csv", table)
     folder = tmp_path / "sweep"
     first = run_sweep(folder, f"region.table={table}")
     assert first.returncode == 0, first.stderr[-2000:]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.collect import RUNS, TIMESERIES
-from sandbox.provenance import file_sha256
+from sandbox.experiments.collect import RUNS, TIMESERIES
+from sandbox.experiments.provenance import file_sha256
 from tests.test_bad_input import ENTRY
 
 SWEEP = (
@@ -99,7 +99,7 @@ def test_killed_sweep_resumes_to_identical_tables(serial: Path, tmp_path: Path) 
 # The same entry point with the model raising for one policy: a failure no up-front
 # check can catch (the basic launcher runs jobs in this process, where the patch holds).
 FAILING_ENTRY = (
-    "import sandbox.store as store; real = store.run\n"
+    "import sandbox.experiments.store as store; real = store.run\n"
     "def run(params):\n"
     "    if params.policy.name == 'controlled_pilot': raise RuntimeError('boom\\nsecond line')\n"
     "    return real(params)\n"
@@ -131,7 +131,7 @@ def test_failed_runs_are_recorded_listed_and_make_the_sweep_exit_1(tmp_path: Pat
 
 
 def test_reproduce_passes_and_detects_tampering(serial: Path, tmp_path: Path) -> None:
-    reproduce = [sys.executable, "-c", "from sandbox.reproduce import main; main()"]
+    reproduce = [sys.executable, "-c", "from sandbox.experiments.reproduce import main; main()"]
     ok = subprocess.run([*reproduce, str(serial), "--sample", "2"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "2 of 2 runs identical" in ok.stdout

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import watchdog
-from sandbox.watchdog import ENV, launcher_token, parse, watched
+from sandbox.experiments import watchdog
+from sandbox.experiments.watchdog import ENV, launcher_token, parse, watched
 from tests.test_bad_input import ENTRY
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
@@ -28,7 +28,7 @@ STARTUP_S = 120  # bound on how long a sweep may take to start its workers
 
 CHILD = """
 import os, threading, time
-from sandbox.watchdog import THREAD_NAME, guard
+from sandbox.experiments.watchdog import THREAD_NAME, guard
 guard(); guard(); guard()
 count = sum(t.name == THREAD_NAME for t in threading.enumerate())
 print("threads", os.getpid(), count, flush=True)
@@ -37,7 +37,7 @@ time.sleep(300)
 
 LAUNCHER = f"""
 import os, subprocess, sys, time
-from sandbox.watchdog import ENV, THREAD_NAME, guard, mark_launcher
+from sandbox.experiments.watchdog import ENV, THREAD_NAME, guard, mark_launcher
 mark_launcher()
 guard()  # in the launching process itself: nothing
 child = {CHILD!r}

@@ -1,8 +1,8 @@
 """``sandbox-run``: the Hydra entry point (thin: check, compose, convert, call the runner).
 
 Before Hydra starts, ``main`` checks the whole command (``_precheck``): Hydra's flags, every
-override, the config Hydra will compose from them (``sandbox.safety``) and every value of
-every job (``sandbox.jobs``). Bad input gets one paragraph and exit code 2 before any
+override, the config Hydra will compose from them (``sandbox.config.safety``) and every value of
+every job (``sandbox.config.jobs``). Bad input gets one paragraph and exit code 2 before any
 folder exists; a failure to write while launching (a full disk, a name too long) gets one
 paragraph and exit code 1.
 """
@@ -22,11 +22,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sandbox import sweep_folder
+from sandbox.config.schema import register, to_params
 from sandbox.errors import ConfigError
-from sandbox.runner import format_summary, run, write_results
-from sandbox.schema import register, to_params
-from sandbox.store import canonical, execute, run_id
+from sandbox.experiments import sweep_folder
+from sandbox.experiments.runner import format_summary, run, write_results
+from sandbox.experiments.store import canonical, execute, run_id
 
 
 def config_dir() -> Path:
@@ -228,8 +228,8 @@ def _precheck(argv: list[str]) -> list[str]:
     """
     from hydra.core.global_hydra import GlobalHydra
 
-    from sandbox import jobs, safety
-    from sandbox.overrides import check_override, parse_override
+    from sandbox.config import jobs, safety
+    from sandbox.config.overrides import check_override, parse_override
 
     flags, overrides = _split_argv(argv)
     if {"--version", "--shell-completion"} & set(flags):

@@ -26,7 +26,7 @@ Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in f
   every job's config copies this cache, so workers on other machines or in other folders
   write to this same folder.
 - **Orphans.** The launching process records itself in the environment before any worker
-  starts (``sandbox.watchdog.mark_launcher``), so that each job's ``guard()`` can end a
+  starts (``sandbox.experiments.watchdog.mark_launcher``), so that each job's ``guard()`` can end a
   worker whose launching process was killed.
 
 Hydra's plugin scan executes this module without registering it in ``sys.modules``, so
@@ -51,7 +51,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sandbox.errors import ConfigError
-from sandbox.watchdog import mark_launcher
+from sandbox.experiments.watchdog import mark_launcher
 
 DEFAULT_BATCH = 1000
 

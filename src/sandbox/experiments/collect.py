@@ -1,0 +1,298 @@
+"""Gather a sweep's run folders into two tidy tables, streaming.
+
+``runs.parquet``: one row per run folder: ``run_id``, ``status`` (done, stale, damaged,
+failed, missing; ``sandbox.experiments.store``), ``error`` (why a run is not done), ``job``,
+``seed``, ``replicate``, the code version it was made by (``code_fingerprint``,
+``code_git_commit``, ``code_git_dirty``) and its input files' hashes (``input_...``),
+every lever (``lever_...``), uncertainty (``uncertainty_...``) and setting
+(``setting_...``) flattened to its own snake_case column, and the run's summary metrics.
+``timeseries.parquet``: ``run_id``, ``month`` and every metric, one row per done run and
+month, written run by run so that memory does not grow with the sweep; one saved config
+is held at a time.
+
+The two tables are replaced together: they are written into a new folder under
+``.tables/``, and one atomic rename of the link ``.tables/current`` switches both
+(``runs.parquet`` and ``timeseries.parquet`` in the sweep folder are links through it).
+A reader never sees one table of a collection with the other of another.
+
+Rows are ordered by ``run_id``, so a sweep collected after any interruption and resume
+gives the same tables as one never interrupted. Runs made by different code are not
+pooled unless asked for (``allow_mixed_code``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import yaml
+
+from sandbox.errors import ConfigError
+from sandbox.experiments.atomic import clean_temporary, temporary_name
+from sandbox.experiments.store import (
+    SAVED_CONFIG,
+    Check,
+    RunStatus,
+    UnreadableConfigError,
+    inspect,
+    load_saved,
+    saved_config,
+)
+from sandbox.experiments.store import run_id as config_run_id
+from sandbox.model.metrics import METRICS, SUMMARY_EXTRA
+
+LEVERS = ("policy", "resources", "data")
+UNCERTAINTIES = ("citizens", "authorities", "firms", "domains", "pilots")
+SETTINGS = ("horizon", "region", "validation")
+RUNS = "runs.parquet"
+TIMESERIES = "timeseries.parquet"
+TABLES = ".tables"
+CURRENT = "current"
+CODE_COLUMNS = ("code_fingerprint", "code_git_commit", "code_git_dirty")
+INPUT_KEYS = ("region.table", "region.base_table")
+CHUNK_ROWS = 1000
+
+
+class MixedCodeError(ConfigError):
+    """Done runs of one sweep were made by different code."""
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """Every run folder (one holding ``.hydra/config.yaml``) under a sweep folder."""
+    return sorted(p.parent.parent for p in Path(sweep_dir).glob(f"**/{SAVED_CONFIG}"))
+
+
+def flatten(data: dict, prefix: str) -> dict[str, object]:
+    """Nested config to ``prefix_key_subkey`` columns; lists become JSON text."""
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        name = f"{prefix}_{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, name))
+        else:
+            out[name] = json.dumps(value) if isinstance(value, list) else value
+    return out
+
+
+def choices(job: Path, cfg: dict) -> dict[str, str]:
+    """The config-group options a run was composed from (``lever_policy`` etc.).
+
+    Read from Hydra's record of the run; a run re-created from a saved config has none,
+    and then the ``name`` key of each group stands in.
+    """
+    try:
+        chosen = load_saved(job / ".hydra" / "hydra.yaml")["hydra"]["runtime"]["choices"]
+    except (OSError, KeyError, TypeError, yaml.YAMLError):
+        chosen = {}
+    out = {}
+    for family, keys in (("lever", LEVERS), ("setting", ("region", "validation"))):
+        for key in keys:
+            out[f"{family}_{key}"] = chosen.get(key) or cfg[key]["name"]
+    return out
+
+
+def describe(job: Path, cfg: dict) -> dict[str, object]:
+    """The columns of a run's configuration, by family."""
+    row: dict[str, object] = {"seed": cfg["seed"], "replicate": cfg["replicate"]}
+    row.update(choices(job, cfg))
+    for family, keys in (("lever", LEVERS), ("uncertainty", UNCERTAINTIES), ("setting", SETTINGS)):
+        for key in keys:
+            row.update(flatten(cfg[key], f"{family}_{key}"))
+    return row
+
+
+def input_column(key: str) -> str:
+    """The column of an input file's hash: ``region.table`` -> ``input_region_table``."""
+    return "input_" + key.replace(".", "_")
+
+
+def provenance(check: Check) -> dict[str, object]:
+    """Code version and input hashes from a run's manifest (empty when it has none)."""
+    manifest = check.manifest or {}
+    inputs = manifest.get("inputs") or {}
+    return {
+        **{c: manifest.get(c) for c in CODE_COLUMNS},
+        **{input_column(k): inputs.get(k) for k in INPUT_KEYS},
+    }
+
+
+def _run_ids(jobs: list[Path]) -> list[tuple[str, Path]]:
+    """(run id, folder) of every run folder, sorted; an unreadable config sorts last."""
+    out = []
+    for job in jobs:
+        try:
+            rid = config_run_id(saved_config(job))
+        except UnreadableConfigError:
+            rid = ""
+        out.append((rid, job))
+    return sorted(out, key=lambda e: (e[0] == "", e[0], str(e[1])))
+
+
+def _row(sweep_dir: Path, rid: str, job: Path) -> tuple[dict, Check]:
+    """A run's row of ``runs.parquet`` and its check."""
+    base = {"run_id": rid or None, "job": str(job.relative_to(sweep_dir))}
+    try:
+        cfg = saved_config(job)
+    except UnreadableConfigError as err:
+        check = Check(RunStatus.DAMAGED, str(err))
+        return {**base, "status": check.status.value, "error": check.reason}, check
+    check = inspect(job, rid)
+    row = {**base, "status": check.status.value, "error": check.reason}
+    row.update(provenance(check))
+    row.update(describe(job, cfg))
+    if check.status is RunStatus.DONE:
+        summary = json.loads((job / "summary.json").read_text(encoding="utf-8"))
+        row.update({m: summary.get(m) for m in (*METRICS, *SUMMARY_EXTRA)})
+    return row, check
+
+
+def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path]:
+    """Write ``runs.parquet`` and ``timeseries.parquet`` of ``sweep_dir``, together.
+
+    Raises:
+        MixedCodeError: done runs were made by more than one code version and
+            ``allow_mixed_code`` is false. Nothing is written then.
+
+    Returns:
+        The paths of the two tables.
+    """
+    sweep_dir = Path(sweep_dir)
+    clean_temporary(sweep_dir)
+    entries = _run_ids(job_dirs(sweep_dir))
+    chunks, rows, done, columns = [], [], [], {}
+    for rid, job in entries:
+        row, check = _row(sweep_dir, rid, job)
+        rows.append(row)
+        columns.update(dict.fromkeys(row))
+        if check.status is RunStatus.DONE:
+            done.append((rid, job, row.get("code_fingerprint")))
+        if len(rows) == CHUNK_ROWS:  # as Arrow columns, a row takes a few kB, not ~100
+            chunks.append(_arrow(rows))
+            rows = []
+    chunks.append(_arrow(rows))
+    versions = sorted({str(code) for *_, code in done})
+    if len(versions) > 1 and not allow_mixed_code:
+        counts = pd.Series([str(code) for *_, code in done]).value_counts()
+        made = ", ".join(f"{n} by {code}" for code, n in counts.items())
+        raise MixedCodeError(
+            f"{sweep_dir} code_fingerprint",
+            made,
+            "runs of one code version in one table: re-run the sweep's command with the "
+            "present code (runs of other code are run again), or collect with "
+            "--allow-mixed-code to pool them knowingly (runs.parquet names each run's code)",
+            "Runs of different code in",
+        )
+    runs = pa.concat_tables(chunks, promote_options="default")
+    runs = runs.select([c for c in _columns(columns) if c in runs.column_names])
+
+    def write_tables(folder: Path) -> None:
+        _write_timeseries(folder / TIMESERIES, done)
+        pq.write_table(runs, folder / RUNS)
+
+    publish(sweep_dir, write_tables)
+    return sweep_dir / RUNS, sweep_dir / TIMESERIES
+
+
+def _write_timeseries(path: Path, done: list[tuple[str, Path, object]]) -> None:
+    writer = None
+    try:
+        for rid, job, _ in done:
+            frame = pd.read_parquet(job / TIMESERIES)
+            frame.insert(0, "run_id", rid)
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        empty = {"run_id": [], "month": [], **{m: [] for m in METRICS}}
+        pd.DataFrame(empty).to_parquet(path, index=False)
+
+
+def publish(sweep_dir: Path, write: callable) -> None:
+    """Write a collection's tables into a new folder and switch to it in one rename.
+
+    ``write(folder)`` writes ``runs.parquet`` and ``timeseries.parquet`` into ``folder``.
+    Older collections and temporary folders left by a killed collect are removed.
+    """
+    store = sweep_dir / TABLES
+    store.mkdir(parents=True, exist_ok=True)
+    new = Path(tempfile.mkdtemp(prefix="collection-", dir=store))
+    try:
+        write(new)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    current = store / CURRENT
+    link = temporary_name(current)
+    link.unlink(missing_ok=True)
+    os.symlink(new.name, link)
+    if current.is_dir() and not current.is_symlink():
+        shutil.rmtree(current)  # a copy that followed the link (shutil.copytree, cp -rL)
+    os.replace(link, current)  # the switch: both tables at once
+    for name in (RUNS, TIMESERIES):
+        path = sweep_dir / name
+        target = Path(TABLES) / CURRENT / name
+        if path.is_symlink() and Path(os.readlink(path)) == target:
+            continue
+        if path.exists() or path.is_symlink():
+            path.unlink()  # an older layout's plain file, or a link elsewhere
+        tmp = temporary_name(path)
+        tmp.unlink(missing_ok=True)
+        os.symlink(target, tmp)
+        os.replace(tmp, path)
+    for old in store.iterdir():
+        if old.name != new.name and old.name != CURRENT and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _arrow(rows: list[dict]) -> pa.Table:
+    frame = pd.DataFrame(rows, columns=list(dict.fromkeys(c for row in rows for c in row)))
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _columns(names: dict[str, None]) -> list[str]:
+    """Column order: identity and provenance, configuration (by family), metrics."""
+    head = ["run_id", "status", "error", "job", "seed", "replicate", *CODE_COLUMNS]
+    head += [input_column(k) for k in INPUT_KEYS]
+    families = ("lever_", "uncertainty_", "setting_")
+    config = [c for c in names if c.startswith(families)]
+    return [*head, *config, *METRICS, *SUMMARY_EXTRA]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``sandbox-collect <sweep folder>``: (re)build the sweep's tables."""
+    parser = argparse.ArgumentParser(prog="sandbox-collect", description=__doc__.split("\n")[0])
+    parser.add_argument("sweep_dir", type=Path, help="folder of a --multirun sweep")
+    parser.add_argument(
+        "--allow-mixed-code",
+        action="store_true",
+        help="pool runs made by different code versions (each row names its code)",
+    )
+    args = parser.parse_args(argv)
+    if not args.sweep_dir.is_dir():
+        print(f"sandbox-collect: no such folder: {args.sweep_dir}", file=sys.stderr)
+        sys.exit(2)
+    try:
+        runs, timeseries = collect(args.sweep_dir, args.allow_mixed_code)
+    except MixedCodeError as err:
+        print(f"sandbox-collect: {err}", file=sys.stderr)
+        sys.exit(2)
+    table = pd.read_parquet(runs, columns=["job", "status", "error"])
+    counts = table["status"].value_counts().to_dict()
+    print(f"{len(table)} runs {counts} -> {runs}, {timeseries}")
+    for job, status, error in table.loc[
+        table["status"] != "done", ["job", "status", "error"]
+    ].itertuples(index=False):
+        print(f"  {status}: {job}: {error or 'not run'}")
+    sys.exit(0 if (table["status"] == "done").all() else 1)

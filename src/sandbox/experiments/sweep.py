@@ -1,0 +1,159 @@
+"""Hydra callback for ``--multirun`` sweeps: progress while it runs, tables at the end.
+
+Registered in ``configs/config.yaml`` (``hydra.callbacks.sweep``). Progress is read from
+the sweep folder (completed runs write ``manifest.json``, failed ones ``error.json``), so
+it works with any launcher whose workers share that folder.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from sandbox.experiments.collect import MixedCodeError, collect
+from sandbox.experiments.compare import write_comparison
+from sandbox.experiments.manifest import MANIFEST
+from sandbox.experiments.provenance import code_fingerprint
+
+INTERVAL_S = 5.0
+
+
+def count_jobs(config: DictConfig) -> int | None:
+    """Number of jobs a sweep will launch (None if it cannot be told in advance)."""
+    try:
+        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
+        from hydra.core.override_parser.overrides_parser import OverridesParser
+
+        params = config.hydra.sweeper.get("params") or {}
+        texts = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
+        overrides = OverridesParser.create().parse_overrides(texts)
+        return sum(len(batch) for batch in BasicSweeper.split_arguments(overrides, None))
+    except Exception:
+        return None
+
+
+def other_code(sweep_dir: Path) -> tuple[int, int]:
+    """(runs made by code other than the present, finished runs) in a sweep folder."""
+    present = code_fingerprint()
+    stale = finished = 0
+    for path in sweep_dir.glob(f"**/{MANIFEST}"):
+        try:
+            made_by = json.loads(path.read_text(encoding="utf-8")).get("code_fingerprint")
+        except (OSError, ValueError, AttributeError):
+            continue
+        finished += 1
+        stale += made_by != present
+    return stale, finished
+
+
+class Progress:
+    """Prints runs done / total, failures and an ETA every ``INTERVAL_S`` seconds."""
+
+    def __init__(self, sweep_dir: Path, total: int | None) -> None:
+        self.sweep_dir = sweep_dir
+        self.total = total
+        self.start = time.monotonic()
+        self.initial = self.counts()[0]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def counts(self) -> tuple[int, int]:
+        """(completed, failed) runs found in the sweep folder."""
+        done = sum(1 for _ in self.sweep_dir.glob("**/manifest.json"))
+        failed = sum(1 for _ in self.sweep_dir.glob("**/error.json"))
+        return done, failed
+
+    def line(self) -> str:
+        """One progress line."""
+        done, failed = self.counts()
+        elapsed = time.monotonic() - self.start
+        text = f"sweep: {done + failed}"
+        if self.total:
+            text += f"/{self.total} runs"
+            new = done + failed - self.initial
+            left = self.total - done - failed
+            if new > 0 and left > 0:
+                text += f", ETA {left * elapsed / new:,.0f} s"
+        return f"{text}, {failed} failed, {elapsed:,.0f} s elapsed"
+
+    def _loop(self) -> None:
+        while not self._stop.wait(INTERVAL_S):
+            print(self.line(), flush=True)
+
+    def begin(self) -> None:
+        """Start printing."""
+        self._thread.start()
+
+    def end(self) -> None:
+        """Stop printing and print the final line."""
+        self._stop.set()
+        self._thread.join()
+        print(self.line(), flush=True)
+
+
+class SweepCallback(Callback):
+    """Progress during a multirun; ``runs.parquet`` and ``timeseries.parquet`` after it.
+
+    Args:
+        baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
+            paired comparison of every policy with this one is printed and written to
+            ``comparison_vs_<baseline>.txt`` and ``.parquet``.
+    """
+
+    def __init__(self, baseline: str | None = None) -> None:
+        self.baseline = baseline
+        self.progress: Progress | None = None
+
+    def __getstate__(self) -> dict:
+        # launchers pickle callbacks to their workers; the progress thread stays here
+        return {"baseline": self.baseline, "progress": None}
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        """Start the progress line."""
+        sweep_dir = Path(config.hydra.sweep.dir)
+        sweep_dir.mkdir(parents=True, exist_ok=True)
+        total = count_jobs(config)
+        print(f"sweep: {total if total is not None else 'unknown number of'} runs into "
+              f"{sweep_dir}", flush=True)  # fmt: skip
+        stale, finished = other_code(sweep_dir)
+        if stale:
+            print(f"sweep: {stale} of the {finished} finished runs in {sweep_dir} were made by "
+                  f"other code than the present ({code_fingerprint()}); they are run again. To "
+                  "keep them, stop now and sweep into another folder "
+                  "(hydra.sweep.dir=...).", flush=True)  # fmt: skip
+        self.progress = Progress(sweep_dir, total)
+        self.progress.begin()
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        """Stop the progress line, collect the tables, and exit 1 unless every run is done.
+
+        Each run that is not done is listed with its folder and the first line of its
+        error, so that a sweep never ends quietly with holes in its tables.
+        """
+        if self.progress is not None:
+            self.progress.end()
+        sweep_dir = Path(config.hydra.sweep.dir)
+        try:
+            runs, timeseries = collect(sweep_dir)
+        except MixedCodeError as err:
+            print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
+            sys.exit(2)
+        print(f"collected: {runs} and {timeseries}", flush=True)
+        if self.baseline:
+            print(write_comparison(sweep_dir, self.baseline), flush=True)
+        table = pd.read_parquet(runs, columns=["job", "status", "error"])
+        bad = table[table["status"] != "done"]
+        if len(bad):
+            print(f"sweep: {len(bad)} of {len(table)} runs did not complete:", file=sys.stderr)
+            for job, state, error in bad.itertuples(index=False):
+                print(f"  {state}: {sweep_dir / job}: {error or 'not run'}", file=sys.stderr)
+            sys.stderr.flush()
+            sys.exit(1)

@@ -1,0 +1,120 @@
+"""Local authorities: learn from peers, propose pilots, choose partner firms."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sandbox.model.domains import DOMAINS, Domain
+from sandbox.model.pilots import BUSY, Pilot, Status
+
+if TYPE_CHECKING:
+    from sandbox.model.model import SandboxModel
+
+
+class LocalAuthority(mesa.Agent):
+    """One province's authority (docs/model.md §2, §4.4).
+
+    Static attributes come from the region table; digital capacity, leadership and risk
+    aversion are drawn from the documented distributions of ``authorities`` params.
+
+    Args:
+        model: the model.
+        province: row index in the region table.
+    """
+
+    model: SandboxModel
+
+    def __init__(self, model: SandboxModel, province: int) -> None:
+        super().__init__(model)
+        p = model.params.authorities
+        region = model.region
+        rng = model.streams["authorities"]
+        self.stream = rng
+        self.province = province
+        self.name = region.names[province]
+        self.centrally_run = bool(region.centrally_run[province])
+        capacity = (
+            p.capacity_intercept
+            + p.capacity_urban_slope * region.urban_share[province]
+            + p.capacity_city_bonus * self.centrally_run
+            + p.capacity_noise * rng.standard_normal()
+        )
+        self.digital_capacity = float(np.clip(capacity, 0.05, 1.0))
+        self.leadership = float(rng.beta(p.leadership_alpha, p.leadership_beta))
+        self.risk_aversion = float(rng.beta(p.risk_aversion_alpha, p.risk_aversion_beta))
+        self.awareness = p.awareness_initial
+        self.data_readiness = 0.6 * self.digital_capacity
+        self.max_active = p.max_active_pilots * (2 if self.centrally_run else 1)
+        self.pilots: list[Pilot] = []
+
+    def step(self) -> None:
+        """Learn from peers, then maybe propose a pilot."""
+        self.learn()
+        self.propose()
+
+    def learn(self) -> None:
+        """Awareness rises with peers' successes, weighted by leadership."""
+        p = self.model.params.authorities
+        peers = self.model.peer_success[self.province]
+        gain = p.learning_base + p.learning_peer * self.leadership * peers
+        self.awareness += (1.0 - self.awareness) * min(1.0, gain)
+
+    def propose(self) -> None:
+        """Compare expected value with perceived legal risk; propose in the best domain.
+
+        Domains without a live pilot or service are valued as benefit x success / cost x
+        (1 - perceived legal risk) x a random factor in [0.5, 1.5); the best is proposed
+        with a chance falling with risk aversion x its perceived legal risk.
+        """
+        m = self.model
+        draws = self.stream.random(len(DOMAINS) + 1)
+        busy, taken = 0, set()
+        for q in self.pilots:
+            if q.status in BUSY:
+                busy += 1
+                taken.add(q.domain)
+            elif q.status is Status.SUCCEEDED:
+                taken.add(q.domain)
+        if busy >= self.max_active or len(taken) == len(DOMAINS):
+            return
+        track = m.regime.track_for(m, self)
+        legal_risk = m.regime.track_params(track).legal_risk
+        clarity = m.government.clarity.tolist()
+        best, best_value, best_risk = None, -1.0, 0.0
+        for d in DOMAINS:
+            if d in taken:
+                continue
+            risk = legal_risk * (1.0 - clarity[d])
+            value = m.domains.value[d] * (1.0 - risk) * (0.5 + draws[d])
+            if value > best_value:
+                best, best_value, best_risk = d, value, risk
+        p = m.params.authorities
+        chance = (
+            p.propose_rate
+            * self.awareness
+            * (0.5 + self.leadership)
+            * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
+        )
+        if draws[-1] < chance:
+            self.pilots.append(m.propose(self.province, best, track))
+
+    def choose_partner(self, pilot: Pilot) -> None:
+        """Pick the most capable, most experienced bidder; no bid means no pilot."""
+        if not pilot.bids:
+            self.model.reject(pilot)
+            return
+        pilot.firm = max(pilot.bids, key=lambda f: f.capability + f.experience[pilot.domain])
+        pilot.bids = []
+
+    def on_outcome(self, pilot: Pilot) -> None:
+        """Capacity and data readiness grow with success (a planning pilot builds the GIS)."""
+        if pilot.status is not Status.SUCCEEDED:
+            return
+        p = self.model.params.authorities
+        self.digital_capacity = min(1.0, self.digital_capacity + p.capacity_learning)
+        if pilot.domain is Domain.PLANNING:
+            self.data_readiness = min(1.0, self.data_readiness + 0.4)

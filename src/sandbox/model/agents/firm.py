@@ -1,0 +1,106 @@
+"""Firms: incumbents, domestic SMEs and foreign vendors that bid, co-finance and learn."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sandbox.config.params import FirmKindParams
+from sandbox.model.domains import N_DOMAINS
+from sandbox.model.pilots import DEPLOYED, Pilot
+
+if TYPE_CHECKING:
+    from sandbox.model.model import SandboxModel
+
+
+class FirmKind(Enum):
+    """Kinds of firm (docs/model.md §2)."""
+
+    INCUMBENT = "incumbent"
+    SME = "sme"
+    FOREIGN = "foreign"
+
+
+def bid_matrix(
+    capital: np.ndarray,
+    risk_tolerance: np.ndarray,
+    compliance: np.ndarray,
+    risk: np.ndarray,
+    draws: np.ndarray,
+    bid_share: float,
+) -> np.ndarray:
+    """Which firm bids on which of this month's proposals (firms x proposals).
+
+    A firm must be able to front a proposal's compliance cost; perceived legal risk,
+    softened by the firm's risk tolerance, lowers its chance to bid. Each firm decides on
+    its own; the rule is evaluated for all firms at once.
+
+    Args:
+        capital: each firm's capital, billion VND.
+        risk_tolerance: each firm's risk tolerance in [0, 1].
+        compliance: each proposal's compliance cost, billion VND.
+        risk: each proposal's perceived legal risk in [0, 1].
+        draws: uniform numbers from the ``firms`` stream, firms x proposals.
+        bid_share: chance that a firm with no legal worry bids.
+    """
+    able = capital[:, None] >= compliance[None, :]
+    willing = draws < bid_share * (1.0 - risk[None, :] * (1.0 - risk_tolerance[:, None]))
+    return able & willing
+
+
+class Firm(mesa.Agent):
+    """A technology firm (docs/model.md §2, §4.5).
+
+    Args:
+        model: the model.
+        kind: incumbent, SME or foreign vendor.
+        params: that kind's parameters (means of capability and capital).
+    """
+
+    model: SandboxModel
+
+    def __init__(self, model: SandboxModel, kind: FirmKind, params: FirmKindParams) -> None:
+        super().__init__(model)
+        rng = model.streams["firms"]
+        self.kind = kind
+        concentration = 10.0
+        self.capability = float(
+            rng.beta(params.capability * concentration, (1 - params.capability) * concentration)
+        )
+        self.capital = float(params.capital * rng.lognormal(-0.125, 0.5))
+        self.risk_tolerance = params.risk_tolerance
+        self.experience = np.zeros(N_DOMAINS)
+        self.won_value = 0.0  # contract value won so far, billion VND
+        self.contracts: list[Pilot] = []
+
+    def win(self, pilot: Pilot) -> None:
+        """A financed contract: margin on its value, minus the compliance cost."""
+        m = self.model
+        compliance = m.regime.track_params(pilot.track).compliance_cost
+        self.capital += (m.params.firms.margin - compliance) * pilot.cost
+        self.won_value += pilot.cost
+        self.contracts.append(pilot)
+
+    def invest(self, amount: float) -> None:
+        """Private co-finance under PPP."""
+        self.capital -= amount
+
+    def learn(self, pilot: Pilot) -> None:
+        """Experience in the domain; capability rises along a learning curve."""
+        gain = self.model.params.firms.learning
+        self.experience[pilot.domain] += gain
+        self.capability += 0.5 * gain * (1.0 - self.capability)
+
+    def step(self) -> None:
+        """Fixed costs, PPP revenue; exit when capital runs out."""
+        p = self.model.params
+        if self.contracts:
+            self.contracts = [q for q in self.contracts if q.status in DEPLOYED]
+            revenue = sum(q.private_funding for q in self.contracts)
+            self.capital += revenue * p.resources.ppp_return / 12.0
+        self.capital -= p.firms.fixed_cost * self.capability
+        if self.capital <= 0:
+            self.remove()

@@ -1,0 +1,47 @@
+"""The six technology domains (docs/model.md §2), in a fixed order used by every array."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from sandbox.config.params import DomainsParams
+
+
+class Domain(IntEnum):
+    """Technology domains; the value is the column index in per-domain arrays."""
+
+    TRANSPORTATION = 0
+    HEALTHCARE = 1
+    EDUCATION = 2
+    WARNING = 3
+    PLANNING = 4
+    GOVERNMENT_SERVICES = 5
+
+    @property
+    def key(self) -> str:
+        """snake_case name, as in configs and result columns."""
+        return self.name.lower()
+
+
+DOMAINS: tuple[Domain, ...] = tuple(Domain)
+N_DOMAINS = len(DOMAINS)
+
+
+class DomainTable:
+    """Per-domain parameters as arrays indexed by ``Domain``.
+
+    Args:
+        params: the ``domains`` section of the configuration.
+    """
+
+    def __init__(self, params: DomainsParams) -> None:
+        rows = [getattr(params, d.key) for d in DOMAINS]
+        self.cost = np.array([r.cost for r in rows])
+        self.benefit = np.array([r.benefit for r in rows])
+        self.success = np.array([r.success for r in rows])
+        self.data_dependence = np.array([r.data_dependence for r in rows])
+        self.incident_risk = np.array([r.incident_risk for r in rows])
+        # what an authority weighs before legal risk: benefit x success / cost
+        self.value = (self.benefit * self.success / self.cost).tolist()

@@ -1,0 +1,70 @@
+"""Stage 4 of the month: running pilots meet incidents, align, end, succeed or fail."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sandbox.model.pilots import Pilot, Status, Track
+
+if TYPE_CHECKING:
+    from sandbox.model.model import SandboxModel
+
+
+def advance_pilots(model: SandboxModel) -> None:
+    """Advance every running pilot by one month and grow scaled services' coverage.
+
+    For each running pilot, in order of approval: an incident with monthly probability
+    ``1 - exp(-risk * (1.5 - capability))``; the exposed share of the province is the
+    pilot's coverage; monitoring halts severe incidents and cuts harm; local rules align
+    with the centre; at the end date an unaligned local rule pays rework once, an
+    unsuccessful sandbox trial may be extended, and success is drawn.
+    """
+    rng = model.streams["pilots"]
+    for pilot in [q for q in model.open_pilots if q.status is Status.RUNNING]:
+        draws = rng.random(5)
+        _incident(model, pilot, draws[0], draws[1])
+        if pilot.status is not Status.RUNNING:
+            continue
+        if pilot.track is Track.LOCAL_RULE and not pilot.aligned:
+            pilot.aligned = bool(draws[2] < model.params.policy.experimental.coordination)
+        if model.t + 1 >= pilot.end:
+            _conclude(model, pilot, draws[3])
+    pilots = model.params.pilots
+    for pilot in model.services:
+        if pilot.scaled and pilot.coverage < pilots.scaled_coverage:
+            pilot.coverage = min(pilots.scaled_coverage, pilot.coverage + pilots.scale_rate)
+
+
+def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -> None:
+    hazard = model.domains.incident_risk[pilot.domain] * (1.5 - pilot.firm.capability)
+    if draw >= -np.expm1(-hazard):
+        return
+    monitoring = model.regime.track_params(pilot.track).monitoring
+    pilot.incidents += 1
+    model.count("incidents")
+    exposed = model.citizens.expose(pilot.province, pilot.coverage, model.streams["exposure"])
+    harmed = exposed * model.citizens.weight[pilot.province]
+    model.count("citizens_harmed", harmed * model.params.pilots.harm_fraction * (1 - monitoring))
+    if severity < model.params.pilots.halt_severity * monitoring:
+        model.finish(pilot, Status.HALTED)
+
+
+def _conclude(model: SandboxModel, pilot: Pilot, draw: float) -> None:
+    policy = model.params.policy
+    if pilot.track is Track.LOCAL_RULE and not pilot.aligned and pilot.extensions == 0:
+        rework = policy.experimental.rework_cost * pilot.cost
+        if rework <= model.ledger.local[pilot.province]:
+            model.ledger.spend_local(pilot.province, rework)
+            pilot.local_funding += rework
+        pilot.extensions += 1
+        pilot.end += policy.experimental.rework_months
+        return
+    if draw < model.success_probability(pilot):
+        model.finish(pilot, Status.SUCCEEDED)
+    elif pilot.track is Track.SANDBOX and pilot.extensions < policy.sandbox.extensions:
+        pilot.extensions += 1
+        pilot.end += policy.sandbox.extension_months
+    else:
+        model.finish(pilot, Status.FAILED)

@@ -1,0 +1,299 @@
+"""The sandbox model: wiring of agents, mechanisms and the month's stages."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sandbox.config.params import Params
+from sandbox.config.validate import validate
+from sandbox.model.agents.authority import LocalAuthority
+from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
+from sandbox.model.agents.government import NationalGovernment
+from sandbox.model.citizens import Citizens
+from sandbox.model.data import make_data_regime
+from sandbox.model.domains import N_DOMAINS, Domain, DomainTable
+from sandbox.model.lifecycle import advance_pilots
+from sandbox.model.metrics import METRICS, observe
+from sandbox.model.pilots import DEPLOYED, LIVE, Pilot, Status, Track
+from sandbox.model.policy import make_regime
+from sandbox.model.regions import Region, load_region
+from sandbox.model.resources import make_resources
+from sandbox.model.resources.ledger import Ledger
+from sandbox.model.rng import make_streams
+
+STAGES: tuple[str, ...] = (
+    "government: budgets, legislation, regime events, data platform, reviews, grants, outcomes",
+    "authorities (random order): learn from peers, maybe propose a pilot",
+    "firms (random order): bid; authorities choose partners; firms pay costs, exit, enter",
+    "pilots: incidents, alignment, end dates, success",
+    "citizens: adopt with the Bass-type hazard",
+    "metrics: record the month",
+)
+
+
+@dataclass(frozen=True)
+class StatusMatrix:
+    """Province x domain view of pilots and services."""
+
+    live: np.ndarray  # bool: a pilot approved, running or succeeded
+    deployed: np.ndarray  # bool: a pilot running or succeeded
+    succeeded: np.ndarray  # bool: a succeeded service
+    coverage: np.ndarray  # float: share of the province the domain's services reach
+
+
+class SandboxModel(mesa.Model):
+    """Smart-city adoption under regulatory, resource and data mechanisms.
+
+    Each ``step`` is one month with these stages, in this order (``STAGES``):
+
+    1. government: budgets, legislation, regime events, data platform, reviews, grants,
+       outcomes (graduation, scaling);
+    2. authorities (random order): learn from peers, maybe propose a pilot;
+    3. firms (random order): bid; authorities choose partners; firms pay costs, exit, enter;
+    4. pilots: incidents, alignment, end dates, success;
+    5. citizens: adopt with the Bass-type hazard;
+    6. metrics: record the month.
+
+    With ``validation.name == "bass"`` only stages 5 and 6 run, with full coverage
+    everywhere from month 0.
+
+    Args:
+        params: the whole scenario, already range-checked or checked here.
+        region: the province table; loaded from ``params.region.table`` when omitted.
+
+    Raises:
+        ConfigError: a parameter is out of range.
+    """
+
+    def __init__(self, params: Params, region: Region | None = None) -> None:
+        validate(params)
+        streams = make_streams(params.seed, params.replicate)
+        super().__init__(rng=int(streams["schedule"].integers(2**31)))
+        self.params = params
+        self.streams = streams
+        self.region = region if region is not None else load_region(params.region.table)
+        validate(params, n_provinces=self.region.n)
+        self.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
+        self.t = 0  # index of the month being simulated
+        self.domains = DomainTable(params.domains)
+        self.regime = make_regime(params.policy)
+        self.resources = make_resources(params.resources)
+        self.data_regime = make_data_regime(params.data)
+        self.ledger = Ledger(self.region.n)
+        self.local_budget = params.resources.local_budget * self.region.fiscal_capacity
+        self.counts: Counter[str] = Counter()
+        self.open_pilots: list[Pilot] = []  # proposed, approved or running
+        self.services: list[Pilot] = []  # succeeded, still deployed
+        self.finished: list[Pilot] = []  # ended last month, for the government to evaluate
+        self.calls: list[Pilot] = []  # proposals made this month, open for bids
+
+        self.government = NationalGovernment(self)
+        self.authority_list = [LocalAuthority(self, k) for k in range(self.region.n)]
+        for kind in FirmKind:
+            kind_params = getattr(params.firms, kind.value)
+            for _ in range(kind_params.count):
+                Firm(self, kind, kind_params)
+        self.citizens = Citizens(params.citizens, self.region, streams["citizens"])
+        self.regime.setup(self)
+        self.peer_success = np.zeros(self.region.n)
+        self.status = self.status_matrix()
+        _, self._region_code = np.unique(self.region.region, return_inverse=True)
+        self._region_size = np.bincount(self._region_code)[self._region_code]
+        self.validation = params.validation.name == "bass"
+        self.rows: list[dict[str, float]] = []
+
+    # ------------------------------------------------------------------ agents
+    @property
+    def authorities(self) -> mesa.agent.AgentSet:
+        """All local authorities."""
+        return self.agents_by_type[LocalAuthority]
+
+    @property
+    def firm_set(self) -> mesa.agent.AgentSet:
+        """Active firms."""
+        return self.agents_by_type.get(Firm, mesa.agent.AgentSet([], random=self.random))
+
+    @property
+    def month_of_year(self) -> int:
+        """Calendar month (1-12) being simulated."""
+        return self.months[self.t].month
+
+    # -------------------------------------------------------------------- step
+    def step(self) -> None:
+        """Simulate one month (stages in the class docstring and ``STAGES``)."""
+        if self.validation:
+            self.citizens.step(np.ones(self.region.n))
+        else:
+            self.government.step()
+            self._update_peers()
+            self.authorities.shuffle_do("step")
+            self._market()
+            advance_pilots(self)
+            self.status = self.status_matrix()
+            self.citizens.step(1.0 - np.prod(1.0 - self.status.coverage, axis=1))
+        self.rows.append(observe(self))
+        self.t += 1
+
+    def run(self) -> pd.DataFrame:
+        """Run the whole horizon; one row per month (``month`` then ``METRICS`` columns)."""
+        while self.t < len(self.months):
+            self.step()
+        frame = pd.DataFrame(self.rows, columns=list(METRICS))
+        frame.insert(0, "month", self.months.strftime("%Y-%m"))
+        return frame
+
+    def _update_peers(self) -> None:
+        """Share of other provinces in the same region with a succeeded service."""
+        success = self.status.succeeded.any(axis=1).astype(float)  # end of last month
+        totals = np.bincount(self._region_code, success)[self._region_code]
+        self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
+
+    def _market(self) -> None:
+        """Stage 3: firms bid on this month's proposals, partners are chosen, firms update."""
+        rng = self.streams["firms"]
+        firms = self.firm_set
+        if self.calls:
+            tracks = [self.regime.track_params(q.track) for q in self.calls]
+            domains = [q.domain for q in self.calls]
+            bids = bid_matrix(
+                capital=np.array(firms.get("capital")),
+                risk_tolerance=np.array(firms.get("risk_tolerance")),
+                compliance=np.array([t.compliance_cost for t in tracks])
+                * self.domains.cost[domains],
+                risk=np.array([t.legal_risk for t in tracks])
+                * (1 - self.government.clarity[domains]),
+                draws=rng.random((len(firms), len(self.calls))),
+                bid_share=self.params.firms.bid_share,
+            )
+            bidders = list(firms)
+            for pilot, column in zip(self.calls, bids.T, strict=True):
+                pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
+                self.authority_list[pilot.province].choose_partner(pilot)
+        firms.do("step")  # costs and exit: independent of the order
+        entrants = rng.poisson(self.params.firms.entry_rate * len(self.calls))
+        for _ in range(entrants):
+            Firm(self, FirmKind.SME, self.params.firms.sme)
+        self.calls = []
+
+    # -------------------------------------------------------- pilot lifecycle
+    def count(self, name: str, amount: float = 1) -> None:
+        """Add to a cumulative counter (names in ``metrics.COUNTERS``)."""
+        self.counts[name] += amount
+
+    def propose(self, province: int, domain: Domain, track: Track) -> Pilot:
+        """Create a proposal; it is open for bids this month."""
+        p = self.params
+        tp = self.regime.track_params(track)
+        duration = p.pilots.duration_months
+        if track is Track.SANDBOX:
+            duration = min(duration, p.policy.sandbox.max_duration)
+        delay = self._review_delay(tp.review_months)
+        pilot = Pilot(
+            province=province,
+            domain=domain,
+            track=track,
+            proposed=self.t,
+            duration=duration,
+            scope=min(p.pilots.scope, tp.exposure_cap),
+            decision_month=self.t + delay,
+        )
+        self.count("pilots_proposed")
+        self.open_pilots.append(pilot)
+        self.calls.append(pilot)
+        return pilot
+
+    def reroute(self, pilot: Pilot, track: Track) -> None:
+        """Send a waiting application to another track, with that track's review delay."""
+        tp = self.regime.track_params(track)
+        pilot.track = track
+        pilot.scope = min(self.params.pilots.scope, tp.exposure_cap)
+        pilot.duration = self.params.pilots.duration_months
+        pilot.decision_month = self.t + self._review_delay(tp.review_months)
+
+    def _review_delay(self, mean_months: float) -> int:
+        return int(self.government.stream.geometric(1.0 / max(1.0, mean_months)))
+
+    def sandbox_load(self) -> int:
+        """Sandbox pilots approved or running (against the regulator's capacity)."""
+        return sum(
+            1
+            for q in self.open_pilots
+            if q.track is Track.SANDBOX and q.status in (Status.APPROVED, Status.RUNNING)
+        )
+
+    def decide(self, pilot: Pilot, approve: bool) -> None:
+        """The regulator's decision on an application."""
+        if approve:
+            pilot.status = Status.APPROVED
+            self.count("pilots_approved")
+        else:
+            self.reject(pilot)
+
+    def reject(self, pilot: Pilot) -> None:
+        """Refused, unfunded or without a bidder."""
+        pilot.status = Status.REJECTED
+        self.count("pilots_rejected")
+        self.open_pilots.remove(pilot)
+
+    def start(self, pilot: Pilot) -> None:
+        """A financed pilot starts running this month."""
+        pilot.status = Status.RUNNING
+        pilot.start = self.t
+        pilot.end = self.t + pilot.duration
+        pilot.coverage = pilot.scope
+        pilot.firm.win(pilot)
+
+    def finish(self, pilot: Pilot, status: Status) -> None:
+        """A running pilot ends in success, failure or a halt."""
+        pilot.status = status
+        self.count(f"pilots_{status.value}")
+        self.open_pilots.remove(pilot)
+        self.finished.append(pilot)
+        if status is Status.SUCCEEDED:
+            self.services.append(pilot)
+        else:
+            pilot.coverage = 0.0
+        pilot.firm.learn(pilot)
+        self.authority_list[pilot.province].on_outcome(pilot)
+
+    def success_probability(self, pilot: Pilot) -> float:
+        """Chance a pilot succeeds: domain base, firm capability, local capacity, data."""
+        p = self.params.pilots
+        authority = self.authority_list[pilot.province]
+        access = self.data_regime.access(authority.data_readiness, self.params.policy.data_market)
+        capability = pilot.firm.capability if pilot.firm is not None else 0.5
+        value = (
+            self.domains.success[pilot.domain]
+            + p.capability_weight * (capability - 0.5)
+            + p.capacity_weight * (authority.digital_capacity - 0.5)
+            + p.data_weight * self.domains.data_dependence[pilot.domain] * (access - 0.5)
+        )
+        return float(np.clip(value, 0.02, 0.98))
+
+    # ------------------------------------------------------------ observation
+    def n_running(self) -> int:
+        """Pilots running now."""
+        return sum(q.status is Status.RUNNING for q in self.open_pilots)
+
+    def status_matrix(self) -> StatusMatrix:
+        """Province x domain view of open pilots and deployed services."""
+        shape = (self.region.n, N_DOMAINS)
+        live = np.zeros(shape, dtype=bool)
+        deployed = np.zeros(shape, dtype=bool)
+        succeeded = np.zeros(shape, dtype=bool)
+        coverage = np.zeros(shape)
+        for pilot in (*self.open_pilots, *self.services):
+            k, d = pilot.province, pilot.domain
+            if pilot.status in LIVE:
+                live[k, d] = True
+            if pilot.status in DEPLOYED:
+                deployed[k, d] = True
+                coverage[k, d] = max(coverage[k, d], pilot.coverage)
+            if pilot.status is Status.SUCCEEDED:
+                succeeded[k, d] = True
+        return StatusMatrix(live, deployed, succeeded, coverage)

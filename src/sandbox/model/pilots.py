@@ -1,0 +1,74 @@
+"""Pilots: one record per proposal, with its lifecycle (docs/model.md §2).
+
+``PROPOSED -> APPROVED -> RUNNING -> SUCCEEDED | FAILED | HALTED``, or ``PROPOSED ->
+REJECTED`` (refused, unfunded or no bidder). A succeeded pilot's service stays deployed;
+``graduated`` (its evidence created legal clarity for its domain) and ``scaled`` (its
+coverage grows to the whole province) are flags on a succeeded pilot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from sandbox.model.domains import Domain
+
+
+class Status(Enum):
+    """Lifecycle stage of a pilot."""
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    HALTED = "halted"
+    REJECTED = "rejected"
+
+
+class Track(Enum):
+    """The approval path a pilot takes."""
+
+    ADHOC = "adhoc"  # case-by-case approval without a legal corridor
+    SANDBOX = "sandbox"  # controlled pilot programme
+    LOCAL_RULE = "local_rule"  # local experimental rule, awaiting central alignment
+    FACILITATED = "facilitated"  # light approval by a facilitating State
+
+
+# tuples, not sets: membership by identity avoids hashing Enum members in hot loops
+LIVE = (Status.APPROVED, Status.RUNNING, Status.SUCCEEDED)
+DEPLOYED = (Status.RUNNING, Status.SUCCEEDED)
+BUSY = (Status.PROPOSED, Status.APPROVED, Status.RUNNING)
+
+
+@dataclass(slots=True)
+class Pilot:
+    """One pilot and its state."""
+
+    province: int
+    domain: Domain
+    track: Track
+    proposed: int  # month index of the proposal
+    duration: int  # planned months of running
+    scope: float  # share of the province's population it reaches
+    status: Status = Status.PROPOSED
+    firm: object | None = None  # the partner Firm agent
+    bids: list = field(default_factory=list)
+    decision_month: int = -1  # month the review ends
+    start: int = -1  # month running began
+    end: int = -1  # month running ends (extended by sandbox extensions)
+    extensions: int = 0
+    local_funding: float = 0.0  # billion VND
+    central_funding: float = 0.0
+    private_funding: float = 0.0
+    withheld_grant: float = 0.0  # performance-based grant paid on success
+    incidents: int = 0
+    aligned: bool = False  # local rule aligned with the centre (experimental)
+    graduated: bool = False
+    scaled: bool = False
+    coverage: float = 0.0  # current share of the province reached
+
+    @property
+    def cost(self) -> float:
+        """Total funding committed, billion VND."""
+        return self.local_funding + self.central_funding + self.private_funding

@@ -1,0 +1,67 @@
+"""Phased roll-out: provinces admitted in waves; each completed phase builds the framework."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sandbox.errors import ConfigError
+from sandbox.model.pilots import Track
+from sandbox.model.policy.base import Regime
+
+if TYPE_CHECKING:
+    from sandbox.model.agents.authority import LocalAuthority
+    from sandbox.model.model import SandboxModel
+
+ORDERS = ("readiness", "need", "random")
+WITHIN = {"facilitated": Track.FACILITATED, "sandbox": Track.SANDBOX}
+
+
+class Phased(Regime):
+    """Waves of provinces move from ad-hoc approval to the ``within`` track.
+
+    Wave ``w`` (0-based) is admitted at month ``w * phase_months``. At the end of each of
+    the ``n_waves`` phases every domain gains ``clarity_gain`` legal clarity and the nation
+    ``interop_gain`` interoperability. ``within: sandbox`` runs a sandbox inside the
+    roll-out (its calls and capacity from ``policy.sandbox``).
+    """
+
+    name = "phased"
+
+    def setup(self, model: SandboxModel) -> None:
+        """Order provinces into waves by the configured rule."""
+        p = self.params.phasing
+        n = model.region.n
+        capacity = np.array([a.digital_capacity for a in model.authority_list])
+        if p.order == "readiness":
+            order = np.argsort(-capacity, kind="stable")
+        elif p.order == "need":
+            order = np.argsort(capacity, kind="stable")
+        elif p.order == "random":
+            order = model.streams["government"].permutation(n)
+        else:
+            raise ConfigError("policy.phasing.order", p.order, " | ".join(ORDERS))
+        self.wave = np.empty(n, dtype=np.int64)
+        self.wave[order] = np.arange(n) * p.n_waves // n
+        self.within = WITHIN[p.within]
+
+    def admitted(self, model: SandboxModel, province: int) -> bool:
+        """Whether a province's wave has started."""
+        return model.t >= self.wave[province] * self.params.phasing.phase_months
+
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
+        """The ``within`` track for admitted provinces, ad hoc for the others."""
+        if not self.admitted(model, authority.province):
+            return Track.ADHOC
+        if self.within is Track.SANDBOX and model.sandbox_load() >= self.params.sandbox.capacity:
+            return Track.ADHOC
+        return self.within
+
+    def start_month(self, model: SandboxModel) -> None:
+        """Close a phase every ``phase_months``: add clarity and interoperability."""
+        p = self.params.phasing
+        t = model.t
+        if 0 < t <= p.n_waves * p.phase_months and t % p.phase_months == 0:
+            model.government.add_clarity(None, p.clarity_gain)
+            model.data_regime.boost(p.interop_gain)
