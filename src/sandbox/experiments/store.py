@@ -165,11 +165,6 @@ def inspect(
     return Check(RunStatus.MISSING)
 
 
-def status(job_dir: Path, rid: str) -> RunStatus:
-    """Whether the run ``rid`` in ``job_dir`` is done, damaged, failed or missing."""
-    return inspect(job_dir, rid).status
-
-
 def job_run_id(job_dir: Path, cfg: DictConfig) -> str:
     """The id of a job: from its saved config, as ``sandbox-collect`` computes it."""
     if (Path(job_dir) / SAVED_CONFIG).is_file():
