@@ -43,7 +43,7 @@ def test_sandbox_inside_phased_rollout_uses_the_sandbox() -> None:
     params = scenario(*SMALL, "policy=phased_sandbox", "horizon.end=2024-12")
     model = SandboxModel(params)
     model.run()
-    tracks = {q.track.value for a in model.authority_list for q in a.pilots}
+    tracks = {q.track.key for a in model.authority_list for q in a.pilots}
     assert "sandbox" in tracks
     assert "adhoc" in tracks  # provinces outside the admitted waves
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sandbox.model.pilots import Pilot, Status, Track
+from sandbox.model.pilots import Pilot, Status
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
@@ -27,8 +27,7 @@ def advance_pilots(model: SandboxModel) -> None:
         _incident(model, pilot, draws[0], draws[1])
         if pilot.status is not Status.RUNNING:
             continue
-        if pilot.track is Track.LOCAL_RULE and not pilot.aligned:
-            pilot.aligned = bool(draws[2] < model.params.policy.experimental.coordination)
+        pilot.track.running(model, pilot, draws[2])
         if model.t + 1 >= pilot.end:
             _conclude(model, pilot, draws[3])
     pilots = model.params.pilots
@@ -41,7 +40,7 @@ def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -
     hazard = model.domains.incident_risk[pilot.domain] * (1.5 - pilot.firm.capability)
     if draw >= -np.expm1(-hazard):
         return
-    monitoring = model.regime.track_params(pilot.track).monitoring
+    monitoring = pilot.track.params.monitoring
     pilot.incidents += 1
     model.count("incidents")
     exposed = model.citizens.expose(pilot.province, pilot.coverage, model.streams["exposure"])
@@ -52,19 +51,10 @@ def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -
 
 
 def _conclude(model: SandboxModel, pilot: Pilot, draw: float) -> None:
-    policy = model.params.policy
-    if pilot.track is Track.LOCAL_RULE and not pilot.aligned and pilot.extensions == 0:
-        rework = policy.experimental.rework_cost * pilot.cost
-        if rework <= model.ledger.local[pilot.province]:
-            model.ledger.spend_local(pilot.province, rework)
-            pilot.local_funding += rework
-        pilot.extensions += 1
-        pilot.end += policy.experimental.rework_months
+    """The end date: the track may defer it; else success is drawn; the track may extend."""
+    if pilot.track.defer_end(model, pilot):
         return
     if draw < model.success_probability(pilot):
         model.finish(pilot, Status.SUCCEEDED)
-    elif pilot.track is Track.SANDBOX and pilot.extensions < policy.sandbox.extensions:
-        pilot.extensions += 1
-        pilot.end += policy.sandbox.extension_months
-    else:
+    elif not pilot.track.extend(model, pilot):
         model.finish(pilot, Status.FAILED)

@@ -19,21 +19,14 @@ from sandbox.model.data import make_data_regime
 from sandbox.model.domains import N_DOMAINS, Domain, DomainTable
 from sandbox.model.lifecycle import advance_pilots
 from sandbox.model.metrics import METRICS, observe
-from sandbox.model.pilots import DEPLOYED, LIVE, Pilot, Status, Track
+from sandbox.model.pilots import DEPLOYED, LIVE, Pilot, Status
 from sandbox.model.policy import make_regime
 from sandbox.model.regions import Region, load_region
 from sandbox.model.resources import make_resources
 from sandbox.model.resources.ledger import Ledger
 from sandbox.model.rng import make_streams
-
-STAGES: tuple[str, ...] = (
-    "government: budgets, legislation, regime events, data platform, reviews, grants, outcomes",
-    "authorities (random order): learn from peers, maybe propose a pilot",
-    "firms (random order): bid; authorities choose partners; firms pay costs, exit, enter",
-    "pilots: incidents, alignment, end dates, success",
-    "citizens: adopt with the Bass-type hazard",
-    "metrics: record the month",
-)
+from sandbox.model.stages import Stages
+from sandbox.model.tracks import AdHoc
 
 
 @dataclass(frozen=True)
@@ -49,18 +42,20 @@ class StatusMatrix:
 class SandboxModel(mesa.Model):
     """Smart-city adoption under regulatory, resource and data mechanisms.
 
-    Each ``step`` is one month with these stages, in this order (``STAGES``):
+    Each ``step`` is one month: it runs ``self.stages``, a list of bound methods
+    (``print(model.stages)`` lists them with their summaries):
 
     1. government: budgets, legislation, regime events, data platform, reviews, grants,
        outcomes (graduation, scaling);
-    2. authorities (random order): learn from peers, maybe propose a pilot;
-    3. firms (random order): bid; authorities choose partners; firms pay costs, exit, enter;
-    4. pilots: incidents, alignment, end dates, success;
-    5. citizens: adopt with the Bass-type hazard;
-    6. metrics: record the month.
+    2. authorities learn from peers' successes;
+    3. authorities (random order) maybe propose a pilot;
+    4. firms bid; authorities choose partners; firms pay costs, exit, enter;
+    5. pilots: incidents, alignment, end dates, success;
+    6. citizens adopt with the Bass-type hazard;
+    7. metrics: record the month.
 
-    With ``validation.name == "bass"`` only stages 5 and 6 run, with full coverage
-    everywhere from month 0.
+    With ``validation.name == "bass"`` only the citizens (with full coverage everywhere
+    from month 0) and the record run.
 
     Args:
         params: the whole scenario, already range-checked or checked here.
@@ -104,8 +99,21 @@ class SandboxModel(mesa.Model):
         self.status = self.status_matrix()
         _, self._region_code = np.unique(self.region.region, return_inverse=True)
         self._region_size = np.bincount(self._region_code)[self._region_code]
-        self.validation = params.validation.name == "bass"
         self.rows: list[dict[str, float]] = []
+        if params.validation.name == "bass":
+            self.stages = Stages((self._citizens_full_coverage, self._record))
+        else:
+            self.stages = Stages(
+                (
+                    self.government.step,
+                    self._update_peers,
+                    self._authorities_propose,
+                    self._market,
+                    self._advance_pilots,
+                    self._citizens_adopt,
+                    self._record,
+                )
+            )
 
     # ------------------------------------------------------------------ agents
     @property
@@ -125,18 +133,8 @@ class SandboxModel(mesa.Model):
 
     # -------------------------------------------------------------------- step
     def step(self) -> None:
-        """Simulate one month (stages in the class docstring and ``STAGES``)."""
-        if self.validation:
-            self.citizens.step(np.ones(self.region.n))
-        else:
-            self.government.step()
-            self._update_peers()
-            self.authorities.shuffle_do("step")
-            self._market()
-            advance_pilots(self)
-            self.status = self.status_matrix()
-            self.citizens.step(1.0 - np.prod(1.0 - self.status.coverage, axis=1))
-        self.rows.append(observe(self))
+        """Simulate one month: run ``self.stages`` in order."""
+        self.stages.run()
         self.t += 1
 
     def run(self) -> pd.DataFrame:
@@ -147,18 +145,39 @@ class SandboxModel(mesa.Model):
         frame.insert(0, "month", self.months.strftime("%Y-%m"))
         return frame
 
+    def _authorities_propose(self) -> None:
+        """Authorities, in random order, learn and maybe propose a pilot."""
+        self.authorities.shuffle_do("step")
+
+    def _advance_pilots(self) -> None:
+        """Running pilots meet incidents, align, end, succeed or fail; services scale."""
+        advance_pilots(self)
+        self.status = self.status_matrix()
+
+    def _citizens_adopt(self) -> None:
+        """Citizens adopt with the Bass-type hazard under their province's coverage."""
+        self.citizens.step(1.0 - np.prod(1.0 - self.status.coverage, axis=1))
+
+    def _citizens_full_coverage(self) -> None:
+        """Citizens adopt with every service at full coverage (Bass validation)."""
+        self.citizens.step(np.ones(self.region.n))
+
+    def _record(self) -> None:
+        """Record the month's metrics."""
+        self.rows.append(observe(self))
+
     def _update_peers(self) -> None:
-        """Share of other provinces in the same region with a succeeded service."""
+        """Peers: share of other provinces in the same region with a succeeded service."""
         success = self.status.succeeded.any(axis=1).astype(float)  # end of last month
         totals = np.bincount(self._region_code, success)[self._region_code]
         self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
 
     def _market(self) -> None:
-        """Stage 3: firms bid on this month's proposals, partners are chosen, firms update."""
+        """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""
         rng = self.streams["firms"]
         firms = self.firm_set
         if self.calls:
-            tracks = [self.regime.track_params(q.track) for q in self.calls]
+            tracks = [q.track.params for q in self.calls]
             domains = [q.domain for q in self.calls]
             bids = bid_matrix(
                 capital=np.array(firms.get("capital")),
@@ -185,21 +204,17 @@ class SandboxModel(mesa.Model):
         """Add to a cumulative counter (names in ``metrics.COUNTERS``)."""
         self.counts[name] += amount
 
-    def propose(self, province: int, domain: Domain, track: Track) -> Pilot:
+    def propose(self, province: int, domain: Domain, track: AdHoc) -> Pilot:
         """Create a proposal; it is open for bids this month."""
-        p = self.params
-        tp = self.regime.track_params(track)
-        duration = p.pilots.duration_months
-        if track is Track.SANDBOX:
-            duration = min(duration, p.policy.sandbox.max_duration)
-        delay = self._review_delay(tp.review_months)
+        pilots = self.params.pilots
+        delay = self._review_delay(track.params.review_months)
         pilot = Pilot(
             province=province,
             domain=domain,
             track=track,
             proposed=self.t,
-            duration=duration,
-            scope=min(p.pilots.scope, tp.exposure_cap),
+            duration=track.duration(pilots),
+            scope=track.scope(pilots),
             decision_month=self.t + delay,
         )
         self.count("pilots_proposed")
@@ -207,24 +222,15 @@ class SandboxModel(mesa.Model):
         self.calls.append(pilot)
         return pilot
 
-    def reroute(self, pilot: Pilot, track: Track) -> None:
+    def reroute(self, pilot: Pilot, track: AdHoc) -> None:
         """Send a waiting application to another track, with that track's review delay."""
-        tp = self.regime.track_params(track)
         pilot.track = track
-        pilot.scope = min(self.params.pilots.scope, tp.exposure_cap)
-        pilot.duration = self.params.pilots.duration_months
-        pilot.decision_month = self.t + self._review_delay(tp.review_months)
+        pilot.scope = track.scope(self.params.pilots)
+        pilot.duration = track.duration(self.params.pilots)
+        pilot.decision_month = self.t + self._review_delay(track.params.review_months)
 
     def _review_delay(self, mean_months: float) -> int:
         return int(self.government.stream.geometric(1.0 / max(1.0, mean_months)))
-
-    def sandbox_load(self) -> int:
-        """Sandbox pilots approved or running (against the regulator's capacity)."""
-        return sum(
-            1
-            for q in self.open_pilots
-            if q.track is Track.SANDBOX and q.status in (Status.APPROVED, Status.RUNNING)
-        )
 
     def decide(self, pilot: Pilot, approve: bool) -> None:
         """The regulator's decision on an application."""

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from sandbox.model.domains import Domain
+
+if TYPE_CHECKING:
+    from sandbox.model.tracks.adhoc import AdHoc
 
 
 class Status(Enum):
@@ -26,15 +30,6 @@ class Status(Enum):
     REJECTED = "rejected"
 
 
-class Track(Enum):
-    """The approval path a pilot takes."""
-
-    ADHOC = "adhoc"  # case-by-case approval without a legal corridor
-    SANDBOX = "sandbox"  # controlled pilot programme
-    LOCAL_RULE = "local_rule"  # local experimental rule, awaiting central alignment
-    FACILITATED = "facilitated"  # light approval by a facilitating State
-
-
 # tuples, not sets: membership by identity avoids hashing Enum members in hot loops
 LIVE = (Status.APPROVED, Status.RUNNING, Status.SUCCEEDED)
 DEPLOYED = (Status.RUNNING, Status.SUCCEEDED)
@@ -47,7 +42,7 @@ class Pilot:
 
     province: int
     domain: Domain
-    track: Track
+    track: AdHoc  # the approval track (sandbox.model.tracks) it was routed to
     proposed: int  # month index of the proposal
     duration: int  # planned months of running
     scope: float  # share of the province's population it reaches

@@ -82,7 +82,7 @@ class LocalAuthority(mesa.Agent):
         if busy >= self.max_active or len(taken) == len(DOMAINS):
             return
         track = m.regime.track_for(m, self)
-        legal_risk = m.regime.track_params(track).legal_risk
+        legal_risk = track.params.legal_risk
         clarity = m.government.clarity.tolist()
         best, best_value, best_risk = None, -1.0, 0.0
         for d in DOMAINS:

@@ -79,7 +79,7 @@ class Firm(mesa.Agent):
     def win(self, pilot: Pilot) -> None:
         """A financed contract: margin on its value, minus the compliance cost."""
         m = self.model
-        compliance = m.regime.track_params(pilot.track).compliance_cost
+        compliance = pilot.track.params.compliance_cost
         self.capital += (m.params.firms.margin - compliance) * pilot.cost
         self.won_value += pilot.cost
         self.contracts.append(pilot)

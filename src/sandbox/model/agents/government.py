@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from sandbox.model.domains import N_DOMAINS, Domain
-from sandbox.model.pilots import Pilot, Status, Track
+from sandbox.model.pilots import Status
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
@@ -49,36 +49,13 @@ class NationalGovernment(mesa.Agent):
 
     # ------------------------------------------------------------------ reviews
     def _review(self) -> None:
+        """Each waiting application's track considers it, then closes its month's review."""
         m = self.model
         waiting = [q for q in m.open_pilots if q.status is Status.PROPOSED]
-        sandbox = []
         for pilot in waiting:
-            if pilot.track is Track.SANDBOX:
-                sandbox.append(pilot)
-            elif pilot.decision_month <= m.t:
-                approve = self.stream.random() < m.regime.track_params(pilot.track).approval_prob
-                m.decide(pilot, approve)
-        if sandbox and m.t % m.params.policy.sandbox.call_interval == 0:
-            self._sandbox_call(sandbox)
-
-    def _sandbox_call(self, applicants: list[Pilot]) -> None:
-        """Admit a cohort: eligible applicants by score, within cohort size and capacity.
-
-        Applicants not admitted go on through ad-hoc review.
-        """
-        m = self.model
-        s = m.params.policy.sandbox
-        free = max(0, min(s.cohort_size, s.capacity - m.sandbox_load()))
-        eligible = [q for q in applicants if q.firm.capability >= s.min_capability]
-        eligible.sort(
-            key=lambda q: -(q.firm.capability + m.authority_list[q.province].digital_capacity)
-        )
-        admitted = {id(q) for q in eligible[:free]}
-        for pilot in applicants:
-            if id(pilot) in admitted:
-                m.decide(pilot, True)
-            else:
-                m.reroute(pilot, Track.ADHOC)
+            pilot.track.consider(m, pilot)
+        for track in dict.fromkeys(q.track for q in waiting):
+            track.close_review(m)
 
     def _finance(self) -> None:
         m = self.model
@@ -102,13 +79,7 @@ class NationalGovernment(mesa.Agent):
             if pilot.status is not Status.SUCCEEDED:
                 continue
             m.resources.on_success(m, pilot)
-            clean = pilot.incidents == 0 or not p.sandbox.graduation_clean_only
-            if pilot.track is Track.SANDBOX and clean:
-                pilot.graduated = True
-                m.count("pilots_graduated")
-                self.add_clarity(pilot.domain, p.sandbox.graduation_gain)
-            if pilot.track is Track.LOCAL_RULE and pilot.aligned:
-                self.add_clarity(pilot.domain, p.experimental.alignment_gain)
+            pilot.track.on_success(m, pilot)
         m.finished = []
         for pilot in m.services:
             if not pilot.scaled and self.clarity[pilot.domain] >= p.scale_clarity:

@@ -1,19 +1,20 @@
-"""Regulatory regimes (the ``policy`` config group), chosen by name."""
+"""Regulatory regimes (the ``policy`` config group), chosen by name.
+
+Every module of this package is imported, so a regime class registers itself (in
+``REGIMES``) by being defined in a file here.
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+
 from sandbox.config.params import PolicyParams
 from sandbox.errors import ConfigError
-from sandbox.model.policy.base import Regime
-from sandbox.model.policy.controlled_pilot import ControlledPilot
-from sandbox.model.policy.experimental import Experimental
-from sandbox.model.policy.facilitation import Facilitation
-from sandbox.model.policy.phased import Phased
-from sandbox.model.policy.status_quo import StatusQuo
+from sandbox.model.policy.base import REGIMES, Regime
 
-REGIMES: dict[str, type[Regime]] = {
-    cls.name: cls for cls in (StatusQuo, ControlledPilot, Phased, Experimental, Facilitation)
-}
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 
 def make_regime(params: PolicyParams) -> Regime:
@@ -21,3 +22,6 @@ def make_regime(params: PolicyParams) -> Regime:
     if params.name not in REGIMES:
         raise ConfigError("policy.name", params.name, " | ".join(REGIMES))
     return REGIMES[params.name](params)
+
+
+__all__ = ["REGIMES", "Regime", "make_regime"]

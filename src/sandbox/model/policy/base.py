@@ -1,22 +1,26 @@
 """The interface every regulatory regime implements.
 
-A regime decides which approval *track* a new proposal takes (``track_for``) and what
-happens at the start of each month beyond the common legislation process
-(``start_month``). The mechanics of each track (ad-hoc review, sandbox cohorts, local
-rules awaiting alignment) live in ``sandbox.model.agents.government`` and are shared, so regimes
-combine: a phased roll-out can run a sandbox inside its admitted waves.
+A regime composes approval tracks (``sandbox.model.tracks``) and decides which one a new
+proposal takes (``track_for``) and what happens at the start of each month beyond the
+common legislation process (``start_month``). Tracks own their review, terms and exits,
+so regimes combine them freely: a phased roll-out can run a sandbox inside its waves.
+
+Adding a regime is one class file in this package (a subclass with a unique ``name``;
+subclasses register themselves) plus one YAML in ``configs/policy/``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
-from sandbox.config.params import PolicyParams, TrackParams
-from sandbox.model.pilots import Track
+from sandbox.config.params import PolicyParams
+from sandbox.model.tracks import AdHoc
 
 if TYPE_CHECKING:
     from sandbox.model.agents.authority import LocalAuthority
     from sandbox.model.model import SandboxModel
+
+REGIMES: dict[str, type[Regime]] = {}
 
 
 class Regime:
@@ -26,27 +30,25 @@ class Regime:
         params: the ``policy`` section of the configuration.
     """
 
-    name = "status_quo"
+    name: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            if REGIMES.get(cls.name, cls) is not cls:
+                raise TypeError(f"two regimes are named {cls.name!r}")
+            REGIMES[cls.name] = cls
 
     def __init__(self, params: PolicyParams) -> None:
         self.params = params
-        self._tracks = {
-            Track.ADHOC: params.adhoc,
-            Track.SANDBOX: params.sandbox,
-            Track.LOCAL_RULE: params.experimental,
-            Track.FACILITATED: params.facilitated,
-        }
+        self.adhoc = AdHoc(params.adhoc)
 
     def setup(self, model: SandboxModel) -> None:
         """Prepare regime state once the provinces exist."""
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """The approval track a proposal from ``authority`` takes this month."""
-        return Track.ADHOC
+        return self.adhoc
 
     def start_month(self, model: SandboxModel) -> None:
         """Regime-specific events at the start of a month (phases, ...)."""
-
-    def track_params(self, track: Track) -> TrackParams:
-        """Parameters of a track."""
-        return self._tracks[track]

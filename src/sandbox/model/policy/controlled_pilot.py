@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sandbox.model.pilots import Track
+from sandbox.config.params import PolicyParams
 from sandbox.model.policy.base import Regime
+from sandbox.model.tracks import AdHoc, Sandbox
 
 if TYPE_CHECKING:
     from sandbox.model.agents.authority import LocalAuthority
@@ -23,10 +24,13 @@ class ControlledPilot(Regime):
 
     name = "controlled_pilot"
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
+    def __init__(self, params: PolicyParams) -> None:
+        super().__init__(params)
+        self.sandbox = Sandbox(params.sandbox, fallback=self.adhoc)
+
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """Sandbox when the programme has room and the province is eligible."""
-        sandbox = self.params.sandbox
-        eligible = authority.digital_capacity >= sandbox.min_capacity
-        if eligible and model.sandbox_load() < sandbox.capacity:
-            return Track.SANDBOX
-        return Track.ADHOC
+        eligible = authority.digital_capacity >= self.params.sandbox.min_capacity
+        if eligible and self.sandbox.has_room(model):
+            return self.sandbox
+        return self.adhoc

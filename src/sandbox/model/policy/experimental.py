@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sandbox.model.pilots import Track
+from sandbox.config.params import PolicyParams
 from sandbox.model.policy.base import Regime
+from sandbox.model.tracks import AdHoc, LocalRule
 
 if TYPE_CHECKING:
     from sandbox.model.agents.authority import LocalAuthority
@@ -13,15 +14,14 @@ if TYPE_CHECKING:
 
 
 class Experimental(Regime):
-    """Provinces issue local experimental rules (``policy.experimental``).
-
-    A running pilot's rule aligns with the centre with monthly probability
-    ``coordination``; a pilot that ends unaligned pays ``rework_cost`` and waits
-    ``rework_months``; an aligned success adds ``alignment_gain`` national clarity.
-    """
+    """Provinces issue local experimental rules (the ``LocalRule`` track)."""
 
     name = "experimental"
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
+    def __init__(self, params: PolicyParams) -> None:
+        super().__init__(params)
+        self.local_rule = LocalRule(params.experimental)
+
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """Every proposal takes the local-rule track."""
-        return Track.LOCAL_RULE
+        return self.local_rule

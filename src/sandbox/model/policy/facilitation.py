@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sandbox.model.pilots import Track
+from sandbox.config.params import PolicyParams
 from sandbox.model.policy.base import Regime
+from sandbox.model.tracks import AdHoc, Facilitated
 
 if TYPE_CHECKING:
     from sandbox.model.agents.authority import LocalAuthority
@@ -17,6 +18,10 @@ class Facilitation(Regime):
 
     name = "facilitation"
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
+    def __init__(self, params: PolicyParams) -> None:
+        super().__init__(params)
+        self.facilitated = Facilitated(params.facilitated)
+
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """Every proposal takes the facilitated track."""
-        return Track.FACILITATED
+        return self.facilitated

@@ -6,16 +6,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sandbox.config.params import PolicyParams
 from sandbox.errors import ConfigError
-from sandbox.model.pilots import Track
 from sandbox.model.policy.base import Regime
+from sandbox.model.tracks import AdHoc, Facilitated, Sandbox
 
 if TYPE_CHECKING:
     from sandbox.model.agents.authority import LocalAuthority
     from sandbox.model.model import SandboxModel
 
 ORDERS = ("readiness", "need", "random")
-WITHIN = {"facilitated": Track.FACILITATED, "sandbox": Track.SANDBOX}
+WITHIN = ("facilitated", "sandbox")
 
 
 class Phased(Regime):
@@ -28,6 +29,16 @@ class Phased(Regime):
     """
 
     name = "phased"
+
+    def __init__(self, params: PolicyParams) -> None:
+        super().__init__(params)
+        within = params.phasing.within
+        if within == "sandbox":
+            self.within: AdHoc = Sandbox(params.sandbox, fallback=self.adhoc)
+        elif within == "facilitated":
+            self.within = Facilitated(params.facilitated)
+        else:
+            raise ConfigError("policy.phasing.within", within, " | ".join(WITHIN))
 
     def setup(self, model: SandboxModel) -> None:
         """Order provinces into waves by the configured rule."""
@@ -44,19 +55,16 @@ class Phased(Regime):
             raise ConfigError("policy.phasing.order", p.order, " | ".join(ORDERS))
         self.wave = np.empty(n, dtype=np.int64)
         self.wave[order] = np.arange(n) * p.n_waves // n
-        self.within = WITHIN[p.within]
 
     def admitted(self, model: SandboxModel, province: int) -> bool:
         """Whether a province's wave has started."""
         return model.t >= self.wave[province] * self.params.phasing.phase_months
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> Track:
-        """The ``within`` track for admitted provinces, ad hoc for the others."""
-        if not self.admitted(model, authority.province):
-            return Track.ADHOC
-        if self.within is Track.SANDBOX and model.sandbox_load() >= self.params.sandbox.capacity:
-            return Track.ADHOC
-        return self.within
+    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
+        """The ``within`` track for admitted provinces while it has room, else ad hoc."""
+        if self.admitted(model, authority.province) and self.within.has_room(model):
+            return self.within
+        return self.adhoc
 
     def start_month(self, model: SandboxModel) -> None:
         """Close a phase every ``phase_months``: add clarity and interoperability."""

@@ -1,0 +1,66 @@
+"""Ad-hoc approval: case by case, without a legal corridor; the base every track extends."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sandbox.config.params import PilotParams, TrackParams
+
+if TYPE_CHECKING:
+    from sandbox.model.model import SandboxModel
+    from sandbox.model.pilots import Pilot
+
+
+class AdHoc:
+    """Each application is decided on its own when its review delay has passed.
+
+    The hooks below are the whole behaviour of a track; a subclass overrides those that
+    differ. Terms (review delay, approval chance, legal risk, compliance cost, monitoring,
+    exposure cap) are the ``TrackParams`` given at construction.
+
+    Args:
+        params: the track's terms.
+    """
+
+    key = "adhoc"
+
+    def __init__(self, params: TrackParams) -> None:
+        self.params = params
+
+    # ------------------------------------------------------------------ terms
+    def duration(self, pilots: PilotParams) -> int:
+        """Planned months of running."""
+        return pilots.duration_months
+
+    def scope(self, pilots: PilotParams) -> float:
+        """Share of the province a pilot on this track may reach."""
+        return min(pilots.scope, self.params.exposure_cap)
+
+    def has_room(self, model: SandboxModel) -> bool:
+        """Whether the track takes new applications this month."""
+        return True
+
+    # ----------------------------------------------------------------- review
+    def consider(self, model: SandboxModel, pilot: Pilot) -> None:
+        """A waiting application, once per month: decide it when its review is over."""
+        if pilot.decision_month <= model.t:
+            approve = model.government.stream.random() < self.params.approval_prob
+            model.decide(pilot, approve)
+
+    def close_review(self, model: SandboxModel) -> None:
+        """After every waiting application was considered this month (cohort decisions)."""
+
+    # ------------------------------------------------------------------- exits
+    def running(self, model: SandboxModel, pilot: Pilot, draw: float) -> None:
+        """A running pilot's month on this track (``draw`` is uniform, its own)."""
+
+    def defer_end(self, model: SandboxModel, pilot: Pilot) -> bool:
+        """At the end date, before success is drawn: ``True`` postpones the end."""
+        return False
+
+    def extend(self, model: SandboxModel, pilot: Pilot) -> bool:
+        """After an unsuccessful end: ``True`` extends the trial instead of failing it."""
+        return False
+
+    def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
+        """Evaluated the month after a success (evidence for the domain's rules)."""
