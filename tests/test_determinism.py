@@ -8,7 +8,7 @@ import sys
 
 import numpy as np
 
-from sandbox.model.rng import STREAMS, make_streams
+from sandbox.model.rng import SEQUENTIAL, RandomStreams
 from tests.conftest import SMALL
 
 CHILD = """
@@ -55,9 +55,19 @@ def test_regime_change_keeps_citizens_identical_across_processes() -> None:
 
 
 def test_streams_depend_on_seed_and_name_only() -> None:
-    a, b = make_streams(3), make_streams(3)
-    draws = {name: a[name].random(4) for name in STREAMS}
+    a, b = RandomStreams(3), RandomStreams(3)
+    draws = {name: a[name].random(4) for name in SEQUENTIAL}
     # drawing from one stream does not shift another
     b["citizens"].random(1000)
-    assert np.array_equal(b["pilots"].random(4), draws["pilots"])
-    assert len({tuple(v) for v in draws.values()}) == len(STREAMS)
+    assert np.array_equal(b["legislation"].random(4), draws["legislation"])
+    assert len({tuple(v) for v in draws.values()}) == len(SEQUENTIAL)
+
+
+def test_keyed_draws_depend_on_their_key_only() -> None:
+    a, b = RandomStreams(3), RandomStreams(3)
+    first = a.at("review", 12, 40).random(4)
+    b.at("review", 11, 40).random(100)  # another proposal, drawn before
+    b.at("life", 12, 40, 0).random(100)  # another process, same entity
+    assert np.array_equal(b.at("review", 12, 40).random(4), first)
+    assert not np.array_equal(b.at("review", 12, 41).random(4), first)
+    assert not np.array_equal(RandomStreams(3, replicate=1).at("review", 12, 40).random(4), first)

@@ -11,6 +11,9 @@ from sandbox.model.pilots import Pilot, Status
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
 
+LIFE_BLOCK = 60  # months of draws fetched at once
+LIFE_DRAWS = 4  # per month: incident, severity, alignment, success
+
 
 def advance_pilots(model: SandboxModel) -> None:
     """Advance every running pilot by one month and grow scaled services' coverage.
@@ -21,9 +24,8 @@ def advance_pilots(model: SandboxModel) -> None:
     with the centre; at the end date an unaligned local rule pays rework once, an
     unsuccessful sandbox trial may be extended, and success is drawn.
     """
-    rng = model.streams["pilots"]
     for pilot in [q for q in model.open_pilots if q.status is Status.RUNNING]:
-        draws = rng.random(5)
+        draws = _life_draws(model, pilot)
         _incident(model, pilot, draws[0], draws[1])
         if pilot.status is not Status.RUNNING:
             continue
@@ -36,6 +38,21 @@ def advance_pilots(model: SandboxModel) -> None:
             pilot.coverage = min(pilots.scaled_coverage, pilot.coverage + pilots.scale_rate)
 
 
+def _life_draws(model: SandboxModel, pilot: Pilot) -> np.ndarray:
+    """This month's uniforms of a running pilot, keyed by the pilot and its month of life.
+
+    Drawn ``LIFE_BLOCK`` months at a time from the ``life`` stream at (province, month
+    proposed, block): the same pilot meets the same draws in its n-th running month under
+    every policy.
+    """
+    block, row = divmod(pilot.months_run, LIFE_BLOCK)
+    if row == 0 or pilot.life is None:
+        stream = model.streams.at("life", pilot.province, pilot.proposed, block)
+        pilot.life = stream.random((LIFE_BLOCK, LIFE_DRAWS))
+    pilot.months_run += 1
+    return pilot.life[row]
+
+
 def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -> None:
     hazard = model.domains.incident_risk[pilot.domain] * (1.5 - pilot.firm.capability)
     if draw >= -np.expm1(-hazard):
@@ -43,7 +60,8 @@ def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -
     monitoring = pilot.track.params.monitoring
     pilot.incidents += 1
     model.count("incidents")
-    exposed = model.citizens.expose(pilot.province, pilot.coverage, model.streams["exposure"])
+    stream = model.streams.at("exposure", pilot.province, pilot.proposed, pilot.months_run)
+    exposed = model.citizens.expose(pilot.province, pilot.coverage, stream)
     harmed = exposed * model.citizens.weight[pilot.province]
     model.count("citizens_harmed", harmed * model.params.pilots.harm_fraction * (1 - monitoring))
     if severity < model.params.pilots.halt_severity * monitoring:

@@ -24,7 +24,7 @@ from sandbox.model.policy import make_regime
 from sandbox.model.regions import Region, load_region
 from sandbox.model.resources import make_resources
 from sandbox.model.resources.ledger import Ledger
-from sandbox.model.rng import make_streams
+from sandbox.model.rng import RandomStreams, geometric, poisson
 from sandbox.model.stages import Stages
 from sandbox.model.tracks import AdHoc
 
@@ -67,7 +67,7 @@ class SandboxModel(mesa.Model):
 
     def __init__(self, params: Params, region: Region | None = None) -> None:
         validate(params)
-        streams = make_streams(params.seed, params.replicate)
+        streams = RandomStreams(params.seed, params.replicate)
         super().__init__(rng=int(streams["schedule"].integers(2**31)))
         self.params = params
         self.streams = streams
@@ -92,7 +92,7 @@ class SandboxModel(mesa.Model):
         for kind in FirmKind:
             kind_params = getattr(params.firms, kind.value)
             for _ in range(kind_params.count):
-                Firm(self, kind, kind_params)
+                Firm(self, kind, kind_params, streams["firms"])
         self.citizens = Citizens(params.citizens, self.region, streams["citizens"])
         self.regime.setup(self)
         self.peer_success = np.zeros(self.region.n)
@@ -174,9 +174,15 @@ class SandboxModel(mesa.Model):
 
     def _market(self) -> None:
         """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""
-        rng = self.streams["firms"]
         firms = self.firm_set
         if self.calls:
+            ids = np.array(firms.get("unique_id"))
+            draws = np.column_stack(
+                [
+                    self.streams.at("bids", q.province, q.proposed).random(ids.max() + 1)[ids]
+                    for q in self.calls
+                ]
+            )
             tracks = [q.track.params for q in self.calls]
             domains = [q.domain for q in self.calls]
             bids = bid_matrix(
@@ -186,7 +192,7 @@ class SandboxModel(mesa.Model):
                 * self.domains.cost[domains],
                 risk=np.array([t.legal_risk for t in tracks])
                 * (1 - self.government.clarity[domains]),
-                draws=rng.random((len(firms), len(self.calls))),
+                draws=draws,
                 bid_share=self.params.firms.bid_share,
             )
             bidders = list(firms)
@@ -194,9 +200,9 @@ class SandboxModel(mesa.Model):
                 pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
                 self.authority_list[pilot.province].choose_partner(pilot)
         firms.do("step")  # costs and exit: independent of the order
-        entrants = rng.poisson(self.params.firms.entry_rate * len(self.calls))
-        for _ in range(entrants):
-            Firm(self, FirmKind.SME, self.params.firms.sme)
+        u = self.streams.at("entry", self.t).random()
+        for j in range(poisson(u, self.params.firms.entry_rate * len(self.calls))):
+            Firm(self, FirmKind.SME, self.params.firms.sme, self.streams.at("entry", self.t, j + 1))
         self.calls = []
 
     # -------------------------------------------------------- pilot lifecycle
@@ -207,7 +213,6 @@ class SandboxModel(mesa.Model):
     def propose(self, province: int, domain: Domain, track: AdHoc) -> Pilot:
         """Create a proposal; it is open for bids this month."""
         pilots = self.params.pilots
-        delay = self._review_delay(track.params.review_months)
         pilot = Pilot(
             province=province,
             domain=domain,
@@ -215,8 +220,8 @@ class SandboxModel(mesa.Model):
             proposed=self.t,
             duration=track.duration(pilots),
             scope=track.scope(pilots),
-            decision_month=self.t + delay,
         )
+        pilot.decision_month = self.t + self._review_delay(pilot, track.params.review_months)
         self.count("pilots_proposed")
         self.open_pilots.append(pilot)
         self.calls.append(pilot)
@@ -227,10 +232,17 @@ class SandboxModel(mesa.Model):
         pilot.track = track
         pilot.scope = track.scope(self.params.pilots)
         pilot.duration = track.duration(self.params.pilots)
-        pilot.decision_month = self.t + self._review_delay(track.params.review_months)
+        pilot.decision_month = self.t + self._review_delay(pilot, track.params.review_months)
 
-    def _review_delay(self, mean_months: float) -> int:
-        return int(self.government.stream.geometric(1.0 / max(1.0, mean_months)))
+    def review_draw(self, pilot: Pilot) -> float:
+        """The next uniform of a proposal's review (delays and decisions), keyed by the
+        proposal: the same numbers under every policy in which the proposal exists."""
+        i = pilot.reviews
+        pilot.reviews += 1
+        return float(self.streams.at("review", pilot.province, pilot.proposed).random(i + 1)[i])
+
+    def _review_delay(self, pilot: Pilot, mean_months: float) -> int:
+        return geometric(self.review_draw(pilot), mean_months)
 
     def decide(self, pilot: Pilot, approve: bool) -> None:
         """The regulator's decision on an application."""

@@ -58,6 +58,9 @@ class Pilot:
     private_funding: float = 0.0
     withheld_grant: float = 0.0  # performance-based grant paid on success
     incidents: int = 0
+    reviews: int = 0  # review draws used (``SandboxModel.review_draw``)
+    months_run: int = 0  # months spent running (indexes its ``life`` draws)
+    life: object = None  # the current block of monthly draws (``lifecycle.LIFE_BLOCK`` rows)
     aligned: bool = False  # local rule aligned with the centre (experimental)
     graduated: bool = False
     scaled: bool = False

@@ -1,11 +1,24 @@
-"""Named random streams derived from one root seed (docs/model.md §7).
+"""Random streams: one per process, keyed by entity and month where that matters.
 
-Each subsystem draws only from its own ``numpy.random.Generator``, seeded from
-``SeedSequence(seed, spawn_key=(replicate, crc32(name)))``. A stream therefore depends on
-the root seed, the replicate index and its own name only: switching a mechanism on or off
-changes the draws of the subsystems that use it and of no other (common random numbers
-across policies), and replicate ``r`` of an experiment is the same random world under
-every policy (paired runs).
+Every random number comes from a NumPy generator derived from the run's ``seed``, its
+``replicate`` and the name of the process that draws it
+(``SeedSequence(seed, spawn_key=(replicate, crc32(name)))``), so drawing more in one
+process never shifts another (common random numbers across policies).
+
+Two kinds of process:
+
+* *sequential* (``SEQUENTIAL``): the number of draws does not depend on the policy
+  (legislation: one draw per domain per month; authorities: the same draws every month;
+  citizens and firms at set-up; the phasing order once). Each owns one ``Generator``.
+* *keyed* (``KEYED``): the number of draws depends on the policy (how many proposals,
+  reviews, bids, running months, incidents, entrants there are). Each draw is addressed
+  by the entity and month it belongs to (``RandomStreams.at(process, *key)``): a
+  counter-based generator (Philox) whose counter is the key, so "the review of the pilot
+  province 12 proposed in month 40" draws the same numbers under every policy in which
+  that pilot exists, whatever happened elsewhere.
+
+Same seed and replicate give bit-identical draws; replicate ``r`` is one random world
+shared by every policy (paired runs).
 """
 
 from __future__ import annotations
@@ -14,19 +27,26 @@ import zlib
 
 import numpy as np
 
-STREAMS: tuple[str, ...] = (
-    "schedule",  # activation order of Mesa agents (seeds Mesa's own generators)
-    "government",  # reviews, legislation, sandbox selection
-    "authorities",  # province attributes, learning, proposals
-    "firms",  # firm attributes, bids, entry
-    "pilots",  # incidents, success, alignment
+SEQUENTIAL: tuple[str, ...] = (
+    "schedule",  # activation order of Mesa agents (seeds Mesa's own generator)
+    "legislation",  # which domains get a law each month
+    "authorities",  # province attributes at set-up; each month's proposal draws
     "citizens",  # citizen attributes and adoption thresholds
-    "exposure",  # which citizens an incident exposes
+    "firms",  # attributes of the firms present at the start
+    "phasing",  # the order of a phased roll-out's waves (``order: random``)
 )
+KEYED: dict[str, str] = {
+    "review": "(province, month proposed): review delays and approval draws of a proposal",
+    "bids": "(province, month proposed): each firm's bid draw on that proposal, by firm id",
+    "life": "(province, month proposed, block): a pilot's monthly draws while running",
+    "exposure": "(province, month proposed, month of life): who an incident reaches",
+    "entry": "(month,): how many SMEs enter; (month, j): the attributes of the j-th",
+}
+STREAMS: tuple[str, ...] = (*SEQUENTIAL, *KEYED)
 
 
 def stream_seed(root_seed: int, name: str, replicate: int = 0) -> np.random.SeedSequence:
-    """The seed sequence of one named stream.
+    """The seed sequence of one process's stream.
 
     Args:
         root_seed: the run's root seed (the top-level ``seed`` key).
@@ -38,12 +58,84 @@ def stream_seed(root_seed: int, name: str, replicate: int = 0) -> np.random.Seed
     """
     if name not in STREAMS:
         raise KeyError(f"unknown random stream {name!r}; known: {', '.join(STREAMS)}")
-    key = (replicate, zlib.crc32(name.encode()))
-    return np.random.SeedSequence(root_seed, spawn_key=key)
+    return np.random.SeedSequence(root_seed, spawn_key=(replicate, zlib.crc32(name.encode())))
 
 
-def make_streams(root_seed: int, replicate: int = 0) -> dict[str, np.random.Generator]:
-    """One independent generator per stream name."""
-    return {
-        name: np.random.default_rng(stream_seed(root_seed, name, replicate)) for name in STREAMS
-    }
+class _Keyed:
+    """A Philox generator re-positioned at a counter for each keyed draw."""
+
+    def __init__(self, seed: np.random.SeedSequence) -> None:
+        self.key = seed.generate_state(2, np.uint64)
+        self.bits = np.random.Philox(key=self.key)
+        self.generator = np.random.Generator(self.bits)
+        self.state = self.bits.state
+
+    def at(self, key: tuple[int, ...]) -> np.random.Generator:
+        if len(key) > 3 or min(key, default=0) < 0:
+            raise ValueError(f"a draw key is up to three non-negative integers, not {key}")
+        counter = np.zeros(4, dtype=np.uint64)
+        counter[4 - len(key) :] = key  # the lowest word counts the draws within a key
+        self.state["state"] = {"counter": counter, "key": self.key}
+        self.state["buffer_pos"] = 4  # discard buffered output of an earlier key
+        self.state["has_uint32"] = 0
+        self.bits.state = self.state
+        return self.generator
+
+
+class RandomStreams:
+    """The run's random streams.
+
+    ``streams[name]`` is a sequential process's generator; ``streams.at(name, *key)`` a
+    keyed process's generator positioned at ``key`` (use it at once: the next ``at`` of
+    the same process moves it).
+
+    Args:
+        seed: the run's root seed.
+        replicate: the replicate index.
+    """
+
+    def __init__(self, seed: int, replicate: int = 0) -> None:
+        self.seed, self.replicate = seed, replicate
+        self._sequential = {
+            name: np.random.default_rng(stream_seed(seed, name, replicate)) for name in SEQUENTIAL
+        }
+        self._keyed = {name: _Keyed(stream_seed(seed, name, replicate)) for name in KEYED}
+
+    def __getitem__(self, name: str) -> np.random.Generator:
+        if name not in self._sequential:
+            raise KeyError(f"{name!r} is not a sequential stream; known: {', '.join(SEQUENTIAL)}")
+        return self._sequential[name]
+
+    def at(self, name: str, *key: int) -> np.random.Generator:
+        """The generator of keyed process ``name`` positioned at ``key``."""
+        if name not in self._keyed:
+            raise KeyError(f"{name!r} is not a keyed stream; known: {', '.join(KEYED)}")
+        return self._keyed[name].at(tuple(int(k) for k in key))
+
+
+def poisson(u: float, mean: float) -> int:
+    """A Poisson count from one uniform draw (inverse CDF): monotone in ``mean``, so runs
+    whose rates differ still share the draw and differ as little as the rates make them."""
+    if mean > 100:  # the summed terms would underflow; SciPy's inverse is exact there
+        from scipy.stats import poisson as distribution  # imported only when needed
+
+        return int(distribution.ppf(u, mean))
+    k, term = 0, np.exp(-mean)
+    total = term
+    while u > total and term > 0:
+        k += 1
+        term *= mean / k
+        total += term
+    return k
+
+
+def geometric(u: float, mean: float) -> int:
+    """A geometric number of months (>= 1) with the given mean, from one uniform draw.
+
+    The inverse of the geometric CDF with success probability ``1 / max(1, mean)``, so
+    one uniform gives one delay and pairs across runs.
+    """
+    p = 1.0 / max(1.0, mean)
+    if p >= 1.0:
+        return 1
+    return 1 + int(np.log1p(-u) / np.log1p(-p))

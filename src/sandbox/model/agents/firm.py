@@ -58,13 +58,20 @@ class Firm(mesa.Agent):
         model: the model.
         kind: incumbent, SME or foreign vendor.
         params: that kind's parameters (means of capability and capital).
+        rng: the stream its attributes are drawn from (``firms`` at the start, ``entry``
+            for entrants).
     """
 
     model: SandboxModel
 
-    def __init__(self, model: SandboxModel, kind: FirmKind, params: FirmKindParams) -> None:
+    def __init__(
+        self,
+        model: SandboxModel,
+        kind: FirmKind,
+        params: FirmKindParams,
+        rng: np.random.Generator,
+    ) -> None:
         super().__init__(model)
-        rng = model.streams["firms"]
         self.kind = kind
         concentration = 10.0
         self.capability = float(

@@ -26,7 +26,6 @@ class NationalGovernment(mesa.Agent):
     def __init__(self, model: SandboxModel) -> None:
         super().__init__(model)
         self.clarity = np.zeros(N_DOMAINS)
-        self.stream = model.streams["government"]
 
     def add_clarity(self, domain: Domain | None, gain: float) -> None:
         """Raise legal clarity of one domain (or of all when ``domain`` is None)."""
@@ -39,7 +38,7 @@ class NationalGovernment(mesa.Agent):
         p = m.params.policy
         if m.month_of_year == 1:
             m.ledger.new_year(m.params.resources.central_budget, m.local_budget)
-        laws = self.stream.random(N_DOMAINS) < p.legislation_rate
+        laws = m.streams["legislation"].random(N_DOMAINS) < p.legislation_rate
         self.clarity[laws] = np.minimum(1.0, self.clarity[laws] + p.legislation_gain)
         m.regime.start_month(m)
         m.data_regime.start_month(m)

@@ -50,7 +50,7 @@ class Phased(Regime):
         elif p.order == "need":
             order = np.argsort(capacity, kind="stable")
         elif p.order == "random":
-            order = model.streams["government"].permutation(n)
+            order = model.streams["phasing"].permutation(n)
         else:
             raise ConfigError("policy.phasing.order", p.order, " | ".join(ORDERS))
         self.wave = np.empty(n, dtype=np.int64)

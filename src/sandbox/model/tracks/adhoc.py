@@ -44,7 +44,7 @@ class AdHoc:
     def consider(self, model: SandboxModel, pilot: Pilot) -> None:
         """A waiting application, once per month: decide it when its review is over."""
         if pilot.decision_month <= model.t:
-            approve = model.government.stream.random() < self.params.approval_prob
+            approve = model.review_draw(pilot) < self.params.approval_prob
             model.decide(pilot, approve)
 
     def close_review(self, model: SandboxModel) -> None:
