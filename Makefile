@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 
-.PHONY: run test lint format lock bench reference clean
+.PHONY: run test lint format lock bench reference analysis-data clean
 REFERENCE := results/reference/policy_comparison
 
 run: $(STAMP)  ## the flagship: policy_comparison sweep and its comparison table
@@ -58,8 +58,45 @@ lock:  ## refresh requirements.lock and requirements-ray.lock in clean environme
 reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	rm -rf $(REFERENCE)
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison citizens.n=5000 \
-		horizon.end=2024-12 resources=central_budget data=fragmented 'replicate=range(2)' \
+		resources=central_budget data=fragmented 'replicate=range(2)' \
 		hydra.sweep.dir=$(CURDIR)/$(REFERENCE)
+
+# Small stored tables for tests/test_analysis.py and tests/test_plots.py: one sweep per
+# experiment at 2,000 citizens, 3 replicates, a few options each. Only each sweep's collected
+# runs.parquet and timeseries.parquet are kept, recompressed (about 1.3 MB in all).
+# Rebuild on purpose, like the reference sweep.
+ANALYSIS_DATA := tests/data/analysis
+ANALYSIS_SWEEPS := $(or $(TMPDIR),/tmp)/sandbox-analysis-sweeps
+ANALYSIS_COMMON := citizens.n=2000 'replicate=range(3)'
+ANALYSIS_POLICY := experiment=policy_comparison policy=status_quo,controlled_pilot,facilitation \
+	resources=central_budget data=fragmented,national_platform
+ANALYSIS_DESIGN := experiment=sandbox_design policy.sandbox.capacity=10,40 \
+	policy.sandbox.graduation_gain=0.05,0.25 policy.sandbox.call_interval=6 \
+	policy.sandbox.max_duration=24 policy.sandbox.exposure_cap=0.05 policy.sandbox.monitoring=0.9
+ANALYSIS_PHASING := experiment=phasing policy.phasing.n_waves=2,5 \
+	policy.phasing.order=readiness,random policy.phasing.phase_months=12,36
+ANALYSIS_ALIGNMENT := experiment=experimental_alignment \
+	policy.experimental.coordination=0.02,0.1,0.5 policy.experimental.rework_cost=0.1,0.6
+# $(1): the folder under $(ANALYSIS_DATA), $(2): the sweep's overrides (a variable, as they
+# hold commas)
+define analysis_sweep
+	$(BIN)/sandbox-run --multirun $(2) $(ANALYSIS_COMMON) \
+		hydra.sweep.dir=$(ANALYSIS_SWEEPS)/$(1)
+	mkdir -p $(ANALYSIS_DATA)/$(1)
+	for table in runs timeseries; do $(BIN)/python -c '$(ZSTD_COPY)' \
+		$(ANALYSIS_SWEEPS)/$(1)/$$table.parquet $(ANALYSIS_DATA)/$(1)/$$table.parquet; done
+endef
+ZSTD_COPY := import sys, pyarrow.parquet as pq; \
+	pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2], compression="zstd")
+
+analysis-data: $(STAMP)  ## rebuild the stored tables of the analysis and plot tests
+	rm -rf $(ANALYSIS_SWEEPS) $(ANALYSIS_DATA)/policy_comparison $(ANALYSIS_DATA)/sandbox_design \
+		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment
+	$(call analysis_sweep,policy_comparison,$(ANALYSIS_POLICY))
+	$(call analysis_sweep,sandbox_design,$(ANALYSIS_DESIGN))
+	$(call analysis_sweep,phasing,$(ANALYSIS_PHASING))
+	$(call analysis_sweep,experimental_alignment,$(ANALYSIS_ALIGNMENT))
+	rm -rf $(ANALYSIS_SWEEPS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

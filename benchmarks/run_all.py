@@ -21,6 +21,7 @@ import numpy as np
 from omegaconf import OmegaConf
 
 from sandbox.config.params import Params
+from sandbox.config.schema import structured
 from sandbox.model.citizens import Citizens
 from sandbox.model.model import SandboxModel
 from sandbox.model.regions import load_region
@@ -29,7 +30,7 @@ from sandbox.model.regions import load_region
 def params(**dotlist: object) -> Params:
     """Default parameters with dotted overrides."""
     cfg = OmegaConf.merge(
-        OmegaConf.structured(Params),
+        structured(),
         OmegaConf.from_dotlist([f"{k}={v}" for k, v in dotlist.items()]),
     )
     return OmegaConf.to_object(cfg)

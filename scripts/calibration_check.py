@@ -11,7 +11,7 @@ import sys
 import numpy as np
 from omegaconf import OmegaConf
 
-from sandbox.config.params import Params
+from sandbox.config.schema import structured
 from sandbox.model.model import SandboxModel
 
 TARGETS = (
@@ -26,7 +26,7 @@ def main(argv: list[str]) -> None:
     """Print mean, sd and target for each calibration figure."""
     n_seeds = int(argv[0]) if argv and "=" not in argv[0] else 20
     overrides = [a for a in argv if "=" in a]
-    base = OmegaConf.merge(OmegaConf.structured(Params), OmegaConf.from_dotlist(overrides))
+    base = OmegaConf.merge(structured(), OmegaConf.from_dotlist(overrides))
     values = {t: [] for t in TARGETS}
     for seed in range(n_seeds):
         cfg = OmegaConf.merge(base, {"seed": seed})

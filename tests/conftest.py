@@ -14,7 +14,8 @@ from sandbox.cli import CONFIG_DIR
 from sandbox.config.params import Params
 from sandbox.config.schema import register, to_params
 
-SMALL = ("region=toy", "citizens.n=2000")
+# the toy region, few citizens, and the policy from the first month (no history)
+SMALL = ("region=toy", "citizens.n=2000", "policy.start=2019-01")
 
 # CI explores the same examples every time; locally hypothesis searches afresh.
 settings.register_profile("ci", derandomize=True, database=None)

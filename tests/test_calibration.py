@@ -7,6 +7,8 @@ The hand calibration must put the mean of 20 seeds within 4 provinces of each.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -24,8 +26,7 @@ TARGETS = (
 def history():
     frames = []
     for seed in range(20):
-        params = scenario()
-        params.seed = seed
+        params = dataclasses.replace(scenario(), seed=seed)
         frames.append(SandboxModel(params).run().set_index("month"))
     return frames
 

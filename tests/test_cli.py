@@ -28,8 +28,8 @@ def test_run_writes_tables_and_manifest(run_dir) -> None:
     folder, done = run_dir
     frame = pd.read_parquet(folder / "timeseries.parquet")
     assert list(frame.columns) == ["month", *METRICS]
-    assert frame["month"].iloc[0] == "2019-01" and frame["month"].iloc[-1] == "2024-12"
-    assert len(frame) == 72
+    assert frame["month"].iloc[0] == "2019-01" and frame["month"].iloc[-1] == "2030-12"
+    assert len(frame) == 144  # 2019-01 to 2030-12
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["provinces_with_app"] == frame["provinces_with_app"].iloc[-1]
     assert {"months_to_50pct_app", "months_to_90pct_app"} <= set(summary)

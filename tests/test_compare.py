@@ -8,7 +8,9 @@ import pytest
 
 from sandbox.experiments.compare import (
     FLAGSHIP,
+    as_option,
     comparison_table,
+    main,
     paired_comparison,
     write_comparison,
 )
@@ -89,3 +91,87 @@ def test_written_comparison_states_units_and_flags_a_shared_ceiling(tmp_path) ->
     notes = [line for line in text.splitlines() if line.startswith("note:")]
     assert notes == [notes[0]] and "provinces_with_app = 63" in notes[0]
     assert (tmp_path / "comparison_vs_status_quo.parquet").is_file()
+
+
+def numeric(rng: np.random.Generator, n_rep: int) -> pd.DataFrame:
+    """A sandbox-design-like table: capacity 10 or 40 (integers), crossed with a boolean."""
+    rows = []
+    for clean in (False, True):
+        world = rng.normal(0, 2.0, n_rep)
+        for capacity, shift in ((10, 0.0), (40, 1.5)):
+            for r in range(n_rep):
+                rows.append(
+                    {
+                        "status": "done",
+                        "replicate": r,
+                        "lever_policy_sandbox_capacity": capacity,
+                        "lever_policy_sandbox_graduation_clean_only": clean,
+                        "adoption": world[r] + shift + 0.5 * clean + rng.normal(0, 0.1),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_a_numeric_lever_takes_its_baseline_as_a_number_or_as_text() -> None:
+    runs = numeric(np.random.default_rng(5), 20)
+    lever = "policy_sandbox_capacity"
+    by_number = paired_comparison(runs, 10, lever, ("adoption",))
+    for text in ("10", " 10", "10.0"):
+        pd.testing.assert_frame_equal(
+            paired_comparison(runs, text, lever, ("adoption",)), by_number
+        )
+    (row,) = by_number.itertuples()
+    assert row.option == 40 and row.n_pairs == 40 and abs(row.mean_diff - 1.5) < 0.1
+    with pytest.raises(ValueError, match=r"baseline '15' not among \[10, 40\]"):
+        paired_comparison(runs, "15", lever, ("adoption",))
+    flag = paired_comparison(runs, "false", "policy_sandbox_graduation_clean_only", ("adoption",))
+    assert flag["option"].tolist() == [True]
+    assert as_option(runs["lever_policy_sandbox_capacity"], "40") == 40
+    assert as_option(pd.Series(["status_quo", "phased"]), "phased") == "phased"
+
+
+def test_breakdown_by_another_lever_compares_within_each_of_its_values() -> None:
+    runs = numeric(np.random.default_rng(6), 12)
+    lever, by = "policy_sandbox_capacity", "lever_policy_sandbox_graduation_clean_only"
+    result = paired_comparison(
+        runs, 10, lever, ("adoption",), by=("policy_sandbox_graduation_clean_only",)
+    )
+    assert result.columns[0] == by and len(result) == 2
+    for clean, part in result.groupby(by):
+        alone = paired_comparison(runs[runs[by] == clean], 10, lever, ("adoption",))
+        assert part["mean_diff"].tolist() == pytest.approx(alone["mean_diff"].tolist())
+        assert part["ci_high"].tolist() == pytest.approx(alone["ci_high"].tolist())
+    table = comparison_table(result, 10, lever)
+    assert table.index.names == ["policy_sandbox_graduation_clean_only", "policy_sandbox_capacity"]
+    assert (False, "10 (level)") in table.index and (True, 40) in table.index
+
+
+def test_one_pair_gives_no_interval_never_a_zero_width_one(tmp_path) -> None:
+    runs = synthetic(np.random.default_rng(7), 1, effect=0.2, world_sd=1.0)
+    result = paired_comparison(runs, "status_quo", metrics=("adoption",))
+    (row,) = result.itertuples()
+    assert row.n_pairs == 2  # one replicate x two resource options
+    assert np.isnan(row.ci_low) and np.isnan(row.ci_high) and np.isnan(row.variance_reduction)
+    assert row.ci_note.startswith("no CI: one pair per combination")
+    assert comparison_table(result).loc["sandbox", "adoption"].endswith("[no CI]")
+    for metric in FLAGSHIP:
+        runs[metric] = runs["adoption"]
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_comparison(tmp_path, "status_quo")
+    assert "1 replicate x 2 combinations" in text
+    assert "note: no CI: one pair per combination" in text
+
+
+def test_the_command_line_compares_a_numeric_lever(tmp_path, capsys) -> None:
+    runs = numeric(np.random.default_rng(8), 5)
+    for metric in FLAGSHIP:
+        runs[metric] = runs["adoption"]
+    runs.to_parquet(tmp_path / "runs.parquet")
+    main([str(tmp_path), "--lever", "policy_sandbox_capacity", "--baseline", "10"])
+    out = capsys.readouterr().out
+    assert "10 (level)" in out and "each other policy_sandbox_capacity option" in out
+    assert (tmp_path / "comparison_vs_10.txt").is_file()
+    with pytest.raises(SystemExit) as stop:
+        main([str(tmp_path), "--lever", "policy_sandbox_capacity", "--baseline", "15"])
+    assert stop.value.code == 2
+    assert "not among [10, 40]" in capsys.readouterr().err

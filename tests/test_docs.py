@@ -1,24 +1,52 @@
-"""docs/model.md documents every parameter and every metric."""
+"""docs/parameters.md documents every parameter, docs/model.md every metric."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sandbox.config.params import Params
+from sandbox.config.params_doc import render
 from sandbox.config.validate import leaves
 from sandbox.model.domains import DOMAINS
 from sandbox.model.metrics import METRICS
 
-DOC = (Path(__file__).parents[1] / "docs" / "model.md").read_text()
+DOCS = Path(__file__).parents[1] / "docs"
+DOC = (DOCS / "model.md").read_text(encoding="utf-8")
+PARAMETERS = (DOCS / "parameters.md").read_text(encoding="utf-8")
+COLUMNS = ("key", "default", "unit", "range", "role", "source", "meaning")
 
 
-def test_every_parameter_is_documented() -> None:
-    missing = []
-    for key, _ in leaves(Params()):
-        parent, _, leaf = key.rpartition(".")
-        if key not in DOC and (parent not in DOC or leaf not in DOC):
-            missing.append(key)
+def parameter_rows() -> dict[str, dict[str, str]]:
+    """The rows of the tables of docs/parameters.md, by key."""
+    rows = {}
+    for line in PARAMETERS.splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            row = dict(zip(COLUMNS, cells, strict=True))
+            rows[row["key"].strip("`")] = row
+    return rows
+
+
+def test_every_parameter_is_documented_with_unit_range_role_and_source() -> None:
+    rows = parameter_rows()
+    missing = [key for key, _ in leaves(Params()) if key not in rows]
     assert not missing, missing
+    for key, _ in leaves(Params()):
+        row = rows[key]
+        assert all(row[c] for c in ("unit", "range", "source", "meaning")), row
+        assert row["role"] in ("lever", "uncertainty", "setting"), row
+    assert set(rows) == {key for key, _ in leaves(Params())}
+
+
+def test_the_parameter_reference_is_the_generated_one() -> None:
+    assert render() == PARAMETERS, (
+        "docs/parameters.md is stale: python -m sandbox.config.params_doc docs/parameters.md"
+    )
+
+
+def test_model_description_links_the_parameter_reference() -> None:
+    assert "(parameters.md)" in DOC
 
 
 def documented(metric: str) -> bool:

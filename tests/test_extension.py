@@ -20,6 +20,8 @@ def test_a_regime_from_outside_the_package_runs_with_its_own_tracks() -> None:
     params = scenario(
         f"hydra.searchpath=[file://{EXTENSION / 'configs'}]",
         "policy=city_rules",
+        "policy.start=2019-01",
+        "region=vietnam_63",
         "citizens.n=2000",
         "horizon.end=2024-12",
     )

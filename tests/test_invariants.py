@@ -9,6 +9,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sandbox.config.meta import with_values
 from sandbox.model.metrics import COUNTERS, METRICS
 from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
@@ -63,21 +64,23 @@ def build(c: dict) -> SandboxModel:
         f"data={c['data']}",
         "horizon.end=2021-12",
     )
-    params.seed = c["seed"]
-    params.citizens.n = c["n"]
-    params.citizens.trust_drop = c["trust_drop"]
-    params.citizens.abandon_prob = c["abandon_prob"]
-    params.citizens.q_imitation = c["q"]
-    params.authorities.propose_rate = c["propose_rate"]
-    params.resources.central_budget = c["central_budget"]
-    params.resources.local_budget = c["local_budget"]
-    params.policy.sandbox.capacity = c["capacity"]
-    params.policy.sandbox.call_interval = c["call_interval"]
-    params.policy.sandbox.exposure_cap = c["exposure_cap"]
+    changes = {
+        "seed": c["seed"],
+        "citizens.n": c["n"],
+        "citizens.trust_drop": c["trust_drop"],
+        "citizens.abandon_prob": c["abandon_prob"],
+        "citizens.q_imitation": c["q"],
+        "authorities.propose_rate": c["propose_rate"],
+        "resources.central_budget": c["central_budget"],
+        "resources.local_budget": c["local_budget"],
+        "policy.sandbox.capacity": c["capacity"],
+        "policy.sandbox.call_interval": c["call_interval"],
+        "policy.sandbox.exposure_cap": c["exposure_cap"],
+    }
     for field in dataclasses.fields(params.domains):
-        domain = getattr(params.domains, field.name)
-        domain.incident_risk = min(1.0, domain.incident_risk * c["incident_scale"])
-    return SandboxModel(params)
+        risk = getattr(params.domains, field.name).incident_risk
+        changes[f"domains.{field.name}.incident_risk"] = min(1.0, risk * c["incident_scale"])
+    return SandboxModel(with_values(params, changes))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

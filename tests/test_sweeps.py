@@ -100,9 +100,9 @@ def test_killed_sweep_resumes_to_identical_tables(serial: Path, tmp_path: Path) 
 # check can catch (the basic launcher runs jobs in this process, where the patch holds).
 FAILING_ENTRY = (
     "import sandbox.experiments.store as store; real = store.run\n"
-    "def run(params):\n"
+    "def run(params, store=None):\n"
     "    if params.policy.name == 'controlled_pilot': raise RuntimeError('boom\\nsecond line')\n"
-    "    return real(params)\n"
+    "    return real(params, store)\n"
     "store.run = run\n" + ENTRY
 )
 

@@ -38,10 +38,11 @@ from hydra.types import RunMode
 from omegaconf import DictConfig, ListConfig, OmegaConf, open_dict
 from omegaconf.errors import OmegaConfBaseException
 
+from sandbox.config.meta import with_values
 from sandbox.config.overrides import check_override, leaf_type, parse_override
 from sandbox.config.params import Params
 from sandbox.config.safety import check_config
-from sandbox.config.schema import to_params
+from sandbox.config.schema import structured, to_params
 from sandbox.config.validate import check_relations, check_value, leaves, validate
 from sandbox.errors import ConfigError
 from sandbox.model.regions import load_region
@@ -268,7 +269,7 @@ class SweepChecker:
         self.kinds: dict[str, tuple[str, str, object]] = {}
         self.values: set[tuple[str, str]] = set()
         self.checked: set[tuple] = set()
-        self.scratch = OmegaConf.structured(Params)
+        self.scratch = structured()
 
     def _classify(self, text: str) -> tuple[str, str, object]:
         """("value", key, typed value) for a model key's value; ("group", key, None) for a
@@ -303,7 +304,7 @@ class SweepChecker:
             OmegaConf.update(self.scratch, key, value, merge=True)
             typed = OmegaConf.select(self.scratch, key)
         except OmegaConfBaseException as err:
-            self.scratch = OmegaConf.structured(Params)
+            self.scratch = structured()
             raise composition_error(err, [text]) from None
         return OmegaConf.to_container(typed) if isinstance(typed, ListConfig) else typed
 
@@ -350,13 +351,7 @@ class SweepChecker:
             paired = tuple((k, repr(v)) for k, v in values if k not in UNPAIRED)
             if (group, paired) in self.checked:
                 return
-            params = copy.deepcopy(composed.params)
-            for key, value in values:
-                *parents, leaf = key.split(".")
-                node = params
-                for part in parents:
-                    node = getattr(node, part)
-                setattr(node, leaf, copy.copy(value))
+            params = with_values(composed.params, {k: copy.copy(v) for k, v in values})
             table = params.region.table
             check_relations(params, n_provinces=_n_provinces(table, os.getcwd()))
             self.checked.add((group, paired))

@@ -3,6 +3,10 @@
 The primary config lists ``sandbox_schema`` first in its defaults, so every group option
 and command-line override is merged onto the dataclasses: a misspelt key or a wrong type
 fails at composition, before anything runs.
+
+The dataclasses are frozen, and OmegaConf marks a config made from a frozen dataclass
+read-only, which no override could then change; ``structured`` gives the schema as a
+config that can be merged onto. ``OmegaConf.to_object`` still builds the frozen objects.
 """
 
 from __future__ import annotations
@@ -19,6 +23,17 @@ from sandbox.experiments import sweep_folder
 SCHEMA_NAME = "sandbox_schema"
 
 
+def structured() -> DictConfig:
+    """The schema as a typed config that overrides can be merged onto (not read-only)."""
+    cfg = OmegaConf.structured(Params)
+    nodes = [cfg]
+    while nodes:
+        node = nodes.pop()
+        OmegaConf.set_readonly(node, None)
+        nodes.extend(node[key] for key in node if isinstance(node[key], DictConfig))
+    return cfg
+
+
 def register() -> None:
     """Store the schema under ``SCHEMA_NAME``; register ``${cwd:}``, ``${sweep_suffix:}``
     and ``${safe_dirname:...}``.
@@ -29,7 +44,7 @@ def register() -> None:
     resolver cache (``load_sweep_config`` copies it), so a Ray worker, whose working
     directory is wherever its node was started, resolves the same folder.
     """
-    ConfigStore.instance().store(name=SCHEMA_NAME, node=Params)
+    ConfigStore.instance().store(name=SCHEMA_NAME, node=structured())
     # configs/hydra/launcher/{ray,submitit_slurm}.yaml take the place of the launchers' own
     # entries (ray.yaml to leave object_store_memory to Ray); Hydra 1.3 checks each against
     # that entry's schema, as intended, and warns that it does so.
@@ -51,5 +66,5 @@ def register() -> None:
 def to_params(cfg: DictConfig) -> Params:
     """Typed parameters from a composed config or from a saved ``.hydra/config.yaml``."""
     if OmegaConf.get_type(cfg) is not Params:  # a saved config is untyped YAML
-        cfg = OmegaConf.merge(OmegaConf.structured(Params), cfg)
+        cfg = OmegaConf.merge(structured(), cfg)
     return OmegaConf.to_object(cfg)

@@ -1,10 +1,10 @@
 """Range checks of a whole scenario, before anything runs or is written.
 
 Types and key names are checked by Hydra against the schema in ``sandbox.config.params``; this
-module checks values. Every numeric leaf must be finite and non-negative unless a rule
-below says more; the first violation raises ``ConfigError`` naming key, value and range.
-Values that would hang the run or exhaust the machine are refused too: whole numbers
-above ``MAX_WHOLE``, the bounds of ``LIMITS``, a horizon outside ``FIRST_MONTH`` to
+module checks values against the range each field declares there (``sandbox.config.meta``):
+the first violation raises ``ConfigError`` naming key, value and what is allowed. Values
+that would hang the run or exhaust the machine are refused too: a field's declared
+``limit``, whole numbers above ``MAX_WHOLE``, a month outside ``FIRST_MONTH`` to
 ``LAST_MONTH`` and more citizens than this machine's memory holds (``max_citizens``).
 """
 
@@ -15,98 +15,16 @@ import functools
 import math
 import os
 import re
-from fnmatch import fnmatch
 from pathlib import Path
 
 import pandas as pd
 
+from sandbox.config.meta import KINDS, Range, allowed, describe
 from sandbox.config.params import Params
 from sandbox.errors import ConfigError
 
-UNIT = "a number in [0, 1]"
+UNIT = KINDS["unit"]
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-RULES: tuple[tuple[str, str], ...] = (
-    # (pattern of the dotted key, kind of rule)
-    ("citizens.n", "count"),
-    ("citizens.substeps", "count"),
-    ("citizens.literacy_urban", "unit"),
-    ("citizens.literacy_rural", "unit"),
-    ("citizens.trust_mean", "unit"),
-    ("citizens.trust_drop", "unit"),
-    ("citizens.abandon_prob", "unit"),
-    ("citizens.literacy_concentration", "positive"),
-    ("citizens.trust_concentration", "positive"),
-    ("citizens.age_shares", "shares"),
-    ("citizens.age_literacy", "nonnegative_list"),
-    ("authorities.awareness_initial", "unit"),
-    ("authorities.learning_*", "unit"),
-    ("authorities.propose_rate", "unit"),
-    ("authorities.max_active_pilots", "count"),
-    ("authorities.*_alpha", "positive"),
-    ("authorities.*_beta", "positive"),
-    ("authorities.capacity_*", "any"),
-    ("firms.*.capability", "open_unit"),
-    ("firms.*.risk_tolerance", "unit"),
-    ("firms.bid_share", "unit"),
-    ("firms.margin", "unit"),
-    ("domains.*.success", "unit"),
-    ("domains.*.data_dependence", "unit"),
-    ("domains.*.incident_risk", "unit"),
-    ("domains.*.cost", "positive"),
-    ("pilots.duration_months", "count"),
-    ("pilots.scope", "unit"),
-    ("pilots.harm_fraction", "unit"),
-    ("pilots.halt_severity", "unit"),
-    ("pilots.scaled_coverage", "unit"),
-    ("pilots.scale_rate", "unit"),
-    ("pilots.project_min_domains", "count"),
-    ("pilots.*_weight", "any"),
-    ("policy.*.approval_prob", "unit"),
-    ("policy.*.legal_risk", "unit"),
-    ("policy.*.compliance_cost", "unit"),
-    ("policy.*.monitoring", "unit"),
-    ("policy.*.exposure_cap", "unit"),
-    ("policy.sandbox.call_interval", "count"),
-    ("policy.sandbox.max_duration", "count"),
-    ("policy.sandbox.extension_months", "count"),
-    ("policy.sandbox.min_*", "unit"),
-    ("policy.sandbox.graduation_gain", "unit"),
-    ("policy.phasing.n_waves", "count"),
-    ("policy.phasing.phase_months", "count"),
-    ("policy.phasing.*_gain", "unit"),
-    ("policy.experimental.coordination", "unit"),
-    ("policy.experimental.*_gain", "unit"),
-    ("policy.experimental.rework_cost", "unit"),
-    ("policy.legislation_*", "unit"),
-    ("policy.scale_clarity", "unit"),
-    ("resources.grant_share", "unit"),
-    ("resources.ppp_share", "unit"),
-    ("resources.ppp_clarity", "unit"),
-    ("resources.performance_share", "unit"),
-    ("resources.fund_interval", "count"),
-    ("data.interoperability", "unit"),
-    ("data.target", "unit"),
-    ("data.gis_readiness", "unit"),
-    ("seed", "seed"),
-    ("replicate", "seed"),
-)
-ALLOWED: dict[str, str] = {
-    "count": "a whole number >= 1",
-    "unit": UNIT,
-    "open_unit": "a number strictly between 0 and 1",
-    "positive": "a number > 0",
-    "nonnegative": "a number >= 0",
-    "nonnegative_list": "a list of numbers >= 0",
-    "shares": "a list of non-negative shares summing to 1",
-    "seed": "a whole number in [0, 2**63)",
-    "any": "a finite number",
-}
-# Upper bounds of values whose cost grows with them: (pattern, bound, why).
-LIMITS: tuple[tuple[str, float, str], ...] = (
-    ("citizens.substeps", 100, "Heun sub-steps per month; 4 already integrates the hazard closely"),
-    ("firms.*.count", 100_000, "one Mesa agent per firm"),
-    ("firms.entry_rate", 10, "new SME agents per month per open call"),
-)
 MAX_WHOLE = 10**9  # any other whole number (months, counts, capacities)
 FIRST_MONTH, LAST_MONTH = "1990-01", "2100-12"
 
@@ -118,13 +36,8 @@ FIRST_MONTH, LAST_MONTH = "1990-01", "2100-12"
 BYTES_PER_CITIZEN = 18 + 72
 BASE_BYTES = 512 * 2**20  # Python, NumPy, pandas, Mesa and the agents
 MEMORY_SHARE = 0.8  # of this machine's memory a run may take
-
-CHOICES: dict[str, tuple[str, ...]] = {
-    "policy.phasing.order": ("readiness", "need", "random"),
-    "policy.phasing.within": ("facilitated", "sandbox"),
-    "validation.name": ("none", "bass"),
-    "output.mesa_log_level": ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
-}
+TYPED = {"flag": bool, "text": str, "month": str}  # kinds whose type says most
+MEMORY_BOUND = "citizens.n"  # bounded by memory (``check_memory``), not by ``MAX_WHOLE``
 
 
 def leaves(obj: object, prefix: str = ""):
@@ -139,26 +52,31 @@ def leaves(obj: object, prefix: str = ""):
 
 
 @functools.cache
-def _kind(key: str) -> str:
-    for pattern, kind in RULES:
-        if fnmatch(key, pattern):
-            return kind
-    return "nonnegative"
+def declared_range(key: str) -> Range:
+    """The range a leaf of ``Params`` declares (``nonnegative`` if it declares none)."""
+    meta = describe(Params)[key].meta
+    return meta.range if meta.range is not None else "nonnegative"
+
+
+def _choices(rng: Range) -> bool:
+    return isinstance(rng, tuple) and all(isinstance(c, str) for c in rng)
 
 
 def _finite(value: float) -> bool:
     return isinstance(value, int) or math.isfinite(value)  # math.isfinite(10**400) raises
 
 
-def _ok(kind: str, value: object) -> bool:
-    if kind == "shares":
+def _ok(rng: Range, value: object) -> bool:
+    if rng == "shares":
         return all(_finite(v) and v >= 0 for v in value) and math.isclose(
             sum(value), 1.0, abs_tol=1e-9
         )
-    if kind == "nonnegative_list":
+    if rng == "nonnegative_list":
         return all(_finite(v) and v >= 0 for v in value)
     if not _finite(value):
         return False
+    if isinstance(rng, tuple):
+        return rng[0] <= value <= rng[1]
     return {
         "count": lambda v: v >= 1 and (isinstance(v, int) or float(v).is_integer()),
         "unit": lambda v: 0 <= v <= 1,
@@ -167,41 +85,38 @@ def _ok(kind: str, value: object) -> bool:
         "nonnegative": lambda v: v >= 0,
         "seed": lambda v: 0 <= v < 2**63,
         "any": lambda v: True,
-    }[kind](value)
-
-
-@functools.cache
-def _limit(key: str) -> tuple[float, str] | None:
-    for pattern, bound, why in LIMITS:
-        if fnmatch(key, pattern):
-            return bound, why
-    return None
+    }[rng](value)
 
 
 def check_value(key: str, value: object) -> None:
-    """Raise ``ConfigError`` when one leaf's value is out of its range.
+    """Raise ``ConfigError`` when one leaf's value is out of its declared range.
 
     Args:
         key: dotted key of a leaf of ``Params``.
         value: its value.
     """
-    if key in CHOICES:
-        if value not in CHOICES[key]:
-            raise ConfigError(key, value, " | ".join(CHOICES[key]))
+    rng = declared_range(key)
+    if _choices(rng):
+        if value not in rng:
+            raise ConfigError(key, value, allowed(rng))
+        return
+    if rng in TYPED:
+        if not isinstance(value, TYPED[rng]):
+            raise ConfigError(key, value, allowed(rng))
+        if rng == "month":
+            check_month(key, value)
         return
     if isinstance(value, bool | str):
         return
-    kind = _kind(key)
-    integer = isinstance(value, int) and kind == "nonnegative"
-    allowed = "a whole number >= 0" if integer else ALLOWED[kind]
-    if not _ok(kind, value):
-        raise ConfigError(key, value, allowed)
-    limit = _limit(key)
+    text = allowed(rng, whole=isinstance(value, int))
+    if not _ok(rng, value):
+        raise ConfigError(key, value, text)
+    limit = describe(Params)[key].meta.limit
     if limit is not None and value > limit[0]:
-        raise ConfigError(key, value, f"{allowed}, at most {limit[0]:,} ({limit[1]})")
-    whole = isinstance(value, int) and kind != "seed" and key != "citizens.n"
+        raise ConfigError(key, value, f"{text}, at most {limit[0]:,} ({limit[1]})")
+    whole = isinstance(value, int) and rng != "seed" and key != MEMORY_BOUND
     if whole and value > MAX_WHOLE:
-        raise ConfigError(key, value, f"{allowed}, at most {MAX_WHOLE:,}")
+        raise ConfigError(key, value, f"{text}, at most {MAX_WHOLE:,}")
 
 
 def validate(params: Params, n_provinces: int | None = None) -> None:
@@ -229,6 +144,12 @@ def check_relations(params: Params, n_provinces: int | None = None) -> None:
             "citizens.age_literacy",
             params.citizens.age_literacy,
             f"one multiplier per age group ({len(params.citizens.age_shares)} groups)",
+        )
+    if params.pilots.success_max < params.pilots.success_min:
+        raise ConfigError(
+            "pilots.success_max",
+            params.pilots.success_max,
+            f"a number not below pilots.success_min ({params.pilots.success_min})",
         )
     _validate_horizon(params)
     if n_provinces is not None and params.citizens.n < n_provinces:
@@ -278,16 +199,19 @@ def _gib(nbytes: int) -> str:
     return f"10^{len(str(nbytes // 2**30)) - 1} GiB"  # beyond what a float holds exactly
 
 
+def check_month(key: str, value: object) -> None:
+    """Raise ``ConfigError`` unless ``value`` is a month written YYYY-MM in the bounds."""
+    if not MONTH.fullmatch(str(value)):
+        raise ConfigError(key, value, "a month written YYYY-MM (e.g. 2019-01)")
+    if not FIRST_MONTH <= str(value) <= LAST_MONTH:
+        raise ConfigError(key, value, f"a month from {FIRST_MONTH} to {LAST_MONTH}")
+
+
 def _validate_horizon(params: Params) -> None:
     periods = {}
     for end in ("start", "end"):
         value = getattr(params.horizon, end)
-        if not MONTH.fullmatch(str(value)):
-            raise ConfigError(f"horizon.{end}", value, "a month written YYYY-MM (e.g. 2019-01)")
-        if not FIRST_MONTH <= str(value) <= LAST_MONTH:
-            raise ConfigError(
-                f"horizon.{end}", value, f"a month from {FIRST_MONTH} to {LAST_MONTH}"
-            )
+        check_month(f"horizon.{end}", value)
         periods[end] = pd.Period(value, freq="M")
     if periods["end"] < periods["start"]:
         raise ConfigError(

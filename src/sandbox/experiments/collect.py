@@ -35,9 +35,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from sandbox.config.meta import with_role
+from sandbox.config.params import Params
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import clean_temporary, temporary_name
 from sandbox.experiments.store import (
+    IGNORED,
     SAVED_CONFIG,
     Check,
     RunStatus,
@@ -49,9 +52,11 @@ from sandbox.experiments.store import (
 from sandbox.experiments.store import run_id as config_run_id
 from sandbox.model.metrics import METRICS, SUMMARY_EXTRA
 
-LEVERS = ("policy", "resources", "data")
-UNCERTAINTIES = ("citizens", "authorities", "firms", "domains", "pilots")
-SETTINGS = ("horizon", "region", "validation")
+# Column families, one per section, by the role each section of ``Params`` declares
+# (``output`` is left out: it does not change results).
+LEVERS = with_role(Params, "lever")
+UNCERTAINTIES = with_role(Params, "uncertainty")
+SETTINGS = tuple(s for s in with_role(Params, "setting") if s not in IGNORED)
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
 TABLES = ".tables"

@@ -7,12 +7,18 @@ over the pairs. The variance reduction is the variance the difference would have
 runs were independent (the two arms' variances added) over the variance of the paired
 difference; both are taken around the mean of each combination of the other levers, so
 that mixing combinations does not inflate either.
+
+A lever may hold text (``lever_policy``), numbers (``lever_policy_sandbox_capacity``) or
+booleans; a baseline given as text (as on the command line) is read as the column's type.
+With one pair per combination of the other levers there is no variance to estimate: the
+interval is NaN and ``ci_note`` says why, never a zero-width interval.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -38,43 +44,140 @@ def lever_column(lever: str) -> str:
     return lever if lever.startswith("lever_") else f"lever_{lever}"
 
 
+def as_option(values: pd.Series, option: object) -> object:
+    """The value of a lever column that ``option`` names, in the column's own type.
+
+    ``option`` may be the value itself or its text, as typed on a command line: ``"10"``
+    names ``10`` of an integer column, ``"0.05"`` names ``0.05`` of a float column,
+    ``"true"`` names ``True`` of a boolean column.
+
+    Raises:
+        ValueError: no value of the column is named by ``option``.
+    """
+    present = [v.item() if isinstance(v, np.generic) else v for v in pd.unique(values.dropna())]
+    for value in present:
+        if _same(value, option):
+            return value
+    text = str(option).strip()
+    for value in present:
+        if isinstance(value, bool):
+            if text.lower() == str(value).lower():
+                return value
+        elif str(value) == text or (isinstance(value, int | float) and _number(text) == value):
+            return value
+    shown = sorted(present, key=lambda v: (str(type(v)), v))
+    raise ValueError(f"baseline {option!r} not among {shown}")
+
+
+def _same(value: object, option: object) -> bool:
+    """``value == option`` without taking ``True`` for ``1`` or text for a number."""
+    if isinstance(value, bool | np.bool_) != isinstance(option, bool | np.bool_):
+        return False
+    if isinstance(option, str) != isinstance(value, str):
+        return False
+    return bool(value == option)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
 def _centre(values: pd.Series, groups: pd.DataFrame) -> pd.Series:
     if groups.shape[1] == 0:
         return values - values.mean()
     return values - values.groupby([groups[c] for c in groups.columns]).transform("mean")
 
 
+def _levers_of(done: pd.DataFrame) -> list[str]:
+    return sorted(
+        c.removeprefix("lever_")
+        for c in done.columns
+        if c.startswith("lever_") and done[c].nunique() > 1
+    )
+
+
+def _check_lever(done: pd.DataFrame, lever: str) -> str:
+    column = lever_column(lever)
+    if column not in done.columns:
+        raise ValueError(
+            f"lever {column!r} is not a column of runs.parquet; the levers this sweep varies "
+            f"are {_levers_of(done)} (written with or without the lever_ prefix)"
+        )
+    return column
+
+
 def paired_comparison(
     runs: pd.DataFrame,
-    baseline: str,
+    baseline: object,
     lever: str = "lever_policy",
-    metrics: tuple[str, ...] = FLAGSHIP,
+    metrics: Sequence[str] = FLAGSHIP,
     level: float = 0.95,
+    by: Sequence[str] = (),
 ) -> pd.DataFrame:
     """Mean difference from ``baseline`` with a paired CI, per option of ``lever`` and metric.
 
     Args:
         runs: a collected ``runs.parquet`` (only ``status == "done"`` rows are used).
-        baseline: the option of ``lever`` to compare against (e.g. ``status_quo``).
-        lever: the column whose options are compared (``lever_`` prefix optional).
+        baseline: the option of ``lever`` to compare against (``"status_quo"``, ``10`` or
+            its text ``"10"``; see ``as_option``).
+        lever: the column whose options are compared (``lever_`` prefix optional); text,
+            numbers or booleans.
         metrics: metric columns.
         level: confidence level.
+        by: other levers (``lever_`` prefix optional) or columns (``month`` of a time
+            series) to break the comparison down by: one comparison within each
+            combination of their values.
 
     Returns:
-        One row per (option, metric): ``n_pairs``, ``baseline_mean``, ``mean_diff``,
-        ``ci_low``, ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction``.
+        One row per (combination of ``by``, option, metric): the ``by`` columns, then
+        ``option``, ``metric``, ``n_pairs``, ``baseline_mean``, ``mean_diff``, ``ci_low``,
+        ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction`` and
+        ``ci_note`` (empty, or why the interval is NaN).
     """
     done = runs[runs["status"] == "done"] if "status" in runs else runs
-    lever = lever_column(lever)
-    if lever not in done.columns:
-        levers = sorted(c.removeprefix("lever_") for c in done.columns
-                        if c.startswith("lever_") and done[c].nunique() > 1)  # fmt: skip
-        raise ValueError(
-            f"lever {lever!r} is not a column of runs.parquet; the levers this sweep varies "
-            f"are {levers} (written with or without the lever_ prefix)"
+    lever = _check_lever(done, lever)
+    baseline = as_option(done[lever], baseline)
+    keys = [b if b in done.columns else _check_lever(done, b) for b in by]
+    if lever in keys:
+        raise ValueError(f"cannot break {lever!r} down by itself")
+    if not keys:
+        return pd.DataFrame(_compare(done, lever, baseline, metrics, level), columns=COLUMNS)
+    parts = []
+    for values, group in done.groupby(keys, sort=True, dropna=False):
+        if not (group[lever] == baseline).any():
+            continue
+        rows = _compare(group, lever, baseline, metrics, level)
+        parts.append(
+            pd.DataFrame(rows, columns=COLUMNS).assign(**dict(zip(keys, values, strict=True)))
         )
-    if baseline not in set(done[lever]):
-        raise ValueError(f"baseline {baseline!r} not among {sorted(set(done[lever]))}")
+    if not parts:
+        return pd.DataFrame(columns=[*keys, *COLUMNS])
+    result = pd.concat(parts, ignore_index=True)
+    return result[[*keys, *COLUMNS]]
+
+
+COLUMNS = (
+    "option",
+    "metric",
+    "n_pairs",
+    "baseline_mean",
+    "mean_diff",
+    "ci_low",
+    "ci_high",
+    "se_paired",
+    "se_independent",
+    "variance_reduction",
+    "ci_note",
+)
+
+
+def _compare(
+    done: pd.DataFrame, lever: str, baseline: object, metrics: Sequence[str], level: float
+) -> list[dict]:
+    """Rows of ``paired_comparison`` for one table in which ``baseline`` is present."""
     # pair on the other levers swept independently of ``lever`` (those that vary within
     # one of its options); columns that merely follow ``lever`` are not keys
     others = [
@@ -87,37 +190,53 @@ def paired_comparison(
     keys = [*others, "replicate"]
     base = done[done[lever] == baseline].set_index(keys)
     rows = []
-    for option in sorted(set(done[lever]) - {baseline}):
+    for option in sorted(set(done[lever].dropna()) - {baseline}):
         arm = done[done[lever] == option].set_index(keys)
         common = arm.index.intersection(base.index)
         groups = common.to_frame(index=False)[others]
+        n_groups = len(groups.drop_duplicates()) if others else 1
         for metric in metrics:
             a = arm.loc[common, metric].astype(float).reset_index(drop=True)
             b = base.loc[common, metric].astype(float).reset_index(drop=True)
             diff = a - b
             n = len(diff)
-            dof = max(n - len(groups.drop_duplicates()) if others else n - 1, 1)
-            var_paired = float((_centre(diff, groups) ** 2).sum() / dof)
-            var_indep = float(
-                ((_centre(a, groups) ** 2).sum() + (_centre(b, groups) ** 2).sum()) / dof
-            )
-            se = np.sqrt(var_paired / n) if n else np.nan
-            half = stats.t.ppf(0.5 + level / 2, dof) * se
+            dof = n - n_groups
+            note = ""
+            if n == 0:
+                note = f"no CI: no run of {option!r} shares a replicate with the baseline"
+            elif dof < 1:
+                note = (
+                    "no CI: one pair (one replicate); more replicates needed"
+                    if n_groups == 1
+                    else "no CI: one pair per combination of the other levers (one "
+                    "replicate); more replicates needed"
+                )
+            if note:
+                var_paired = var_indep = se = half = np.nan
+            else:
+                var_paired = float((_centre(diff, groups) ** 2).sum() / dof)
+                var_indep = float(
+                    ((_centre(a, groups) ** 2).sum() + (_centre(b, groups) ** 2).sum()) / dof
+                )
+                se = np.sqrt(var_paired / n)
+                half = stats.t.ppf(0.5 + level / 2, dof) * se
+            mean = float(diff.mean()) if n else np.nan
             rows.append(
                 {
                     "option": option,
                     "metric": metric,
                     "n_pairs": n,
-                    "baseline_mean": float(b.mean()),
-                    "mean_diff": float(diff.mean()),
-                    "ci_low": float(diff.mean() - half),
-                    "ci_high": float(diff.mean() + half),
+                    "baseline_mean": float(b.mean()) if n else np.nan,
+                    "mean_diff": mean,
+                    "ci_low": float(mean - half),
+                    "ci_high": float(mean + half),
                     "se_paired": float(se),
-                    "se_independent": float(np.sqrt(var_indep / n)) if n else np.nan,
+                    "se_independent": float(np.sqrt(var_indep / n)) if not note else np.nan,
                     "variance_reduction": var_indep / var_paired if var_paired > 0 else np.nan,
+                    "ci_note": note,
                 }
             )
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _formatter(*values: float):
@@ -129,16 +248,29 @@ def _formatter(*values: float):
 
 def _cell(value: float, low: float, high: float) -> str:
     fmt = _formatter(value, low, high)
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return f"{fmt(value)} [no CI]"
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
 
 
 def comparison_table(
-    result: pd.DataFrame, baseline: str | None = None, lever: str = "lever_policy"
+    result: pd.DataFrame, baseline: object = None, lever: str = "lever_policy"
 ) -> pd.DataFrame:
     """Options as rows, metrics as columns, each cell ``mean difference [95% CI]``.
 
     With ``baseline``, a first row gives the baseline's own mean level of each metric.
+    A result broken down ``by`` other levers gives one such block per combination of
+    them, its values leading the row index.
     """
+    by = list(result.columns[: list(result.columns).index("option")])
+    if by:
+        blocks = {
+            values: comparison_table(group.drop(columns=by), baseline, lever)
+            for values, group in result.groupby(by, sort=False, dropna=False)
+        }
+        table = pd.concat(blocks, names=[*(b.removeprefix("lever_") for b in by), None])
+        table.index = table.index.set_names(lever_column(lever).removeprefix("lever_"), level=-1)
+        return table
     cells = result.assign(
         cell=[_cell(r.mean_diff, r.ci_low, r.ci_high) for r in result.itertuples()]
     )
@@ -152,31 +284,42 @@ def comparison_table(
             columns=table.columns,
         )
         table = pd.concat([level_row, table])
-    table.index.name = lever.removeprefix("lever_")
+    table.index.name = lever_column(lever).removeprefix("lever_")
     return table
 
 
-def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy") -> str:
-    """Compare; write ``comparison_vs_<baseline>.parquet`` and ``.txt``; return the text."""
+def write_comparison(sweep_dir: Path, baseline: object, lever: str = "lever_policy") -> str:
+    """Compare; write ``comparison_vs_<baseline>.parquet`` and ``.txt``; return the text.
+
+    ``baseline`` may be given as text (``"10"`` for a numeric lever); the file name
+    keeps it as given.
+    """
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
-    lever = lever_column(lever)
-    result = paired_comparison(runs, baseline, lever)
-    table = comparison_table(result, baseline, lever)
-    reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
     done = runs[runs["status"] == "done"]
+    lever = _check_lever(done, lever)
+    value = as_option(done[lever], baseline)
+    result = paired_comparison(runs, value, lever)
+    if result.empty:
+        raise ValueError(
+            f"nothing to compare: {lever!r} has no option other than {value!r} among done runs"
+        )
+    table = comparison_table(result, value, lever)
+    reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
+    no_ci = result.groupby("metric", sort=False)["ci_note"].apply(lambda n: (n != "").all())
     n_rep = done["replicate"].nunique()
     n_pairs = int(result["n_pairs"].max())
     n_combinations = n_pairs // max(n_rep, 1)
     ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
     end = ", ".join(map(str, ends)) or "unknown"
     units = "; ".join(f"{m}: {FLAGSHIP_UNITS[m]}" for m in table.columns if m in FLAGSHIP_UNITS)
-    others = done[done[lever] != baseline]
+    others = done[done[lever] != value]
     same = [m for m in table.columns if others[m].nunique() == 1]
+    notes = sorted(set(result["ci_note"]) - {""})
     text = "\n".join(
         [
-            f"Level of {baseline}, and difference of each other {table.index.name} option "
+            f"Level of {value}, and difference of each other {table.index.name} option "
             f"from it, at the end of the horizon ({end}): mean over {n_pairs} pairs "
-            f"({n_rep} replicates x {n_combinations} "
+            f"({n_rep} replicate{'s' * (n_rep != 1)} x {n_combinations} "
             f"combination{'s' * (n_combinations != 1)} of the other levers) [95% CI]",
             f"units: {units}",
             table.to_string(),
@@ -185,9 +328,12 @@ def write_comparison(sweep_dir: Path, baseline: str, lever: str = "lever_policy"
                 "so their differences from the baseline are the same"
                 for m in same
             ),
+            *(f"note: {n}" for n in notes),
             "variance reduction by pairing (median over options): "
             + ", ".join(
-                f"{m} {v:.1f}x" if np.isfinite(v) else f"{m} n/a (no variation)"
+                f"{m} {v:.1f}x"
+                if np.isfinite(v)
+                else f"{m} n/a ({'no CI' if no_ci[m] else 'no variation'})"
                 for m, v in reduction.items()
             ),
         ]
@@ -205,7 +351,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--baseline",
         default="status_quo",
-        help="the option every other is compared with (default: status_quo)",
+        help="the option every other is compared with (default: status_quo); for a "
+        "numeric or boolean lever its value, e.g. --lever policy_sandbox_capacity --baseline 10",
     )
     parser.add_argument("--lever", default="policy",
                         help="the lever whose options are compared: policy (default), "

@@ -14,10 +14,11 @@ import pandas as pd
 
 from sandbox.config.params import Params
 from sandbox.experiments.atomic import write_json, write_parquet
+from sandbox.experiments.checkpoint import CheckpointStore, branch, has_history, resolve
 from sandbox.experiments.manifest import MANIFEST, build_manifest, checksums
 from sandbox.experiments.provenance import input_hashes
 from sandbox.model.bass import max_abs_error
-from sandbox.model.metrics import METRICS, months_to_share
+from sandbox.model.metrics import COVERAGE_THRESHOLDS, METRICS, months_to_share
 from sandbox.model.model import SandboxModel
 
 SUMMARY_COLUMNS = (
@@ -45,18 +46,37 @@ class RunResult:
     wall_seconds: float
 
 
-def run(params: Params) -> RunResult:
-    """Simulate one scenario."""
+def run(params: Params, store: CheckpointStore | None = None) -> RunResult:
+    """Simulate one scenario.
+
+    Args:
+        params: the scenario.
+        store: where histories are kept (``sandbox.experiments.checkpoint``); with one,
+            the history up to ``policy.start`` is loaded when stored and stored when not.
+            A checkpoint named in ``history.checkpoint`` is branched from in any case.
+    """
     start = time.perf_counter()
-    model = SandboxModel(params)
+    if params.history.checkpoint:
+        path = resolve(params.history.checkpoint, params.output.checkpoints)
+        model = branch(path, params)
+    elif store is not None and has_history(params):
+        model = store.model(params)
+    else:
+        model = SandboxModel(params)
     frame = model.run()
     final = frame.iloc[-1]
     app = frame["provinces_with_app"]
     summary = {
         "month": final["month"],
         **{name: final[name].item() for name in METRICS},
-        "months_to_50pct_app": months_to_share(app, model.region.n, 0.5),
-        "months_to_90pct_app": months_to_share(app, model.region.n, 0.9),
+        "months_to_50pct_app": months_to_share(app, frame["provinces"], 0.5),
+        "months_to_90pct_app": months_to_share(app, frame["provinces"], 0.9),
+        **{
+            f"months_to_{p}pct_covered": months_to_share(
+                frame["population_covered"].iloc[model.policy_t0 :], 1, p / 100
+            )
+            for p in COVERAGE_THRESHOLDS
+        },
         "n_provinces": model.region.n,
     }
     if params.validation.name == "bass":

@@ -35,6 +35,7 @@ from omegaconf import DictConfig, OmegaConf
 
 from sandbox.config.params import Params
 from sandbox.experiments.atomic import write_json
+from sandbox.experiments.checkpoint import CheckpointStore
 from sandbox.experiments.manifest import MANIFEST, damage
 from sandbox.experiments.provenance import code_fingerprint, input_hashes
 from sandbox.experiments.runner import run, write_results
@@ -200,7 +201,8 @@ def execute(job_dir: Path, cfg: DictConfig, params: Params) -> RunStatus:
     (job_dir / MANIFEST).unlink(missing_ok=True)  # a kill from here on leaves it missing
     (job_dir / ERROR).unlink(missing_ok=True)
     try:
-        result = run(params)
+        root = params.output.checkpoints
+        result = run(params, CheckpointStore(root) if root else None)
         write_results(job_dir, result, params, canonical(cfg), run_id=rid, inputs=inputs)
     except Exception as err:
         _record_failure(job_dir, rid, err)

@@ -24,6 +24,13 @@ hazard), so fast diffusion is not biased by a month-long explicit step.
 Incidents expose a random share of a province: exposed non-adopters lose a share of their
 trust (their remaining threshold is stretched exactly as the lower hazard implies, and their
 segment tail re-sorted), exposed adopters abandon with a probability and stay abandoned.
+
+Merged provinces (``merge``). When provinces merge into a unit, their segments stay where
+they are and become the unit's: from then on every segment of the unit advances with the
+unit's cumulative hazard ``L_u``, and segment ``s`` (of old province ``k``) keeps the
+offset ``L_k - L_u`` it had at the merger, so each citizen keeps exactly the remaining
+hazard it had (``tau - L_k``) and nobody's adoption changes at the merger. No citizen is
+moved or copied.
 """
 
 from __future__ import annotations
@@ -83,13 +90,14 @@ class Citizens:
         )
         seg_size = np.column_stack([urban, per_province - urban]).ravel()
         self.n_segments = 2 * n_prov
-        self.seg_province = np.repeat(np.arange(n_prov), 2)
+        self.seg_province = np.repeat(np.arange(n_prov), 2)  # the unit a segment belongs to
+        self.seg_offset = np.zeros(self.n_segments)  # its hazard minus its unit's (merger)
         self.seg_urban = np.tile([True, False], n_prov)
         self.seg_start = np.concatenate([[0], np.cumsum(seg_size)])
         self.n = int(self.seg_start[-1])
         self.province_n = per_province
-        self.weight = region.population / per_province  # people per simulated citizen
-        self.seg_weight = self.weight[self.seg_province]
+        weight = region.population / per_province  # people per simulated citizen
+        self.seg_weight = weight[self.seg_province]
         self.population = region.population.sum()
 
         self.key = np.empty(self.n)
@@ -127,10 +135,14 @@ class Citizens:
         self.age[lo:hi] = age[order]
 
     # ----------------------------------------------------------------- counting
+    def _seg_lam(self, lam: np.ndarray) -> np.ndarray:
+        """Each segment's cumulative hazard given its unit's ``lam``."""
+        return np.maximum(lam[self.seg_province] + self.seg_offset, 0.0)
+
     def _seg_crossed(self, lam: np.ndarray) -> np.ndarray:
-        """Citizens per segment whose threshold is at most the province's ``lam``."""
+        """Citizens per segment whose threshold is at most the segment's cumulative hazard."""
         segments = np.arange(self.n_segments)
-        pos = np.searchsorted(self.key, _key(segments, lam[self.seg_province]), side="right")
+        pos = np.searchsorted(self.key, _key(segments, self._seg_lam(lam)), side="right")
         return pos - self.seg_start[:-1]
 
     def seg_adopters(self) -> np.ndarray:
@@ -158,32 +170,47 @@ class Citizens:
             lam = lam + 0.5 * h * (r1 + r2)
         self.lam = lam
 
-    def expose(self, province: int, share: float, rng: np.random.Generator) -> int:
+    def merge(self, unit_of: np.ndarray, n_units: int) -> None:
+        """Provinces merge into units: province ``k`` becomes unit ``unit_of[k]``.
+
+        A unit's cumulative hazard starts at the largest of its provinces'; each segment
+        keeps its own through an offset (module docstring).
+        """
+        lam = np.full(n_units, -np.inf)
+        np.maximum.at(lam, unit_of, self.lam)
+        seg_lam = self._seg_lam(self.lam)
+        self.seg_province = unit_of[self.seg_province]
+        self.lam = lam
+        self.seg_offset = seg_lam - lam[self.seg_province]
+        self.province_n = np.bincount(unit_of, self.province_n, minlength=n_units).astype(np.int64)
+
+    def expose(self, province: int, share: float, rng: np.random.Generator) -> float:
         """An incident reaches a random ``share`` of a province's citizens.
 
         Exposed non-adopters lose ``trust_drop`` of their trust; exposed adopters abandon
         with probability ``abandon_prob``.
 
         Returns:
-            The number of exposed current adopters (simulated citizens).
+            The number of people the exposed current adopters stand for.
         """
         p = self.params
         keep = 1.0 - p.trust_drop
         crossed = self._seg_crossed(self.lam)
-        exposed_adopters = 0
-        for s in (2 * province, 2 * province + 1):
+        seg_lam = self._seg_lam(self.lam)
+        exposed_people = 0.0
+        for s in np.flatnonzero(self.seg_province == province):
             lo, hi = self.seg_start[s], self.seg_start[s + 1]
             mid = lo + crossed[s]
             hit = rng.random(hi - lo) < share
             head = np.flatnonzero(hit[: mid - lo] & ~self.abandoned[lo:mid]) + lo
-            exposed_adopters += len(head)
+            exposed_people += len(head) * self.seg_weight[s]
             quit_ = head[rng.random(len(head)) < p.abandon_prob]
             self.abandoned[quit_] = True
             self.seg_abandoned[s] += len(quit_)
             tail = np.flatnonzero(hit[mid - lo :]) + mid
             if len(tail) == 0 or p.trust_drop == 0:
                 continue
-            lam = self.lam[province]
+            lam = seg_lam[s]
             tau = _tau(s, self.key[tail])
             stretched = lam + (tau - lam) / keep if keep > 0 else np.full(len(tail), TAU_MAX)
             self.key[tail] = _key(s, stretched)
@@ -191,4 +218,4 @@ class Citizens:
             order = np.argsort(self.key[mid:hi], kind="stable") + mid
             for column in (self.key, self.literacy, self.trust, self.age):
                 column[mid:hi] = column[order]
-        return exposed_adopters
+        return exposed_people

@@ -19,10 +19,10 @@ def advance_pilots(model: SandboxModel) -> None:
     """Advance every running pilot by one month and grow scaled services' coverage.
 
     For each running pilot, in order of approval: an incident with monthly probability
-    ``1 - exp(-risk * (1.5 - capability))``; the exposed share of the province is the
-    pilot's coverage; monitoring halts severe incidents and cuts harm; local rules align
-    with the centre; at the end date an unaligned local rule pays rework once, an
-    unsuccessful sandbox trial may be extended, and success is drawn.
+    ``1 - exp(-risk * (pilots.incident_offset - capability))``; the exposed share of the
+    province is the pilot's coverage; monitoring halts severe incidents and cuts harm;
+    local rules align with the centre; at the end date an unaligned local rule pays rework
+    once, an unsuccessful sandbox trial may be extended, and success is drawn.
     """
     for pilot in [q for q in model.open_pilots if q.status is Status.RUNNING]:
         draws = _life_draws(model, pilot)
@@ -54,15 +54,16 @@ def _life_draws(model: SandboxModel, pilot: Pilot) -> np.ndarray:
 
 
 def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -> None:
-    hazard = model.domains.incident_risk[pilot.domain] * (1.5 - pilot.firm.capability)
+    hazard = model.domains.incident_risk[pilot.domain] * (
+        model.params.pilots.incident_offset - pilot.firm.capability
+    )
     if draw >= -np.expm1(-hazard):
         return
     monitoring = pilot.track.params.monitoring
     pilot.incidents += 1
     model.count("incidents")
     stream = model.streams.at("exposure", pilot.province, pilot.proposed, pilot.months_run)
-    exposed = model.citizens.expose(pilot.province, pilot.coverage, stream)
-    harmed = exposed * model.citizens.weight[pilot.province]
+    harmed = model.citizens.expose(pilot.province, pilot.coverage, stream)
     model.count("citizens_harmed", harmed * model.params.pilots.harm_fraction * (1 - monitoring))
     if severity < model.params.pilots.halt_severity * monitoring:
         model.finish(pilot, Status.HALTED)

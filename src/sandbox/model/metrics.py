@@ -12,10 +12,13 @@ import numpy as np
 import pandas as pd
 
 from sandbox.model.agents.firm import FirmKind
-from sandbox.model.domains import DOMAINS
+from sandbox.model.domains import DOMAINS, Domain
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
+
+COVERAGE_THRESHOLDS = (25, 50)  # % of the population, for the time-to-coverage outcomes
+CITIZEN_FACING = np.array([d is not Domain.PLANNING for d in DOMAINS])
 
 COUNTERS: dict[str, str] = {
     "pilots_proposed": "pilots proposed so far",
@@ -31,11 +34,24 @@ COUNTERS: dict[str, str] = {
 }
 
 METRICS: dict[str, str] = {
+    "provinces": "provinces (units) of the month's map: 63 until June 2025, 34 after",
+    "population_share_with_project": "share of the population in provinces with a project",
+    "population_share_with_app": "share of the population in provinces with a deployed app",
+    "population_share_with_initiative": (
+        "share of the population in provinces with a succeeded initiative"
+    ),
     "provinces_with_project": "provinces with a smart-urban project (>= project_min_domains live)",
     "provinces_with_app": "provinces with at least one deployed application",
     "provinces_with_initiative": "provinces with at least one succeeded smart-city initiative",
     "provinces_with_gis": "provinces with an urban database / GIS foundation",
     **{f"provinces_service_{d.key}": f"provinces with a deployed {d.key} service" for d in DOMAINS},
+    "provinces_citizen_service": "provinces with a deployed citizen-facing service (not planning)",
+    "services_per_province": "deployed services (province x domain) per province, 0-6",
+    "population_covered": "share of the population within reach of at least one service",
+    **{
+        f"population_covered_{d.key}": f"share of the population a {d.key} service reaches"
+        for d in DOMAINS
+    },
     "pilots_running": "pilots running now",
     **COUNTERS,
     "adoption": "share of the population using a smart service",
@@ -57,6 +73,13 @@ METRICS: dict[str, str] = {
 SUMMARY_EXTRA: dict[str, str] = {
     "months_to_50pct_app": "months until half of the provinces have a deployed application",
     "months_to_90pct_app": "months until 90% of the provinces have a deployed application",
+    **{
+        f"months_to_{p}pct_covered": (
+            f"months from policy.start until {p}% of the population is within reach of a "
+            "service (NaN if never)"
+        )
+        for p in COVERAGE_THRESHOLDS
+    },
 }
 
 
@@ -73,16 +96,29 @@ def observe(model: SandboxModel) -> dict[str, float]:
     active = list(model.firm_set)
     won = np.array([f.won_value for f in active])
     share = won / won.sum() if won.sum() > 0 else won
+    population_k = model.region.population
+    total = population_k.sum()
+    project = status.live.sum(axis=1) >= model.params.pilots.project_min_domains
+    gis = model.data_regime.params.gis_readiness
     row = {
-        "provinces_with_project": int(
-            (status.live.sum(axis=1) >= model.params.pilots.project_min_domains).sum()
+        "provinces": model.region.n,
+        "population_share_with_project": float(population_k[project].sum() / total),
+        "population_share_with_app": float(population_k[status.deployed.any(axis=1)].sum() / total),
+        "population_share_with_initiative": float(
+            population_k[status.succeeded.any(axis=1)].sum() / total
         ),
+        "provinces_with_project": int(project.sum()),
         "provinces_with_app": int(status.deployed.any(axis=1).sum()),
         "provinces_with_initiative": int(status.succeeded.any(axis=1).sum()),
-        "provinces_with_gis": int(
-            sum(a.data_readiness >= model.params.data.gis_readiness for a in model.authority_list)
-        ),
+        "provinces_with_gis": sum(a.data_readiness >= gis for a in model.authority_list),
         **{f"provinces_service_{d.key}": int(status.deployed[:, d].sum()) for d in DOMAINS},
+        "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
+        "services_per_province": float(status.deployed.sum() / model.region.n),
+        "population_covered": float(population_k @ model.covered / total),
+        **{
+            f"population_covered_{d.key}": float(population_k @ status.coverage[:, d] / total)
+            for d in DOMAINS
+        },
         "pilots_running": model.n_running(),
         **{name: int(model.counts[name]) for name in COUNTERS if name != "citizens_harmed"},
         "citizens_harmed": float(model.counts["citizens_harmed"]),
@@ -104,10 +140,12 @@ def observe(model: SandboxModel) -> dict[str, float]:
     return row
 
 
-def months_to_share(series: pd.Series, n_provinces: int, share: float) -> float:
-    """Months from the start until ``series`` first reaches ``share`` of the provinces.
+def months_to_share(series: pd.Series, n_provinces: pd.Series | int, share: float) -> float:
+    """Months from the start until ``series`` first reaches ``share`` of the provinces
+    (of each month's map when ``n_provinces`` is a series).
 
     Returns NaN when it never does within the horizon.
     """
-    reached = np.flatnonzero(series.to_numpy() >= share * n_provinces)
+    n = n_provinces.to_numpy() if isinstance(n_provinces, pd.Series) else n_provinces
+    reached = np.flatnonzero(series.to_numpy() >= share * n)
     return float(reached[0] + 1) if len(reached) else float("nan")

@@ -18,6 +18,7 @@ from sandbox.model.citizens import Citizens
 from sandbox.model.data import make_data_regime
 from sandbox.model.domains import N_DOMAINS, Domain, DomainTable
 from sandbox.model.lifecycle import advance_pilots
+from sandbox.model.merger import merge_provinces
 from sandbox.model.metrics import METRICS, observe
 from sandbox.model.pilots import DEPLOYED, LIVE, Pilot, Status
 from sandbox.model.policy import make_regime
@@ -37,6 +38,22 @@ class StatusMatrix:
     deployed: np.ndarray  # bool: a pilot running or succeeded
     succeeded: np.ndarray  # bool: a succeeded service
     coverage: np.ndarray  # float: share of the province the domain's services reach
+
+
+def _month_index(params: Params, month: str) -> int:
+    return (pd.Period(month, freq="M") - pd.Period(params.horizon.start, freq="M")).n
+
+
+def policy_month_index(params: Params) -> int:
+    """Index of ``policy.start`` among the simulated months (0 when it is not later)."""
+    return max(0, _month_index(params, params.policy.start))
+
+
+def merge_month_index(params: Params) -> int:
+    """Index of ``region.merge_month`` (0 when not later; -1 without a merger)."""
+    if not params.region.merge_table:
+        return -1
+    return max(0, _month_index(params, params.region.merge_month))
 
 
 class SandboxModel(mesa.Model):
@@ -71,16 +88,26 @@ class SandboxModel(mesa.Model):
         super().__init__(rng=int(streams["schedule"].integers(2**31)))
         self.params = params
         self.streams = streams
-        self.region = region if region is not None else load_region(params.region.table)
-        validate(params, n_provinces=self.region.n)
         self.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
         self.t = 0  # index of the month being simulated
+        self.merge_t = merge_month_index(params)  # when provinces merge (-1: never)
+        if region is None:
+            merged_already = self.merge_t == 0
+            table = params.region.merge_table if merged_already else params.region.table
+            region = load_region(table)
+            self.merge_t = -1 if merged_already else self.merge_t
+        validate(params, n_provinces=region.n)
+        self.set_region(region)
+        self.fiscal = region.fiscal_capacity  # scales local budgets; merged units add up
+        # the historical mechanisms until policy.start, then the policy's (enact_policy)
+        self.policy_t0 = policy_month_index(params)
+        self.enacted = False
         self.domains = DomainTable(params.domains)
-        self.regime = make_regime(params.policy)
-        self.resources = make_resources(params.resources)
-        self.data_regime = make_data_regime(params.data)
+        history = params.history
+        self.regime = make_regime(history.policy)
+        self.resources = make_resources(history.resources)
+        self.data_regime = make_data_regime(history.data)
         self.ledger = Ledger(self.region.n)
-        self.local_budget = params.resources.local_budget * self.region.fiscal_capacity
         self.counts: Counter[str] = Counter()
         self.open_pilots: list[Pilot] = []  # proposed, approved or running
         self.services: list[Pilot] = []  # succeeded, still deployed
@@ -97,8 +124,6 @@ class SandboxModel(mesa.Model):
         self.regime.setup(self)
         self.peer_success = np.zeros(self.region.n)
         self.status = self.status_matrix()
-        _, self._region_code = np.unique(self.region.region, return_inverse=True)
-        self._region_size = np.bincount(self._region_code)[self._region_code]
         self.rows: list[dict[str, float]] = []
         if params.validation.name == "bass":
             self.stages = Stages((self._citizens_full_coverage, self._record))
@@ -133,17 +158,72 @@ class SandboxModel(mesa.Model):
 
     # -------------------------------------------------------------------- step
     def step(self) -> None:
-        """Simulate one month: run ``self.stages`` in order."""
+        """Simulate one month: the month's events (the policy takes effect, provinces
+        merge), then ``self.stages`` in order."""
+        if self.t == self.policy_t0 and not self.enacted:
+            self.enact_policy()
+        if self.t == self.merge_t:
+            table = self.params.region.merge_table
+            merge_provinces(self, load_region(table), table)
         self.stages.run()
         self.t += 1
 
+    def set_region(self, region: Region) -> None:
+        """The province table in force (and what derives from it)."""
+        self.region = region
+        _, self._region_code = np.unique(region.region, return_inverse=True)
+        self._region_size = np.bincount(self._region_code)[self._region_code]
+
+    def run_history(self) -> None:
+        """Simulate the shared history: every month before ``policy.start``."""
+        while self.t < min(self.policy_t0, len(self.months)):
+            self.step()
+
+    def enact_policy(self, params: Params | None = None) -> None:
+        """From this month on, the policy's regime, resources and data regime act.
+
+        Pilots under way keep the track they were approved on; budgets, clarity,
+        interoperability and every agent carry over.
+
+        Args:
+            params: the scenario to continue with (a branch from a stored history): it
+                must share everything but its levers, ``horizon.end`` and ``output`` with
+                the scenario the history was made with. Default: this model's own.
+        """
+        if self.enacted:
+            raise RuntimeError("the policy was already enacted")
+        if params is not None:
+            validate(params, n_provinces=self.region.n)
+            self.params = params
+            self.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
+        p = self.params
+        self.regime = make_regime(p.policy)
+        self.resources = make_resources(p.resources)
+        self.data_regime = make_data_regime(p.data, previous=self.data_regime)
+        self.regime.setup(self)
+        self.enacted = True
+
     def run(self) -> pd.DataFrame:
-        """Run the whole horizon; one row per month (``month`` then ``METRICS`` columns)."""
+        """Run the whole horizon; one row per month (``month`` then ``METRICS`` columns).
+
+        The history first; the policy takes effect at ``policy.start`` (or already has,
+        in a model branched from a stored history).
+        """
         while self.t < len(self.months):
             self.step()
         frame = pd.DataFrame(self.rows, columns=list(METRICS))
         frame.insert(0, "month", self.months.strftime("%Y-%m"))
         return frame
+
+    @property
+    def months_since_policy(self) -> int:
+        """Months since ``policy.start`` (negative before it)."""
+        return self.t - self.policy_t0
+
+    @property
+    def local_budget(self) -> np.ndarray:
+        """Each province's yearly budget for smart-city pilots, billion VND."""
+        return self.resources.params.local_budget * self.fiscal
 
     def _authorities_propose(self) -> None:
         """Authorities, in random order, learn and maybe propose a pilot."""
@@ -154,9 +234,14 @@ class SandboxModel(mesa.Model):
         advance_pilots(self)
         self.status = self.status_matrix()
 
+    @property
+    def covered(self) -> np.ndarray:
+        """Each province's share within reach of at least one service (domains independent)."""
+        return 1.0 - np.prod(1.0 - self.status.coverage, axis=1)
+
     def _citizens_adopt(self) -> None:
         """Citizens adopt with the Bass-type hazard under their province's coverage."""
-        self.citizens.step(1.0 - np.prod(1.0 - self.status.coverage, axis=1))
+        self.citizens.step(self.covered)
 
     def _citizens_full_coverage(self) -> None:
         """Citizens adopt with every service at full coverage (Bass validation)."""
@@ -283,15 +368,15 @@ class SandboxModel(mesa.Model):
         """Chance a pilot succeeds: domain base, firm capability, local capacity, data."""
         p = self.params.pilots
         authority = self.authority_list[pilot.province]
-        access = self.data_regime.access(authority.data_readiness, self.params.policy.data_market)
-        capability = pilot.firm.capability if pilot.firm is not None else 0.5
+        access = self.data_regime.access(authority.data_readiness, self.regime.params.data_market)
+        capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
         value = (
             self.domains.success[pilot.domain]
             + p.capability_weight * (capability - 0.5)
             + p.capacity_weight * (authority.digital_capacity - 0.5)
             + p.data_weight * self.domains.data_dependence[pilot.domain] * (access - 0.5)
         )
-        return float(np.clip(value, 0.02, 0.98))
+        return float(np.clip(value, p.success_min, p.success_max))
 
     # ------------------------------------------------------------ observation
     def n_running(self) -> int:

@@ -13,6 +13,11 @@ from sandbox.model.pilots import BUSY, Pilot, Status
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
+    from sandbox.model.regions import Region
+
+
+# attributes a merged unit takes as its provinces' population-weighted mean
+RATES = ("digital_capacity", "data_readiness", "awareness", "leadership", "risk_aversion")
 
 
 class LocalAuthority(mesa.Agent):
@@ -43,13 +48,18 @@ class LocalAuthority(mesa.Agent):
             + p.capacity_city_bonus * self.centrally_run
             + p.capacity_noise * rng.standard_normal()
         )
-        self.digital_capacity = float(np.clip(capacity, 0.05, 1.0))
+        self.digital_capacity = float(np.clip(capacity, p.capacity_floor, 1.0))
         self.leadership = float(rng.beta(p.leadership_alpha, p.leadership_beta))
         self.risk_aversion = float(rng.beta(p.risk_aversion_alpha, p.risk_aversion_beta))
         self.awareness = p.awareness_initial
-        self.data_readiness = 0.6 * self.digital_capacity
-        self.max_active = p.max_active_pilots * (2 if self.centrally_run else 1)
+        self.data_readiness = p.data_readiness_share * self.digital_capacity
+        self.max_active = self._max_active()
         self.pilots: list[Pilot] = []
+
+    def _max_active(self) -> int:
+        """Pilots it may run at once (centrally-run cities: ``city_pilot_factor`` times)."""
+        p = self.model.params.authorities
+        return p.max_active_pilots * (p.city_pilot_factor if self.centrally_run else 1)
 
     def step(self) -> None:
         """Learn from peers, then maybe propose a pilot."""
@@ -117,4 +127,24 @@ class LocalAuthority(mesa.Agent):
         p = self.model.params.authorities
         self.digital_capacity = min(1.0, self.digital_capacity + p.capacity_learning)
         if pilot.domain is Domain.PLANNING:
-            self.data_readiness = min(1.0, self.data_readiness + 0.4)
+            self.data_readiness = min(1.0, self.data_readiness + p.planning_readiness_gain)
+
+    def absorb(
+        self, members: list[LocalAuthority], weights: np.ndarray, unit: int, region: Region
+    ) -> None:
+        """Become the authority of a merged unit (``sandbox.model.merger``).
+
+        Args:
+            members: the authorities of the provinces merged (this one among them).
+            weights: their population shares in the unit.
+            unit: the unit's index in the merged table ``region``.
+            region: the merged table.
+        """
+        for name in RATES:
+            values = np.array([getattr(a, name) for a in members])
+            setattr(self, name, float(weights @ values))
+        self.pilots = [q for a in members for q in a.pilots]
+        self.province = unit
+        self.name = region.names[unit]
+        self.centrally_run = bool(region.centrally_run[unit])
+        self.max_active = self._max_active()

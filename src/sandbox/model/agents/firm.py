@@ -73,11 +73,13 @@ class Firm(mesa.Agent):
     ) -> None:
         super().__init__(model)
         self.kind = kind
-        concentration = 10.0
+        firms = model.params.firms
+        concentration = firms.capability_concentration
         self.capability = float(
             rng.beta(params.capability * concentration, (1 - params.capability) * concentration)
         )
-        self.capital = float(params.capital * rng.lognormal(-0.125, 0.5))
+        sigma = firms.capital_sigma  # location -sigma^2/2: the mean capital is params.capital
+        self.capital = float(params.capital * rng.lognormal(-(sigma**2) / 2, sigma))
         self.risk_tolerance = params.risk_tolerance
         self.experience = np.zeros(N_DOMAINS)
         self.won_value = 0.0  # contract value won so far, billion VND
@@ -97,9 +99,10 @@ class Firm(mesa.Agent):
 
     def learn(self, pilot: Pilot) -> None:
         """Experience in the domain; capability rises along a learning curve."""
-        gain = self.model.params.firms.learning
+        firms = self.model.params.firms
+        gain = firms.learning
         self.experience[pilot.domain] += gain
-        self.capability += 0.5 * gain * (1.0 - self.capability)
+        self.capability += firms.capability_learning * gain * (1.0 - self.capability)
 
     def step(self) -> None:
         """Fixed costs, PPP revenue; exit when capital runs out."""
@@ -107,7 +110,7 @@ class Firm(mesa.Agent):
         if self.contracts:
             self.contracts = [q for q in self.contracts if q.status in DEPLOYED]
             revenue = sum(q.private_funding for q in self.contracts)
-            self.capital += revenue * p.resources.ppp_return / 12.0
+            self.capital += revenue * self.model.resources.params.ppp_return / 12.0
         self.capital -= p.firms.fixed_cost * self.capability
         if self.capital <= 0:
             self.remove()

@@ -35,9 +35,9 @@ class NationalGovernment(mesa.Agent):
     def step(self) -> None:
         """Budgets, legislation, regime events, data platform, reviews, financing, outcomes."""
         m = self.model
-        p = m.params.policy
+        p = m.regime.params
         if m.month_of_year == 1:
-            m.ledger.new_year(m.params.resources.central_budget, m.local_budget)
+            m.ledger.new_year(m.resources.params.central_budget, m.local_budget)
         laws = m.streams["legislation"].random(N_DOMAINS) < p.legislation_rate
         self.clarity[laws] = np.minimum(1.0, self.clarity[laws] + p.legislation_gain)
         m.regime.start_month(m)
@@ -73,7 +73,7 @@ class NationalGovernment(mesa.Agent):
     def _evaluate(self) -> None:
         """Graduate, reward and scale pilots that ended last month; scale earlier ones."""
         m = self.model
-        p = m.params.policy
+        p = m.regime.params
         for pilot in m.finished:
             if pilot.status is not Status.SUCCEEDED:
                 continue

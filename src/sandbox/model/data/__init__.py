@@ -14,8 +14,8 @@ DATA_REGIMES: dict[str, type[DataRegime]] = {
 }
 
 
-def make_data_regime(params: DataParams) -> DataRegime:
-    """The data regime class named by ``data.name``."""
+def make_data_regime(params: DataParams, previous: DataRegime | None = None) -> DataRegime:
+    """The data regime class named by ``data.name`` (continuing from ``previous``)."""
     if params.name not in DATA_REGIMES:
         raise ConfigError("data.name", params.name, " | ".join(DATA_REGIMES))
-    return DATA_REGIMES[params.name](params)
+    return DATA_REGIMES[params.name](params, previous)

@@ -3,7 +3,7 @@
 A pilot's effective data access in province ``k`` is
 ``readiness_k + interoperability * (1 - readiness_k)``: its own urban database, filled in
 by national data to the extent ministries' systems interoperate. Data-market rules
-(``policy.data_market``) add ``DATA_MARKET_BONUS`` of the remaining gap.
+(``policy.data_market``) add ``data.market_bonus`` of the remaining gap.
 """
 
 from __future__ import annotations
@@ -15,22 +15,24 @@ from sandbox.config.params import DataParams
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
 
-DATA_MARKET_BONUS = 0.3
-
 
 class DataRegime:
     """Base regime: interoperability stays where it starts, except for phase milestones.
 
     Args:
         params: the ``data`` section of the configuration.
+        previous: the regime it replaces at ``policy.start``, whose interoperability and
+            spending carry over; ``None`` at the start of the run.
     """
 
     name = "fragmented"
 
-    def __init__(self, params: DataParams) -> None:
+    def __init__(self, params: DataParams, previous: DataRegime | None = None) -> None:
         self.params = params
-        self.interoperability = params.interoperability
-        self.spent = 0.0  # platform investment so far, billion VND (central money)
+        self.interoperability = (
+            params.interoperability if previous is None else previous.interoperability
+        )
+        self.spent = 0.0 if previous is None else previous.spent  # platform, billion VND
 
     def start_month(self, model: SandboxModel) -> None:
         """Monthly investment, if any."""
@@ -43,5 +45,5 @@ class DataRegime:
         """Effective data access of a pilot in a province with ``readiness``."""
         value = readiness + self.interoperability * (1.0 - readiness)
         if data_market:
-            value += DATA_MARKET_BONUS * (1.0 - value)
+            value += self.params.market_bonus * (1.0 - value)
         return value

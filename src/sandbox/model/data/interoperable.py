@@ -7,10 +7,10 @@ from sandbox.model.data.base import DataRegime
 
 
 class Interoperable(DataRegime):
-    """Interoperability is ``data.target`` from month 0."""
+    """Interoperability is ``data.target`` from the month the regime starts."""
 
     name = "interoperable"
 
-    def __init__(self, params: DataParams) -> None:
-        super().__init__(params)
-        self.interoperability = max(params.interoperability, params.target)
+    def __init__(self, params: DataParams, previous: DataRegime | None = None) -> None:
+        super().__init__(params, previous)
+        self.interoperability = max(self.interoperability, params.target)

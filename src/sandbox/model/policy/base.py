@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+import numpy as np
+
 from sandbox.config.params import PolicyParams
 from sandbox.model.tracks import AdHoc
 
@@ -52,3 +54,6 @@ class Regime:
 
     def start_month(self, model: SandboxModel) -> None:
         """Regime-specific events at the start of a month (phases, ...)."""
+
+    def merge(self, unit_of: np.ndarray, n_units: int) -> None:
+        """Provinces merge into units (``sandbox.model.merger``): map per-province state."""

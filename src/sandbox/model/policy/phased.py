@@ -56,9 +56,16 @@ class Phased(Regime):
         self.wave = np.empty(n, dtype=np.int64)
         self.wave[order] = np.arange(n) * p.n_waves // n
 
+    def merge(self, unit_of: np.ndarray, n_units: int) -> None:
+        """A unit is in the earliest wave of its provinces."""
+        if hasattr(self, "wave"):
+            wave = np.full(n_units, np.iinfo(np.int64).max)
+            np.minimum.at(wave, unit_of, self.wave)
+            self.wave = wave
+
     def admitted(self, model: SandboxModel, province: int) -> bool:
         """Whether a province's wave has started."""
-        return model.t >= self.wave[province] * self.params.phasing.phase_months
+        return model.months_since_policy >= self.wave[province] * self.params.phasing.phase_months
 
     def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """The ``within`` track for admitted provinces while it has room, else ad hoc."""
@@ -69,7 +76,7 @@ class Phased(Regime):
     def start_month(self, model: SandboxModel) -> None:
         """Close a phase every ``phase_months``: add clarity and interoperability."""
         p = self.params.phasing
-        t = model.t
+        t = model.months_since_policy
         if 0 < t <= p.n_waves * p.phase_months and t % p.phase_months == 0:
             model.government.add_clarity(None, p.clarity_gain)
             model.data_regime.boost(p.interop_gain)

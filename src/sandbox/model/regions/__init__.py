@@ -51,6 +51,8 @@ class Region:
     centrally_run: np.ndarray  # bool
     population: np.ndarray  # people, 2019 census
     urban_share: np.ndarray  # 2019 census urban share
+    members: tuple[tuple[str, ...], ...] | None = None  # merged table: base provinces
+    seats: tuple[str, ...] | None = None  # merged table: the base province of the seat
 
     @property
     def n(self) -> int:
@@ -142,9 +144,12 @@ def load_region(table: str) -> Region:
     """
     path = resolve_table(table)
     frame = _read(path, table)
+    members = seats = None
     if "merged_from" in frame.columns:
         _require(frame, MERGED_COLUMNS, path)
         frame = _merge(frame, _checked(_read(TABLE_DIR / MERGE_BASE), TABLE_DIR / MERGE_BASE))
+        members = tuple(frame["members"])
+        seats = tuple(frame["seat"])
     else:
         frame = _checked(frame, path)
     return Region(
@@ -153,6 +158,8 @@ def load_region(table: str) -> Region:
         centrally_run=frame["centrally_run"].to_numpy(bool),
         population=frame["population_2019"].to_numpy(float),
         urban_share=frame["urban_share_2019"].to_numpy(float),
+        members=members,
+        seats=seats,
     )
 
 
@@ -231,6 +238,8 @@ def _merge(units: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
                 "centrally_run": unit["centrally_run"].strip().lower() == "true",
                 "population_2019": population,
                 "urban_share_2019": urban / population,
+                "members": tuple(members),
+                "seat": unit["seat"].strip(),
             }
         )
     return pd.DataFrame(rows)

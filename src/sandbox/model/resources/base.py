@@ -32,8 +32,11 @@ class ResourceMechanism:
         self.params = params
 
     def ppp_open(self, model: SandboxModel, pilot: Pilot) -> bool:
-        """Private investors come in only where legal clarity is high enough."""
-        return self.ppp and model.government.clarity[pilot.domain] >= self.params.ppp_clarity
+        """Private investors come in once PPP exists in law (``ppp_from``, PPP Law
+        64/2020 in force from 2021-01) and only where legal clarity is high enough."""
+        if not self.ppp or str(model.months[model.t]) < self.params.ppp_from:
+            return False
+        return model.government.clarity[pilot.domain] >= self.params.ppp_clarity
 
     def private_share(self, model: SandboxModel, pilot: Pilot) -> float:
         """The share of cost the partner firm co-finances."""

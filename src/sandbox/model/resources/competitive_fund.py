@@ -28,7 +28,7 @@ class CompetitiveFund(ResourceMechanism):
     def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
         """Wait for a round; then grant (partly on performance) or finance locally."""
         p = self.params
-        if model.t % p.fund_interval != 0:
+        if model.months_since_policy % p.fund_interval != 0:
             return None
         ledger = model.ledger
         cost = model.domains.cost[pilot.domain]

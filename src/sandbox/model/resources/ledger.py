@@ -59,6 +59,11 @@ class Ledger:
         self.local[province] += paid
         return paid
 
+    def merge(self, unit_of: np.ndarray, n_units: int) -> None:
+        """Provinces merge: each unit's pools and records are the sums of its provinces'."""
+        for name in ("local", "allocated_local", "spent_local", "lapsed_local"):
+            setattr(self, name, np.bincount(unit_of, getattr(self, name), minlength=n_units))
+
     @property
     def public_spending(self) -> float:
         """Central plus local money spent so far."""

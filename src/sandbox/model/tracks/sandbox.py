@@ -59,7 +59,7 @@ class Sandbox(AdHoc):
         """At a call month, admit a cohort; the rest go to the fallback track."""
         applicants, self._applicants = self._applicants, []
         s = self.params
-        if not applicants or model.t % s.call_interval != 0:
+        if not applicants or model.months_since_policy % s.call_interval != 0:
             return
         free = max(0, min(s.cohort_size, s.capacity - self.load(model)))
         eligible = [q for q in applicants if q.firm.capability >= s.min_capability]

@@ -1,0 +1,55 @@
+"""Analysis of collected sweeps: tidy tables, summaries, paired differences, thresholds,
+equity views and design trade-offs.
+
+Reads ``runs.parquet`` and ``timeseries.parquet`` (``sandbox-collect``); never re-runs a
+model or recomputes what it reported. Modules, in the order data flows:
+
+- ``columns``: column families of the tables and names resolved against them;
+- ``tables``: ``load_run``, ``load_sweep``, ``load_sweeps`` -> ``Results``;
+- ``summary``: ``summarise`` (mean, sd, quantiles, Student-t CI over replicates);
+- ``paired``: ``paired_differences`` (through ``sandbox.experiments.compare``);
+- ``thresholds``: ``time_to_threshold``;
+- ``equity``: ``urban_rural_gap``, ``left_behind``, ``service_coverage``,
+  ``province_matrix``, ``province_spread``;
+- ``frontier``: ``design_outcomes``, ``non_dominated``;
+- ``targets``: ``HISTORICAL_TARGETS``; ``units``: axis labels.
+"""
+
+from sandbox.analysis.columns import metric_columns, resolve, varying_levers
+from sandbox.analysis.equity import (
+    left_behind,
+    province_matrix,
+    province_spread,
+    service_coverage,
+    urban_rural_gap,
+)
+from sandbox.analysis.frontier import design_levers, design_outcomes, non_dominated
+from sandbox.analysis.paired import paired_differences
+from sandbox.analysis.summary import SingleReplicateWarning, summarise
+from sandbox.analysis.tables import Results, as_month, load_run, load_sweep, load_sweeps
+from sandbox.analysis.targets import HISTORICAL_TARGETS
+from sandbox.analysis.thresholds import time_to_threshold
+
+__all__ = [
+    "HISTORICAL_TARGETS",
+    "Results",
+    "SingleReplicateWarning",
+    "as_month",
+    "design_levers",
+    "design_outcomes",
+    "left_behind",
+    "load_run",
+    "load_sweep",
+    "load_sweeps",
+    "metric_columns",
+    "non_dominated",
+    "paired_differences",
+    "province_matrix",
+    "province_spread",
+    "resolve",
+    "service_coverage",
+    "summarise",
+    "time_to_threshold",
+    "urban_rural_gap",
+    "varying_levers",
+]

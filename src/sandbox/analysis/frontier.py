@@ -1,0 +1,79 @@
+"""Designs and their trade-offs: mean outcomes per design, and the non-dominated ones.
+
+A design is one combination of lever values (by default every lever that varies); its
+outcome is the mean over its replicates, with a Student-t interval. A design is
+non-dominated when no other design is at least as good on every objective and better on
+one; a missing value (e.g. a threshold never reached) counts as the worst.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sandbox.analysis.columns import resolve, resolve_all, varying_levers
+from sandbox.analysis.summary import summarise
+
+Sense = Literal["min", "max"]
+
+
+def design_levers(runs: pd.DataFrame) -> list[str]:
+    """The levers that define designs: those that vary, less those that follow another.
+
+    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds no design;
+    a lever is dropped when one lever kept before it (in table order) fixes its value.
+    """
+    kept: list[str] = []
+    for lever in varying_levers(runs):
+        if not any(
+            runs.groupby(k, dropna=False)[lever].nunique(dropna=False).max() == 1 for k in kept
+        ):
+            kept.append(lever)
+    return kept
+
+
+def design_outcomes(
+    runs: pd.DataFrame,
+    metrics: Sequence[str],
+    designs: str | Sequence[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """One row per design: its levers, ``n`` runs, and per metric ``<m>``, ``<m>_ci_low``,
+    ``<m>_ci_high`` (mean over replicates and its interval)."""
+    keys = resolve_all(runs, designs) if designs is not None else design_levers(runs)
+    long = summarise(runs, keys, [resolve(runs, m) for m in metrics], level)
+    wide = long.pivot_table(
+        index=keys, columns="metric", values=["mean", "ci_low", "ci_high"], dropna=False
+    )
+    out = pd.DataFrame(index=wide.index)
+    for m in metrics:
+        out[m] = wide[("mean", m)]
+        out[f"{m}_ci_low"] = wide[("ci_low", m)]
+        out[f"{m}_ci_high"] = wide[("ci_high", m)]
+    out["n"] = long.groupby(keys)["n"].max()
+    return out.reset_index()
+
+
+def non_dominated(frame: pd.DataFrame, objectives: Mapping[str, Sense]) -> pd.Series:
+    """Whether each row is on the Pareto front of ``objectives`` (``{column: "min"|"max"}``).
+
+    Returns:
+        A boolean series aligned with ``frame``.
+    """
+    for column, sense in objectives.items():
+        if sense not in ("min", "max"):
+            raise ValueError(f"objective {column!r}: {sense!r} is not 'min' or 'max'")
+    # as costs to minimise; missing is the worst
+    costs = np.column_stack(
+        [
+            np.nan_to_num(frame[c].to_numpy(dtype=float) * (1 if s == "min" else -1), nan=np.inf)
+            for c, s in objectives.items()
+        ]
+    )
+    no_worse = (costs[:, None, :] <= costs[None, :, :]).all(axis=2)  # [j, i]: j no worse than i
+    better = (costs[:, None, :] < costs[None, :, :]).any(axis=2)
+    dominated = (no_worse & better).any(axis=0)
+    return pd.Series(~dominated, index=frame.index, name="non_dominated")

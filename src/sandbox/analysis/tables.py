@@ -1,0 +1,188 @@
+"""Collected tables loaded for analysis: a run, a sweep or several sweeps.
+
+``Results.runs`` has one row per run (``runs.parquet``: identity, levers, uncertainties,
+settings and final metrics); ``Results.timeseries`` one row per run and month
+(``timeseries.parquet``) with ``month`` as a monthly ``pandas.Period`` and the run's
+``replicate``, ``seed``, chosen options (``lever_policy``, ``lever_resources``,
+``lever_data``) and every lever, uncertainty or setting that varies across the loaded
+runs joined on. Several sweeps loaded together carry a ``sweep`` column in both tables.
+
+Nothing is recomputed: the tables hold what the model reported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sandbox.analysis.columns import FAMILIES, metric_columns, resolve, varying, varying_levers
+from sandbox.experiments.compare import as_option
+
+RUNS = "runs.parquet"
+TIMESERIES = "timeseries.parquet"
+OPTIONS = ("lever_policy", "lever_resources", "lever_data")
+
+
+@dataclass(frozen=True)
+class Results:
+    """The two tidy tables of one or more sweeps.
+
+    Attributes:
+        runs: one row per run (only done runs unless loaded with ``done_only=False``).
+        timeseries: one row per run and month, levers joined on.
+    """
+
+    runs: pd.DataFrame
+    timeseries: pd.DataFrame
+
+    @property
+    def keys(self) -> list[str]:
+        """The columns that identify a run: ``run_id``, with ``sweep`` first if present."""
+        return [c for c in ("sweep", "run_id") if c in self.runs.columns]
+
+    @property
+    def metrics(self) -> list[str]:
+        """The metric columns of the time series."""
+        return metric_columns(self.timeseries)
+
+    @property
+    def levers(self) -> list[str]:
+        """The lever columns that vary across the loaded runs."""
+        return varying_levers(self.runs)
+
+    def where(self, **values: object) -> Results:
+        """The runs whose columns have the given values, in both tables.
+
+        Names resolve as in ``sandbox.analysis.columns.resolve`` (``policy`` is
+        ``lever_policy``); a value may be given as text for a numeric lever (``"10"``),
+        and a list or tuple selects any of its values.
+
+        Example:
+            ``results.where(policy="status_quo", replicate=0)``
+        """
+        runs = self.runs
+        for name, value in values.items():
+            column = resolve(runs, name)
+            wanted = value if isinstance(value, list | tuple | set) else [value]
+            chosen = [as_option(runs[column], v) for v in wanted]
+            runs = runs[runs[column].isin(chosen)]
+        ids = runs[self.keys]
+        timeseries = self.timeseries.merge(ids, on=self.keys, how="inner")
+        return Results(runs.reset_index(drop=True), timeseries)
+
+
+def as_month(values: pd.Series) -> pd.Series:
+    """Months as a monthly ``Period`` series, from ``YYYY-MM`` text, dates or periods."""
+    if isinstance(values.dtype, pd.PeriodDtype):
+        return values.dt.asfreq("M")
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        return values.dt.to_period("M")
+    text = values.astype(str)
+    try:
+        dates = pd.to_datetime(text, format="%Y-%m")
+    except ValueError:
+        dates = pd.to_datetime(text)
+    return dates.dt.to_period("M")
+
+
+def read_tables(folder: Path | str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The collected ``runs.parquet`` and ``timeseries.parquet`` of a sweep folder, as stored.
+
+    Raises:
+        FileNotFoundError: the folder has not been collected (``sandbox-collect``).
+    """
+    folder = Path(folder)
+    missing = [n for n in (RUNS, TIMESERIES) if not (folder / n).is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"{folder} has no {' or '.join(missing)}; collect it first: sandbox-collect {folder}"
+        )
+    return pd.read_parquet(folder / RUNS), pd.read_parquet(folder / TIMESERIES)
+
+
+def tidy(runs: pd.DataFrame, timeseries: pd.DataFrame, done_only: bool = True) -> Results:
+    """``Results`` from collected tables: months as periods, levers joined on the series."""
+    if done_only and "status" in runs.columns:
+        runs = runs[runs["status"] == "done"]
+    runs = runs.reset_index(drop=True)
+    keys = [c for c in ("sweep", "run_id") if c in runs.columns]
+    configuration = [c for c in runs.columns if c.startswith(FAMILIES)]
+    joined = [
+        *(c for c in ("replicate", "seed") if c in runs.columns),
+        *dict.fromkeys([*(c for c in OPTIONS if c in runs.columns), *varying(runs, configuration)]),
+    ]
+    series = timeseries.assign(month=as_month(timeseries["month"]))
+    described = runs.dropna(subset=keys)[[*keys, *joined]]  # a damaged run may have no id
+    series = series.merge(described, on=keys, how="inner", validate="many_to_one")
+    metrics = [c for c in series.columns if c not in (*keys, "month", *joined)]
+    series = series[[*keys, *joined, "month", *metrics]]
+    return Results(runs, series.sort_values([*keys, "month"], ignore_index=True))
+
+
+def load_sweep(folder: Path | str, done_only: bool = True) -> Results:
+    """The tidy tables of one collected sweep folder.
+
+    Args:
+        folder: a sweep folder holding ``runs.parquet`` and ``timeseries.parquet``.
+        done_only: keep only runs whose ``status`` is ``done`` (the others have no time
+            series); ``False`` keeps every row of ``runs.parquet``, ``error`` included.
+    """
+    return tidy(*read_tables(folder), done_only=done_only)
+
+
+def load_sweeps(
+    folders: Mapping[str, Path | str] | Sequence[Path | str], done_only: bool = True
+) -> Results:
+    """Several collected sweeps in one pair of tables, told apart by a ``sweep`` column.
+
+    Args:
+        folders: ``{name: folder}``, or folders (each named by its last path component).
+        done_only: as in ``load_sweep``.
+
+    Raises:
+        ValueError: two sweeps would have the same name.
+    """
+    if not isinstance(folders, Mapping):
+        names = [Path(f).name for f in folders]
+        if len(set(names)) < len(names):
+            raise ValueError(f"sweep folders with the same name {names}; pass {{name: folder}}")
+        folders = dict(zip(names, folders, strict=True))
+    runs, series = [], []
+    for name, folder in folders.items():
+        r, t = read_tables(folder)
+        runs.append(r.assign(sweep=name))
+        series.append(t.assign(sweep=name))
+    runs_all = pd.concat(runs, ignore_index=True)
+    runs_all = runs_all[["sweep", *(c for c in runs_all.columns if c != "sweep")]]
+    return tidy(runs_all, pd.concat(series, ignore_index=True), done_only=done_only)
+
+
+def load_run(folder: Path | str) -> Results:
+    """One run folder (``timeseries.parquet``, ``summary.json``, ``.hydra/``) as ``Results``.
+
+    Its row of ``runs`` has the columns ``sandbox-collect`` would give it: identity and
+    state, code version and inputs, configuration by family, and the summary metrics.
+    """
+    from sandbox.experiments import collect, store  # the run store; not needed for tables
+
+    folder = Path(folder)
+    cfg = store.saved_config(folder)
+    rid = store.run_id(cfg)
+    check = store.inspect(folder, rid)
+    row: dict[str, object] = {
+        "run_id": rid,
+        "status": check.status.value,
+        "error": check.reason,
+        "job": folder.name,
+        **collect.provenance(check),
+        **collect.describe(folder, cfg),
+    }
+    if (folder / "summary.json").is_file():
+        row.update(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+    series = pd.read_parquet(folder / TIMESERIES)
+    series.insert(0, "run_id", rid)
+    return tidy(pd.DataFrame([row]), series, done_only=False)

@@ -1,0 +1,166 @@
+"""Local authorities' parameters (an uncertainty section)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.config.meta import ASSUMED, CALIBRATED, param
+
+
+@dataclass(frozen=True)
+class AuthorityParams:
+    """Local authorities (one per province): capacities, learning and proposing."""
+
+    awareness_initial: float = param(
+        0.9,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=f"{CALIBRATED}; Decision 950/QD-TTg (2018) had put smart cities on every "
+        "province's agenda",
+        doc="awareness of smart-city options in Jan 2019",
+    )
+    learning_base: float = param(
+        0.0,
+        unit="per month",
+        range="unit",
+        role="uncertainty",
+        source=CALIBRATED,
+        doc="awareness gain without peers",
+    )
+    learning_peer: float = param(
+        0.15,
+        unit="per month",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="extra awareness gain at full peer success x leadership",
+    )
+    propose_rate: float = param(
+        1.0,
+        unit="per month",
+        range="unit",
+        role="uncertainty",
+        source=CALIBRATED,
+        doc="chance a fully aware, committed authority proposes",
+    )
+    max_active_pilots: int = param(
+        3,
+        unit="pilots",
+        range="count",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="pilots one province runs at once (centrally-run cities: times city_pilot_factor)",
+    )
+    city_pilot_factor: int = param(
+        2,
+        unit="multiplier",
+        range="count",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="how many times max_active_pilots a centrally-run city runs at once",
+    )
+    leadership_alpha: float = param(
+        1.5,
+        unit="–",
+        range="positive",
+        role="uncertainty",
+        source=f"{CALIBRATED}: hesitant authorities",
+        doc="alpha of the Beta distribution of leadership commitment",
+    )
+    leadership_beta: float = param(
+        2.0,
+        unit="–",
+        range="positive",
+        role="uncertainty",
+        source=f"{CALIBRATED}: hesitant authorities",
+        doc="beta of the Beta distribution of leadership commitment",
+    )
+    risk_aversion_alpha: float = param(
+        2.0,
+        unit="–",
+        range="positive",
+        role="uncertainty",
+        source=CALIBRATED,
+        doc="alpha of the Beta distribution of risk aversion",
+    )
+    risk_aversion_beta: float = param(
+        2.0,
+        unit="–",
+        range="positive",
+        role="uncertainty",
+        source=CALIBRATED,
+        doc="beta of the Beta distribution of risk aversion",
+    )
+    risk_weight: float = param(
+        5.5,
+        unit="–",
+        range="nonnegative",
+        role="uncertainty",
+        source=f"{CALIBRATED}: spread between eager and hesitant provinces",
+        doc="how strongly risk aversion x perceived legal risk deters proposing",
+    )
+    capacity_intercept: float = param(
+        0.25,
+        unit="share",
+        range="any",
+        role="uncertainty",
+        source="assumption: a linear rule in the urban share",
+        doc="digital capacity = intercept + slope x urban share (+ city bonus + noise)",
+    )
+    capacity_urban_slope: float = param(
+        0.6,
+        unit="–",
+        range="any",
+        role="uncertainty",
+        source="assumption: a linear rule in the urban share",
+        doc="digital capacity gained per unit of urban share",
+    )
+    capacity_city_bonus: float = param(
+        0.15,
+        unit="share",
+        range="any",
+        role="uncertainty",
+        source="assumption: a linear rule in the urban share",
+        doc="digital capacity added for centrally-run cities",
+    )
+    capacity_noise: float = param(
+        0.08,
+        unit="sd",
+        range="any",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="sd of the province's normal deviation of digital capacity",
+    )
+    capacity_floor: float = param(
+        0.05,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="lowest starting digital capacity (the rule's value is clipped to [floor, 1])",
+    )
+    capacity_learning: float = param(
+        0.05,
+        unit="per success",
+        range="any",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="digital capacity gained per successful pilot",
+    )
+    data_readiness_share: float = param(
+        0.6,
+        unit="per unit of capacity",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="starting data readiness per unit of digital capacity",
+    )
+    planning_readiness_gain: float = param(
+        0.4,
+        unit="data readiness",
+        range="unit",
+        role="uncertainty",
+        source="assumption: a succeeded planning pilot builds the urban database / GIS foundation",
+        doc="data readiness a succeeded planning pilot adds (capped at 1)",
+    )

@@ -1,0 +1,90 @@
+"""The technology domains' parameters (an uncertainty section)."""
+
+# ruff: noqa: RUF009  (param() returns a dataclasses.field, which ruff cannot tell)
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.config.meta import ASSUMED, param
+
+
+@dataclass(frozen=True)
+class DomainParams:
+    """One technology domain."""
+
+    cost: float = param(
+        20.0,
+        unit="billion VND",
+        range="positive",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="pilot cost",
+    )
+    benefit: float = param(
+        1.0,
+        unit="billion VND per year per 1,000 adopters",
+        range="nonnegative",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="yearly benefit, used only to rank domains",
+    )
+    success: float = param(
+        0.65,
+        unit="probability",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="base success probability of a pilot",
+    )
+    data_dependence: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="how much success needs interoperable data",
+    )
+    incident_risk: float = param(
+        0.01,
+        unit="per month",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="incident hazard of a running pilot",
+    )
+
+
+DOMAINS_SOURCE = (
+    "assumption: relative sizes follow the conference's description (transport and health "
+    "data-heavy and costly; warnings and e-government cheap)"
+)
+
+
+def _domain(
+    doc: str, cost: float, benefit: float, success: float, data: float, risk: float
+) -> DomainParams:
+    """A domain's field in ``DomainsParams``: its defaults, from ``DOMAINS_SOURCE``."""
+    return param(
+        factory=lambda: DomainParams(
+            cost=cost,
+            benefit=benefit,
+            success=success,
+            data_dependence=data,
+            incident_risk=risk,
+        ),
+        role="uncertainty",
+        source=DOMAINS_SOURCE,
+        doc=doc,
+    )
+
+
+@dataclass(frozen=True)
+class DomainsParams:
+    """The six domains of docs/model.md §2 (names fixed by ``sandbox.model.domains``)."""
+
+    transportation: DomainParams = _domain("transportation", 30.0, 1.2, 0.6, 0.6, 0.012)
+    healthcare: DomainParams = _domain("healthcare", 25.0, 1.5, 0.6, 0.7, 0.015)
+    education: DomainParams = _domain("education", 15.0, 1.0, 0.7, 0.4, 0.008)
+    warning: DomainParams = _domain("warnings", 10.0, 0.8, 0.75, 0.5, 0.005)
+    planning: DomainParams = _domain("planning", 25.0, 0.9, 0.65, 0.8, 0.006)
+    government_services: DomainParams = _domain("government services", 12.0, 1.3, 0.7, 0.6, 0.01)

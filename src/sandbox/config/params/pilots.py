@@ -1,0 +1,127 @@
+"""Pilots' parameters (an uncertainty section)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.config.meta import ASSUMED, CALIBRATED, param
+
+
+@dataclass(frozen=True)
+class PilotParams:
+    """Pilots: duration, reach, success and harm."""
+
+    duration_months: int = param(
+        44,
+        unit="months",
+        range="count",
+        role="uncertainty",
+        source=CALIBRATED,
+        doc="planned length of an ad-hoc pilot",
+    )
+    scope: float = param(
+        0.3,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="share of the province's population a pilot plans to reach",
+    )
+    capability_weight: float = param(
+        0.25,
+        unit="–",
+        range="any",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="success probability gain per unit firm capability",
+    )
+    capacity_weight: float = param(
+        0.2,
+        unit="–",
+        range="any",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="success probability gain per unit local digital capacity",
+    )
+    data_weight: float = param(
+        0.3,
+        unit="–",
+        range="any",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="success probability gain per unit effective data access (times data dependence)",
+    )
+    default_capability: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source="decision: the neutral point of the capability term (no gain, no loss)",
+        doc="capability counted for a pilot without a partner firm",
+    )
+    success_min: float = param(
+        0.02,
+        unit="probability",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="lowest success probability of a pilot",
+    )
+    success_max: float = param(
+        0.98,
+        unit="probability",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="highest success probability of a pilot",
+    )
+    incident_offset: float = param(
+        1.5,
+        unit="–",
+        range=(1.0, float("inf")),
+        role="uncertainty",
+        source=ASSUMED,
+        doc="incident hazard = domain incident_risk x (incident_offset - firm capability)",
+    )
+    harm_fraction: float = param(
+        0.05,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="share of a pilot's exposed adopters harmed by an unmonitored incident",
+    )
+    halt_severity: float = param(
+        0.3,
+        unit="probability",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="chance an incident is severe (caught under monitoring, it halts the pilot)",
+    )
+    scaled_coverage: float = param(
+        0.85,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="coverage a scaled service reaches",
+    )
+    scale_rate: float = param(
+        0.05,
+        unit="per month",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="coverage growth of a scaled service",
+    )
+    project_min_domains: int = param(
+        2,
+        unit="domains",
+        range="count",
+        role="setting",
+        source='decision: a "smart urban project" is a multi-domain programme, a "deployed '
+        'application" a single running service; this makes 48 projects and 60 provinces '
+        "with an application compatible",
+        doc='domains with a live pilot or service that make a "project"',
+    )

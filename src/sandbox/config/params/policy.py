@@ -1,0 +1,340 @@
+"""The regulatory regime's parameters and its approval tracks (a lever section)."""
+
+# ruff: noqa: RUF009  (param() returns a dataclasses.field, which ruff cannot tell)
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sandbox.config.meta import ASSUMED, CALIBRATED, param, redeclare
+
+
+@dataclass(frozen=True)
+class TrackParams:
+    """An approval path a proposal can take (ad hoc, sandbox, local experimental rule).
+
+    The class defaults are the ad-hoc track's.
+    """
+
+    review_months: float = param(
+        2.0,
+        unit="months",
+        range="nonnegative",
+        role="lever",
+        source=CALIBRATED,
+        doc="mean review delay (geometric)",
+    )
+    approval_prob: float = param(
+        0.9,
+        unit="probability",
+        range="unit",
+        role="lever",
+        source=CALIBRATED,
+        doc="chance an application is approved",
+    )
+    legal_risk: float = param(
+        0.8,
+        unit="share",
+        range="unit",
+        role="lever",
+        source='assumption: high, "no legal corridor"',
+        doc="perceived legal risk when the domain has no clarity",
+    )
+    compliance_cost: float = param(
+        0.1,
+        unit="share of pilot cost",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="compliance cost, borne by the firm",
+    )
+    monitoring: float = param(
+        0.2,
+        unit="share",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="monitoring intensity",
+    )
+    exposure_cap: float = param(
+        1.0,
+        unit="share",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="largest share of a province's population a pilot may reach",
+    )
+
+
+SANDBOX_TERMS = "assumption: legal cover, close monitoring, small trials"
+
+
+@dataclass(frozen=True)
+class SandboxParams(TrackParams):
+    """The controlled-pilot programme (regulatory sandbox) a designer sweeps.
+
+    It is also the sandbox's approval track (the ``TrackParams`` fields, with the
+    sandbox's defaults: legal cover, close monitoring, small trials).
+    """
+
+    review_months: float = redeclare(TrackParams, "review_months", 1.0, source=SANDBOX_TERMS)
+    approval_prob: float = redeclare(TrackParams, "approval_prob", 1.0, source=SANDBOX_TERMS)
+    legal_risk: float = redeclare(TrackParams, "legal_risk", 0.15, source=SANDBOX_TERMS)
+    compliance_cost: float = redeclare(TrackParams, "compliance_cost", 0.02, source=SANDBOX_TERMS)
+    monitoring: float = redeclare(TrackParams, "monitoring", 0.8, source=SANDBOX_TERMS)
+    exposure_cap: float = redeclare(TrackParams, "exposure_cap", 0.1, source=SANDBOX_TERMS)
+    call_interval: int = param(
+        6,
+        unit="months",
+        range="count",
+        role="lever",
+        source="UK FCA sandbox: cohorts twice a year (2016)",
+        doc="months between cohort calls",
+    )
+    cohort_size: int = param(
+        10,
+        unit="pilots",
+        range="nonnegative",
+        role="lever",
+        source=ASSUMED,
+        doc="most pilots admitted per call",
+    )
+    capacity: int = param(
+        20,
+        unit="pilots",
+        range="nonnegative",
+        role="lever",
+        source=ASSUMED,
+        doc="regulator capacity: concurrent sandbox pilots",
+    )
+    min_capacity: float = param(
+        0.0,
+        unit="share",
+        range="unit",
+        role="lever",
+        source="decision: open eligibility",
+        doc="eligibility: minimum local digital capacity",
+    )
+    min_capability: float = param(
+        0.0,
+        unit="share",
+        range="unit",
+        role="lever",
+        source="decision: open eligibility",
+        doc="eligibility: minimum firm capability",
+    )
+    max_duration: int = param(
+        24,
+        unit="months",
+        range="count",
+        role="lever",
+        source="Decree 94/2025 (fintech sandbox): up to 2 years",
+        doc="months a trial may last",
+    )
+    extensions: int = param(
+        2,
+        unit="extensions",
+        range="nonnegative",
+        role="lever",
+        source="Decree 94/2025: two 1-year extensions (Hanoi's Capital Law allows 3 + 3 years)",
+        doc="extensions allowed",
+    )
+    extension_months: int = param(
+        12,
+        unit="months",
+        range="count",
+        role="lever",
+        source="Decree 94/2025: two 1-year extensions (Hanoi's Capital Law allows 3 + 3 years)",
+        doc="length of one extension",
+    )
+    graduation_gain: float = param(
+        0.15,
+        unit="clarity",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="clarity added to the domain by a graduated pilot",
+    )
+    graduation_clean_only: bool = param(
+        True,
+        unit="flag",
+        range="flag",
+        role="lever",
+        source="decision: graduate only trials without incidents",
+        doc="graduate only succeeded pilots without incidents",
+    )
+
+
+@dataclass(frozen=True)
+class PhasingParams:
+    """Phased roll-out: provinces admitted in waves."""
+
+    n_waves: int = param(
+        3,
+        unit="waves",
+        range="count",
+        role="lever",
+        source=ASSUMED,
+        doc="waves of provinces",
+    )
+    order: str = param(
+        "readiness",
+        unit="–",
+        range=("readiness", "need", "random"),
+        role="lever",
+        source=ASSUMED,
+        doc="order in which provinces are admitted",
+    )
+    phase_months: int = param(
+        24,
+        unit="months",
+        range="count",
+        role="lever",
+        source=ASSUMED,
+        doc="length of one phase",
+    )
+    clarity_gain: float = param(
+        0.15,
+        unit="clarity",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="clarity added to every domain by each completed phase",
+    )
+    interop_gain: float = param(
+        0.1,
+        unit="index",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="interoperability added by each completed phase",
+    )
+    within: str = param(
+        "facilitated",
+        unit="–",
+        range=("facilitated", "sandbox"),
+        role="lever",
+        source=ASSUMED,
+        doc="track admitted provinces use",
+    )
+
+
+@dataclass(frozen=True)
+class ExperimentalParams(TrackParams):
+    """Local experimental rules that hold once central authorities align.
+
+    Also the local-rule approval track (the ``TrackParams`` fields).
+    """
+
+    review_months: float = redeclare(TrackParams, "review_months", 2.0, source=ASSUMED)
+    approval_prob: float = redeclare(TrackParams, "approval_prob", 0.9, source=ASSUMED)
+    legal_risk: float = redeclare(TrackParams, "legal_risk", 0.3, source=ASSUMED)
+    compliance_cost: float = redeclare(TrackParams, "compliance_cost", 0.06, source=ASSUMED)
+    monitoring: float = redeclare(TrackParams, "monitoring", 0.4, source=ASSUMED)
+    exposure_cap: float = redeclare(TrackParams, "exposure_cap", 0.5, source=ASSUMED)
+    coordination: float = param(
+        0.1,
+        unit="per month",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="chance the centre aligns with a local rule",
+    )
+    rework_cost: float = param(
+        0.3,
+        unit="share of pilot cost",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="extra cost of a misaligned rule",
+    )
+    rework_months: int = param(
+        6,
+        unit="months",
+        range="nonnegative",
+        role="lever",
+        source=ASSUMED,
+        doc="delay from rework",
+    )
+    alignment_gain: float = param(
+        0.05,
+        unit="clarity",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="national clarity added by an aligned successful pilot",
+    )
+
+
+@dataclass(frozen=True)
+class PolicyParams:
+    """The regulatory regime (a lever). ``name`` picks the class in ``sandbox.model.policy``."""
+
+    name: str = param(
+        "status_quo",
+        unit="–",
+        range="text",
+        role="lever",
+        source="decision: the historical regime, no legal corridor",
+        doc="regime class (a class of sandbox.model.policy)",
+    )
+    start: str = param(
+        "2026-01",
+        unit="month (YYYY-MM)",
+        range="month",
+        role="lever",
+        source="Law on Digital Technology Industry (2025): controlled testing from 2026-01",
+        doc="first month of the policy; the history's mechanisms act before it",
+    )
+    adhoc: TrackParams = param(factory=TrackParams, role="lever", doc="ad-hoc approval track")
+    facilitated: TrackParams = param(
+        factory=lambda: TrackParams(
+            review_months=1.0,
+            approval_prob=0.95,
+            legal_risk=0.3,
+            compliance_cost=0.03,
+            monitoring=0.1,
+            exposure_cap=1.0,
+        ),
+        role="lever",
+        source="assumption: light approval, lighter monitoring",
+        doc="facilitated approval track",
+    )
+    sandbox: SandboxParams = param(
+        factory=SandboxParams, role="lever", doc="regulatory sandbox programme and track"
+    )
+    phasing: PhasingParams = param(factory=PhasingParams, role="lever", doc="phased roll-out")
+    experimental: ExperimentalParams = param(
+        factory=ExperimentalParams, role="lever", doc="local experimental rules and track"
+    )
+    data_market: bool = param(
+        False,
+        unit="flag",
+        range="flag",
+        role="lever",
+        source="decision: off historically; on in `facilitation`",
+        doc="data-market rules: firms get data access beyond the province's",
+    )
+    legislation_rate: float = param(
+        0.01,
+        unit="per month per domain",
+        range="unit",
+        role="lever",
+        source='assumption: "legislation arrives rarely"',
+        doc="chance that a law adds clarity to a domain",
+    )
+    legislation_gain: float = param(
+        0.2,
+        unit="clarity",
+        range="unit",
+        role="lever",
+        source='assumption: "legislation arrives rarely"',
+        doc="clarity a law adds",
+    )
+    scale_clarity: float = param(
+        0.5,
+        unit="clarity",
+        range="unit",
+        role="lever",
+        source=ASSUMED,
+        doc="clarity a domain needs before a succeeded pilot can scale",
+    )

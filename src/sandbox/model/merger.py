@@ -1,0 +1,76 @@
+"""The 2025 merger of provinces: units of a merged table inherit their provinces' state.
+
+On 1 July 2025 Vietnam's 63 provinces became 34 units (Resolution 202/2025/QH15). At the
+start of ``region.merge_month`` the model's province table becomes ``region.merge_table``
+(a merged table, ``docs/regions.md``), and each unit inherits the state of the provinces
+merged into it:
+
+* its authority is the seat province's agent; its rates (digital capacity, data
+  readiness, awareness, leadership, risk aversion) are the population-weighted means of
+  its provinces'; it holds all their pilots and services;
+* its money is the sum of theirs (pools, allocations, spending, lapses), and so is its
+  fiscal capacity, so next year's budgets add up too;
+* its citizens are theirs, each with the adoption state and remaining threshold it had
+  (``Citizens.merge``);
+* a regime with per-province state maps it (``Regime.merge``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sandbox.errors import ConfigError
+from sandbox.model.regions import Region
+
+if TYPE_CHECKING:
+    from sandbox.model.model import SandboxModel
+
+
+def unit_of(old: Region, new: Region, table: str) -> np.ndarray:
+    """For each province of ``old``, the index of its unit in the merged table ``new``."""
+    if new.members is None:
+        raise ConfigError("region.merge_table", table, "a merged table (with merged_from)")
+    index = {name: k for k, name in enumerate(old.names)}
+    units = np.full(old.n, -1, dtype=np.int64)
+    for u, members in enumerate(new.members):
+        for name in members:
+            if name not in index:
+                raise ConfigError(
+                    f"merged_from of {new.names[u]} ({table})", name, "a province of region.table"
+                )
+            units[index[name]] = u
+    if (units < 0).any():
+        missing = old.names[int(np.flatnonzero(units < 0)[0])]
+        raise ConfigError(
+            f"region.merge_table ({table})", missing, "a table whose units cover every province"
+        )
+    return units
+
+
+def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
+    """Replace the model's provinces by the units of ``new`` (module docstring)."""
+    old = model.region
+    units = unit_of(old, new, table)
+    index = {name: k for k, name in enumerate(old.names)}
+    authorities = model.authority_list
+    merged = []
+    for u in range(new.n):
+        members = np.flatnonzero(units == u)
+        weights = old.population[members] / old.population[members].sum()
+        seat = authorities[index[new.seats[u]]]
+        seat.absorb([authorities[k] for k in members], weights, u, new)
+        for k in members:
+            if authorities[k] is not seat:
+                authorities[k].remove()
+        merged.append(seat)
+    for pilot in (q for a in merged for q in a.pilots):
+        pilot.province = int(units[pilot.province])
+    model.authority_list = merged
+    model.ledger.merge(units, new.n)
+    model.fiscal = np.bincount(units, model.fiscal, minlength=new.n)
+    model.citizens.merge(units, new.n)
+    model.regime.merge(units, new.n)
+    model.set_region(new)
+    model.status = model.status_matrix()

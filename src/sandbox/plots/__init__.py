@@ -1,0 +1,29 @@
+"""Figures from the tidy tables of ``sandbox.analysis``; each function returns a Figure.
+
+Matplotlib ``Figure`` objects made without ``pyplot`` (render with ``fig.savefig``; Agg is
+used, and Jupyter shows them inline), labelled with metric names and units, coloured with
+the Okabe-Ito palette:
+
+- ``outcome_over_time``: a metric by month per policy, CI bands, historical targets,
+  the policy start;
+- ``policy_comparison``: paired differences from a baseline with CIs, a panel per outcome;
+- ``tradeoff_frontier``: adoption speed against harm and cost, non-dominated designs;
+- ``province_heatmap``: provinces x months of deployed services (per-province input);
+- ``lever_response``, ``phasing``, ``alignment``: outcomes against an experiment's levers.
+"""
+
+from sandbox.plots.comparison import policy_comparison
+from sandbox.plots.experiments import alignment, lever_response, phasing
+from sandbox.plots.frontier import tradeoff_frontier
+from sandbox.plots.heatmap import province_heatmap
+from sandbox.plots.timeseries import outcome_over_time
+
+__all__ = [
+    "alignment",
+    "lever_response",
+    "outcome_over_time",
+    "phasing",
+    "policy_comparison",
+    "province_heatmap",
+    "tradeoff_frontier",
+]

@@ -1,0 +1,171 @@
+"""An outcome over time by policy (or any levers), with uncertainty bands and targets."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Literal
+
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sandbox.analysis.columns import resolve, resolve_all
+from sandbox.analysis.summary import summarise
+from sandbox.analysis.targets import HISTORICAL_TARGETS, targets_within
+from sandbox.analysis.units import describe, label
+from sandbox.plots.style import (
+    FONT,
+    TARGET_COLOUR,
+    count,
+    grid,
+    legend_columns,
+    legend_title,
+    month_axis,
+    number_axis,
+    option_label,
+    styles,
+    timestamps,
+    wrap,
+)
+
+Band = Literal["ci", "range"]
+
+
+def outcome_over_time(
+    timeseries: pd.DataFrame,
+    metrics: str | Sequence[str] = "adoption",
+    by: str | Sequence[str] = "policy",
+    band: Band | None = "ci",
+    targets: pd.DataFrame | None = HISTORICAL_TARGETS,
+    policy_start: str | pd.Period | None = None,
+    level: float = 0.95,
+    ncols: int | None = None,
+) -> Figure:
+    """One panel per metric: its mean over runs by month, one line per group of ``by``.
+
+    Args:
+        timeseries: ``Results.timeseries``.
+        metrics: the metric(s) plotted, one panel each.
+        by: levers whose combinations get a line each (``policy``; ``[policy, data]``).
+        band: ``"ci"``: the ``level`` confidence interval of the mean over the group's
+            runs (Student t); ``"range"``: 5% to 95% of the runs; ``None``: no band. A
+            group of one run has no CI band, and the legend says so.
+        targets: historical values (``metric``, ``month``, ``value``, ``source``) drawn
+            where they fall within the plotted months; ``None`` draws none.
+        policy_start: a month marked by a vertical line (e.g. the ``policy.start``).
+        level: confidence level of the ``"ci"`` band.
+        ncols: panels per row.
+
+    Returns:
+        The figure; its axes are ``fig.axes`` in the order of ``metrics``.
+    """
+    metrics = [resolve(timeseries, m) for m in ([metrics] if isinstance(metrics, str) else metrics)]
+    keys = resolve_all(timeseries, by)
+    if not keys:
+        raise ValueError("by must name at least one lever (e.g. 'policy')")
+    fig, axes = grid(len(metrics), ncols, panel=(4.8, 3.2))
+    table = summarise(timeseries, [*keys, "month"], metrics, level, warn=False)
+    groups = list(dict.fromkeys(table[keys].itertuples(index=False, name=None)))
+    look = styles(groups)
+    start = pd.Period(policy_start, freq="M") if policy_start is not None else None
+    shown_target = cut = False
+    for ax, metric in zip(axes, metrics, strict=True):
+        rows = table[table["metric"] == metric]
+        for group, line in rows.groupby(keys, sort=False, dropna=False):
+            line = line.sort_values("month")
+            x = timestamps(line["month"])
+            ax.plot(x, line["mean"], lw=1.6, **look[group])
+            low, high = _band(line, band)
+            if low is not None and low.notna().any():
+                ax.fill_between(x, low, high, color=look[group]["color"], alpha=0.2, lw=0)
+        first, last = rows["month"].min(), rows["month"].max()
+        marks = targets_within(targets, metric, first, last)
+        if len(marks):
+            shown_target = True
+            ax.scatter(
+                timestamps(marks["month"]), marks["value"], marker="D", s=36, zorder=5,
+                color=TARGET_COLOUR, edgecolor="black", linewidth=0.6,
+            )  # fmt: skip
+        cut |= _clip(ax, pd.concat([timeseries[metric], marks["value"]]), rows, band)
+        if start is not None and first <= start <= last:
+            ax.axvline(start.to_timestamp(), color="0.35", ls="--", lw=1)
+        ax.set_ylabel(wrap(label(metric), 26), fontsize=FONT)
+        ax.set_title(wrap(describe(metric) or metric), fontsize=FONT)
+        ax.grid(alpha=0.3, lw=0.5)
+        number_axis(ax.yaxis)
+        month_axis(ax)
+    handles = [Line2D([], [], lw=1.6, **look[g]) for g in groups]
+    names = [option_label(keys, g) for g in groups]
+    columns = legend_columns(fig, len(handles))
+    fig.legend(
+        handles, names, loc="outside lower center", ncols=columns, fontsize=FONT - 1,
+        title=legend_title(keys), title_fontsize=FONT - 1, frameon=False,
+    )  # fmt: skip
+    legend_rows = 1 + math.ceil(len(handles) / columns)
+    extra = _extras(table, band, level, shown_target, start, cut)
+    if extra:
+        columns = legend_columns(fig, len(extra), 3.6)
+        fig.legend(
+            [h for h, _ in extra], [t for _, t in extra], loc="outside upper center",
+            ncols=columns, fontsize=FONT - 1, frameon=False,
+        )  # fmt: skip
+        legend_rows += math.ceil(len(extra) / columns)
+    fig.set_figheight(fig.get_figheight() + 0.18 * legend_rows)  # room for the legends
+    return fig
+
+
+def _band(line: pd.DataFrame, band: Band | None) -> tuple[pd.Series | None, pd.Series | None]:
+    if band == "ci":
+        return line["ci_low"], line["ci_high"]
+    if band == "range":
+        return line["q05"], line["q95"]
+    if band is None:
+        return None, None
+    raise ValueError(f"band {band!r} is not 'ci', 'range' or None")
+
+
+def _clip(ax, values: pd.Series, rows: pd.DataFrame, band: Band | None) -> bool:
+    """Limit the vertical axis to ``values`` (the runs' and the targets') when a CI band
+    reaches beyond them, as a t interval of two or three runs does; True if cut."""
+    if band != "ci":
+        return False
+    low, high = float(values.min()), float(values.max())
+    if not (rows["ci_low"].min() < low or rows["ci_high"].max() > high) or low == high:
+        return False
+    bottom, top = ax.get_ylim()
+    pad = 0.05 * (high - low)
+    ax.set_ylim(max(bottom, low - pad), min(top, high + pad))
+    return True
+
+
+def _extras(
+    table: pd.DataFrame,
+    band: Band | None,
+    level: float,
+    target: bool,
+    start: pd.Period | None,
+    cut: bool = False,
+) -> list[tuple[object, str]]:
+    """Legend entries that explain the band, the targets and the start line."""
+    out: list[tuple[object, str]] = []
+    runs = count(table["n"])
+    if band == "ci" and table["n"].max() < 2:
+        out.append((Patch(color="none"), "no band: one run per line, no CI"))
+    elif band == "ci":
+        cut_text = " (cut at the runs' range)" if cut else ""
+        text = f"shaded: {level:.0%} CI of the mean, {runs}{cut_text}"
+        out.append((Patch(color="0.6", alpha=0.4), text))
+    elif band == "range":
+        out.append((Patch(color="0.6", alpha=0.4), f"shaded: 5-95% of {runs}"))
+    if target:
+        out.append(
+            (
+                Line2D([], [], marker="D", ls="", color=TARGET_COLOUR, markeredgecolor="black"),
+                "historical target",
+            )
+        )
+    if start is not None:
+        out.append((Line2D([], [], color="0.35", ls="--", lw=1), f"policy start ({start})"))
+    return out

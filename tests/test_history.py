@@ -1,0 +1,117 @@
+"""A scenario is a shared history, then its policy: the history does not depend on the
+levers, is stored once and branched from, and a branch equals a straight run."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import sandbox.model.model as model_module
+from conftest import scenario
+from sandbox.errors import ConfigError
+from sandbox.experiments.checkpoint import CheckpointStore, history_key
+from sandbox.experiments.runner import run
+from sandbox.model.model import SandboxModel
+from sandbox.model.rng import SEQUENTIAL
+from test_random_streams import RecordingStreams
+
+# a short history on the toy map: 2019-01 to 2020-12, then two years of policy
+SHORT = ("region=toy", "citizens.n=2000", "policy.start=2021-01", "horizon.end=2022-12")
+LEVERS = (
+    ("policy=status_quo",),
+    ("policy=controlled_pilot", "resources=mixed", "data=interoperable"),
+    ("policy=facilitation", "resources=ppp", "data=national_platform"),
+)
+
+
+def _history(monkeypatch: pytest.MonkeyPatch, *overrides: str):
+    made: list[RecordingStreams] = []
+
+    def streams(seed: int, replicate: int = 0) -> RecordingStreams:
+        made.append(RecordingStreams(seed, replicate))
+        return made[-1]
+
+    monkeypatch.setattr(model_module, "RandomStreams", streams)
+    model = SandboxModel(scenario(*SHORT, "seed=3", *overrides))
+    model.run_history()
+    draws = {k: list(v) for k, v in made[0].sequential_log.items()}
+    keyed = {k: list(v) for k, v in made[0].keyed_log.items()}
+    return model, draws, keyed, pd.DataFrame(model.rows)
+
+
+def test_the_history_is_the_same_draw_for_draw_whatever_the_levers(monkeypatch) -> None:
+    first = _history(monkeypatch, *LEVERS[0])
+    assert first[0].t == 24 and not first[0].enacted
+    for levers in LEVERS[1:]:
+        other = _history(monkeypatch, *levers)
+        for name in SEQUENTIAL:
+            assert other[1].get(name) == first[1].get(name), name
+        assert other[2] == first[2]  # every keyed draw: same keys, same numbers
+        pd.testing.assert_frame_equal(other[3], first[3])
+
+
+def test_the_levers_act_from_policy_start() -> None:
+    frames = [SandboxModel(scenario(*SHORT, "seed=3", *levers)).run() for levers in LEVERS]
+    t0 = 24
+    for frame in frames[1:]:
+        pd.testing.assert_frame_equal(frame.iloc[:t0], frames[0].iloc[:t0])
+        assert not frame.iloc[t0:].equals(frames[0].iloc[t0:])
+
+
+@pytest.mark.parametrize("levers", LEVERS[1:])
+def test_a_branched_run_equals_a_straight_run_bit_for_bit(tmp_path, levers) -> None:
+    store = CheckpointStore(tmp_path)
+    params = scenario(*SHORT, "seed=4", *levers)
+    first = scenario(*SHORT, "seed=4", *LEVERS[0])  # another policy stores the history
+    store.model(first)
+    assert len(list(tmp_path.glob("*.pkl"))) == 1
+    assert history_key(first) == history_key(params)
+    branched = run(params, store)
+    straight = run(params)
+    pd.testing.assert_frame_equal(branched.timeseries, straight.timeseries, check_exact=True)
+    assert branched.summary == straight.summary
+    assert len(list(tmp_path.glob("*.pkl"))) == 1  # loaded, not computed again
+
+
+def test_the_history_key_ignores_levers_and_output_but_not_the_world() -> None:
+    base = scenario(*SHORT)
+    assert history_key(base) == history_key(scenario(*SHORT, *LEVERS[2], "horizon.end=2030-12"))
+    assert history_key(base) == history_key(scenario(*SHORT, "output.timeseries=false"))
+    for other in ("seed=9", "replicate=1", "policy.start=2021-06", "authorities.risk_weight=3"):
+        assert history_key(base) != history_key(scenario(*SHORT, other)), other
+
+
+def test_a_named_checkpoint_is_branched_from_and_checked(tmp_path) -> None:
+    store = CheckpointStore(tmp_path)
+    store.model(scenario(*SHORT, "seed=5"))
+    key = next(tmp_path.glob("*.pkl")).stem
+    named = (f"history.checkpoint={key}", f"output.checkpoints={tmp_path}")
+    result = run(scenario(*SHORT, "seed=5", "policy=controlled_pilot", *named))
+    straight = run(scenario(*SHORT, "seed=5", "policy=controlled_pilot"))
+    pd.testing.assert_frame_equal(result.timeseries, straight.timeseries, check_exact=True)
+    with pytest.raises(ConfigError, match=r"authorities\.risk_weight"):
+        run(scenario(*SHORT, "seed=5", "authorities.risk_weight=3", *named))
+    with pytest.raises(ConfigError, match=r"history\.checkpoint"):
+        run(scenario(*SHORT, "history.checkpoint=0123abcd", f"output.checkpoints={tmp_path}"))
+
+
+def test_ppp_exists_only_from_2021() -> None:
+    params = scenario(
+        "region=toy",
+        "citizens.n=2000",
+        "policy.start=2019-01",
+        "horizon.end=2022-12",
+        "resources=ppp",
+        "resources.ppp_clarity=0",
+    )
+    frame = SandboxModel(params).run().set_index("month")
+    assert (frame.loc[:"2020-12", "private_investment"] == 0).all()
+    assert frame.loc["2022-12", "private_investment"] > 0
+
+
+def test_history_months_are_computed_once_per_replicate(tmp_path) -> None:
+    store = CheckpointStore(tmp_path)
+    for levers in LEVERS:
+        for replicate in (0, 1):
+            run(scenario(*SHORT, f"replicate={replicate}", *levers), store)
+    assert len(list(tmp_path.glob("*.pkl"))) == len(list(tmp_path.glob("*.json"))) == 2

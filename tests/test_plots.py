@@ -1,0 +1,195 @@
+"""sandbox.plots on stored tables (tests/data/analysis): the figures have the panels,
+lines, points and labels (with units) they should; every one renders with Agg."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+
+from sandbox import plots
+from sandbox.analysis import HISTORICAL_TARGETS, load_sweep, paired_differences
+
+matplotlib.use("Agg")
+
+DATA = Path(__file__).parent / "data" / "analysis"
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_sweep(DATA / "policy_comparison")
+
+
+def rendered(fig: Figure) -> Figure:
+    """The figure, after drawing it to PNG (layout and text are resolved then)."""
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    return fig
+
+
+def means(ax) -> list:
+    """The lines of means in a panel (error bars' caps are lines without a line style)."""
+    return [line for line in ax.get_lines() if line.get_linestyle() != "None"]
+
+
+def legend_texts(fig: Figure) -> list[str]:
+    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+
+
+def test_outcome_over_time_has_a_line_and_band_per_policy_targets_and_the_start(policy) -> None:
+    metrics = ["provinces_with_project", "provinces_with_app", "adoption"]
+    fig = rendered(plots.outcome_over_time(policy.timeseries, metrics, policy_start="2021-01"))
+    assert len(fig.axes) == 3
+    policies = sorted(policy.runs["lever_policy"].unique())
+    for ax, metric in zip(fig.axes, metrics, strict=True):
+        lines = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
+        assert len(lines) == len(policies)
+        assert sum(isinstance(c, PolyCollection) for c in ax.collections) == len(policies)
+        assert ax.get_ylabel().startswith(metric) and ax.get_ylabel().endswith(")")  # a unit
+        assert ax.get_xlabel() == "month"
+    # the historical targets of the plotted metrics within 2019-2030, one marker each
+    targets = HISTORICAL_TARGETS[HISTORICAL_TARGETS["metric"].isin(metrics)]
+    markers = [len(c.get_offsets()) for ax in fig.axes for c in ax.collections
+               if not isinstance(c, PolyCollection)]  # fmt: skip
+    assert sum(markers) == len(targets) == 3
+    labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]  # long ones wrap
+    assert labels[0] == "provinces_with_project (provinces)"
+    assert labels[2] == "adoption (share of population)"
+    texts = legend_texts(fig)
+    assert policies == texts[: len(policies)]
+    assert "historical target" in texts and "policy start (2021-01)" in texts
+    assert any("95% CI of the mean, 6 runs" in t for t in texts)
+
+
+def test_one_run_per_line_draws_no_band_and_says_so(policy) -> None:
+    single = policy.where(replicate=0, data="fragmented").timeseries
+    fig = rendered(plots.outcome_over_time(single, "adoption", targets=None))
+    (ax,) = fig.axes
+    assert not any(isinstance(c, PolyCollection) for c in ax.collections)
+    assert any("no band: one run per line" in t for t in legend_texts(fig))
+
+
+def test_targets_outside_the_horizon_are_not_drawn(policy) -> None:
+    early = policy.timeseries[policy.timeseries["month"] <= pd.Period("2021-06", "M")]
+    fig = plots.outcome_over_time(early, "provinces_with_project", band=None)
+    assert not fig.axes[0].collections  # 41 in 2021-12 and 48 in 2023-12 lie beyond
+    assert "historical target" not in legend_texts(fig)
+
+
+def test_policy_comparison_has_a_panel_per_outcome_and_a_bar_per_option(policy) -> None:
+    metrics = ["adoption", "citizens_harmed", "public_spending"]
+    fig = rendered(plots.policy_comparison(policy.runs, metrics=metrics))
+    assert [ax.get_title() for ax in fig.axes] == metrics
+    options = sorted(set(policy.runs["lever_policy"]) - {"status_quo"})
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == options  # first column
+    for ax in fig.axes:
+        assert len(ax.get_yticks()) == len(options)
+        (bars,) = ax.containers  # one errorbar container: a point and a CI per option
+        assert len(bars.lines[0].get_xdata()) == len(options)
+    assert fig.axes[1].get_xlabel() == "difference (people, cumulative)"
+    assert fig.axes[2].get_xlabel() == "difference (billion VND, cumulative)"
+    expected = paired_differences(policy.runs, metrics="adoption")["mean_diff"].tolist()
+    assert fig.axes[0].containers[0].lines[0].get_xdata().tolist() == pytest.approx(expected)
+    assert "minus status_quo" in fig._suptitle.get_text()
+
+
+def test_policy_comparison_breakdown_and_missing_intervals(policy) -> None:
+    fig = rendered(plots.policy_comparison(policy.runs, metrics=["adoption"], by="data"))
+    assert legend_texts(fig) == sorted(policy.runs["lever_data"].unique())
+    assert len(fig.axes[0].containers) == 2
+    single = policy.where(replicate=0, data="fragmented").runs
+    fig = rendered(plots.policy_comparison(single, metrics=["adoption"]))
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    assert notes == ["no CI", "no CI"]
+
+
+def test_policy_comparison_of_a_numeric_lever() -> None:
+    design = load_sweep(DATA / "sandbox_design")
+    fig = rendered(plots.policy_comparison(design.runs, "policy_sandbox_capacity", "10"))
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["40"]
+    assert fig.axes[0].get_ylabel() == "policy_sandbox_capacity"
+
+
+def test_tradeoff_frontier_has_a_point_per_design_and_rings_the_non_dominated() -> None:
+    design = load_sweep(DATA / "sandbox_design")
+    fig = rendered(plots.tradeoff_frontier(design.runs))
+    assert len(fig.axes) == 2
+    for ax, other in zip(fig.axes, ("citizens_harmed", "public_spending"), strict=True):
+        points = [line for line in ax.get_lines() if line.get_markersize() == 8]
+        rings = [line for line in ax.get_lines() if line.get_markersize() == 15]
+        assert len(points) == 4  # 2 capacities x 2 graduation gains
+        assert 1 <= len(rings) <= 4
+        assert ax.get_xlabel() == "adoption (share of population)\nhigher is better"
+        assert ax.get_ylabel().startswith(other) and ax.get_ylabel().endswith("lower is better")
+    texts = legend_texts(fig)
+    assert "policy_sandbox_capacity = 10" in texts and "non-dominated (ringed)" in texts
+    one = plots.tradeoff_frontier(design.runs, cost=None)
+    assert len(one.axes) == 1
+
+
+def test_province_heatmap_draws_the_matrix_with_its_names_and_a_labelled_colour_bar() -> None:
+    months = pd.period_range("2019-01", "2020-12", freq="M")
+    provinces = ["Ha Noi", "Hue", "Ca Mau"]
+    counts = np.minimum(6, np.arange(len(months))[None, :] // np.array([[4], [6], [12]]))
+    matrix = pd.DataFrame(counts, index=provinces, columns=months)
+    fig = rendered(plots.province_heatmap(matrix))
+    heat, bar = fig.axes
+    (image,) = [i for i in heat.get_images() if isinstance(i, AxesImage)]
+    assert image.get_array().shape == (3, 24)
+    assert [t.get_text() for t in heat.get_yticklabels()] == provinces
+    assert [t.get_text() for t in heat.get_xticklabels()] == ["2019", "2020"]
+    assert (heat.get_xlabel(), heat.get_ylabel()) == ("month", "province")
+    assert bar.get_ylabel() == "deployed services (domains)"
+
+
+def test_phasing_figure_has_a_row_per_outcome_and_a_column_per_phase_length() -> None:
+    runs = load_sweep(DATA / "phasing").runs
+    fig = rendered(plots.phasing(runs))
+    phase_lengths = runs["lever_policy_phasing_phase_months"].nunique()
+    metrics = [m for m in plots.experiments.PHASING_METRICS if m in runs]
+    assert len(fig.axes) == len(metrics) * phase_lengths
+    assert fig.axes[0].get_ylabel().startswith("adoption (share")
+    assert fig.axes[-1].get_xlabel() == "policy_phasing_n_waves (waves)"
+    assert fig.axes[0].get_title() == "policy_phasing_phase_months = 12"
+    orders = runs["lever_policy_phasing_order"].nunique()
+    waves = runs["lever_policy_phasing_n_waves"].nunique()
+    for ax in fig.axes:
+        assert len(means(ax)) == orders  # a line of means per order rule
+        assert all(len(line.get_xdata()) == waves for line in means(ax))
+        assert len(ax.containers) == orders  # and its CI bars
+    assert legend_texts(fig) == sorted(runs["lever_policy_phasing_order"].unique())
+
+
+def test_alignment_figure_plots_against_coordination_on_a_log_axis() -> None:
+    runs = load_sweep(DATA / "experimental_alignment").runs
+    fig = rendered(plots.alignment(runs))
+    assert len(fig.axes) == 3
+    assert all(ax.get_xscale() == "log" for ax in fig.axes)
+    labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]
+    assert labels[1] == "clarity_domains_mean (index, 0-1)"
+    assert labels[2] == "public_spending (billion VND, cumulative)"
+    assert "monthly chance of alignment" in fig.axes[-1].get_xlabel()
+    points = means(fig.axes[0])[0].get_xdata()
+    assert len(points) == runs["lever_policy_experimental_coordination"].nunique()
+
+
+def test_experiment_points_of_one_run_have_no_error_bar() -> None:
+    runs = load_sweep(DATA / "experimental_alignment").where(replicate=0).runs
+    fig = rendered(plots.alignment(runs, metrics=("adoption",)))
+    (ax,) = fig.axes
+    assert not ax.containers and len(means(ax)) == 2  # two rework costs, no bars
+    assert "none where a point has one run" in fig._suptitle.get_text()
+
+
+def test_the_palette_is_okabe_ito() -> None:
+    from sandbox.plots.style import OKABE_ITO, styles
+
+    looks = styles(range(10))
+    assert [looks[i]["color"] for i in range(8)] == list(OKABE_ITO.values())
+    assert looks[8]["linestyle"] != looks[0]["linestyle"]  # past eight, the style changes
