@@ -7,7 +7,7 @@ RAY_STAMP := $(VENV)/.installed-ray
 .PHONY: run test lint format lock bench reference analysis-data clean
 REFERENCE := results/reference/policy_comparison
 
-run: $(STAMP)  ## the flagship: policy_comparison sweep and its comparison table
+run: $(STAMP)  ## the flagship: policy_comparison sweep, its comparison table and report
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison $(ARGS)
 
 test: $(STAMP) $(RAY_STAMP)  ## lint, format check and the test suite (with the Ray launcher's)
@@ -60,10 +60,11 @@ reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison citizens.n=5000 \
 		resources=central_budget data=fragmented 'replicate=range(2)' \
 		hydra.sweep.dir=$(CURDIR)/$(REFERENCE)
+	rm -rf $(REFERENCE)/report  # rebuilt by every sweep; not part of the reference
 
 # Small stored tables for tests/test_analysis.py and tests/test_plots.py: one sweep per
 # experiment at 2,000 citizens, 3 replicates, a few options each. Only each sweep's collected
-# runs.parquet and timeseries.parquet are kept, recompressed (about 1.3 MB in all).
+# runs.parquet and timeseries.parquet are kept, recompressed (about 2.3 MB in all).
 # Rebuild on purpose, like the reference sweep.
 ANALYSIS_DATA := tests/data/analysis
 ANALYSIS_SWEEPS := $(or $(TMPDIR),/tmp)/sandbox-analysis-sweeps
@@ -77,6 +78,8 @@ ANALYSIS_PHASING := experiment=phasing policy.phasing.n_waves=2,5 \
 	policy.phasing.order=readiness,random policy.phasing.phase_months=12,36
 ANALYSIS_ALIGNMENT := experiment=experimental_alignment \
 	policy.experimental.coordination=0.02,0.1,0.5 policy.experimental.rework_cost=0.1,0.6
+ANALYSIS_ABLATION := experiment=ablation policy=status_quo,controlled_pilot,facilitation \
+	+ablation=none,compliance,scaling
 # $(1): the folder under $(ANALYSIS_DATA), $(2): the sweep's overrides (a variable, as they
 # hold commas)
 define analysis_sweep
@@ -91,11 +94,12 @@ ZSTD_COPY := import sys, pyarrow.parquet as pq; \
 
 analysis-data: $(STAMP)  ## rebuild the stored tables of the analysis and plot tests
 	rm -rf $(ANALYSIS_SWEEPS) $(ANALYSIS_DATA)/policy_comparison $(ANALYSIS_DATA)/sandbox_design \
-		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment
+		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment $(ANALYSIS_DATA)/ablation
 	$(call analysis_sweep,policy_comparison,$(ANALYSIS_POLICY))
 	$(call analysis_sweep,sandbox_design,$(ANALYSIS_DESIGN))
 	$(call analysis_sweep,phasing,$(ANALYSIS_PHASING))
 	$(call analysis_sweep,experimental_alignment,$(ANALYSIS_ALIGNMENT))
+	$(call analysis_sweep,ablation,$(ANALYSIS_ABLATION))
 	rm -rf $(ANALYSIS_SWEEPS)
 
 clean:

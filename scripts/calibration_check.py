@@ -1,4 +1,4 @@
-"""Mean and spread over seeds of the calibration targets (docs/model.md §10).
+"""Mean and spread over seeds of the calibration targets (docs/model.md#calibration).
 
 Usage: python scripts/calibration_check.py [n_seeds] [key=value ...]
 Overrides use dotted keys of ``sandbox.config.params.Params`` (e.g. authorities.propose_rate=0.2).

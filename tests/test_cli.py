@@ -10,6 +10,7 @@ import sys
 import pandas as pd
 import pytest
 
+from sandbox.experiments.sweep_folder import suffix
 from sandbox.model.metrics import METRICS
 from tests.test_bad_input import ENTRY, sandbox_run
 
@@ -86,3 +87,61 @@ def test_bass_validation_reports_its_error_against_the_closed_form(tmp_path) -> 
     assert "Bass closed form (p=0.03, q=0.38): max abs error of adoption" in done.stdout
     error = json.loads((tmp_path / "summary.json").read_text())["bass_max_abs_error"]
     assert 0 <= error < 0.01
+
+
+def test_summary_prints_each_rows_unit(run_dir) -> None:
+    _, done = run_dir
+    for row in ("adoption (share of population)", "provinces_with_app (provinces)",
+                "citizens_harmed (people, cumulative)",
+                "public_spending (billion VND, cumulative)"):  # fmt: skip
+        assert row in done.stdout
+    assert "months from 2019-01 to 50% / 90% of provinces with an app: " in done.stdout
+
+
+TINY_SWEEP = ("region=toy", "citizens.n=500", "horizon.end=2019-03")
+
+
+def test_a_sweep_prints_how_many_runs_it_launches_before_it_starts(tmp_path) -> None:
+    folder = tmp_path / "sweep"
+    done = sandbox_run("-m", *TINY_SWEEP, "policy=status_quo,controlled_pilot",
+                       "replicate=range(2)", f"hydra.sweep.dir={folder}")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"sweep: 4 runs into {folder}"
+    assert lines.index(lines[0]) < next(i for i, t in enumerate(lines) if t.startswith("collected"))
+
+
+def dry_run(cwd, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", ENTRY, "--dry-run", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_dry_run_prints_the_count_and_first_jobs_and_creates_nothing(tmp_path) -> None:
+    done = dry_run(tmp_path, "-m", *TINY_SWEEP, "policy=status_quo,controlled_pilot,phased",
+                   "replicate=range(3)")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("sandbox-run --dry-run: 9 runs into ")
+    assert "every job checked, nothing run or written" in lines[0]
+    assert lines[1] == "Overrides of the first 5 jobs:"
+    assert lines[2].split() == [*TINY_SWEEP, "policy=status_quo", "replicate=0"]
+    assert len(lines) == 7
+    # an experiment names its folder after the command, as the sweep itself would
+    overrides = ["experiment=policy_comparison", *TINY_SWEEP, "policy=status_quo,facilitation",
+                 "resources=central_budget", "data=fragmented", "replicate=0"]  # fmt: skip
+    done = dry_run(tmp_path, "-m", *overrides)
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "results" / "sweeps" / f"policy_comparison{suffix(overrides)}"
+    assert f"2 runs into {folder} (a sweep)" in done.stdout
+    assert "Overrides of each job:" in done.stdout
+    done = dry_run(tmp_path, *TINY_SWEEP)  # a single run
+    assert done.returncode == 0, done.stderr
+    assert "1 run into results/runs/" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_dry_run_refuses_a_bad_job_like_a_run(tmp_path) -> None:
+    done = dry_run(tmp_path, "-m", *TINY_SWEEP, "citizens.n=100,-5")
+    assert done.returncode == 2
+    assert "citizens.n" in done.stderr and done.stdout == ""
+    assert list(tmp_path.iterdir()) == []

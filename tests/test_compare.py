@@ -84,12 +84,12 @@ def test_written_comparison_states_units_and_flags_a_shared_ceiling(tmp_path) ->
     for metric in FLAGSHIP:
         runs[metric] = runs["adoption"]
     sandbox = runs["lever_policy"] == "sandbox"
-    runs["provinces_with_app"] = np.where(sandbox, 63, np.arange(len(runs)) % 3 + 60)
+    runs["services_per_province"] = np.where(sandbox, 6.0, np.arange(len(runs)) % 3 + 3.0)
     runs.to_parquet(tmp_path / "runs.parquet")
     text = write_comparison(tmp_path, "status_quo", "policy")  # lever without its prefix
     assert "each other policy option" in text and "billion VND" in text
     notes = [line for line in text.splitlines() if line.startswith("note:")]
-    assert notes == [notes[0]] and "provinces_with_app = 63" in notes[0]
+    assert notes == [notes[0]] and "services_per_province = 6" in notes[0]
     assert (tmp_path / "comparison_vs_status_quo.parquet").is_file()
 
 

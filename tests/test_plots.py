@@ -16,6 +16,7 @@ from matplotlib.image import AxesImage
 
 from sandbox import plots
 from sandbox.analysis import HISTORICAL_TARGETS, load_sweep, paired_differences
+from sandbox.plots.ablation import ABLATION_METRICS
 
 matplotlib.use("Agg")
 
@@ -185,6 +186,56 @@ def test_experiment_points_of_one_run_have_no_error_bar() -> None:
     (ax,) = fig.axes
     assert not ax.containers and len(means(ax)) == 2  # two rework costs, no bars
     assert "none where a point has one run" in fig._suptitle.get_text()
+
+
+def test_ablation_figure_has_a_panel_per_outcome_and_a_series_per_regime_by_ablation() -> None:
+    runs = load_sweep(DATA / "ablation").runs
+    fig = rendered(plots.ablation(runs))
+    metrics = [m for m in ABLATION_METRICS if m in runs]
+    assert [ax.get_title() for ax in fig.axes] == metrics and len(metrics) >= 4
+    ablations = sorted(runs["lever_ablation"].unique())
+    order = ["none", *(a for a in ablations if a != "none")]  # the reference first
+    options = sorted(set(runs["lever_policy"]) - {"status_quo"})
+    result = paired_differences(runs, metrics=metrics, by="ablation")
+    for ax, metric in zip(fig.axes, metrics, strict=True):
+        assert [t.get_text() for t in ax.get_xticklabels()] == order
+        assert len(ax.containers) == len(options)  # one series of points and CIs per regime
+        rows = result[result["metric"] == metric].set_index(["option", "lever_ablation"])
+        for bars, option in zip(ax.containers, options, strict=True):
+            expected = rows.loc[[(option, a) for a in order], "mean_diff"].tolist()
+            assert bars.lines[0].get_ydata().tolist() == pytest.approx(expected)
+        dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+        levels = [line.get_ydata()[0] for line in dashed]  # each regime's difference in none
+        assert levels == pytest.approx(rows.loc[[(o, "none") for o in options], "mean_diff"])
+    labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]
+    assert labels[metrics.index("citizens_harmed")] == "difference (people, cumulative)"
+    assert labels[metrics.index("public_spending")] == "difference (billion VND, cumulative)"
+    bottom = fig.axes[-3:] if len(metrics) % 3 == 0 else fig.axes[-(len(metrics) % 3) :]
+    assert all(ax.get_xlabel() == "ablation: mechanism switched off" for ax in bottom)
+    assert legend_texts(fig) == [*options, "its difference in none (every mechanism on)"]
+    assert fig.legends[0].get_title().get_text() == "policy"
+    title = fig._suptitle.get_text().replace("\n", " ")
+    assert "minus status_quo" in title and "(ablation)" in title and "3 pairs" in title
+
+
+def test_ablation_figure_without_the_reference_and_of_one_replicate() -> None:
+    results = load_sweep(DATA / "ablation")
+    others = sorted(set(results.runs["lever_ablation"]) - {"none"})
+    fig = rendered(plots.ablation(results.where(ablation=others).runs, "citizens_harmed"))
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_xticklabels()] == others
+    assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
+    assert legend_texts(fig) == sorted(set(results.runs["lever_policy"]) - {"status_quo"})
+    single = results.where(replicate=0).runs
+    fig = rendered(plots.ablation(single, ["citizens_harmed", "not_a_metric"]))
+    (ax,) = fig.axes  # a metric the table lacks is left out
+    assert not ax.containers  # one pair: open markers, no CI bars
+    assert "open markers: no CI" in fig._suptitle.get_text().replace("\n", " ")
+    points = [line for line in ax.get_lines() if line.get_linestyle() == "None"]
+    options = results.runs["lever_policy"].nunique() - 1
+    assert sum(len(line.get_xdata()) for line in points) == options * (len(others) + 1)
+    with pytest.raises(ValueError, match="none of the metrics"):
+        plots.ablation(single, "not_a_metric")
 
 
 def test_the_palette_is_okabe_ito() -> None:

@@ -77,7 +77,7 @@ def test_runs_record_code_version_and_inputs(swept: Path) -> None:
     toy = ROOT / "src" / "sandbox" / "model" / "regions" / "toy.csv"
     assert (runs["input_region_table"] == file_sha256(toy)).all()
     manifest = json.loads((job_dirs(swept)[0] / "manifest.json").read_text())
-    assert set(manifest["files"]) == {"timeseries.parquet", "summary.json"}
+    assert set(manifest["files"]) == {"timeseries.parquet", "provinces.parquet", "summary.json"}
     assert {"code_fingerprint", "code_git_commit", "code_git_dirty"} <= set(manifest)
 
 

@@ -5,12 +5,18 @@ override, the config Hydra will compose from them (``sandbox.config.safety``) an
 every job (``sandbox.config.jobs``). Bad input gets one paragraph and exit code 2 before any
 folder exists; a failure to write while launching (a full disk, a name too long) gets one
 paragraph and exit code 1.
+
+``--dry-run`` (``sandbox``'s own flag; Hydra 1.3 has none) stops after that check: it prints
+how many runs the command would launch, into which folder, and the first jobs' overrides,
+then exits 0 having run and written nothing.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import functools
+import itertools
 import logging
 import os
 import sys
@@ -95,6 +101,8 @@ FLAGS = FLAGS_WITH_VALUE | {
     "--info",
 }
 INFO_TOPICS = {"all", "config", "defaults", "defaults-tree", "plugins", "searchpath"}
+DRY_RUN = "--dry-run"  # sandbox's own flag, taken out before Hydra sees the command
+SHOWN_JOBS = 5  # jobs whose overrides a dry run prints
 NO_RUN = {"--help", "--hydra-help", "--info", "--cfg"}  # compose and print, run nothing
 
 
@@ -220,20 +228,51 @@ def _hydra(main_dir: Path, extra_dir: Path | None):
     return Hydra.create_main_hydra2(task_name=Path(__file__).stem, config_search_path=search_path)
 
 
+@dataclasses.dataclass(frozen=True)
+class Plan:
+    """What a checked command will launch: as many runs, into a folder, these first jobs."""
+
+    runs: int
+    folder: str
+    first: list[list[str]]
+    multirun: bool
+
+    def describe(self) -> str:
+        """The dry run's report."""
+        what = f"{self.runs:,} run{'s' * (self.runs != 1)}"
+        lines = [
+            f"sandbox-run --dry-run: {what} into {self.folder} "
+            f"({'a sweep' if self.multirun else 'a single run'}); every job checked, nothing "
+            "run or written."
+        ]
+        if self.multirun:
+            every = len(self.first) == self.runs
+            lines.append("Overrides of each job:" if every else
+                         f"Overrides of the first {len(self.first)} jobs:")  # fmt: skip
+            lines += [f"  {' '.join(job)}" for job in self.first]
+        return "\n".join(lines)
+
+
 def _precheck(argv: list[str]) -> list[str]:
     """Check the command before Hydra writes anything; return the command Hydra gets.
 
     Hydra saves ``.hydra/`` before the task starts, and a sweep's folder before its first
     job; checking first keeps earlier results intact and writes nothing for a bad command.
     """
+    return _check(argv)[0]
+
+
+def _check(argv: list[str]) -> tuple[list[str], Plan | None]:
+    """``_precheck``, and the ``Plan`` of a command that runs (None for ``--help`` etc.)."""
     from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import OmegaConf
 
     from sandbox.config import jobs, safety
     from sandbox.config.overrides import check_override, parse_override
 
     flags, overrides = _split_argv(argv)
     if {"--version", "--shell-completion"} & set(flags):
-        return _command(flags, overrides)  # nothing is composed from the overrides
+        return _command(flags, overrides), None  # nothing is composed from the overrides
     main_dir, extra_dir = _config_dirs(flags)
     if "--config-path" in flags:
         flags["--config-path"] = str(main_dir)  # Hydra reads a relative one from src/sandbox
@@ -261,7 +300,7 @@ def _precheck(argv: list[str]) -> list[str]:
     try:
         if NO_RUN & set(flags):
             safety.check_config(composer.compose(overrides, RunMode.RUN), parsed)
-            return _command(flags, overrides)
+            return _command(flags, overrides), None
         multirun = "--multirun" in flags
         cfg = None
         if not multirun:
@@ -278,12 +317,17 @@ def _precheck(argv: list[str]) -> list[str]:
             multirun = cfg is None or cfg.hydra.mode == RunMode.MULTIRUN
         if multirun:
             base = composer.compose(overrides, RunMode.MULTIRUN)
-            jobs.check_sweep(composer, base, parsed, dirs)
+            checker = jobs.check_sweep(composer, base, parsed, dirs)
+            HydraConfig.instance().set_config(base)
+            first = jobs.sweep_jobs(base, composer.hydra.config_loader)[1]
+            plan = Plan(checker.jobs, str(OmegaConf.select(base, "hydra.sweep.dir")),
+                        list(itertools.islice(first, SHOWN_JOBS)), multirun=True)  # fmt: skip
         else:
             jobs.check_run(cfg, parsed)
+            plan = Plan(1, str(OmegaConf.select(cfg, "hydra.run.dir")), [overrides], False)
     finally:
         GlobalHydra.instance().clear()
-    return _command(flags, overrides)
+    return _command(flags, overrides), plan
 
 
 def _failed_path(err: OSError) -> str | None:
@@ -336,11 +380,28 @@ def _reraise(err: BaseException) -> None:
     raise err
 
 
+def dry_run(argv: list[str]) -> str:
+    """Check a command as ``sandbox-run`` would and say what it would launch.
+
+    Raises:
+        ConfigError: the command would be refused.
+    """
+    sweep_folder.record_command(_split_argv(argv)[1])  # names an experiment's folder
+    plan = _check(argv)[1]
+    if plan is None:
+        return "sandbox-run --dry-run: this command launches no run (help, info or config)."
+    return plan.describe()
+
+
 def main() -> None:
     """Console script entry point."""
     register()
+    argv = sys.argv[1:]
     try:
-        command = _precheck(sys.argv[1:])
+        if DRY_RUN in argv:
+            print(dry_run([a for a in argv if a != DRY_RUN]))
+            return
+        command = _precheck(argv)
     except ConfigError as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)

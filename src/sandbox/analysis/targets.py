@@ -1,6 +1,6 @@
 """Historical targets the model's province counts are compared with.
 
-Counts reported at the Vietnam-Asia Smart City Conference 2024 (docs/model.md §10). They
+Counts reported at the Vietnam-Asia Smart City Conference 2024 (docs/model.md#calibration). They
 are a default: every function that overlays targets accepts another table of the same
 columns (``metric``, ``month``, ``value``, ``source``); the calibration is to move them to
 ``configs/``.

@@ -8,7 +8,7 @@ family needs no entry here. A metric of no known family gets its description fro
 
 from __future__ import annotations
 
-from sandbox.model.metrics import METRICS, SUMMARY_EXTRA
+from sandbox.model.metrics import FUNNEL, METRICS, SUMMARY_EXTRA
 
 # exact names first, then prefixes and suffixes, first match wins
 EXACT = {
@@ -22,6 +22,12 @@ EXACT = {
     "private_public_ratio": "private / public",
     "market_hhi": "HHI, 0-10,000",
     "interoperability": "index, 0-1",
+    "provinces": "provinces of the month's map",
+    "services_per_province": "deployed services per province, 0-6",
+    "sme_contract_share": "share of contracts, cumulative",
+    "proposals_unfunded": "proposals, cumulative",
+    "rules_struck_down": "rules, cumulative",
+    **{f"{stage}_share": f"share of {previous}" for stage, previous in FUNNEL},
 }
 PREFIXES = {
     "provinces_": "provinces",
@@ -29,6 +35,9 @@ PREFIXES = {
     "clarity_": "index, 0-1",
     "firms_": "firms",
     "months_to_": "months",
+    "population_": "share of population",
+    "contracts_": "contracts, cumulative",
+    "sandbox_": "applications, cumulative",
 }
 SUFFIXES = {
     "_spending": "billion VND, cumulative",

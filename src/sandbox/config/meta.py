@@ -27,7 +27,7 @@ from typing import Any
 
 ROLES = ("lever", "uncertainty", "setting")
 ASSUMED = "assumption: no published figure"  # the source of a value no publication gives
-CALIBRATED = "hand calibration"  # adjusted by hand against the targets (docs/model.md §10)
+CALIBRATED = "hand calibration"  # adjusted by hand against the targets (docs/model.md#calibration)
 KINDS: dict[str, str] = {  # kind of range -> what it allows, in error messages and docs
     "count": "a whole number >= 1",
     "unit": "a number in [0, 1]",

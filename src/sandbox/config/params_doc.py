@@ -39,7 +39,7 @@ Every parameter of a scenario, one table per section, as declared in
   its own role; `output` has no columns, as it does not change results.
 - **source**: a citation; "assumption" where no published figure was found (these are the
   parameters a later calibration fits); "hand calibration" for the values adjusted by hand
-  against the published figures (`docs/model.md` §10); "decision" for a modelling choice.
+  against the published figures (`docs/model.md#calibration`); "decision" for a modelling choice.
 """
 
 

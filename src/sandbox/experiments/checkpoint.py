@@ -51,7 +51,7 @@ def history_key(params: Params) -> str:
     identity = {
         "history": history_config(params),
         "code": code_fingerprint(),
-        "inputs": input_hashes(params.region.table),
+        "inputs": input_hashes(params.region.table, params.region.merge_table),
     }
     text = json.dumps(identity, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()

@@ -101,6 +101,8 @@ def choices(job: Path, cfg: dict) -> dict[str, str]:
     for family, keys in (("lever", LEVERS), ("setting", ("region", "validation"))):
         for key in keys:
             out[f"{family}_{key}"] = chosen.get(key) or cfg[key]["name"]
+    if chosen.get("ablation"):  # the mechanism an ablation experiment switched off
+        out["lever_ablation"] = chosen["ablation"]
     return out
 
 

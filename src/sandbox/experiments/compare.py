@@ -28,13 +28,18 @@ from scipy import stats
 from sandbox.experiments.atomic import write_atomic
 
 # The flagship table's metrics (names from ``sandbox.model.metrics``) and their units.
+# Chosen so that none is equal under every regime: by 2026 the shared history has put a
+# service in almost every province, so counts of provinces no longer tell regimes apart;
+# depth, scaling, speed, harm, cost and who takes part do.
 FLAGSHIP_UNITS = {
     "adoption": "share of people",
-    "provinces_with_app": "provinces",
+    "services_per_province": "deployed services per province, 0-6",
+    "months_to_80pct_depth": "months from policy.start to 4.8 of 6 services per province",
+    "pilots_scaled": "services scaled province-wide, cumulative",
     "citizens_harmed": "people, cumulative",
     "public_spending": "billion VND, cumulative",
     "private_investment": "billion VND, cumulative",
-    "urban_rural_gap": "urban minus rural share",
+    "sme_contract_share": "share of contracts won by start-ups, cumulative",
 }
 FLAGSHIP = tuple(FLAGSHIP_UNITS)
 
@@ -288,17 +293,19 @@ def comparison_table(
     return table
 
 
-def write_comparison(sweep_dir: Path, baseline: object, lever: str = "lever_policy") -> str:
+def write_comparison(
+    sweep_dir: Path, baseline: object, lever: str = "lever_policy", by: Sequence[str] = ()
+) -> str:
     """Compare; write ``comparison_vs_<baseline>.parquet`` and ``.txt``; return the text.
 
     ``baseline`` may be given as text (``"10"`` for a numeric lever); the file name
-    keeps it as given.
+    keeps it as given. ``by``: other levers to break the comparison down by.
     """
     runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
     done = runs[runs["status"] == "done"]
     lever = _check_lever(done, lever)
     value = as_option(done[lever], baseline)
-    result = paired_comparison(runs, value, lever)
+    result = paired_comparison(runs, value, lever, by=[lever_column(b) for b in by])
     if result.empty:
         raise ValueError(
             f"nothing to compare: {lever!r} has no option other than {value!r} among done runs"
@@ -317,7 +324,8 @@ def write_comparison(sweep_dir: Path, baseline: object, lever: str = "lever_poli
     notes = sorted(set(result["ci_note"]) - {""})
     text = "\n".join(
         [
-            f"Level of {value}, and difference of each other {table.index.name} option "
+            f"Level of {value}, and difference of each other "
+            f"{lever_column(lever).removeprefix('lever_')} option "
             f"from it, at the end of the horizon ({end}): mean over {n_pairs} pairs "
             f"({n_rep} replicate{'s' * (n_rep != 1)} x {n_combinations} "
             f"combination{'s' * (n_combinations != 1)} of the other levers) [95% CI]",
@@ -329,7 +337,9 @@ def write_comparison(sweep_dir: Path, baseline: object, lever: str = "lever_poli
                 for m in same
             ),
             *(f"note: {n}" for n in notes),
-            "variance reduction by pairing (median over options): "
+            "variance reduction by pairing: how many times more replicates independent "
+            "runs would need for the same CI (the arms' variances added over the variance "
+            "of the paired differences; median over options): "
             + ", ".join(
                 f"{m} {v:.1f}x"
                 if np.isfinite(v)
@@ -357,12 +367,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lever", default="policy",
                         help="the lever whose options are compared: policy (default), "
                              "resources, data, or any lever_ column of runs.parquet")  # fmt: skip
+    parser.add_argument("--by", nargs="*", default=(),
+                        help="other levers to break the comparison down by, e.g. "
+                             "--by ablation")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.sweep_dir / "runs.parquet").is_file():
         print(f"sandbox-compare: no runs.parquet in {args.sweep_dir}", file=sys.stderr)
         sys.exit(2)
     try:
-        print(write_comparison(args.sweep_dir, args.baseline, args.lever))
+        print(write_comparison(args.sweep_dir, args.baseline, args.lever, args.by))
     except (ValueError, KeyError) as err:
         print(f"sandbox-compare: {err}", file=sys.stderr)
         sys.exit(2)

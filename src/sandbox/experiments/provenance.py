@@ -87,8 +87,9 @@ def code_version() -> dict[str, object]:
     }
 
 
-def input_files(table: str) -> dict[str, Path]:
-    """Every file a scenario with region table ``table`` reads, by the key that names it."""
+def input_files(table: str, merge_table: str = "") -> dict[str, Path]:
+    """Every file a scenario with region table ``table`` (and ``merge_table``, the map it
+    becomes at the merger) reads, by the key that names it."""
     from sandbox.model.regions import MERGE_BASE, TABLE_DIR, resolve_table
 
     path = resolve_table(table)
@@ -97,9 +98,13 @@ def input_files(table: str) -> dict[str, Path]:
         header = handle.readline()
     if "merged_from" in [column.strip() for column in header.split(",")]:
         files["region.base_table"] = TABLE_DIR / MERGE_BASE
+    if merge_table:
+        files["region.merge_table"] = resolve_table(merge_table)
+        files.setdefault("region.base_table", TABLE_DIR / MERGE_BASE)
     return files
 
 
-def input_hashes(table: str) -> dict[str, str]:
+def input_hashes(table: str, merge_table: str = "") -> dict[str, str]:
     """SHA-256 of every input file (``input_files``), keyed like it."""
-    return {key: file_sha256(path) for key, path in input_files(table).items()}
+    files = input_files(table, merge_table)
+    return {key: file_sha256(path) for key, path in files.items()}

@@ -18,7 +18,13 @@ from sandbox.experiments.checkpoint import CheckpointStore, branch, has_history,
 from sandbox.experiments.manifest import MANIFEST, build_manifest, checksums
 from sandbox.experiments.provenance import input_hashes
 from sandbox.model.bass import max_abs_error
-from sandbox.model.metrics import COVERAGE_THRESHOLDS, METRICS, months_to_share
+from sandbox.model.metrics import (
+    COVERAGE_THRESHOLDS,
+    DEPTH_THRESHOLDS,
+    METRICS,
+    funnel_shares,
+    months_to_share,
+)
 from sandbox.model.model import SandboxModel
 
 SUMMARY_COLUMNS = (
@@ -35,6 +41,7 @@ SUMMARY_COLUMNS = (
 )
 TIMESERIES = "timeseries.parquet"
 SUMMARY = "summary.json"
+PROVINCES = "provinces.parquet"
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class RunResult:
     """The outputs of one run."""
 
     timeseries: pd.DataFrame  # one row per month
+    provinces: pd.DataFrame  # one row per month and province (``SandboxModel.provinces_frame``)
     summary: dict  # final-month metrics and months to 50% / 90% of provinces with an app
     wall_seconds: float
 
@@ -72,18 +80,25 @@ def run(params: Params, store: CheckpointStore | None = None) -> RunResult:
         "months_to_50pct_app": months_to_share(app, frame["provinces"], 0.5),
         "months_to_90pct_app": months_to_share(app, frame["provinces"], 0.9),
         **{
-            f"months_to_{p}pct_covered": months_to_share(
-                frame["population_covered"].iloc[model.policy_t0 :], 1, p / 100
+            f"months_to_{p}pct_scaled": months_to_share(
+                frame["population_scaled"].iloc[model.policy_t0 :], 1, p / 100
             )
             for p in COVERAGE_THRESHOLDS
         },
+        **{
+            f"months_to_{p}pct_depth": months_to_share(
+                frame["services_per_province"].iloc[model.policy_t0 :], 6, p / 100
+            )
+            for p in DEPTH_THRESHOLDS
+        },
+        **funnel_shares(final),
         "n_provinces": model.region.n,
     }
     if params.validation.name == "bass":
         c = params.citizens
         error = max_abs_error(frame["adoption"].to_numpy(), c.p_innovation, c.q_imitation)
         summary["bass_max_abs_error"] = error
-    return RunResult(frame, summary, time.perf_counter() - start)
+    return RunResult(frame, model.provinces_frame(), summary, time.perf_counter() - start)
 
 
 def write_results(
@@ -110,11 +125,12 @@ def write_results(
     written = []
     if params.output.timeseries:
         write_parquet(out_dir / TIMESERIES, result.timeseries)
-        written.append(TIMESERIES)
+        write_parquet(out_dir / PROVINCES, result.provinces)
+        written += [TIMESERIES, PROVINCES]
     write_json(out_dir / SUMMARY, result.summary)
     written.append(SUMMARY)
     if inputs is None:
-        inputs = input_hashes(params.region.table)
+        inputs = input_hashes(params.region.table, params.region.merge_table)
     manifest = build_manifest(
         params.seed,
         params.replicate,
@@ -137,10 +153,12 @@ def _months(value: float) -> str:
 
 
 def format_summary(result: RunResult, params: Params) -> str:
-    """A short table: the key metrics at the end of each year and at the last month."""
+    """A short table: the key metrics (with their units) at the end of each year and at the
+    last month; then the months to 50% / 90% of provinces with an app."""
     frame = result.timeseries
     rows = frame[frame["month"].str.endswith("-12") | (frame.index == len(frame) - 1)]
-    table = rows.set_index("month")[list(SUMMARY_COLUMNS)].T
+    table = rows.set_index("month")[list(SUMMARY_COLUMNS)].T.map(_fmt)
+    table.index = [f"{m} ({summary_unit(m)})" if summary_unit(m) else m for m in table.index]
     s = result.summary
     policy = params.policy.name
     if policy == "phased":
@@ -148,8 +166,8 @@ def format_summary(result: RunResult, params: Params) -> str:
     lines = [
         f"policy={policy} resources={params.resources.name} "
         f"data={params.data.name} region={params.region.name} seed={params.seed}",
-        table.map(_fmt).to_string(),
-        f"months to 50% / 90% of provinces with an app: "
+        table.to_string(),
+        f"months from {frame['month'].iloc[0]} to 50% / 90% of provinces with an app: "
         f"{_months(s['months_to_50pct_app'])} / {_months(s['months_to_90pct_app'])}",
         f"simulated in {result.wall_seconds:.2f} s",
     ]
@@ -157,7 +175,23 @@ def format_summary(result: RunResult, params: Params) -> str:
         lines.insert(
             -1,
             f"Bass closed form (p={params.citizens.p_innovation}, q={params.citizens.q_imitation})"
-            f": max abs error of adoption {s['bass_max_abs_error']:.4f} over "
-            f"{len(frame)} months",
+            f": max abs error of adoption {s['bass_max_abs_error']:.4f} (share of population) "
+            f"over {len(frame)} months",
         )
     return "\n".join(lines)
+
+
+# Units of summary rows that ``sandbox.analysis.units`` does not name (yet).
+SUMMARY_UNITS = {
+    "provinces": "provinces",
+    "population_covered": "share of population",
+    "services_per_province": "services per province, 0-6",
+}
+
+
+def summary_unit(metric: str) -> str:
+    """The unit printed beside a metric of the summary table (``""`` when unknown)."""
+    from sandbox.analysis.units import unit  # only a single run's summary needs it
+
+    return unit(metric) or SUMMARY_UNITS.get(metric) or (
+        "share of population" if metric.startswith("population_") else "")  # fmt: skip

@@ -192,7 +192,7 @@ def execute(job_dir: Path, cfg: DictConfig, params: Params) -> RunStatus:
         _record_failure(job_dir, rid, err)
         return RunStatus.FAILED
     try:
-        inputs = input_hashes(params.region.table)
+        inputs = input_hashes(params.region.table, params.region.merge_table)
     except Exception as err:
         _record_failure(job_dir, rid, err)
         return RunStatus.FAILED

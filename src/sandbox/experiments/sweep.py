@@ -1,8 +1,11 @@
-"""Hydra callback for ``--multirun`` sweeps: progress while it runs, tables at the end.
+"""Hydra callback for ``--multirun`` sweeps: progress while it runs; tables, comparison
+and report at the end.
 
 Registered in ``configs/config.yaml`` (``hydra.callbacks.sweep``). Progress is read from
 the sweep folder (completed runs write ``manifest.json``, failed ones ``error.json``), so
-it works with any launcher whose workers share that folder.
+it works with any launcher whose workers share that folder. A sweep ends by printing its
+comparison table (when its experiment names a baseline) and the path of its report
+(``sandbox.experiments.report``), then exits 1 if any run is not done.
 """
 
 from __future__ import annotations
@@ -121,8 +124,8 @@ class SweepCallback(Callback):
         sweep_dir = Path(config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         total = count_jobs(config)
-        print(f"sweep: {total if total is not None else 'unknown number of'} runs into "
-              f"{sweep_dir}", flush=True)  # fmt: skip
+        size = "an unknown number of runs" if total is None else f"{total} run{'s' * (total != 1)}"
+        print(f"sweep: {size} into {sweep_dir}", flush=True)
         stale, finished = other_code(sweep_dir)
         if stale:
             print(f"sweep: {stale} of the {finished} finished runs in {sweep_dir} were made by "
@@ -133,10 +136,13 @@ class SweepCallback(Callback):
         self.progress.begin()
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        """Stop the progress line, collect the tables, and exit 1 unless every run is done.
+        """Stop the progress line; collect the tables; print the comparison table; write
+        the report and print its path; exit 1 unless every run is done.
 
         Each run that is not done is listed with its folder and the first line of its
-        error, so that a sweep never ends quietly with holes in its tables.
+        error, so that a sweep never ends quietly with holes in its tables. A comparison
+        or report that cannot be made (a sweep of the baseline policy only, no run done)
+        is said on stderr and does not change the exit status.
         """
         if self.progress is not None:
             self.progress.end()
@@ -148,7 +154,11 @@ class SweepCallback(Callback):
             sys.exit(2)
         print(f"collected: {runs} and {timeseries}", flush=True)
         if self.baseline:
-            print(write_comparison(sweep_dir, self.baseline), flush=True)
+            try:
+                print(write_comparison(sweep_dir, self.baseline), flush=True)
+            except ValueError as err:
+                print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
+        report = report_of(sweep_dir)
         table = pd.read_parquet(runs, columns=["job", "status", "error"])
         bad = table[table["status"] != "done"]
         if len(bad):
@@ -156,4 +166,29 @@ class SweepCallback(Callback):
             for job, state, error in bad.itertuples(index=False):
                 print(f"  {state}: {sweep_dir / job}: {error or 'not run'}", file=sys.stderr)
             sys.stderr.flush()
+        if report is not None:
+            print(f"report: {report}", flush=True)
+        if len(bad):
             sys.exit(1)
+
+
+def report_of(sweep_dir: Path) -> Path | None:
+    """Write the sweep's report; its path, or None (said on stderr) when it cannot be made.
+
+    Any error is reported rather than raised: Hydra turns an exception in a callback into
+    a warning and skips the rest of ``on_multirun_end``, the sweep's exit status included.
+    """
+    from sandbox.experiments.report import NotASweepError, write_report  # matplotlib
+
+    try:
+        return write_report(sweep_dir)
+    except NotASweepError as err:
+        print(f"sweep: no report: {err}", file=sys.stderr, flush=True)
+    except Exception as err:  # any error: see the docstring
+        print(
+            f"sweep: the report could not be written ({type(err).__name__}: {err}); "
+            f"try again with: sandbox-report {sweep_dir}",
+            file=sys.stderr,
+            flush=True,
+        )
+    return None

@@ -1,6 +1,6 @@
 """The citizen population: NumPy columns, one row per citizen, no Python object per citizen.
 
-Adoption rule (docs/model.md §4.7). Citizen ``i`` in province ``k`` adopts with
+Adoption rule (docs/model.md). Citizen ``i`` in province ``k`` adopts with
 hazard ``h_i(t) = (p + q F_k(t)) / 12 * c_k(t) * m_i`` per month, where ``F_k`` is the
 adopted share of the province, ``c_k`` the coverage of its services and
 ``m_i = literacy_i * trust_i`` the citizen's own multiplier (``p``, ``q`` are per year).
@@ -52,6 +52,18 @@ def _key(segment: np.ndarray | int, tau: np.ndarray | float) -> np.ndarray:
 def _tau(segment: np.ndarray | int, key: np.ndarray) -> np.ndarray:
     u = key - segment
     return u / (1.0 - u)
+
+
+CHUNK = 1 << 20  # uniforms drawn at once when exposing a segment (bounds memory)
+
+
+def _uniform_below(rng: np.random.Generator, n: int, share: float) -> np.ndarray:
+    """``rng.random(n) < share``, drawn in chunks: the same values, less memory."""
+    hit = np.empty(n, dtype=bool)
+    for start in range(0, n, CHUNK):
+        stop = min(n, start + CHUNK)
+        hit[start:stop] = rng.random(stop - start) < share
+    return hit
 
 
 def allocate(total: int, weights: np.ndarray) -> np.ndarray:
@@ -201,7 +213,7 @@ class Citizens:
         for s in np.flatnonzero(self.seg_province == province):
             lo, hi = self.seg_start[s], self.seg_start[s + 1]
             mid = lo + crossed[s]
-            hit = rng.random(hi - lo) < share
+            hit = _uniform_below(rng, hi - lo, share)
             head = np.flatnonzero(hit[: mid - lo] & ~self.abandoned[lo:mid]) + lo
             exposed_people += len(head) * self.seg_weight[s]
             quit_ = head[rng.random(len(head)) < p.abandon_prob]

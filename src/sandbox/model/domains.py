@@ -1,4 +1,4 @@
-"""The six technology domains (docs/model.md §2), in a fixed order used by every array."""
+"""The six technology domains (docs/model.md), in a fixed order used by every array."""
 
 from __future__ import annotations
 

@@ -1,4 +1,11 @@
-"""Stage 4 of the month: running pilots meet incidents, align, end, succeed or fail."""
+"""The pilots stage of the month: running pilots and deployed services meet incidents;
+pilots align, end, succeed or fail; services scale with the legal clarity of their domain.
+
+Every pilot owns its random draws: one row of uniforms per month of its life (running,
+then as a service), keyed by the pilot (``_life_draws``), with one column per use
+(``INCIDENT``, ``SEVERITY``, ...), so the same pilot meets the same numbers under every
+policy in which it exists.
+"""
 
 from __future__ import annotations
 
@@ -12,68 +19,92 @@ if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
 
 LIFE_BLOCK = 60  # months of draws fetched at once
-LIFE_DRAWS = 4  # per month: incident, severity, alignment, success
+# columns of a pilot's monthly row of draws
+INCIDENT, SEVERITY, ALIGN, SUCCESS, SCALE, STRIKE, EXTEND = range(7)
+LIFE_DRAWS = 7
 
 
 def advance_pilots(model: SandboxModel) -> None:
-    """Advance every running pilot by one month and grow scaled services' coverage.
+    """Advance every running pilot and every deployed service by one month.
 
-    For each running pilot, in order of approval: an incident with monthly probability
-    ``1 - exp(-risk * (pilots.incident_offset - capability))``; the exposed share of the
-    province is the pilot's coverage; monitoring halts severe incidents and cuts harm;
-    local rules align with the centre; at the end date an unaligned local rule pays rework
-    once, an unsuccessful sandbox trial may be extended, and success is drawn.
+    Running pilots, in order of approval: an incident with monthly probability
+    ``1 - exp(-risk * (pilots.incident_offset - capability))`` reaching the pilot's
+    coverage (monitoring halts severe incidents and cuts harm); the track's monthly step
+    (local rules may align); at the end date the track may defer the end (an unaligned
+    local rule is struck down or reworked), else success is drawn once and an unsuccessful
+    trial may be extended by its track (the same draw decides at the extended end).
+
+    Deployed services: incidents too, at the domain's risk lowered by its legal clarity
+    (``pilots.service_risk``, ``pilots.clarity_safety``); an unscaled service scales when
+    its cumulative hazard ``sum(pilots.scale_hazard * clarity)`` passes its own threshold
+    (an exponential draw at success); scaled services grow their coverage.
     """
     for pilot in [q for q in model.open_pilots if q.status is Status.RUNNING]:
         draws = _life_draws(model, pilot)
-        _incident(model, pilot, draws[0], draws[1])
+        _incident(model, pilot, draws, 1.0)
         if pilot.status is not Status.RUNNING:
             continue
-        pilot.track.running(model, pilot, draws[2])
+        pilot.track.running(model, pilot, draws[ALIGN])
         if model.t + 1 >= pilot.end:
-            _conclude(model, pilot, draws[3])
-    pilots = model.params.pilots
-    for pilot in model.services:
-        if pilot.scaled and pilot.coverage < pilots.scaled_coverage:
-            pilot.coverage = min(pilots.scaled_coverage, pilot.coverage + pilots.scale_rate)
+            _conclude(model, pilot, draws)
+    p = model.params.pilots
+    clarity = model.government.clarity
+    for pilot in list(model.services):
+        if pilot.finished_month == model.t:
+            continue  # it ended this month: its service starts next month
+        draws = _life_draws(model, pilot)
+        safety = 1.0 - p.clarity_safety * clarity[pilot.domain]
+        _incident(model, pilot, draws, p.service_risk * safety)
+        if not pilot.scaled:
+            pilot.scale_progress += p.scale_hazard * clarity[pilot.domain]
+            if pilot.scale_progress >= pilot.scale_threshold:
+                pilot.scaled = True
+                model.count("pilots_scaled")
+        elif pilot.coverage < p.scaled_coverage:
+            pilot.coverage = min(p.scaled_coverage, pilot.coverage + p.scale_rate)
 
 
 def _life_draws(model: SandboxModel, pilot: Pilot) -> np.ndarray:
-    """This month's uniforms of a running pilot, keyed by the pilot and its month of life.
+    """This month's uniforms of a pilot, keyed by the pilot and its month of life.
 
     Drawn ``LIFE_BLOCK`` months at a time from the ``life`` stream at (province, month
-    proposed, block): the same pilot meets the same draws in its n-th running month under
-    every policy.
+    proposed, block): the same pilot meets the same draws in its n-th month under every
+    policy.
     """
     block, row = divmod(pilot.months_run, LIFE_BLOCK)
     if row == 0 or pilot.life is None:
-        stream = model.streams.at("life", pilot.province, pilot.proposed, block)
+        stream = model.streams.at("life", pilot.origin, pilot.proposed, block)
         pilot.life = stream.random((LIFE_BLOCK, LIFE_DRAWS))
     pilot.months_run += 1
     return pilot.life[row]
 
 
-def _incident(model: SandboxModel, pilot: Pilot, draw: float, severity: float) -> None:
-    hazard = model.domains.incident_risk[pilot.domain] * (
-        model.params.pilots.incident_offset - pilot.firm.capability
-    )
-    if draw >= -np.expm1(-hazard):
+def _incident(model: SandboxModel, pilot: Pilot, draws: np.ndarray, scale: float) -> None:
+    """An incident (data breach, outage) with the domain's hazard times ``scale``."""
+    offset = model.params.pilots.incident_offset
+    hazard = scale * model.domains.incident_risk[pilot.domain] * (offset - pilot.firm.capability)
+    if draws[INCIDENT] >= -np.expm1(-hazard):
         return
     monitoring = pilot.track.params.monitoring
     pilot.incidents += 1
     model.count("incidents")
-    stream = model.streams.at("exposure", pilot.province, pilot.proposed, pilot.months_run)
+    stream = model.streams.at("exposure", pilot.origin, pilot.proposed, pilot.months_run)
     harmed = model.citizens.expose(pilot.province, pilot.coverage, stream)
     model.count("citizens_harmed", harmed * model.params.pilots.harm_fraction * (1 - monitoring))
-    if severity < model.params.pilots.halt_severity * monitoring:
+    severe = draws[SEVERITY] < model.params.pilots.halt_severity * monitoring
+    if severe and pilot.status is Status.RUNNING:
         model.finish(pilot, Status.HALTED)
 
 
-def _conclude(model: SandboxModel, pilot: Pilot, draw: float) -> None:
-    """The end date: the track may defer it; else success is drawn; the track may extend."""
-    if pilot.track.defer_end(model, pilot):
+def _conclude(model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> None:
+    """The end date: the track may defer it; else the success draw decides (once)."""
+    if pilot.track.defer_end(model, pilot, draws):
         return
-    if draw < model.success_probability(pilot):
+    if pilot.outcome_draw < 0:
+        pilot.outcome_draw = float(draws[SUCCESS])  # an extension does not draw again
+    chance = model.success_probability(pilot) + pilot.track.success_bonus(pilot)
+    if pilot.outcome_draw < chance:
+        pilot.scale_threshold = float(-np.log1p(-draws[SCALE]))
         model.finish(pilot, Status.SUCCEEDED)
-    elif not pilot.track.extend(model, pilot):
+    elif not pilot.track.extend(model, pilot, draws):
         model.finish(pilot, Status.FAILED)

@@ -5,6 +5,8 @@ start of ``region.merge_month`` the model's province table becomes ``region.merg
 (a merged table, ``docs/regions.md``), and each unit inherits the state of the provinces
 merged into it:
 
+* its pilots and services keep the people they reached: their coverage becomes a share of
+  the unit (times their province's population share of it);
 * its authority is the seat province's agent; its rates (digital capacity, data
   readiness, awareness, leadership, risk aversion) are the population-weighted means of
   its provinces'; it holds all their pilots and services;
@@ -65,12 +67,17 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
             if authorities[k] is not seat:
                 authorities[k].remove()
         merged.append(seat)
+    share = old.population / np.bincount(units, old.population)[units]
     for pilot in (q for a in merged for q in a.pilots):
+        # a pilot keeps the people it reached: its share of the unit is its province's
+        pilot.coverage *= share[pilot.province]
+        pilot.scope *= share[pilot.province]
         pilot.province = int(units[pilot.province])
     model.authority_list = merged
     model.ledger.merge(units, new.n)
     model.fiscal = np.bincount(units, model.fiscal, minlength=new.n)
     model.citizens.merge(units, new.n)
     model.regime.merge(units, new.n)
+    model.data_regime.merge(units, new.n)
     model.set_region(new)
     model.status = model.status_matrix()

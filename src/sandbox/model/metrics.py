@@ -1,4 +1,4 @@
-"""Metric names (defined once, docs/model.md §6) and the monthly observation.
+"""Metric names (defined once, docs/model.md#observation) and the monthly observation.
 
 The names here are the columns of ``timeseries.parquet``, the keys of ``summary.json``
 and the labels of plots.
@@ -17,7 +17,8 @@ from sandbox.model.domains import DOMAINS, Domain
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
 
-COVERAGE_THRESHOLDS = (25, 50)  # % of the population, for the time-to-coverage outcomes
+COVERAGE_THRESHOLDS = (75, 90)  # % of the population reached by scaled services
+DEPTH_THRESHOLDS = (80, 90)  # % of the six services deployed, on average per province
 CITIZEN_FACING = np.array([d is not Domain.PLANNING for d in DOMAINS])
 
 COUNTERS: dict[str, str] = {
@@ -27,8 +28,16 @@ COUNTERS: dict[str, str] = {
     "pilots_succeeded": "pilots that ended in success so far",
     "pilots_failed": "pilots that ended in failure so far",
     "pilots_halted": "pilots halted after an incident so far",
-    "pilots_graduated": "sandbox pilots whose evidence created legal clarity so far",
     "pilots_scaled": "succeeded pilots scaled to the whole province so far",
+    "sandbox_applications": "proposals made on the sandbox track so far",
+    "sandbox_admitted": "sandbox applications admitted at a cohort call so far",
+    "sandbox_withdrawn": "sandbox applications not admitted that withdrew so far",
+    "sandbox_testing": "admitted trials financed that started testing so far",
+    "sandbox_completed": "trials that reached their end (not halted) so far",
+    "sandbox_graduated": "completed trials that graduated (success without incident) so far",
+    "rules_struck_down": "local experimental rules struck down by the centre so far",
+    "proposals_unfunded": "approved proposals that died for want of money so far",
+    **{f"contracts_{k.value}": f"contracts won by {k.value} firms so far" for k in FirmKind},
     "incidents": "incidents (data breach, outage) so far",
     "citizens_harmed": "people harmed by incidents so far",
 }
@@ -48,6 +57,7 @@ METRICS: dict[str, str] = {
     "provinces_citizen_service": "provinces with a deployed citizen-facing service (not planning)",
     "services_per_province": "deployed services (province x domain) per province, 0-6",
     "population_covered": "share of the population within reach of at least one service",
+    "population_scaled": "share of the population within reach of a scaled (province-wide) service",
     **{
         f"population_covered_{d.key}": f"share of the population a {d.key} service reaches"
         for d in DOMAINS
@@ -68,17 +78,35 @@ METRICS: dict[str, str] = {
     "interoperability": "national data interoperability index, [0, 1]",
     **{f"firms_{k.value}": f"active {k.value} firms" for k in FirmKind},
     "market_hhi": "Herfindahl-Hirschman index of contract value won by active firms, 0-10,000",
+    "sme_contract_share": "share of all contracts so far won by domestic SMEs (start-ups)",
+    "provinces_connected_platform": "provinces connected to the national data-sharing platform",
 }
 
+# the sandbox funnel: each stage as a share of the one before (NaN when that is zero)
+FUNNEL: tuple[tuple[str, str], ...] = (
+    ("sandbox_admitted", "sandbox_applications"),
+    ("sandbox_testing", "sandbox_admitted"),
+    ("sandbox_completed", "sandbox_testing"),
+    ("sandbox_graduated", "sandbox_completed"),
+)
+
 SUMMARY_EXTRA: dict[str, str] = {
+    **{f"{a}_share": f"{a} / {b}: the sandbox funnel (NaN if {b} is 0)" for a, b in FUNNEL},
     "months_to_50pct_app": "months until half of the provinces have a deployed application",
     "months_to_90pct_app": "months until 90% of the provinces have a deployed application",
     **{
-        f"months_to_{p}pct_covered": (
+        f"months_to_{p}pct_scaled": (
             f"months from policy.start until {p}% of the population is within reach of a "
-            "service (NaN if never)"
+            "scaled (province-wide) service (NaN if never)"
         )
         for p in COVERAGE_THRESHOLDS
+    },
+    **{
+        f"months_to_{p}pct_depth": (
+            f"months from policy.start until provinces have on average {p}% of the six "
+            "services deployed (services_per_province; NaN if never)"
+        )
+        for p in DEPTH_THRESHOLDS
     },
 }
 
@@ -115,6 +143,9 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
         "services_per_province": float(status.deployed.sum() / model.region.n),
         "population_covered": float(population_k @ model.covered / total),
+        "population_scaled": float(
+            population_k @ (1.0 - np.prod(1.0 - status.scaled, axis=1)) / total
+        ),
         **{
             f"population_covered_{d.key}": float(population_k @ status.coverage[:, d] / total)
             for d in DOMAINS
@@ -136,8 +167,16 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "interoperability": float(model.data_regime.interoperability),
         **{f"firms_{k.value}": sum(f.kind is k for f in active) for k in FirmKind},
         "market_hhi": float(10_000 * (share**2).sum()),
+        "sme_contract_share": model.counts["contracts_sme"]
+        / max(1, sum(model.counts[f"contracts_{k.value}"] for k in FirmKind)),
+        "provinces_connected_platform": int(model.data_regime.connected.sum()),
     }
     return row
+
+
+def funnel_shares(final: dict) -> dict[str, float]:
+    """The sandbox funnel's stage-to-stage shares from the last month's counts."""
+    return {f"{a}_share": final[a] / final[b] if final[b] > 0 else float("nan") for a, b in FUNNEL}
 
 
 def months_to_share(series: pd.Series, n_provinces: pd.Series | int, share: float) -> float:

@@ -38,6 +38,7 @@ class StatusMatrix:
     deployed: np.ndarray  # bool: a pilot running or succeeded
     succeeded: np.ndarray  # bool: a succeeded service
     coverage: np.ndarray  # float: share of the province the domain's services reach
+    scaled: np.ndarray  # float: share the domain's scaled (province-wide) services reach
 
 
 def _month_index(params: Params, month: str) -> int:
@@ -121,10 +122,12 @@ class SandboxModel(mesa.Model):
             for _ in range(kind_params.count):
                 Firm(self, kind, kind_params, streams["firms"])
         self.citizens = Citizens(params.citizens, self.region, streams["citizens"])
+        self.data_regime.setup(self.region.n)
         self.regime.setup(self)
         self.peer_success = np.zeros(self.region.n)
         self.status = self.status_matrix()
         self.rows: list[dict[str, float]] = []
+        self.province_rows: list[tuple] = []  # (names, services deployed, adoption) a month
         if params.validation.name == "bass":
             self.stages = Stages((self._citizens_full_coverage, self._record))
         else:
@@ -200,6 +203,7 @@ class SandboxModel(mesa.Model):
         self.regime = make_regime(p.policy)
         self.resources = make_resources(p.resources)
         self.data_regime = make_data_regime(p.data, previous=self.data_regime)
+        self.data_regime.setup(self.region.n)
         self.regime.setup(self)
         self.enacted = True
 
@@ -248,8 +252,30 @@ class SandboxModel(mesa.Model):
         self.citizens.step(np.ones(self.region.n))
 
     def _record(self) -> None:
-        """Record the month's metrics."""
+        """Record the month's metrics, and each province's services and adoption."""
         self.rows.append(observe(self))
+        self.province_rows.append(
+            (
+                self.region.names,
+                self.status.deployed.sum(axis=1),
+                self.citizens.province_share(),
+            )
+        )
+
+    def provinces_frame(self) -> pd.DataFrame:
+        """One row per month and province: ``month``, ``province`` (the month's map),
+        ``services_deployed`` (domains with a deployed service, 0-6), ``adoption``."""
+        months = self.months.strftime("%Y-%m")
+        return pd.DataFrame(
+            {
+                "month": np.repeat(
+                    months[: len(self.province_rows)], [len(r[0]) for r in self.province_rows]
+                ),
+                "province": [name for r in self.province_rows for name in r[0]],
+                "services_deployed": np.concatenate([r[1] for r in self.province_rows]),
+                "adoption": np.concatenate([r[2] for r in self.province_rows]),
+            }
+        )
 
     def _update_peers(self) -> None:
         """Peers: share of other provinces in the same region with a succeeded service."""
@@ -264,17 +290,19 @@ class SandboxModel(mesa.Model):
             ids = np.array(firms.get("unique_id"))
             draws = np.column_stack(
                 [
-                    self.streams.at("bids", q.province, q.proposed).random(ids.max() + 1)[ids]
+                    self.streams.at("bids", q.origin, q.proposed).random(ids.max() + 1)[ids]
                     for q in self.calls
                 ]
             )
             tracks = [q.track.params for q in self.calls]
             domains = [q.domain for q in self.calls]
+            costs = np.array([self.pilot_cost(q) for q in self.calls])
             bids = bid_matrix(
                 capital=np.array(firms.get("capital")),
                 risk_tolerance=np.array(firms.get("risk_tolerance")),
                 compliance=np.array([t.compliance_cost for t in tracks])
-                * self.domains.cost[domains],
+                * (1.0 - self.contract_saving)
+                * costs,
                 risk=np.array([t.legal_risk for t in tracks])
                 * (1 - self.government.clarity[domains]),
                 draws=draws,
@@ -283,7 +311,8 @@ class SandboxModel(mesa.Model):
             bidders = list(firms)
             for pilot, column in zip(self.calls, bids.T, strict=True):
                 pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
-                self.authority_list[pilot.province].choose_partner(pilot)
+                choice = self.streams.at("bids", pilot.origin, pilot.proposed, 1).random()
+                self.authority_list[pilot.province].choose_partner(pilot, choice)
         firms.do("step")  # costs and exit: independent of the order
         u = self.streams.at("entry", self.t).random()
         for j in range(poisson(u, self.params.firms.entry_rate * len(self.calls))):
@@ -305,28 +334,25 @@ class SandboxModel(mesa.Model):
             proposed=self.t,
             duration=track.duration(pilots),
             scope=track.scope(pilots),
+            origin=province,
         )
-        pilot.decision_month = self.t + self._review_delay(pilot, track.params.review_months)
+        pilot.decision_month = self.t + self.review_delay(pilot, track.params.review_months)
         self.count("pilots_proposed")
+        track.applied(self, pilot)
         self.open_pilots.append(pilot)
         self.calls.append(pilot)
         return pilot
-
-    def reroute(self, pilot: Pilot, track: AdHoc) -> None:
-        """Send a waiting application to another track, with that track's review delay."""
-        pilot.track = track
-        pilot.scope = track.scope(self.params.pilots)
-        pilot.duration = track.duration(self.params.pilots)
-        pilot.decision_month = self.t + self._review_delay(pilot, track.params.review_months)
 
     def review_draw(self, pilot: Pilot) -> float:
         """The next uniform of a proposal's review (delays and decisions), keyed by the
         proposal: the same numbers under every policy in which the proposal exists."""
         i = pilot.reviews
         pilot.reviews += 1
-        return float(self.streams.at("review", pilot.province, pilot.proposed).random(i + 1)[i])
+        return float(self.streams.at("review", pilot.origin, pilot.proposed).random(i + 1)[i])
 
-    def _review_delay(self, pilot: Pilot, mean_months: float) -> int:
+    def review_delay(self, pilot: Pilot, mean_months: float) -> int:
+        """A review delay in months (geometric with the given mean), from the proposal's
+        review draws."""
         return geometric(self.review_draw(pilot), mean_months)
 
     def decide(self, pilot: Pilot, approve: bool) -> None:
@@ -350,11 +376,14 @@ class SandboxModel(mesa.Model):
         pilot.end = self.t + pilot.duration
         pilot.coverage = pilot.scope
         pilot.firm.win(pilot)
+        pilot.track.started(self, pilot)
 
     def finish(self, pilot: Pilot, status: Status) -> None:
         """A running pilot ends in success, failure or a halt."""
         pilot.status = status
+        pilot.finished_month = self.t
         self.count(f"pilots_{status.value}")
+        pilot.track.finished(self, pilot)
         self.open_pilots.remove(pilot)
         self.finished.append(pilot)
         if status is Status.SUCCEEDED:
@@ -364,11 +393,37 @@ class SandboxModel(mesa.Model):
         pilot.firm.learn(pilot)
         self.authority_list[pilot.province].on_outcome(pilot)
 
+    def province_access(self, province: int) -> float:
+        """Effective data access of pilots in a province (``sandbox.model.data``)."""
+        readiness = self.authority_list[province].data_readiness
+        return self.data_regime.access(province, readiness, self.regime.params.data_market)
+
+    def data_access(self, pilot: Pilot) -> float:
+        """Effective data access of a pilot."""
+        return self.province_access(pilot.province)
+
+    def domain_cost(self, province: int, domain: Domain, access: float | None = None) -> float:
+        """Cost of a pilot in a domain and province, billion VND: the domain's cost, more
+        where a data-dependent service lacks data (``pilots.data_cost_premium``)."""
+        access = self.province_access(province) if access is None else access
+        premium = self.params.pilots.data_cost_premium * self.domains.data_dependence[domain]
+        return float(self.domains.cost[domain] * (1.0 + premium * (1.0 - access)))
+
+    def pilot_cost(self, pilot: Pilot) -> float:
+        """Cost of a pilot, billion VND (``domain_cost`` of its domain and province)."""
+        return self.domain_cost(pilot.province, pilot.domain)
+
+    @property
+    def contract_saving(self) -> float:
+        """Share of transaction costs standard contracts remove (0 without them)."""
+        p = self.regime.params
+        return p.contract_saving if p.standard_contracts else 0.0
+
     def success_probability(self, pilot: Pilot) -> float:
         """Chance a pilot succeeds: domain base, firm capability, local capacity, data."""
         p = self.params.pilots
         authority = self.authority_list[pilot.province]
-        access = self.data_regime.access(authority.data_readiness, self.regime.params.data_market)
+        access = self.data_access(pilot)
         capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
         value = (
             self.domains.success[pilot.domain]
@@ -390,13 +445,19 @@ class SandboxModel(mesa.Model):
         deployed = np.zeros(shape, dtype=bool)
         succeeded = np.zeros(shape, dtype=bool)
         coverage = np.zeros(shape)
+        scaled = np.zeros(shape)
         for pilot in (*self.open_pilots, *self.services):
             k, d = pilot.province, pilot.domain
             if pilot.status in LIVE:
                 live[k, d] = True
             if pilot.status in DEPLOYED:
                 deployed[k, d] = True
-                coverage[k, d] = max(coverage[k, d], pilot.coverage)
+                coverage[k, d] += pilot.coverage
             if pilot.status is Status.SUCCEEDED:
                 succeeded[k, d] = True
-        return StatusMatrix(live, deployed, succeeded, coverage)
+                if pilot.scaled:
+                    scaled[k, d] += pilot.coverage
+        # one pilot per province and domain; a merged unit adds its provinces' shares
+        np.minimum(coverage, 1.0, out=coverage)
+        np.minimum(scaled, 1.0, out=scaled)
+        return StatusMatrix(live, deployed, succeeded, coverage, scaled)

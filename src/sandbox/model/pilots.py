@@ -1,4 +1,4 @@
-"""Pilots: one record per proposal, with its lifecycle (docs/model.md §2).
+"""Pilots: one record per proposal, with its lifecycle (docs/model.md).
 
 ``PROPOSED -> APPROVED -> RUNNING -> SUCCEEDED | FAILED | HALTED``, or ``PROPOSED ->
 REJECTED`` (refused, unfunded or no bidder). A succeeded pilot's service stays deployed;
@@ -40,7 +40,7 @@ BUSY = (Status.PROPOSED, Status.APPROVED, Status.RUNNING)
 class Pilot:
     """One pilot and its state."""
 
-    province: int
+    province: int  # its province (a unit's index after the merger)
     domain: Domain
     track: AdHoc  # the approval track (sandbox.model.tracks) it was routed to
     proposed: int  # month index of the proposal
@@ -57,10 +57,19 @@ class Pilot:
     central_funding: float = 0.0
     private_funding: float = 0.0
     withheld_grant: float = 0.0  # performance-based grant paid on success
+    compliance_fronted: float = 0.0  # compliance cost the partner firm has tied up
     incidents: int = 0
+    origin: int = -1  # province index when proposed: with ``proposed``, its random key
     reviews: int = 0  # review draws used (``SandboxModel.review_draw``)
+    calls_waited: int = 0  # sandbox calls it waited through without admission
+    screened: bool = False  # passed the sandbox's screening
+    admitted: int = -1  # month a sandbox call admitted it
     months_run: int = 0  # months spent running (indexes its ``life`` draws)
     life: object = None  # the current block of monthly draws (``lifecycle.LIFE_BLOCK`` rows)
+    outcome_draw: float = -1.0  # the success draw, once drawn (an extension keeps it)
+    finished_month: int = -1  # month it ended
+    scale_threshold: float = float("inf")  # cumulative scaling hazard it needs (success)
+    scale_progress: float = 0.0  # cumulative scaling hazard so far
     aligned: bool = False  # local rule aligned with the centre (experimental)
     graduated: bool = False
     scaled: bool = False

@@ -34,6 +34,7 @@ SEQUENTIAL: tuple[str, ...] = (
     "citizens",  # citizen attributes and adoption thresholds
     "firms",  # attributes of the firms present at the start
     "phasing",  # the order of a phased roll-out's waves (``order: random``)
+    "platform",  # which provinces connect to a national data platform (every month)
 )
 KEYED: dict[str, str] = {
     "review": "(province, month proposed): review delays and approval draws of a proposal",
@@ -74,7 +75,10 @@ class _Keyed:
         if len(key) > 3 or min(key, default=0) < 0:
             raise ValueError(f"a draw key is up to three non-negative integers, not {key}")
         counter = np.zeros(4, dtype=np.uint64)
-        counter[4 - len(key) :] = key  # the lowest word counts the draws within a key
+        counter[4 - len(key) :] = key
+        # the lowest word counts the draws within a key, from the key's length in its top
+        # byte, so that keys of different lengths never share a counter
+        counter[0] = np.uint64(len(key)) << np.uint64(56)
         self.state["state"] = {"counter": counter, "key": self.key}
         self.state["buffer_pos"] = 4  # discard buffered output of an earlier key
         self.state["has_uint32"] = 0

@@ -9,9 +9,11 @@ the Okabe-Ito palette:
 - ``policy_comparison``: paired differences from a baseline with CIs, a panel per outcome;
 - ``tradeoff_frontier``: adoption speed against harm and cost, non-dominated designs;
 - ``province_heatmap``: provinces x months of deployed services (per-province input);
-- ``lever_response``, ``phasing``, ``alignment``: outcomes against an experiment's levers.
+- ``lever_response``, ``phasing``, ``alignment``: outcomes against an experiment's levers;
+- ``ablation``: each regime's difference from the baseline with one mechanism off at a time.
 """
 
+from sandbox.plots.ablation import ablation
 from sandbox.plots.comparison import policy_comparison
 from sandbox.plots.experiments import alignment, lever_response, phasing
 from sandbox.plots.frontier import tradeoff_frontier
@@ -19,6 +21,7 @@ from sandbox.plots.heatmap import province_heatmap
 from sandbox.plots.timeseries import outcome_over_time
 
 __all__ = [
+    "ablation",
     "alignment",
     "lever_response",
     "outcome_over_time",

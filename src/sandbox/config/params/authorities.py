@@ -93,7 +93,7 @@ class AuthorityParams:
         doc="beta of the Beta distribution of risk aversion",
     )
     risk_weight: float = param(
-        5.5,
+        5.0,
         unit="–",
         range="nonnegative",
         role="uncertainty",

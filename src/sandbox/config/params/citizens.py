@@ -66,7 +66,7 @@ class CitizenParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source="assumption: the digital divide of MODEL.md §1",
+        source="assumption: an urban-rural digital divide (Smart City Conference 2024)",
         doc="mean digital literacy of rural working-age adults",
     )
     literacy_concentration: float = param(

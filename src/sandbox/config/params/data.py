@@ -51,6 +51,14 @@ class DataParams:
         source=ASSUMED,
         doc="interoperability gained per billion VND invested",
     )
+    connect_rate: float = param(
+        0.05,
+        unit="per month",
+        range="unit",
+        role="lever",
+        source="assumption: about two years for half of the provinces to connect",
+        doc="chance an unconnected province connects to a national platform each month",
+    )
     market_bonus: float = param(
         0.3,
         unit="share",

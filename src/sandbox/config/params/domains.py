@@ -80,7 +80,7 @@ def _domain(
 
 @dataclass(frozen=True)
 class DomainsParams:
-    """The six domains of docs/model.md §2 (names fixed by ``sandbox.model.domains``)."""
+    """The six domains of docs/model.md (names fixed by ``sandbox.model.domains``)."""
 
     transportation: DomainParams = _domain("transportation", 30.0, 1.2, 0.6, 0.6, 0.012)
     healthcare: DomainParams = _domain("healthcare", 25.0, 1.5, 0.6, 0.7, 0.015)

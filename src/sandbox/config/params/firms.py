@@ -60,9 +60,9 @@ class FirmParams:
         doc="incumbents",
     )
     sme: FirmKindParams = param(
-        factory=lambda: FirmKindParams(count=200, capability=0.45, capital=5.0, risk_tolerance=0.7),
+        factory=lambda: FirmKindParams(count=200, capability=0.45, capital=3.0, risk_tolerance=0.7),
         role="uncertainty",
-        source="assumption: start-ups with about 5 billion VND (≈ 200,000 USD)",
+        source="assumption: start-ups with about 3 billion VND (≈ 120,000 USD, seed stage)",
         doc="domestic SMEs",
     )
     foreign: FirmKindParams = param(
@@ -104,6 +104,28 @@ class FirmParams:
         role="uncertainty",
         source=CALIBRATED,
         doc="chance a firm with no legal worry bids on a given call",
+    )
+    choice_noise: float = param(
+        0.15,
+        unit="score",
+        range="positive",
+        role="uncertainty",
+        source=(
+            "assumption: authorities weigh capability and experience, but price, relations "
+            "and local presence also count (a logit choice with this scale)"
+        ),
+        doc="scale of the unobserved part of an authority's choice among bidders",
+    )
+    ppp_hurdle: float = param(
+        0.05,
+        unit="per year",
+        range="unit",
+        role="uncertainty",
+        source=(
+            "assumption: about the yield of Vietnamese government bonds (2-3%) plus a "
+            "project premium; investors compare it with their expected return"
+        ),
+        doc="expected yearly return on its stake a firm requires to co-finance a PPP pilot",
     )
     learning: float = param(
         0.08,

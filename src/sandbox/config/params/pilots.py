@@ -107,6 +107,52 @@ class PilotParams:
         source=ASSUMED,
         doc="coverage a scaled service reaches",
     )
+    service_risk: float = param(
+        0.5,
+        unit="share of a pilot's hazard",
+        range="unit",
+        role="uncertainty",
+        source="assumption: a service in operation is more stable than a trial, not safe",
+        doc="incident hazard of a deployed service, relative to a running pilot's",
+    )
+    clarity_safety: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source="assumption: clear rules (data protection, standards) halve incidents at most",
+        doc="share of a service's incident hazard that full legal clarity removes",
+    )
+    data_cost_premium: float = param(
+        0.5,
+        unit="share of pilot cost",
+        range="nonnegative",
+        role="uncertainty",
+        source=(
+            "assumption: without shared data a fully data-dependent pilot builds its own "
+            "integrations, half again its cost (fragmented ministries' databases, 2024)"
+        ),
+        doc="extra cost of a fully data-dependent pilot with no data access",
+    )
+    data_feasibility: float = param(
+        0.3,
+        unit="data access",
+        range="unit",
+        role="uncertainty",
+        source="assumption: a fully data-dependent service needs some data to be built at all",
+        doc="data access a fully data-dependent domain needs before a province proposes it",
+    )
+    scale_hazard: float = param(
+        0.04,
+        unit="per month at full clarity",
+        range="unit",
+        role="uncertainty",
+        source=(
+            "assumption: a proven service is taken province-wide at a rate that rises with "
+            "the legal clarity of its domain (no clarity, no scaling)"
+        ),
+        doc="monthly hazard that a succeeded service scales, times its domain's clarity",
+    )
     scale_rate: float = param(
         0.05,
         unit="per month",

@@ -40,11 +40,16 @@ class TrackParams:
         doc="perceived legal risk when the domain has no clarity",
     )
     compliance_cost: float = param(
-        0.1,
+        0.4,
         unit="share of pilot cost",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: without a legal corridor a firm pays for legal review, permits "
+            "from several ministries and liability reserves up front, which shuts most "
+            "start-ups out (Vietnam-Asia Smart City Conference 2024: no mechanism for "
+            "private participation)"
+        ),
         doc="compliance cost, borne by the firm",
     )
     monitoring: float = param(
@@ -62,6 +67,17 @@ class TrackParams:
         role="lever",
         source=ASSUMED,
         doc="largest share of a province's population a pilot may reach",
+    )
+    evidence_gain: float = param(
+        0.02,
+        unit="clarity",
+        range="unit",
+        role="lever",
+        source=(
+            "assumption: rules follow evidence (Decision 950/QD-TTg asks ministries to draw "
+            "rules from pilots); an ad-hoc success is unstructured evidence, a small step"
+        ),
+        doc="legal clarity a successful pilot on this track adds to its domain's rules",
     )
 
 
@@ -82,6 +98,12 @@ class SandboxParams(TrackParams):
     compliance_cost: float = redeclare(TrackParams, "compliance_cost", 0.02, source=SANDBOX_TERMS)
     monitoring: float = redeclare(TrackParams, "monitoring", 0.8, source=SANDBOX_TERMS)
     exposure_cap: float = redeclare(TrackParams, "exposure_cap", 0.1, source=SANDBOX_TERMS)
+    evidence_gain: float = redeclare(
+        TrackParams,
+        "evidence_gain",
+        0.02,
+        source="assumption: a trial that succeeds with incidents informs rules as an ad-hoc one",
+    )
     call_interval: int = param(
         6,
         unit="months",
@@ -145,6 +167,30 @@ class SandboxParams(TrackParams):
         role="lever",
         source="Decree 94/2025: two 1-year extensions (Hanoi's Capital Law allows 3 + 3 years)",
         doc="length of one extension",
+    )
+    max_waits: int = param(
+        1,
+        unit="calls",
+        range="nonnegative",
+        role="lever",
+        source="assumption: an eligible applicant left out of a cohort tries the next call once",
+        doc="calls an eligible applicant waits through before it withdraws",
+    )
+    extension_prob: float = param(
+        0.5,
+        unit="probability",
+        range="unit",
+        role="lever",
+        source="assumption: half of inconclusive trials ask for and get more time",
+        doc="chance an unsuccessful trial with extensions left is extended",
+    )
+    extension_gain: float = param(
+        0.1,
+        unit="probability",
+        range="unit",
+        role="lever",
+        source="assumption: more time lets a trial fix what kept it from succeeding",
+        doc="success probability an extension adds to the same trial (no new draw)",
     )
     graduation_gain: float = param(
         0.15,
@@ -231,12 +277,21 @@ class ExperimentalParams(TrackParams):
     compliance_cost: float = redeclare(TrackParams, "compliance_cost", 0.06, source=ASSUMED)
     monitoring: float = redeclare(TrackParams, "monitoring", 0.4, source=ASSUMED)
     exposure_cap: float = redeclare(TrackParams, "exposure_cap", 0.5, source=ASSUMED)
+    evidence_gain: float = redeclare(
+        TrackParams,
+        "evidence_gain",
+        0.02,
+        source="assumption: an unaligned local rule's success informs rules as an ad-hoc one",
+    )
     coordination: float = param(
-        0.1,
+        0.03,
         unit="per month",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: ministries align slowly; about 30% of rules are still unaligned "
+            "after three years"
+        ),
         doc="chance the centre aligns with a local rule",
     )
     rework_cost: float = param(
@@ -262,6 +317,17 @@ class ExperimentalParams(TrackParams):
         role="lever",
         source=ASSUMED,
         doc="national clarity added by an aligned successful pilot",
+    )
+    strike_down: float = param(
+        0.5,
+        unit="probability",
+        range="unit",
+        role="lever",
+        source=(
+            "assumption: a local rule that conflicts with national law is void (Law on "
+            "Promulgation of Legal Documents); half of those left unaligned are struck down"
+        ),
+        doc="chance the centre strikes down a local rule still unaligned at the pilot's end",
     )
 
 
@@ -314,6 +380,22 @@ class PolicyParams:
         source="decision: off historically; on in `facilitation`",
         doc="data-market rules: firms get data access beyond the province's",
     )
+    standard_contracts: bool = param(
+        False,
+        unit="flag",
+        range="flag",
+        role="lever",
+        source="decision: off historically; on in `facilitation`",
+        doc="standard contracts and templates for pilots and PPP (a facilitating State)",
+    )
+    contract_saving: float = param(
+        0.4,
+        unit="share",
+        range="unit",
+        role="lever",
+        source="assumption: templates remove much of the legal work of each contract",
+        doc="share of compliance cost and of PPP investors' hurdle standard contracts remove",
+    )
     legislation_rate: float = param(
         0.01,
         unit="per month per domain",
@@ -329,12 +411,4 @@ class PolicyParams:
         role="lever",
         source='assumption: "legislation arrives rarely"',
         doc="clarity a law adds",
-    )
-    scale_clarity: float = param(
-        0.5,
-        unit="clarity",
-        range="unit",
-        role="lever",
-        source=ASSUMED,
-        doc="clarity a domain needs before a succeeded pilot can scale",
     )

@@ -62,13 +62,16 @@ class ResourceParams:
         source=f"{ASSUMED} (PPP Law 64/2020 in force 2021)",
         doc="private co-finance share under PPP",
     )
-    ppp_clarity: float = param(
-        0.4,
-        unit="clarity",
+    carry_over: float = param(
+        0.0,
+        unit="share",
         range="unit",
         role="lever",
-        source=ASSUMED,
-        doc="legal clarity private investors require",
+        source=(
+            "State Budget Law 83/2015/QH13: unspent allocations lapse at year end unless "
+            "carried over by decision; the default lets all lapse"
+        ),
+        doc="share of a province's unspent budget carried into the next year",
     )
     ppp_return: float = param(
         0.12,

@@ -16,7 +16,7 @@ class HorizonParams:
         unit="month (YYYY-MM)",
         range="month",
         role="setting",
-        source="calibration period (MODEL.md §8)",
+        source="decision: 2019, the calibration targets begin (docs/model.md#calibration)",
         doc="first simulated month",
     )
     end: str = param(

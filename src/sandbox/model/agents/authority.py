@@ -21,7 +21,7 @@ RATES = ("digital_capacity", "data_readiness", "awareness", "leadership", "risk_
 
 
 class LocalAuthority(mesa.Agent):
-    """One province's authority (docs/model.md §2, §4.4).
+    """One province's authority (docs/model.md).
 
     Static attributes come from the region table; digital capacity, leadership and risk
     aversion are drawn from the documented distributions of ``authorities`` params.
@@ -76,9 +76,12 @@ class LocalAuthority(mesa.Agent):
     def propose(self) -> None:
         """Compare expected value with perceived legal risk; propose in the best domain.
 
-        Domains without a live pilot or service are valued as benefit x success / cost x
-        (1 - perceived legal risk) x a random factor in [0.5, 1.5); the best is proposed
-        with a chance falling with risk aversion x its perceived legal risk.
+        Candidates are the domains without a live pilot or service that the province can
+        build (its data access reaches ``pilots.data_feasibility`` x the domain's data dependence)
+        and fund (its own expected share of the cost fits what is left of its budget).
+        Each is valued as benefit x success / cost x (1 - perceived legal risk) x a random
+        factor in [0.5, 1.5); the best is proposed with a chance falling with risk aversion
+        x its perceived legal risk.
         """
         m = self.model
         draws = self.stream.random(len(DOMAINS) + 1)
@@ -94,9 +97,14 @@ class LocalAuthority(mesa.Agent):
         track = m.regime.track_for(m, self)
         legal_risk = track.params.legal_risk
         clarity = m.government.clarity.tolist()
+        access = m.province_access(self.province)
+        budget = m.ledger.local[self.province]
+        feasible = m.params.pilots.data_feasibility * m.domains.data_dependence
         best, best_value, best_risk = None, -1.0, 0.0
         for d in DOMAINS:
-            if d in taken:
+            if d in taken or access < feasible[d]:
+                continue
+            if m.resources.local_share(m, m.domain_cost(self.province, d, access)) > budget:
                 continue
             risk = legal_risk * (1.0 - clarity[d])
             value = m.domains.value[d] * (1.0 - risk) * (0.5 + draws[d])
@@ -109,15 +117,21 @@ class LocalAuthority(mesa.Agent):
             * (0.5 + self.leadership)
             * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
         )
-        if draws[-1] < chance:
+        if best is not None and draws[-1] < chance:
             self.pilots.append(m.propose(self.province, best, track))
 
-    def choose_partner(self, pilot: Pilot) -> None:
-        """Pick the most capable, most experienced bidder; no bid means no pilot."""
+    def choose_partner(self, pilot: Pilot, draw: float) -> None:
+        """Choose among the bidders by capability and experience in the domain, with an
+        unobserved part (a logit choice of scale ``firms.choice_noise``, decided by the
+        uniform ``draw``); no bid means no pilot."""
         if not pilot.bids:
             self.model.reject(pilot)
             return
-        pilot.firm = max(pilot.bids, key=lambda f: f.capability + f.experience[pilot.domain])
+        score = np.array([f.capability + f.experience[pilot.domain] for f in pilot.bids])
+        weight = np.exp((score - score.max()) / self.model.params.firms.choice_noise)
+        cumulative = np.cumsum(weight)
+        pick = int(np.searchsorted(cumulative, draw * cumulative[-1], side="right"))
+        pilot.firm = pilot.bids[min(pick, len(pilot.bids) - 1)]
         pilot.bids = []
 
     def on_outcome(self, pilot: Pilot) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 class FirmKind(Enum):
-    """Kinds of firm (docs/model.md §2)."""
+    """Kinds of firm (docs/model.md)."""
 
     INCUMBENT = "incumbent"
     SME = "sme"
@@ -52,7 +52,7 @@ def bid_matrix(
 
 
 class Firm(mesa.Agent):
-    """A technology firm (docs/model.md §2, §4.5).
+    """A technology firm (docs/model.md).
 
     Args:
         model: the model.
@@ -86,10 +86,13 @@ class Firm(mesa.Agent):
         self.contracts: list[Pilot] = []
 
     def win(self, pilot: Pilot) -> None:
-        """A financed contract: margin on its value, minus the compliance cost."""
+        """A financed contract: the margin on its value; the compliance cost is fronted
+        (tied up until the pilot ends, when the contract's last payment returns it)."""
         m = self.model
-        compliance = pilot.track.params.compliance_cost
-        self.capital += (m.params.firms.margin - compliance) * pilot.cost
+        compliance = pilot.track.params.compliance_cost * (1.0 - m.contract_saving)
+        pilot.compliance_fronted = compliance * pilot.cost
+        self.capital += m.params.firms.margin * pilot.cost - pilot.compliance_fronted
+        m.count(f"contracts_{self.kind.value}")
         self.won_value += pilot.cost
         self.contracts.append(pilot)
 
@@ -100,6 +103,8 @@ class Firm(mesa.Agent):
     def learn(self, pilot: Pilot) -> None:
         """Experience in the domain; capability rises along a learning curve."""
         firms = self.model.params.firms
+        self.capital += pilot.compliance_fronted
+        pilot.compliance_fronted = 0.0
         gain = firms.learning
         self.experience[pilot.domain] += gain
         self.capability += firms.capability_learning * gain * (1.0 - self.capability)

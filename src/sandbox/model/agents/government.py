@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class NationalGovernment(mesa.Agent):
-    """Owns legal clarity per domain and runs the approval tracks (docs/model.md §3).
+    """Owns legal clarity per domain and runs the approval tracks (docs/model.md).
 
     Args:
         model: the model.
@@ -36,12 +36,13 @@ class NationalGovernment(mesa.Agent):
         """Budgets, legislation, regime events, data platform, reviews, financing, outcomes."""
         m = self.model
         p = m.regime.params
-        if m.month_of_year == 1:
-            m.ledger.new_year(m.resources.params.central_budget, m.local_budget)
+        if m.month_of_year == 1 or m.t == 0:  # a run starting mid-year gets its budgets
+            r = m.resources.params
+            m.ledger.new_year(r.central_budget, m.local_budget, r.carry_over)
         laws = m.streams["legislation"].random(N_DOMAINS) < p.legislation_rate
         self.clarity[laws] = np.minimum(1.0, self.clarity[laws] + p.legislation_gain)
         m.regime.start_month(m)
-        m.data_regime.start_month(m)
+        m.data_regime.start_month(m, m.streams["platform"].random(m.region.n))
         self._review()
         self._finance()
         self._evaluate()
@@ -71,16 +72,12 @@ class NationalGovernment(mesa.Agent):
 
     # ----------------------------------------------------------------- outcomes
     def _evaluate(self) -> None:
-        """Graduate, reward and scale pilots that ended last month; scale earlier ones."""
+        """Pilots that succeeded last month: performance payments, and their evidence
+        for the domain's rules (each track says how much it weighs)."""
         m = self.model
-        p = m.regime.params
         for pilot in m.finished:
             if pilot.status is not Status.SUCCEEDED:
                 continue
             m.resources.on_success(m, pilot)
             pilot.track.on_success(m, pilot)
         m.finished = []
-        for pilot in m.services:
-            if not pilot.scaled and self.clarity[pilot.domain] >= p.scale_clarity:
-                pilot.scaled = True
-                m.count("pilots_scaled")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sandbox.config.params import DataParams
 
 if TYPE_CHECKING:
@@ -33,17 +35,31 @@ class DataRegime:
             params.interoperability if previous is None else previous.interoperability
         )
         self.spent = 0.0 if previous is None else previous.spent  # platform, billion VND
+        self.connected = None if previous is None else previous.connected.copy()
 
-    def start_month(self, model: SandboxModel) -> None:
-        """Monthly investment, if any."""
+    def start_month(self, model: SandboxModel, draws: np.ndarray) -> None:
+        """Monthly investment and connections, if any (``draws``: one uniform per
+        province, from the ``platform`` stream, drawn under every regime)."""
+
+    def merge(self, unit_of: np.ndarray, n_units: int) -> None:
+        """Provinces merge: a unit is connected when any of its provinces was."""
+        self.connected = np.bincount(unit_of, self.connected, minlength=n_units) > 0
 
     def boost(self, gain: float) -> None:
         """A framework milestone adds interoperability (capped at 1)."""
         self.interoperability = min(1.0, self.interoperability + gain)
 
-    def access(self, readiness: float, data_market: bool) -> float:
-        """Effective data access of a pilot in a province with ``readiness``."""
-        value = readiness + self.interoperability * (1.0 - readiness)
+    def setup(self, n_provinces: int) -> None:
+        """Which provinces are connected to the national platform at the start."""
+        if getattr(self, "connected", None) is None or len(self.connected) != n_provinces:
+            self.connected = np.zeros(n_provinces, dtype=bool)
+
+    def access(self, province: int, readiness: float, data_market: bool) -> float:
+        """Effective data access in a province with ``readiness``: national data at the
+        current interoperability where the province is connected to the platform, at the
+        starting level (``data.interoperability``) where it is not."""
+        shared = self.interoperability if self.connected[province] else self.params.interoperability
+        value = readiness + shared * (1.0 - readiness)
         if data_market:
             value += self.params.market_bonus * (1.0 - value)
         return value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from sandbox.config.params import DataParams
 from sandbox.model.data.base import DataRegime
 
@@ -14,3 +16,7 @@ class Interoperable(DataRegime):
     def __init__(self, params: DataParams, previous: DataRegime | None = None) -> None:
         super().__init__(params, previous)
         self.interoperability = max(self.interoperability, params.target)
+
+    def setup(self, n_provinces: int) -> None:
+        """Every province is connected."""
+        self.connected = np.ones(n_provinces, dtype=bool)

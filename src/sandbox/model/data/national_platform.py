@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sandbox.model.data.base import DataRegime
 
 if TYPE_CHECKING:
@@ -12,13 +14,15 @@ if TYPE_CHECKING:
 
 class NationalPlatform(DataRegime):
     """Each month the State invests ``platform_budget / 12``; interoperability rises by
-    ``platform_efficiency`` per billion VND times the remaining gap to ``target``."""
+    ``platform_efficiency`` per billion VND times the remaining gap to ``target``; each
+    unconnected province connects with chance ``connect_rate``."""
 
     name = "national_platform"
 
-    def start_month(self, model: SandboxModel) -> None:
-        """Invest and build interoperability."""
+    def start_month(self, model: SandboxModel, draws: np.ndarray) -> None:
+        """Invest, build interoperability and connect provinces (``data.connect_rate``)."""
         p = self.params
+        self.connected |= draws < p.connect_rate
         invest = p.platform_budget / 12.0
         self.spent += invest
         gap = max(0.0, p.target - self.interoperability)

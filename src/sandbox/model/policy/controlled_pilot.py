@@ -26,7 +26,7 @@ class ControlledPilot(Regime):
 
     def __init__(self, params: PolicyParams) -> None:
         super().__init__(params)
-        self.sandbox = Sandbox(params.sandbox, fallback=self.adhoc)
+        self.sandbox = Sandbox(params.sandbox)
 
     def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """Sandbox when the programme has room and the province is eligible."""

@@ -34,7 +34,7 @@ class Phased(Regime):
         super().__init__(params)
         within = params.phasing.within
         if within == "sandbox":
-            self.within: AdHoc = Sandbox(params.sandbox, fallback=self.adhoc)
+            self.within: AdHoc = Sandbox(params.sandbox)
         elif within == "facilitated":
             self.within = Facilitated(params.facilitated)
         else:
@@ -74,9 +74,12 @@ class Phased(Regime):
         return self.adhoc
 
     def start_month(self, model: SandboxModel) -> None:
-        """Close a phase every ``phase_months``: add clarity and interoperability."""
+        """Close a phase every ``phase_months``: add clarity and interoperability, and
+        connect the provinces of the waves that completed a phase to the shared data."""
         p = self.params.phasing
         t = model.months_since_policy
         if 0 < t <= p.n_waves * p.phase_months and t % p.phase_months == 0:
             model.government.add_clarity(None, p.clarity_gain)
             model.data_regime.boost(p.interop_gain)
+            # the provinces that completed a phase join the shared data standards
+            model.data_regime.connected[self.wave < t // p.phase_months] = True

@@ -6,6 +6,6 @@ from sandbox.model.policy.base import Regime
 
 
 class StatusQuo(Regime):
-    """The historical regime of 2019-2024 (docs/model.md §4.1): the ad-hoc track only."""
+    """The historical regime of 2019-2024 (docs/model.md): the ad-hoc track only."""
 
     name = "status_quo"

@@ -64,8 +64,8 @@ class Region:
         """Fiscal capacity in (0, 1]: square root of urban population over the largest.
 
         No table gives provincial budgets; the urban economy is about 70% of GDP
-        (docs/model.md §8), so urban population stands in for the tax base, with a square
-        root so that small provinces are not driven to zero.
+        (docs/model.md#initialisation), so urban population stands in for the tax base,
+        with a square root so that small provinces are not driven to zero.
         """
         urban = self.population * self.urban_share
         return np.sqrt(urban / urban.max())

@@ -18,29 +18,26 @@ class CompetitiveFund(ResourceMechanism):
     before calling ``finance``) and get a grant of ``grant_share`` of cost while the pool
     lasts. The province pre-finances ``performance_share`` of the grant, which the centre
     reimburses if the pilot succeeds. Pilots the pool cannot reach are financed locally
-    or rejected.
+    or die unfunded.
     """
 
     name = "competitive_fund"
     grant = True
     ppp = False
 
+    def local_share(self, model: SandboxModel, cost: float) -> float:
+        """The province also pre-finances the performance part of the grant."""
+        return cost - self.grant_amount(model, cost) * (1 - self.params.performance_share)
+
     def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
         """Wait for a round; then grant (partly on performance) or finance locally."""
         p = self.params
         if model.months_since_policy % p.fund_interval != 0:
             return None
-        ledger = model.ledger
-        cost = model.domains.cost[pilot.domain]
-        grant = p.grant_share * cost
-        upfront = grant * (1 - p.performance_share) if grant <= ledger.central else 0.0
-        withheld = grant - upfront if upfront > 0 else 0.0
-        local = cost - upfront
-        if local > ledger.local[pilot.province] + 1e-12:
-            return False
-        self._pay(model, pilot, local=local, central=upfront, private=0.0)
-        pilot.withheld_grant = withheld
-        return True
+        cost = model.pilot_cost(pilot)
+        grant = self.grant_amount(model, cost)
+        upfront = grant * (1 - p.performance_share)
+        return self._settle(model, pilot, cost, upfront=upfront, withheld=grant - upfront)
 
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
         """Reimburse the withheld part of the grant."""

@@ -27,12 +27,14 @@ class Ledger:
         self.lapsed_local = np.zeros(n_provinces)
         self.private = 0.0  # private investment mobilised (not a public pool)
 
-    def new_year(self, central: float, local: np.ndarray) -> None:
-        """Unspent money lapses; the new year's budgets arrive."""
+    def new_year(self, central: float, local: np.ndarray, carry_over: float = 0.0) -> None:
+        """The new year's budgets arrive; unspent central money lapses, and unspent local
+        money lapses but for ``carry_over`` of it, which stays in the province's pool."""
         self.lapsed_central += self.central
-        self.lapsed_local += self.local
+        kept = carry_over * self.local
+        self.lapsed_local += self.local - kept
         self.central = central
-        self.local = local.astype(float).copy()
+        self.local = kept + local
         self.allocated_central += central
         self.allocated_local += local
 

@@ -1,4 +1,4 @@
-"""Public-private partnership: private co-finance with revenue rights, no central grants."""
+"""Public-private partnership: private co-finance with revenue rights, on top of grants."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from sandbox.model.resources.base import ResourceMechanism
 
 
 class PublicPrivatePartnership(ResourceMechanism):
-    """The partner firm co-finances ``ppp_share`` where clarity reaches ``ppp_clarity``."""
+    """Central grants as under ``central_budget``, and the partner firm co-finances
+    ``ppp_share`` of the rest when its expected return clears ``ppp_hurdle``."""
 
     name = "ppp"
-    grant = False
+    grant = True
     ppp = True

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sandbox.config.params import PilotParams, TrackParams
 
 if TYPE_CHECKING:
@@ -50,17 +52,33 @@ class AdHoc:
     def close_review(self, model: SandboxModel) -> None:
         """After every waiting application was considered this month (cohort decisions)."""
 
+    def applied(self, model: SandboxModel, pilot: Pilot) -> None:
+        """A proposal was made on this track (records, for tracks that keep them)."""
+
     # ------------------------------------------------------------------- exits
+    def started(self, model: SandboxModel, pilot: Pilot) -> None:
+        """A pilot on this track was financed and started running."""
+
     def running(self, model: SandboxModel, pilot: Pilot, draw: float) -> None:
         """A running pilot's month on this track (``draw`` is uniform, its own)."""
 
-    def defer_end(self, model: SandboxModel, pilot: Pilot) -> bool:
-        """At the end date, before success is drawn: ``True`` postpones the end."""
+    def defer_end(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+        """At the end date, before the outcome: ``True`` postpones the end (the pilot's
+        month of draws is ``draws``, columns as in ``sandbox.model.lifecycle``)."""
         return False
 
-    def extend(self, model: SandboxModel, pilot: Pilot) -> bool:
+    def success_bonus(self, pilot: Pilot) -> float:
+        """What the track adds to a pilot's chance of success at its end."""
+        return 0.0
+
+    def extend(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
         """After an unsuccessful end: ``True`` extends the trial instead of failing it."""
         return False
 
+    def finished(self, model: SandboxModel, pilot: Pilot) -> None:
+        """A pilot on this track ended (succeeded, failed or halted)."""
+
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
-        """Evaluated the month after a success (evidence for the domain's rules)."""
+        """Evaluated the month after a success: its evidence adds ``evidence_gain`` legal
+        clarity to its domain's rules."""
+        model.government.add_clarity(pilot.domain, self.params.evidence_gain)

@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sandbox.config.params import ExperimentalParams
+from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
     from sandbox.model.pilots import Pilot
 
+# column of a pilot's monthly draws (``sandbox.model.lifecycle``) deciding a strike-down
+STRIKE = 5
+
 
 class LocalRule(AdHoc):
     """A pilot under a province's own experimental rule (``policy.experimental``).
 
     While running, the rule aligns with the centre with monthly probability
-    ``coordination``. A pilot that reaches its end unaligned pays ``rework_cost`` of its
-    cost (when the local budget allows) and runs ``rework_months`` longer, once. An aligned
-    success adds ``alignment_gain`` legal clarity to its domain.
+    ``coordination``. At its end an unaligned rule has consequences: with probability
+    ``strike_down`` the centre strikes it down and the pilot halts; otherwise it pays
+    ``rework_cost`` of its cost (when the local budget allows) and runs ``rework_months``
+    longer, once. An aligned success adds ``alignment_gain`` legal clarity to its domain
+    (other successes the track's ``evidence_gain``).
     """
 
     key = "local_rule"
@@ -29,10 +37,14 @@ class LocalRule(AdHoc):
         if not pilot.aligned:
             pilot.aligned = bool(draw < self.params.coordination)
 
-    def defer_end(self, model: SandboxModel, pilot: Pilot) -> bool:
-        """An unaligned rule is reworked once: extra cost and delay."""
+    def defer_end(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+        """An unaligned rule is struck down (the pilot halts) or reworked once."""
         if pilot.aligned or pilot.extensions > 0:
             return False
+        if draws[STRIKE] < self.params.strike_down:
+            model.count("rules_struck_down")
+            model.finish(pilot, Status.HALTED)
+            return True
         rework = self.params.rework_cost * pilot.cost
         if rework <= model.ledger.local[pilot.province]:
             model.ledger.spend_local(pilot.province, rework)
@@ -43,5 +55,5 @@ class LocalRule(AdHoc):
 
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
         """Aligned evidence becomes national clarity."""
-        if pilot.aligned:
-            model.government.add_clarity(pilot.domain, self.params.alignment_gain)
+        gain = self.params.alignment_gain if pilot.aligned else self.params.evidence_gain
+        model.government.add_clarity(pilot.domain, gain)

@@ -1,8 +1,10 @@
-"""The regulatory sandbox's track: cohort calls within the regulator's capacity."""
+"""The regulatory sandbox's track: an explicit funnel from application to graduation."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from sandbox.config.params import PilotParams, SandboxParams
 from sandbox.model.pilots import Status
@@ -12,27 +14,45 @@ if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
     from sandbox.model.pilots import Pilot
 
+# column of a pilot's monthly draws (``sandbox.model.lifecycle``) deciding an extension
+EXTEND = 6
+
 
 class Sandbox(AdHoc):
-    """Controlled pilots under sandbox terms (``policy.sandbox``).
+    """Controlled pilots under sandbox terms (``policy.sandbox``): the funnel
 
-    Applications wait for a cohort call (every ``call_interval`` months); a call admits
-    eligible applicants by score within ``cohort_size`` and the free ``capacity``; the
-    others go to ``fallback`` (ad-hoc review, with its delay). Trials last at most
-    ``max_duration`` months; an unsuccessful one may be extended ``extensions`` times; a
-    success without incidents graduates and adds ``graduation_gain`` legal clarity.
+    1. *application*: a proposal on this track waits for the next cohort call (every
+       ``call_interval`` months from ``policy.start``);
+    2. *screening*: the partner firm must have ``min_capability`` (the province's
+       ``min_capacity`` is checked before it applies) and the application passes the
+       regulator's screening with chance ``approval_prob``;
+    3. *admission* by score (firm capability + local capacity) within ``cohort_size`` and
+       the regulator's free ``capacity`` (admitted trials waiting for finance and trials
+       testing count against it); the admission takes effect after the regulator's
+       review of the test plan (``review_months``, geometric). An eligible applicant left
+       out waits for the next call, at most ``max_waits`` calls; then, or when screened
+       out, it withdraws: it keeps no sandbox terms and its province may propose again on
+       any track;
+    4. *testing* under sandbox terms (exposure cap, monitoring, low compliance cost and
+       legal risk) for at most ``max_duration`` months;
+    5. *exit*: graduation (a success without incidents: the service launches and adds
+       ``graduation_gain`` clarity to its domain's rules), an extension of the same trial
+       (``extension_months``, at most ``extensions`` times, with chance
+       ``extension_prob``; the outcome is not drawn again, but each extension adds
+       ``extension_gain`` to its chance of success), or failure / withdrawal.
+
+    Cumulative counts: ``sandbox_applications``, ``_admitted``, ``_testing`` (trials
+    started), ``_completed`` (trials that reached their end), ``_graduated``.
 
     Args:
         params: the sandbox's terms and design.
-        fallback: the track of applicants a call does not admit.
     """
 
     key = "sandbox"
     params: SandboxParams
 
-    def __init__(self, params: SandboxParams, fallback: AdHoc) -> None:
+    def __init__(self, params: SandboxParams) -> None:
         super().__init__(params)
-        self.fallback = fallback
         self._applicants: list[Pilot] = []
 
     def duration(self, pilots: PilotParams) -> int:
@@ -40,7 +60,7 @@ class Sandbox(AdHoc):
         return min(pilots.duration_months, self.params.max_duration)
 
     def load(self, model: SandboxModel) -> int:
-        """Sandbox pilots approved or running (against the regulator's capacity)."""
+        """Trials admitted (waiting for finance) or testing, against the capacity."""
         return sum(
             1
             for q in model.open_pilots
@@ -48,42 +68,90 @@ class Sandbox(AdHoc):
         )
 
     def has_room(self, model: SandboxModel) -> bool:
-        """Applications are taken while approved and running trials are below capacity."""
-        return self.load(model) < self.params.capacity
+        """New applications are taken while trials admitted or testing and applications
+        waiting together stay below the capacity (waiting applications count against it)."""
+        waiting = sum(
+            1 for q in model.open_pilots if q.track is self and q.status is Status.PROPOSED
+        )
+        return self.load(model) + waiting < self.params.capacity
+
+    def applied(self, model: SandboxModel, pilot: Pilot) -> None:
+        """An application."""
+        model.count("sandbox_applications")
 
     def consider(self, model: SandboxModel, pilot: Pilot) -> None:
-        """Applications wait for the cohort call."""
-        self._applicants.append(pilot)
+        """Applications wait for the cohort call; an admitted one, for its test plan's
+        review."""
+        if pilot.admitted < 0:
+            self._applicants.append(pilot)
+        elif pilot.decision_month <= model.t:
+            model.decide(pilot, True)
 
     def close_review(self, model: SandboxModel) -> None:
-        """At a call month, admit a cohort; the rest go to the fallback track."""
+        """At a call: screen, admit a cohort within capacity; the rest wait or withdraw."""
         applicants, self._applicants = self._applicants, []
         s = self.params
         if not applicants or model.months_since_policy % s.call_interval != 0:
             return
-        free = max(0, min(s.cohort_size, s.capacity - self.load(model)))
-        eligible = [q for q in applicants if q.firm.capability >= s.min_capability]
+        admitted_waiting = sum(
+            1
+            for q in model.open_pilots
+            if q.track is self and q.admitted >= 0 and q.status is Status.PROPOSED
+        )
+        free = max(0, min(s.cohort_size, s.capacity - self.load(model) - admitted_waiting))
+        eligible = [
+            q
+            for q in applicants
+            if q.firm.capability >= s.min_capability
+            and (q.screened or model.review_draw(q) < s.approval_prob)
+        ]
+        for q in eligible:
+            q.screened = True
         eligible.sort(
             key=lambda q: -(q.firm.capability + model.authority_list[q.province].digital_capacity)
         )
         admitted = {id(q) for q in eligible[:free]}
+        waiting = {id(q) for q in eligible[free:]}
         for pilot in applicants:
             if id(pilot) in admitted:
-                model.decide(pilot, True)
+                model.count("sandbox_admitted")
+                pilot.admitted = model.t
+                pilot.decision_month = model.t + model.review_delay(pilot, s.review_months)
+                self.consider(model, pilot)
+            elif id(pilot) in waiting and pilot.calls_waited < s.max_waits:
+                pilot.calls_waited += 1
             else:
-                model.reroute(pilot, self.fallback)
+                model.count("sandbox_withdrawn")
+                model.reject(pilot)
 
-    def extend(self, model: SandboxModel, pilot: Pilot) -> bool:
-        """An unsuccessful trial is extended while extensions remain."""
+    def started(self, model: SandboxModel, pilot: Pilot) -> None:
+        """A trial starts testing."""
+        model.count("sandbox_testing")
+
+    def extend(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+        """An inconclusive trial may be extended while extensions remain."""
         if pilot.extensions >= self.params.extensions:
+            return False
+        if draws[EXTEND] >= self.params.extension_prob:
             return False
         pilot.extensions += 1
         pilot.end += self.params.extension_months
         return True
 
+    def success_bonus(self, pilot: Pilot) -> float:
+        """Each extension gives the same trial ``extension_gain`` more chance."""
+        return self.params.extension_gain * pilot.extensions
+
+    def finished(self, model: SandboxModel, pilot: Pilot) -> None:
+        """A trial that reached its end (not one halted) completed."""
+        if pilot.status in (Status.SUCCEEDED, Status.FAILED):
+            model.count("sandbox_completed")
+
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
         """A clean success graduates: its evidence adds clarity to the domain's rules."""
         if pilot.incidents == 0 or not self.params.graduation_clean_only:
             pilot.graduated = True
-            model.count("pilots_graduated")
+            model.count("sandbox_graduated")
             model.government.add_clarity(pilot.domain, self.params.graduation_gain)
+        else:
+            super().on_success(model, pilot)

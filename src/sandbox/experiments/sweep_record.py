@@ -1,0 +1,169 @@
+"""What a sweep folder records about itself: its tables, its command, its config, its code.
+
+Read by ``sandbox.experiments.report``. The tables are ``runs.parquet`` and
+``timeseries.parquet`` (``sandbox-collect``); the command and config are in the
+``multirun.yaml`` Hydra saves in the sweep folder (``hydra.overrides.task`` is the command
+line's overrides, ``hydra.sweeper.params`` the experiment's sweep); Python and library
+versions are in each run's ``manifest.json``. A folder copied without its run folders or
+``multirun.yaml`` (such as the stored tables of the tests) still has its tables.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import DictConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
+
+from sandbox.analysis import Results, load_sweep
+
+MULTIRUN = "multirun.yaml"
+TABLES = ("runs.parquet", "timeseries.parquet")
+PACKAGES = ("sandbox", "mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core")
+
+
+class NotASweepError(ValueError):
+    """The folder is not a collected sweep (no readable tables, or no done run)."""
+
+
+def read_sweep(folder: Path) -> tuple[pd.DataFrame, Results]:
+    """Every row of ``runs.parquet`` (whatever its state) and the done runs' tidy tables.
+
+    Raises:
+        NotASweepError: the folder is missing, not collected, unreadable or has no done run;
+            the message says which.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise NotASweepError(f"{folder} is not a folder")
+    missing = [n for n in TABLES if not (folder / n).is_file()]
+    if missing:
+        single = (folder / "summary.json").is_file() or (folder / "manifest.json").is_file()
+        what = "it is a single run's folder" if single else "it has not been collected"
+        raise NotASweepError(f"{folder} has no {' or '.join(missing)} ({what})")
+    try:
+        everything = pd.read_parquet(folder / "runs.parquet")
+        states = everything["status"].value_counts().to_dict()
+    except (OSError, ValueError, KeyError) as err:
+        raise NotASweepError(_unreadable(folder, err)) from None
+    if not states.get("done"):
+        raise NotASweepError(f"no run of {folder} is done (runs by state: {states or 'none'})")
+    try:
+        results = load_sweep(folder)
+    except (OSError, ValueError, KeyError) as err:
+        raise NotASweepError(_unreadable(folder, err)) from None
+    return everything, results
+
+
+def _unreadable(folder: Path, err: Exception) -> str:
+    reason = " ".join(str(err).split()) or type(err).__name__
+    return f"the tables of {folder} cannot be read ({reason})"
+
+
+def sweep_config(folder: Path) -> DictConfig | None:
+    """The sweep's config as Hydra saved it (``multirun.yaml``), or None."""
+    path = Path(folder) / MULTIRUN
+    if not path.is_file():
+        return None
+    try:
+        cfg = OmegaConf.load(path)
+    except (OSError, OmegaConfBaseException, ValueError):
+        return None
+    return cfg if isinstance(cfg, DictConfig) else None
+
+
+def select(cfg: DictConfig | None, key: str) -> object:
+    """``cfg``'s value at ``key`` (None when there is no config, key or value)."""
+    if cfg is None:
+        return None
+    try:
+        return OmegaConf.select(cfg, key, default=None, throw_on_resolution_failure=False)
+    except OmegaConfBaseException:
+        return None
+
+
+def command(cfg: DictConfig | None) -> str | None:
+    """The command that ran the sweep, from its saved overrides (None when unknown).
+
+    The command line's overrides, then its Hydra settings (such as ``hydra.sweep.dir``);
+    ``hydra.mode``, which Hydra adds itself, is left out.
+    """
+    task = select(cfg, "hydra.overrides.task")
+    if task is None:
+        return None
+    settings = [
+        str(o)
+        for o in (select(cfg, "hydra.overrides.hydra") or [])
+        if not str(o).startswith("hydra.mode=")
+    ]
+    return shlex.join(["sandbox-run", "--multirun", *map(str, task), *settings])
+
+
+def swept(cfg: DictConfig | None) -> list[tuple[str, str, str]]:
+    """(key, values, set by) of the sweep: the experiment's ``hydra.sweeper.params``, then
+    the command line's overrides, which take precedence."""
+    params = select(cfg, "hydra.sweeper.params") or {}
+    rows = {str(k): (str(v), "experiment") for k, v in params.items()}
+    for text in select(cfg, "hydra.overrides.task") or []:
+        key, eq, value = str(text).partition("=")
+        if eq:
+            rows[key] = (value, "command line")
+    return [(k, v, by) for k, (v, by) in rows.items()]
+
+
+def settings(cfg: DictConfig) -> str:
+    """The composed config of the sweep without Hydra's block, as YAML (unresolved)."""
+    body = OmegaConf.to_container(cfg, resolve=False)
+    body.pop("hydra", None)
+    return OmegaConf.to_yaml(OmegaConf.create(body)).rstrip()
+
+
+def research_question(experiment: str | None) -> str | None:
+    """The research question stated in ``configs/experiment/<experiment>.yaml``'s first
+    comment (None when there is no such file or statement)."""
+    if not experiment:
+        return None
+    from sandbox.cli import CONFIG_DIR  # the configs this package runs with
+
+    path = CONFIG_DIR / "experiment" / f"{experiment}.yaml"
+    if not path.is_file():
+        return None
+    lines, inside = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        text = line.removeprefix("#").strip()
+        if text.startswith("Research question:"):
+            inside = True
+        elif not line.startswith("#"):
+            inside = False
+        if inside:
+            lines.append(text)
+    question = " ".join(lines).removeprefix("Research question:").strip()
+    return question[:1].upper() + question[1:] if question else None
+
+
+def manifest_versions(folder: Path, runs: pd.DataFrame) -> dict[str, str]:
+    """Python and library versions from the first readable ``manifest.json`` of the runs
+    (empty when the run folders are not beside the tables)."""
+    for job in runs["job"].dropna() if "job" in runs else []:
+        path = Path(folder) / str(job) / "manifest.json"
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        packages = {k.lower(): v for k, v in (manifest.get("packages") or {}).items()}
+        out = {"python": (str(manifest.get("python", "")).split() or ["unknown"])[0]}
+        out.update({p: packages[p] for p in PACKAGES if p in packages})
+        return out
+    return {}
+
+
+def policy_start(runs: pd.DataFrame, cfg: DictConfig | None) -> str | None:
+    """The month the chosen policy starts acting, when every run has the same one."""
+    for column in ("lever_policy_start", "setting_policy_start"):
+        if column in runs:
+            return str(runs[column].iloc[0]) if runs[column].nunique() == 1 else None
+    value = select(cfg, "policy.start")
+    return str(value) if value is not None else None

@@ -1,0 +1,171 @@
+"""sandbox-report on the stored tables (tests/data/analysis, copied): the report's files and
+sections exist, its figures are PNG files it links to, a folder that is not a collected
+sweep is refused with one paragraph and exit code 2; and a real sweep ends by printing
+its report's path, also when it has nothing to compare."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sandbox.experiments.report import main, write_report
+from tests.test_bad_input import ENTRY
+
+DATA = Path(__file__).parent / "data" / "analysis"
+EXPERIMENTS = ("policy_comparison", "sandbox_design", "phasing", "experimental_alignment")
+SECTIONS = ("## What was run", "### Size", "### Code and versions", "## Comparison",
+            "## Figures")  # fmt: skip
+PNG = b"\x89PNG\r\n\x1a\n"
+TINY = ("region=toy", "citizens.n=500", "horizon.end=2019-06", "resources=central_budget",
+        "data=fragmented", "replicate=0")  # fmt: skip
+
+
+def copied(name: str, tmp_path: Path) -> Path:
+    """A sweep folder holding a copy of the stored tables of ``name``."""
+    folder = tmp_path / name
+    folder.mkdir()
+    for table in ("runs.parquet", "timeseries.parquet"):
+        shutil.copy(DATA / name / table, folder / table)
+    return folder
+
+
+def report_of(folder: Path, capsys, *args: str) -> str:
+    main([str(folder), *args])
+    path = folder / "report" / "report.md"
+    assert capsys.readouterr().out.strip() == f"report: {path}"
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_report_has_its_sections_figures_and_comparison(name, tmp_path, capsys) -> None:
+    folder = copied(name, tmp_path)
+    text = report_of(folder, capsys)
+    positions = [text.index(s) for s in SECTIONS]
+    assert positions == sorted(positions)
+    links = re.findall(r"!\[[^]]*\]\(([^)]+)\)", text)
+    assert {"outcomes_over_time.png", "tradeoff_frontier.png"} <= set(links)
+    for link in links:
+        assert (folder / "report" / link).read_bytes()[:8] == PNG
+    drawn = {p.name for p in (folder / "report").glob("*.png")}
+    assert drawn == set(links)  # every figure written is in the report, and only those
+    assert "not drawn" not in text
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert f"| runs | {len(runs)} ({len(runs)} done) |" in text
+    assert f"`{runs['code_fingerprint'].iloc[0]}` ({len(runs)} runs)" in text
+    assert "not recorded (no multirun.yaml" in text  # the stored tables have no Hydra files
+    assert re.search(r"^\| \w+ \| adoption \| ", text, re.MULTILINE)  # a comparison table
+    assert not list(folder.rglob("*.tmp"))
+
+
+def test_policy_comparison_report_compares_with_the_status_quo(tmp_path, capsys) -> None:
+    text = report_of(copied("policy_comparison", tmp_path), capsys)
+    assert "### policy against status_quo" in text
+    assert "| status_quo (level) |" in text
+    for option in ("controlled_pilot", "facilitation"):
+        assert re.search(rf"\| {option} \| -?[\d.,]+ \[", text), option
+    assert "lever `data` | fragmented, national_platform" in text
+    assert "comparison_policy.png" in text
+
+
+def test_each_varied_lever_is_compared_with_its_reference(tmp_path, capsys) -> None:
+    text = report_of(copied("phasing", tmp_path), capsys)
+    assert "### policy_phasing_order against random" in text
+    assert "### policy_phasing_n_waves against 2" in text
+    assert "phasing.png" in text
+    text = report_of(copied("sandbox_design", tmp_path), capsys, "--lever",
+                     "policy_sandbox_capacity", "--baseline", "40")  # fmt: skip
+    assert "### policy_sandbox_capacity against 40" in text
+    assert "| 40 (level) |" in text and "graduation_gain against" not in text
+
+
+def folder_with_run_only(tmp_path: Path) -> Path:
+    folder = tmp_path / "one_run"
+    folder.mkdir()
+    shutil.copy(DATA / "phasing" / "timeseries.parquet", folder / "timeseries.parquet")
+    (folder / "summary.json").write_text("{}")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda tmp: tmp / "missing", "is not a folder"),
+        (lambda tmp: tmp, "has no runs.parquet or timeseries.parquet (it has not been collected)"),
+        (folder_with_run_only, "has no runs.parquet (it is a single run's folder)"),
+    ],
+    ids=["missing", "empty", "single-run"],
+)
+def test_a_folder_that_is_not_a_collected_sweep_exits_2(make, reason, tmp_path, capsys) -> None:
+    folder = make(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(folder)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("sandbox-report: ")  # one paragraph
+    assert reason in err and "sandbox-collect" in err
+    assert not (folder / "report").exists()
+
+
+def test_a_sweep_without_done_runs_or_with_a_bad_lever_exits_2(tmp_path, capsys) -> None:
+    folder = copied("phasing", tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(folder), "--lever", "colour"])
+    assert exit_info.value.code == 2
+    assert "'lever_colour' is not a column" in capsys.readouterr().err
+    runs = pd.read_parquet(folder / "runs.parquet").assign(status="failed")
+    runs.to_parquet(folder / "runs.parquet")
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(folder)])
+    assert exit_info.value.code == 2
+    assert "no run of" in capsys.readouterr().err
+
+
+def sweep(folder: Path, *overrides: str) -> subprocess.CompletedProcess:
+    args = [sys.executable, "-c", ENTRY, "-m", "experiment=policy_comparison", *TINY,
+            *overrides, f"hydra.sweep.dir={folder}"]  # fmt: skip
+    return subprocess.run(args, capture_output=True, text=True, timeout=300)
+
+
+def test_a_sweep_ends_with_its_table_and_its_reports_path(tmp_path) -> None:
+    folder = tmp_path / "sweep"
+    done = sweep(folder, "policy=status_quo,controlled_pilot")
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout.strip().splitlines()
+    report = folder / "report" / "report.md"
+    assert out[-1] == f"report: {report}"
+    assert any(line.startswith("status_quo (level)") for line in out)  # the table, printed
+    text = report.read_text(encoding="utf-8")
+    assert "Experiment `policy_comparison`. Research question: Which regulatory regime" in text
+    assert "sandbox-run --multirun experiment=policy_comparison region=toy" in text
+    assert "| `policy` | `status_quo,controlled_pilot` | command line |" in text
+    assert "| `replicate` | `0` | command line |" in text
+    assert "versions (from a run's manifest.json): python " in text
+    assert "### policy against status_quo" in text
+
+
+def test_a_sweep_of_the_baseline_only_still_reports_and_exits_0(tmp_path) -> None:
+    folder = tmp_path / "baseline_only"
+    done = sweep(folder, "policy=status_quo")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "KeyError" not in done.stderr
+    assert "no comparison table: nothing to compare" in done.stderr
+    report = folder / "report" / "report.md"
+    assert done.stdout.strip().splitlines()[-1] == f"report: {report}"
+    assert "Nothing to compare" in report.read_text(encoding="utf-8")
+
+
+def test_write_report_overwrites_an_earlier_report(tmp_path, capsys) -> None:
+    folder = copied("experimental_alignment", tmp_path)
+    first = write_report(folder)
+    again = write_report(folder, lever="policy_experimental_rework_cost")
+    assert first == again
+    text = again.read_text(encoding="utf-8")
+    assert "rework_cost against 0.1" in text and "coordination against" not in text
+    drawn = {p.name for p in (folder / "report").glob("*.png")}
+    assert "comparison_policy_experimental_coordination.png" not in drawn  # the earlier one's
