@@ -97,7 +97,7 @@ def test_threshold_rule_matches_bernoulli_reference() -> None:
             for k in range(region.n)
         ]
     )
-    multiplier = (citizens.literacy * citizens.trust).astype(float)[order]
+    multiplier = citizens.multiplier.astype(float)[order]
     reference = bernoulli_reference(
         multiplier, province, coverage, 0.03, 0.9, months, 30, np.random.default_rng(2)
     )

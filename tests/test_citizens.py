@@ -86,7 +86,7 @@ def test_trust_drop_slows_but_keeps_order() -> None:
             c.step(np.ones(4))
     hit.expose(2, 0.5, np.random.default_rng(3))
     assert keys_sorted(hit)
-    assert hit.trust.sum() < control.trust.sum()
+    assert hit.multiplier.sum() < control.multiplier.sum()
     for c in (hit, control):
         for _ in range(24):
             c.step(np.ones(4))

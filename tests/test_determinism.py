@@ -19,7 +19,7 @@ from sandbox.model.model import SandboxModel
 params = scenario(*sys.argv[1:])
 model = SandboxModel(params)
 c = model.citizens
-initial = b"".join(a.tobytes() for a in (c.key, c.literacy, c.trust, c.age))
+initial = b"".join(a.tobytes() for a in (c.key, c.multiplier))
 buffer = io.BytesIO()
 model.run().to_parquet(buffer, index=False)
 print(hashlib.sha256(initial).hexdigest(), hashlib.sha256(buffer.getvalue()).hexdigest())

@@ -29,11 +29,11 @@ MAX_WHOLE = 10**9  # any other whole number (months, counts, capacities)
 FIRST_MONTH, LAST_MONTH = "1990-01", "2100-12"
 
 # Memory per simulated citizen (``sandbox.model.citizens.Citizens``): the columns kept for the
-# whole run (key float64, literacy and trust float32, age int8, abandoned bool: 18 bytes)
-# plus the temporaries of drawing a segment (age as int64, literacy, trust, their Beta
-# parameters, the multiplier and thresholds as float64, the sort order as int64: 72 bytes
-# per citizen of the segment being drawn, which with one province is most citizens).
-BYTES_PER_CITIZEN = 18 + 72
+# whole run (key float64, multiplier float32, abandoned bool: 13 bytes) plus the
+# temporaries of drawing a segment (age as int64, literacy, trust, their Beta parameters,
+# the multiplier and thresholds as float64, the sort order as int64: 72 bytes per citizen
+# of the segment being drawn, which with one province is most citizens).
+BYTES_PER_CITIZEN = 13 + 72
 BASE_BYTES = 512 * 2**20  # Python, NumPy, pandas, Mesa and the agents
 MEMORY_SHARE = 0.8  # of this machine's memory a run may take
 TYPED = {"flag": bool, "text": str, "month": str}  # kinds whose type says most

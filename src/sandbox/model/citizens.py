@@ -113,9 +113,9 @@ class Citizens:
         self.population = region.population.sum()
 
         self.key = np.empty(self.n)
-        self.literacy = np.empty(self.n, dtype=np.float32)
-        self.trust = np.empty(self.n, dtype=np.float32)
-        self.age = np.empty(self.n, dtype=np.int8)
+        # literacy x trust: the only attribute the hazard uses after the draw (age,
+        # literacy and trust themselves are drawn, combined and not kept)
+        self.multiplier = np.empty(self.n, dtype=np.float32)
         self.abandoned = np.zeros(self.n, dtype=bool)
         for s in range(self.n_segments):
             self._draw_segment(s, rng)
@@ -142,9 +142,7 @@ class Citizens:
             tau = rng.standard_exponential(size) / multiplier
         order = np.argsort(tau, kind="stable")
         self.key[lo:hi] = _key(s, tau[order])
-        self.literacy[lo:hi] = literacy[order]
-        self.trust[lo:hi] = trust[order]
-        self.age[lo:hi] = age[order]
+        self.multiplier[lo:hi] = multiplier[order]
 
     # ----------------------------------------------------------------- counting
     def _seg_lam(self, lam: np.ndarray) -> np.ndarray:
@@ -226,8 +224,8 @@ class Citizens:
             tau = _tau(s, self.key[tail])
             stretched = lam + (tau - lam) / keep if keep > 0 else np.full(len(tail), TAU_MAX)
             self.key[tail] = _key(s, stretched)
-            self.trust[tail] *= np.float32(keep)
+            self.multiplier[tail] *= np.float32(keep)
             order = np.argsort(self.key[mid:hi], kind="stable") + mid
-            for column in (self.key, self.literacy, self.trust, self.age):
+            for column in (self.key, self.multiplier):
                 column[mid:hi] = column[order]
         return exposed_people

@@ -43,5 +43,7 @@ class DomainTable:
         self.success = np.array([r.success for r in rows])
         self.data_dependence = np.array([r.data_dependence for r in rows])
         self.incident_risk = np.array([r.incident_risk for r in rows])
+        self.cost_list = self.cost.tolist()
+        self.dependence_list = self.data_dependence.tolist()
         # what an authority weighs before legal risk: benefit x success / cost
         self.value = (self.benefit * self.success / self.cost).tolist()

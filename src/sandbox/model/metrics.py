@@ -6,6 +6,7 @@ and the labels of plots.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -128,6 +129,7 @@ def observe(model: SandboxModel) -> dict[str, float]:
     total = population_k.sum()
     project = status.live.sum(axis=1) >= model.params.pilots.project_min_domains
     gis = model.data_regime.params.gis_readiness
+    kinds = Counter(f.kind for f in active)
     row = {
         "provinces": model.region.n,
         "population_share_with_project": float(population_k[project].sum() / total),
@@ -165,7 +167,7 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "private_public_ratio": ledger.private / public if public > 0 else 0.0,
         **{f"clarity_{d.key}": float(model.government.clarity[d]) for d in DOMAINS},
         "interoperability": float(model.data_regime.interoperability),
-        **{f"firms_{k.value}": sum(f.kind is k for f in active) for k in FirmKind},
+        **{f"firms_{k.value}": kinds[k] for k in FirmKind},
         "market_hhi": float(10_000 * (share**2).sum()),
         "sme_contract_share": model.counts["contracts_sme"]
         / max(1, sum(model.counts[f"contracts_{k.value}"] for k in FirmKind)),

@@ -100,11 +100,12 @@ class LocalAuthority(mesa.Agent):
         access = m.province_access(self.province)
         budget = m.ledger.local[self.province]
         feasible = m.params.pilots.data_feasibility * m.domains.data_dependence
+        costs = m.domain_costs(access)
         best, best_value, best_risk = None, -1.0, 0.0
         for d in DOMAINS:
             if d in taken or access < feasible[d]:
                 continue
-            if m.resources.local_share(m, m.domain_cost(self.province, d, access)) > budget:
+            if m.resources.local_share(m, costs[d]) > budget:
                 continue
             risk = legal_risk * (1.0 - clarity[d])
             value = m.domains.value[d] * (1.0 - risk) * (0.5 + draws[d])
