@@ -158,7 +158,9 @@ def format_summary(result: RunResult, params: Params) -> str:
     frame = result.timeseries
     rows = frame[frame["month"].str.endswith("-12") | (frame.index == len(frame) - 1)]
     table = rows.set_index("month")[list(SUMMARY_COLUMNS)].T.map(_fmt)
-    table.index = [f"{m} ({summary_unit(m)})" if summary_unit(m) else m for m in table.index]
+    from sandbox.analysis.units import unit  # only a single run's summary needs it
+
+    table.index = [f"{m} ({unit(m)})" if unit(m) else m for m in table.index]
     s = result.summary
     policy = params.policy.name
     if policy == "phased":
@@ -179,19 +181,3 @@ def format_summary(result: RunResult, params: Params) -> str:
             f"over {len(frame)} months",
         )
     return "\n".join(lines)
-
-
-# Units of summary rows that ``sandbox.analysis.units`` does not name (yet).
-SUMMARY_UNITS = {
-    "provinces": "provinces",
-    "population_covered": "share of population",
-    "services_per_province": "services per province, 0-6",
-}
-
-
-def summary_unit(metric: str) -> str:
-    """The unit printed beside a metric of the summary table (``""`` when unknown)."""
-    from sandbox.analysis.units import unit  # only a single run's summary needs it
-
-    return unit(metric) or SUMMARY_UNITS.get(metric) or (
-        "share of population" if metric.startswith("population_") else "")  # fmt: skip

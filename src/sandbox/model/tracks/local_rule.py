@@ -7,15 +7,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sandbox.config.params import ExperimentalParams
+from sandbox.model.lifecycle import STRIKE
 from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
     from sandbox.model.pilots import Pilot
-
-# column of a pilot's monthly draws (``sandbox.model.lifecycle``) deciding a strike-down
-STRIKE = 5
 
 
 class LocalRule(AdHoc):
