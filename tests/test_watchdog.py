@@ -31,7 +31,7 @@ import os, threading, time
 from sandbox.experiments.watchdog import THREAD_NAME, guard
 guard(); guard(); guard()
 count = sum(t.name == THREAD_NAME for t in threading.enumerate())
-print("threads", os.getpid(), count, flush=True)
+os.write(1, f"threads {os.getpid()} {count}\\n".encode())  # one write: atomic on a pipe
 time.sleep(300)
 """
 
@@ -45,8 +45,8 @@ guarded = subprocess.Popen([sys.executable, "-c", child])
 unrecorded = subprocess.Popen([sys.executable, "-c", child],
                               env={{k: v for k, v in os.environ.items() if k != ENV}})
 import threading
-print("launcher", sum(t.name == THREAD_NAME for t in threading.enumerate()),
-      guarded.pid, unrecorded.pid, flush=True)
+count = sum(t.name == THREAD_NAME for t in threading.enumerate())
+os.write(1, f"launcher {{count}} {{guarded.pid}} {{unrecorded.pid}}\\n".encode())
 time.sleep(300)
 """
 
