@@ -1,11 +1,18 @@
 """Speed benchmarks (run on demand: ``make bench``; not part of the tests).
 
-1. default run: 63 provinces, 10^5 citizens, 72 months, wall time after imports;
+1. default run: 63 provinces, 10^5 citizens, 144 months (2019-01 to 2030-12), wall time
+   after imports;
 2. citizen update: citizen-months per second at 10^7 citizens, one core (the adoption
    update alone, and the whole model's month);
-3. one-to-one Vietnam: ``citizens.n=100000000``, wall time and peak memory (own process).
+3. one-to-one Vietnam: ``citizens.n=100000000``, wall time and peak memory (own process),
+   with the process's CPU time (on a shared machine, wall time over CPU time shows how
+   much of it other processes took).
 
-Usage: python benchmarks/run_all.py [--skip-full]
+Usage: python benchmarks/run_all.py [--skip-full] [--only NAME[,NAME]] [--full-repeats N]
+
+``--only`` picks benchmarks by name (``default_run``, ``citizen_update``, ``whole_model``,
+``full_vietnam``); ``--full-repeats`` runs the one-to-one run N times, each in a fresh
+process, and reports the medians (peak memory: the largest) with every run.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ def params(**dotlist: object) -> Params:
 
 
 def default_run(repeats: int = 5) -> dict:
-    """Wall time of the default scenario (construction + 72 months), after imports."""
+    """Wall time of the default scenario (construction + 144 months), after imports."""
     times = []
     for seed in range(repeats):
         start = time.perf_counter()
@@ -72,8 +79,12 @@ def whole_model(n: int = 10_000_000) -> dict:
     return {"n": n, "seconds": elapsed, "citizen_months_per_s": n * len(frame) / elapsed}
 
 
-def full_vietnam() -> dict:
-    """One citizen per person, in a fresh process so that peak memory is its own."""
+def full_vietnam(repeats: int = 1) -> dict:
+    """One citizen per person, in a fresh process so that peak memory is its own.
+
+    With ``repeats`` > 1, that many processes one after the other: medians of the times,
+    the largest peak, and every run under ``runs``.
+    """
     code = (
         "import json, resource, time\n"
         "from benchmarks.run_all import params\n"
@@ -83,27 +94,62 @@ def full_vietnam() -> dict:
         "built = time.perf_counter()\n"
         "model.run()\n"
         "done = time.perf_counter()\n"
-        "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20\n"
+        "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+        "rss = usage.ru_maxrss / 2**20\n"
         "print(json.dumps({'construct_s': built - start, 'simulate_s': done - built,"
-        " 'total_s': done - start, 'peak_rss_gib': rss}))\n"
+        " 'total_s': done - start, 'cpu_s': usage.ru_utime + usage.ru_stime,"
+        " 'peak_rss_gib': rss}))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="."
-    )
-    return json.loads(out.stdout)
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd="."
+        )
+        runs.append(json.loads(out.stdout))
+    if repeats == 1:
+        return runs[0]
+    summary = {
+        name: statistics.median(run[name] for run in runs)
+        for name in ("construct_s", "simulate_s", "total_s", "cpu_s")
+    }
+    return {**summary, "peak_rss_gib": max(run["peak_rss_gib"] for run in runs), "runs": runs}
+
+
+def _option(name: str, default: str) -> str:
+    """The value after ``name`` on the command line, else ``default``."""
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
 def main() -> None:
-    """Run and print every benchmark as JSON."""
-    results = {
-        "default_run": default_run(),
-        "citizen_update_1e7": citizen_update(),
-        "whole_model_1e7": whole_model(),
-        "python": sys.version.split()[0],
-        "peak_rss_gib_this_process": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+    """Run and print every benchmark (or those of ``--only``) as JSON."""
+    benchmarks = {
+        "default_run": ("default_run", default_run),
+        "citizen_update": ("citizen_update_1e7", citizen_update),
+        "whole_model": ("whole_model_1e7", whole_model),
+        "full_vietnam": (
+            "full_vietnam_1e8",
+            lambda: full_vietnam(int(_option("--full-repeats", "1"))),
+        ),
     }
-    if "--skip-full" not in sys.argv:
-        results["full_vietnam_1e8"] = full_vietnam()
+    chosen = _option("--only", ",".join(benchmarks)).split(",")
+    if "--skip-full" in sys.argv:
+        chosen = [name for name in chosen if name != "full_vietnam"]
+    unknown = sorted(set(chosen) - set(benchmarks))
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {unknown}; choose from {sorted(benchmarks)}")
+    results = {}
+    for name in benchmarks:  # in the documented order
+        if name == "full_vietnam" or name not in chosen:
+            continue
+        key, run = benchmarks[name]
+        results[key] = run()
+    results["python"] = sys.version.split()[0]
+    results["peak_rss_gib_this_process"] = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+    )
+    if "full_vietnam" in chosen:
+        key, run = benchmarks["full_vietnam"]
+        results[key] = run()
     print(json.dumps(results, indent=2))
 
 
