@@ -1,7 +1,8 @@
-"""Mean and spread over seeds of the calibration targets (docs/model.md#calibration).
+"""Mean and spread over seeds of the calibration targets (docs/calibration.md).
 
 Usage: python scripts/calibration_check.py [n_seeds] [key=value ...]
 Overrides use dotted keys of ``sandbox.config.params.Params`` (e.g. authorities.propose_rate=0.2).
+The targets are those of ``configs/targets/vietnam_2024.yaml``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,9 @@ import sys
 import numpy as np
 from omegaconf import OmegaConf
 
+from sandbox.calibration.simulator import run_history
+from sandbox.calibration.targets import load_targets
 from sandbox.config.schema import structured
-from sandbox.model.model import SandboxModel
-
-TARGETS = (
-    ("2021-12", "provinces_with_project", 41),
-    ("2023-12", "provinces_with_project", 48),
-    ("2024-12", "provinces_with_initiative", 45),
-    ("2024-12", "provinces_with_app", 60),
-)
 
 
 def main(argv: list[str]) -> None:
@@ -27,15 +22,15 @@ def main(argv: list[str]) -> None:
     n_seeds = int(argv[0]) if argv and "=" not in argv[0] else 20
     overrides = [a for a in argv if "=" in a]
     base = OmegaConf.merge(structured(), OmegaConf.from_dotlist(overrides))
-    values = {t: [] for t in TARGETS}
+    targets = load_targets()
+    values = {t.name: [] for t in targets}
     for seed in range(n_seeds):
-        cfg = OmegaConf.merge(base, {"seed": seed})
-        frame = SandboxModel(OmegaConf.to_object(cfg)).run().set_index("month")
-        for t in TARGETS:
-            values[t].append(frame.loc[t[0], t[1]])
-    for (month, metric, target), v in values.items():
-        v = np.asarray(v)
-        print(f"{month} {metric:26s} mean {v.mean():5.1f} sd {v.std():4.1f} target {target}")
+        frame = run_history(OmegaConf.to_object(OmegaConf.merge(base, {"seed": seed})))
+        for t in targets:
+            values[t.name].append(t.observed(frame))
+    for t in targets:
+        v = np.asarray(values[t.name])
+        print(f"{t.month} {t.metric:26s} mean {v.mean():5.1f} sd {v.std():4.1f} target {t.value}")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""The default scenario against the published figures (docs/model.md#calibration).
+"""The default scenario against the published figures (docs/calibration.md).
 
-Targets from the Vietnam-Asia Smart City Conference 2024: 41 provinces with a smart-urban
-project in Dec 2021, 48 in Dec 2023, 45 localities that implemented initiatives and 60 with
-at least one deployed application in Dec 2024. The hand calibration must put the mean of
-20 seeds within 4 provinces of each.
+Targets (configs/targets/vietnam_2024.yaml) from the Vietnam-Asia Smart City Conference
+2024: 41 provinces with a smart-urban project in Dec 2021, 48 in Dec 2023, 45 localities
+that implemented initiatives and 60 with at least one deployed application in Dec 2024.
+The declared defaults (the calibrated central point) must put the mean of 20 seeds within
+4 provinces of each.
 """
 
 from __future__ import annotations
@@ -13,15 +14,11 @@ import dataclasses
 import numpy as np
 import pytest
 
+from sandbox.calibration.targets import load_targets
 from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
 
-TARGETS = (
-    ("2021-12", "provinces_with_project", 41),
-    ("2023-12", "provinces_with_project", 48),
-    ("2024-12", "provinces_with_initiative", 45),
-    ("2024-12", "provinces_with_app", 60),
-)
+TARGETS = [(t.month, t.metric, t.value) for t in load_targets()]
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,15 @@ def _app(cfg: DictConfig) -> None:
     # so it survives a re-run from the saved .hydra/config.yaml.
     logging.getLogger("MESA").setLevel(cfg.output.mesa_log_level)
     params = to_params(cfg)
+    if params.calibration.fit:  # experiment=calibration
+        from sandbox.calibration.experiment import calibrate
+
+        try:
+            calibrate(params, command=" ".join(["sandbox-run", *sys.argv[1:]]))
+        except ConfigError as err:
+            print(f"sandbox-run: {err}", file=sys.stderr)
+            sys.exit(2)
+        return
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode is RunMode.MULTIRUN:

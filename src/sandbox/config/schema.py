@@ -64,7 +64,11 @@ def register() -> None:
 
 
 def to_params(cfg: DictConfig) -> Params:
-    """Typed parameters from a composed config or from a saved ``.hydra/config.yaml``."""
+    """Typed parameters from a composed config or from a saved ``.hydra/config.yaml``,
+    with the fitted parameters of the replicate's posterior particle under
+    ``uncertainty=posterior`` (``sandbox.calibration.posterior.apply_uncertainty``)."""
+    from sandbox.calibration.posterior import apply_uncertainty
+
     if OmegaConf.get_type(cfg) is not Params:  # a saved config is untyped YAML
         cfg = OmegaConf.merge(structured(), cfg)
-    return OmegaConf.to_object(cfg)
+    return apply_uncertainty(OmegaConf.to_object(cfg))

@@ -41,7 +41,7 @@ from sandbox.experiments.provenance import code_fingerprint, input_hashes
 from sandbox.experiments.runner import run, write_results
 from sandbox.experiments.watchdog import guard
 
-IGNORED = ("output",)  # keys that do not change results
+IGNORED = ("output", "calibration")  # keys that do not change a run's results
 SAVED_CONFIG = Path(".hydra") / "config.yaml"
 REQUIRED = frozenset(f.name for f in dataclasses.fields(Params) if f.name not in IGNORED)
 ERROR = "error.json"

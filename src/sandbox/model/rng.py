@@ -35,6 +35,7 @@ SEQUENTIAL: tuple[str, ...] = (
     "firms",  # attributes of the firms present at the start
     "phasing",  # the order of a phased roll-out's waves (``order: random``)
     "platform",  # which provinces connect to a national data platform (every month)
+    "posterior",  # which posterior particle a replicate runs with (uncertainty=posterior)
 )
 KEYED: dict[str, str] = {
     "review": "(province, month proposed): review delays and approval draws of a proposal",

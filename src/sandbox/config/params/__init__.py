@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from sandbox.config.meta import param
 from sandbox.config.params.authorities import AuthorityParams
+from sandbox.config.params.calibration import CalibrationParams, UncertaintyParams
 from sandbox.config.params.citizens import CitizenParams
 from sandbox.config.params.data import DataParams
 from sandbox.config.params.domains import DomainParams, DomainsParams
@@ -42,6 +43,7 @@ from sandbox.config.params.run import HorizonParams, OutputParams, RegionParams,
 
 __all__ = [
     "AuthorityParams",
+    "CalibrationParams",
     "CitizenParams",
     "DataParams",
     "DomainParams",
@@ -60,6 +62,7 @@ __all__ = [
     "ResourceParams",
     "SandboxParams",
     "TrackParams",
+    "UncertaintyParams",
     "ValidationParams",
 ]
 
@@ -102,4 +105,10 @@ class Params:
     output: OutputParams = param(factory=OutputParams, role="setting", doc="output")
     history: HistoryParams = param(
         factory=HistoryParams, role="setting", doc="the mechanisms before policy.start"
+    )
+    uncertainty: UncertaintyParams = param(
+        factory=UncertaintyParams, role="setting", doc="point or posterior parameter values"
+    )
+    calibration: CalibrationParams = param(
+        factory=CalibrationParams, role="setting", doc="fitting the history (pyabc)"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, CALIBRATED, param
+from sandbox.config.meta import ASSUMED, CALIBRATED, FITTED, param
 
 
 @dataclass(frozen=True)
@@ -12,12 +12,11 @@ class AuthorityParams:
     """Local authorities (one per province): capacities, learning and proposing."""
 
     awareness_initial: float = param(
-        0.9,
+        0.607,
         unit="share",
         range="unit",
         role="uncertainty",
-        source=f"{CALIBRATED}; Decision 950/QD-TTg (2018) had put smart cities on every "
-        "province's agenda",
+        source=FITTED,
         doc="awareness of smart-city options in Jan 2019",
     )
     learning_base: float = param(
@@ -29,19 +28,19 @@ class AuthorityParams:
         doc="awareness gain without peers",
     )
     learning_peer: float = param(
-        0.15,
+        0.113,
         unit="per month",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=FITTED,
         doc="extra awareness gain at full peer success x leadership",
     )
     propose_rate: float = param(
-        1.0,
+        0.633,
         unit="per month",
         range="unit",
         role="uncertainty",
-        source=CALIBRATED,
+        source=FITTED,
         doc="chance a fully aware, committed authority proposes",
     )
     max_active_pilots: int = param(
@@ -93,11 +92,11 @@ class AuthorityParams:
         doc="beta of the Beta distribution of risk aversion",
     )
     risk_weight: float = param(
-        5.0,
+        3.3,
         unit="–",
         range="nonnegative",
         role="uncertainty",
-        source=f"{CALIBRATED}: spread between eager and hesitant provinces",
+        source=FITTED,
         doc="how strongly risk aversion x perceived legal risk deters proposing",
     )
     capacity_intercept: float = param(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, CALIBRATED, param
+from sandbox.config.meta import ASSUMED, FITTED, param
 
 
 @dataclass(frozen=True)
@@ -98,11 +98,11 @@ class FirmParams:
         doc="profit margin on contract value",
     )
     bid_share: float = param(
-        0.1,
+        0.27,
         unit="probability",
         range="unit",
         role="uncertainty",
-        source=CALIBRATED,
+        source=FITTED,
         doc="chance a firm with no legal worry bids on a given call",
     )
     choice_noise: float = param(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, CALIBRATED, param
+from sandbox.config.meta import ASSUMED, FITTED, param
 
 
 @dataclass(frozen=True)
@@ -12,11 +12,11 @@ class PilotParams:
     """Pilots: duration, reach, success and harm."""
 
     duration_months: int = param(
-        44,
+        45,
         unit="months",
         range="count",
         role="uncertainty",
-        source=CALIBRATED,
+        source=FITTED,
         doc="planned length of an ad-hoc pilot",
     )
     scope: float = param(

@@ -1,0 +1,109 @@
+"""A stored posterior: weighted particles of the free parameters (``configs/calibrated/``).
+
+The file is a CSV with one column per free parameter (its dotted key) and ``weight``.
+Its central point (the medoid: the particle nearest all others) is what every scenario runs
+with by default: the declared defaults of the fitted parameters equal it, to the digits
+``central_point`` rounds to (``tests/test_calibration.py`` checks). Under
+``uncertainty=posterior`` each replicate runs with one particle instead.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sandbox.calibration.files import config_file
+from sandbox.config.meta import describe, with_values
+from sandbox.config.params import Params
+from sandbox.errors import ConfigError
+
+WEIGHT = "weight"
+DIGITS = 3  # significant digits of a declared calibrated value
+
+
+def posterior_path(name_or_path: str | Path) -> Path:
+    """The CSV of a stored posterior, by name (in ``configs/calibrated/``) or by path."""
+    return config_file(name_or_path, "calibrated", suffix=".csv")
+
+
+@functools.cache
+def _read(path: Path, mtime_ns: int) -> pd.DataFrame:
+    frame = pd.read_csv(path)
+    leaves = describe(Params)
+    unknown = [c for c in frame.columns if c != WEIGHT and c not in leaves]
+    if WEIGHT not in frame.columns or unknown or len(frame) == 0:
+        raise ConfigError(
+            f"{path} (columns)",
+            list(frame.columns),
+            "a 'weight' column and one column per parameter, each a dotted key of the "
+            "model (docs/parameters.md), and at least one row",
+        )
+    frame[WEIGHT] = frame[WEIGHT] / frame[WEIGHT].sum()
+    return frame
+
+
+def load_posterior(name_or_path: str | Path = "history") -> pd.DataFrame:
+    """The particles (one column per parameter) and their normalised ``weight``."""
+    path = posterior_path(name_or_path).resolve()
+    return _read(path, path.stat().st_mtime_ns).copy()
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of a weighted sample (inverse of its step CDF)."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    index = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
+    return float(values[order][min(index, len(values) - 1)])
+
+
+def _rounded(key: str, value: float) -> float | int:
+    if describe(Params)[key].type is int:
+        return round(value)
+    return float(f"{value:.{DIGITS}g}")
+
+
+def central_point(frame: pd.DataFrame) -> dict[str, float | int]:
+    """The posterior's medoid, rounded as it is declared (``DIGITS``).
+
+    The medoid is the particle whose weighted mean distance to the others (each parameter
+    scaled by its weighted standard deviation) is smallest: a parameter set the fit
+    accepted, which keeps the dependence between parameters that a point made of each
+    one's median would break (docs/calibration.md#posterior).
+    """
+    keys = [key for key in frame.columns if key != WEIGHT]
+    weights = frame[WEIGHT].to_numpy(dtype=float)
+    values = frame[keys].to_numpy(dtype=float)
+    centred = values - np.average(values, axis=0, weights=weights)
+    sd = np.sqrt(np.average(centred**2, axis=0, weights=weights))
+    scaled = centred / np.where(sd > 0, sd, 1.0)
+    distance = np.sqrt(((scaled[:, None, :] - scaled[None, :, :]) ** 2).sum(axis=-1))
+    medoid = values[int(np.argmin(distance @ weights))]
+    return {key: _rounded(key, float(x)) for key, x in zip(keys, medoid, strict=True)}
+
+
+def draw(frame: pd.DataFrame, seed: int, replicate: int) -> dict[str, float | int]:
+    """The particle of replicate ``replicate``: chosen by weight from (seed, replicate)
+    alone, so that every policy of a replicate runs with the same parameters."""
+    from sandbox.model.rng import stream_seed
+
+    rng = np.random.default_rng(stream_seed(seed, "posterior", replicate))
+    weights = frame[WEIGHT].to_numpy(dtype=float)
+    row = frame.iloc[int(rng.choice(len(frame), p=weights / weights.sum()))]
+    leaves = describe(Params)
+    return {
+        key: (round(row[key]) if leaves[key].type is int else float(row[key]))
+        for key in frame.columns
+        if key != WEIGHT
+    }
+
+
+def apply_uncertainty(params: Params) -> Params:
+    """``params`` as it runs: unchanged under ``uncertainty=point``; under
+    ``uncertainty=posterior`` with the fitted parameters of its replicate's particle."""
+    if params.uncertainty.source != "posterior":
+        return params
+    frame = load_posterior(params.uncertainty.posterior)
+    return with_values(params, draw(frame, params.seed, params.replicate))

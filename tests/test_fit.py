@@ -1,0 +1,337 @@
+"""The calibration machinery: distance, priors, posterior, resumable fits, the experiment.
+
+The model-free parts are checked against independent oracles: the binomial deviance
+against SciPy's binomial log-likelihood, the ABC-SMC plumbing against the conjugate
+Beta posterior of a binomial toy model, weighted quantiles against NumPy's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from sandbox.calibration.distance import deviance
+from sandbox.calibration.fit import DB, STATUS, run_fit
+from sandbox.calibration.posterior import (
+    WEIGHT,
+    apply_uncertainty,
+    central_point,
+    draw,
+    weighted_quantile,
+)
+from sandbox.calibration.priors import Free, load_priors
+from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
+from sandbox.calibration.targets import Target, load_targets
+from sandbox.config.params import CalibrationParams
+from sandbox.errors import ConfigError
+from tests.conftest import scenario
+from tests.test_bad_input import sandbox_run
+
+N = 63
+
+
+# ------------------------------------------------------------------ the distance
+@pytest.mark.parametrize(("y", "m"), [(41, 30.5), (60, 62.0), (0, 3.0), (63, 50.0), (45, 45.0)])
+def test_deviance_is_twice_the_binomial_log_likelihood_ratio(y: int, m: float) -> None:
+    saturated = stats.binom.logpmf(y, N, y / N)
+    fitted = stats.binom.logpmf(y, N, m / N)
+    assert deviance([y], [m], [N]) == pytest.approx(2 * (saturated - fitted), abs=1e-9)
+
+
+def test_deviance_is_finite_when_the_model_gives_none_or_all() -> None:
+    assert np.isfinite(deviance([41], [0.0], [N])) and np.isfinite(deviance([41], [63.0], [N]))
+    assert deviance([41], [0.0], [N]) > deviance([41], [20.0], [N]) > 0
+
+
+def test_the_same_miss_costs_more_near_the_bound() -> None:
+    assert deviance([60], [57], [N]) > deviance([41], [38], [N])
+
+
+# ------------------------------------------------------- targets and priors
+def test_targets_file_names_four_counts_with_sources() -> None:
+    targets = load_targets()
+    assert [(t.month, t.metric, t.value) for t in targets] == [
+        ("2021-12", "provinces_with_project", 41),
+        ("2023-12", "provinces_with_project", 48),
+        ("2024-12", "provinces_with_initiative", 45),
+        ("2024-12", "provinces_with_app", 60),
+    ]
+    assert all(t.source and t.out_of == N for t in targets)
+
+
+@pytest.mark.parametrize(
+    ("body", "words"),
+    [
+        ("free: [{key: authorities.nonsense, low: 0, high: 1}]", "authorities.nonsense"),
+        ("free: [{key: policy.start, low: 0, high: 1}]", "uncertainty"),
+        ("free: [{key: authorities.propose_rate, low: 0.5, high: 0.5}]", "low below high"),
+        ("free: []", "at least one parameter"),
+    ],
+)
+def test_bad_priors_are_refused_in_one_paragraph(tmp_path: Path, body: str, words: str) -> None:
+    path = tmp_path / "priors.yaml"
+    path.write_text(body)
+    with pytest.raises(ConfigError, match=words):
+        load_priors(path)
+
+
+def test_a_missing_targets_file_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match="vietnam_2024"):
+        load_targets("nowhere")
+
+
+def test_the_targets_do_not_depend_on_the_citizen_population() -> None:
+    """Why a fit may run its histories with few citizens (``calibration.citizens``)."""
+    targets = load_targets()
+    for seed in (0, 1):
+        base = dataclasses.replace(scenario(), seed=seed)
+        small, large = (run_history(history_params(base, targets, n)) for n in (1000, 100_000))
+        for t in targets:
+            assert t.observed(small) == t.observed(large)
+
+
+# ------------------------------------------------------------------ posterior
+def test_weighted_quantile_with_equal_weights_is_numpys_inverted_cdf() -> None:
+    values = np.random.default_rng(1).normal(size=101)
+    for q in (0.05, 0.5, 0.95):
+        expected = np.quantile(values, q, method="inverted_cdf")
+        assert weighted_quantile(values, np.ones(101), q) == expected
+
+
+def posterior_file(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(2)
+    frame = pd.DataFrame(
+        {
+            "authorities.propose_rate": rng.uniform(0.2, 1.0, 50),
+            "pilots.duration_months": rng.uniform(18, 60, 50),
+            WEIGHT: rng.uniform(0.1, 1.0, 50),
+        }
+    )
+    path = tmp_path / "posterior.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_central_point_rounds_as_declared(tmp_path: Path) -> None:
+    frame = pd.read_csv(posterior_file(tmp_path))
+    point = central_point(frame)
+    assert isinstance(point["pilots.duration_months"], int)
+    rate = point["authorities.propose_rate"]
+    assert float(f"{rate:.3g}") == rate
+
+
+def test_each_replicate_draws_one_particle_shared_by_every_policy(tmp_path: Path) -> None:
+    path = posterior_file(tmp_path)
+    frame = pd.read_csv(path)
+    runs = {}
+    for policy in ("status_quo", "controlled_pilot"):
+        for replicate in range(4):
+            params = scenario(
+                f"policy={policy}",
+                "uncertainty=posterior",
+                f"uncertainty.posterior={path}",
+                f"replicate={replicate}",
+            )
+            runs[policy, replicate] = (
+                params.authorities.propose_rate,
+                params.pilots.duration_months,
+            )
+            rows = frame[np.isclose(frame["authorities.propose_rate"], runs[policy, replicate][0])]
+            assert len(rows) == 1  # one particle of the posterior
+            assert round(rows["pilots.duration_months"].iloc[0]) == runs[policy, replicate][1]
+    for replicate in range(4):
+        assert runs["status_quo", replicate] == runs["controlled_pilot", replicate]
+    assert len({runs["status_quo", r] for r in range(4)}) > 1
+    assert draw(frame, 7, 3) == draw(frame, 7, 3)
+
+
+def test_point_uncertainty_leaves_the_declared_values() -> None:
+    params = scenario()
+    assert apply_uncertainty(params) is params
+
+
+def test_declared_defaults_are_the_published_central_point() -> None:
+    from sandbox.calibration.posterior import load_posterior
+    from sandbox.config.meta import describe
+    from sandbox.config.params import Params
+
+    declared = describe(Params)
+    for key, value in central_point(load_posterior("history")).items():
+        assert declared[key].default == value, key
+
+
+# ---------------------------------------------------------- fits on a toy model
+TOY = Target("share", "2024-12", "toy", 45, N, "toy count", "none")
+TOY_FREE = (Free("p", 0.0, 1.0, "the toy's only parameter"),)
+
+
+class Toy:
+    """Binomial(63, p): the posterior of p under a uniform prior is Beta(46, 19)."""
+
+    free, targets = TOY_FREE, (TOY,)
+
+    def __call__(self, parameter):
+        return {"share": float(np.random.binomial(N, parameter["p"])), "model_seconds": 1e-4}  # noqa: NPY002
+
+
+def toy_settings(**changes) -> CalibrationParams:
+    base = CalibrationParams(
+        population=150,
+        generations=4,
+        sampler="single",
+        min_epsilon=0.0,
+        max_simulations=100_000,
+        min_acceptance=0.0,
+    )
+    return dataclasses.replace(base, **changes)
+
+
+def test_abc_on_a_binomial_toy_finds_the_beta_posterior(tmp_path: Path) -> None:
+    result = run_fit(tmp_path / "fit", Toy(), {"share": 45.0}, toy_settings(), log=lambda _: 0)
+    p, w = result.posterior["p"].to_numpy(), result.posterior[WEIGHT].to_numpy()
+    exact = stats.beta(46, 19)
+    assert weighted_quantile(p, w, 0.5) == pytest.approx(exact.median(), abs=0.03)
+    sd = np.sqrt(np.cov(p, aweights=w))
+    assert 0.5 * exact.std() < sd < 2.5 * exact.std()
+    assert result.status["finished"] and len(result.status["generations"]) == 4
+
+
+def test_a_fit_is_reproducible_with_one_process(tmp_path: Path) -> None:
+    first, second = (
+        run_fit(
+            tmp_path / name, Toy(), {"share": 45.0}, toy_settings(generations=2), log=lambda _: 0
+        ).posterior
+        for name in ("a", "b")
+    )
+    pd.testing.assert_frame_equal(first, second)
+
+
+def test_a_finished_fit_is_read_not_run_again(tmp_path: Path) -> None:
+    folder = tmp_path / "fit"
+    first = run_fit(folder, Toy(), {"share": 45.0}, toy_settings(generations=2), log=print)
+    modified = (folder / DB).stat().st_mtime_ns
+    again = run_fit(folder, Toy(), {"share": 45.0}, toy_settings(generations=2), log=print)
+    pd.testing.assert_frame_equal(first.posterior, again.posterior)
+    assert again.status["evaluations"] == first.status["evaluations"]
+    assert (folder / DB).stat().st_mtime_ns == modified
+
+
+KILLED = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import numpy as np
+    from tests.test_fit import Toy, toy_settings
+    from sandbox.calibration.fit import run_fit
+
+    class Slow(Toy):
+        def __call__(self, parameter):
+            time.sleep(0.002)
+            return super().__call__(parameter)
+
+    run_fit(Path(sys.argv[1]), Slow(), {"share": 45.0}, toy_settings(generations=6),
+            log=lambda _: 0)
+    """
+)
+
+
+def stored_generations(folder: Path) -> int:
+    try:
+        with sqlite3.connect(folder / DB) as db:
+            return db.execute("select count(*) from populations where t >= 0").fetchone()[0]
+    except sqlite3.Error:
+        return 0
+
+
+def test_a_killed_fit_continues_from_its_last_generation(tmp_path: Path) -> None:
+    folder = tmp_path / "fit"
+    root = Path(__file__).parents[1]
+    fit = subprocess.Popen(
+        [sys.executable, "-c", KILLED, str(folder)], cwd=root, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while stored_generations(folder) < 2:
+            assert fit.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        os.killpg(fit.pid, signal.SIGKILL)
+        fit.wait()
+    finally:
+        if fit.poll() is None:
+            os.killpg(fit.pid, signal.SIGKILL)
+    kept = stored_generations(folder)
+    assert 2 <= kept < 6 and not json.loads((folder / STATUS).read_text())["finished"]
+    lines = []
+    result = run_fit(folder, Toy(), {"share": 45.0}, toy_settings(generations=6), log=lines.append)
+    assert f"after {kept} stored generation(s)" in lines[0]
+    assert len(result.status["generations"]) == 6 and result.status["finished"]
+
+
+# ------------------------------------------------------------- the experiment
+def test_history_simulator_returns_the_targets_mean_over_replicates() -> None:
+    targets = load_targets()
+    free = load_priors()
+    base = history_params(scenario(), targets, 1000)
+    simulator = HistorySimulator(base, free, targets, replicates=2)
+    parameter = {f.key: (f.low + f.high) / 2 for f in free}
+    np.random.seed(5)  # noqa: NPY002
+    out = simulator(parameter)
+    np.random.seed(5)  # noqa: NPY002
+    seed = int(np.random.randint(0, 2**62, dtype=np.int64))  # noqa: NPY002
+    frames = [run_history(simulator.params(parameter, seed, r)) for r in range(2)]
+    for t in targets:
+        assert out[t.name] == np.mean([t.observed(f) for f in frames])
+    assert simulator.params(parameter, seed, 0).pilots.duration_months == 39
+
+
+def test_calibration_experiment_end_to_end(tmp_path: Path) -> None:
+    args = (
+        "experiment=calibration",
+        "calibration.population=12",
+        "calibration.generations=1",
+        "calibration.report_replicates=3",
+        "calibration.sampler=single",
+        "citizens.n=2000",
+        f"calibration.store={tmp_path}",
+        f"hydra.run.dir={tmp_path / 'launch'}",
+    )
+    done = sandbox_run(*args)
+    assert done.returncode == 0, done.stderr
+    (folder,) = [p for p in tmp_path.iterdir() if p.name.startswith("vietnam_2024-history-")]
+    report = (folder / "report" / "report.md").read_text()
+    for section in (
+        "## What was run",
+        "## Fit to the targets",
+        "## Free parameters",
+        "## Correlations",
+        "## Recovery check",
+        "## Every metric at 2024-12",
+    ):
+        assert section in report
+    for figure in ("targets", "marginals", "correlations", "recovery"):
+        assert (folder / "report" / f"{figure}.png").stat().st_size > 0
+    posterior = pd.read_csv(folder / "posterior.csv")
+    assert len(posterior) == 12 and posterior[WEIGHT].sum() == pytest.approx(1.0)
+    assert f"report: {folder / 'report' / 'report.md'}" in done.stdout
+
+
+def test_calibration_with_unknown_priors_fails_in_one_paragraph(tmp_path: Path) -> None:
+    done = sandbox_run(
+        "experiment=calibration", "calibration.priors=nowhere", f"hydra.run.dir={tmp_path}"
+    )
+    assert done.returncode == 2
+    assert "No such file for 'calibration file (priors)': 'nowhere'" in done.stderr
+    assert "history" in done.stderr
