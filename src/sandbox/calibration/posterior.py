@@ -52,11 +52,9 @@ def load_posterior(name_or_path: str | Path = "history") -> pd.DataFrame:
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    """The ``q`` quantile of a weighted sample (inverse of its step CDF)."""
-    order = np.argsort(values, kind="stable")
-    cumulative = np.cumsum(weights[order])
-    index = int(np.searchsorted(cumulative, q * cumulative[-1], side="left"))
-    return float(values[order][min(index, len(values) - 1)])
+    """The ``q`` quantile of a weighted sample (inverse of its step CDF: always one of
+    the values)."""
+    return float(np.quantile(values, q, weights=weights, method="inverted_cdf"))
 
 
 def _rounded(key: str, value: float) -> float | int:
