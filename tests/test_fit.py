@@ -133,6 +133,21 @@ def test_central_point_rounds_as_declared(tmp_path: Path) -> None:
     assert float(f"{rate:.3g}") == rate
 
 
+def test_central_point_is_each_weighted_median() -> None:
+    # whole weights are repeated particles: the weighted median is the plain median of
+    # the particles repeated that many times
+    rng = np.random.default_rng(3)
+    values = rng.uniform(0.2, 1.0, 41)
+    counts = rng.integers(1, 5, 41)
+    frame = pd.DataFrame({"authorities.propose_rate": values, WEIGHT: counts.astype(float)})
+    repeated = np.repeat(values, counts)
+    if len(repeated) % 2 == 0:  # an odd count has one median, which is a particle
+        frame.loc[0, WEIGHT] += 1
+        repeated = np.append(repeated, values[0])
+    expected = float(np.median(repeated))
+    assert central_point(frame)["authorities.propose_rate"] == float(f"{expected:.3g}")
+
+
 def test_each_replicate_draws_one_particle_shared_by_every_policy(tmp_path: Path) -> None:
     path = posterior_file(tmp_path)
     frame = pd.read_csv(path)

@@ -28,6 +28,20 @@ CONTEXT = {
         "policy.experimental.coordination=0",
         "policy.experimental.strike_down=0",
     ),
+    "policy.sandbox.max_waits": (  # applicants wait only when a call is oversubscribed
+        "policy=controlled_pilot",
+        "policy.sandbox.cohort_size=3",
+    ),
+    "policy.sandbox.monitoring": (  # acts through incidents: more trials; every one
+        "policy=controlled_pilot",  # halts with chance = monitoring (few citizens are
+        "authorities.max_active_pilots=4",  # too few to show the harm it cuts)
+        "pilots.halt_severity=1",
+    ),
+    "policy.sandbox.extensions": (  # acts at trials' ends: more trials, and each
+        "policy=controlled_pilot",  # inconclusive one is extended while it may be
+        "authorities.max_active_pilots=4",
+        "policy.sandbox.extension_prob=1",
+    ),
     "policy.sandbox.": ("policy=controlled_pilot",),
     "policy.phasing.": ("policy=phased",),
     "policy.experimental.": ("policy=experimental",),

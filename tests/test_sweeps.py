@@ -62,8 +62,9 @@ def test_sweep_collects_one_row_per_run(serial: Path) -> None:
     assert len(series) == 6 * 18 and set(series["run_id"]) == set(runs["run_id"])
     # replicates are different random worlds: their monthly tables differ
     quo = runs.loc[runs["lever_policy"] == "status_quo", "run_id"]
-    curves = [series.loc[series["run_id"] == r, "adoption"].to_numpy() for r in quo]
-    assert len({c.tobytes() for c in curves}) == 3
+    numbers = series.select_dtypes("number").columns
+    tables_ = [series.loc[series["run_id"] == r, numbers].to_numpy(float) for r in quo]
+    assert len({t.tobytes() for t in tables_}) == 3
 
 
 def test_joblib_gives_the_same_results_as_serial(serial: Path, tmp_path: Path) -> None:

@@ -4,7 +4,8 @@ publish the posterior if asked, and write the report.
 1. Fit the free parameters (``configs/priors/``) to the targets (``configs/targets/``).
 2. Recovery (``calibration.recovery``): take the posterior's central point as a known
    truth, simulate the targets from it (the mean of ``report_replicates`` histories), fit
-   those with the same settings, and check the truth lies in each 90% interval.
+   those with the same settings (in ``recovery/<key of those targets>/``), and check the
+   truth lies in each 90% interval.
 3. ``calibration.publish=<name>``: copy the posterior to ``configs/calibrated/<name>.csv``
    (with a ``.yaml`` saying what made it).
 4. The report (``sandbox.calibration.report``), in the fit's folder.
@@ -12,6 +13,8 @@ publish the posterior if asked, and write the report.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,9 +113,12 @@ def calibrate(params: Params, command: str = "", log=print, folder: Path | None 
     if c.recovery:
         truth = central_point(result.posterior)
         observed = synthetic_targets(params, targets, truth, seed=c.seed + 1)
-        again = run_fit(folder / RECOVERY, simulator, observed, c, log)
+        # named by what it fits, so that a stored recovery is reused only for its own truth
+        key = hashlib.sha256(json.dumps(observed, sort_keys=True).encode()).hexdigest()[:12]
+        where = folder / RECOVERY / key
+        again = run_fit(where, simulator, observed, c, log)
         recovery = {"truth": truth, "observed": observed, "check": recovery_check(truth, again)}
-        write_json(folder / RECOVERY / "check.json", recovery)
+        write_json(where / "check.json", recovery)
         log(_summary("recovery", again))
     if c.publish:
         log(f"calibration: posterior published to {publish(result, c.publish, params, command)}")

@@ -74,7 +74,8 @@ def targets_table(runs: dict[str, pd.DataFrame], targets: tuple[Target, ...]) ->
 
 
 def parameters_table(posterior: pd.DataFrame, free: tuple[Free, ...]) -> pd.DataFrame:
-    """Prior, central point (medoid), 90% interval, how much the data narrowed it, default."""
+    """Prior, central point (weighted median), 90% interval, how much the data narrowed
+    it, default."""
     weights = posterior[WEIGHT].to_numpy()
     declared = describe(Params)
     point = central_point(posterior)
@@ -179,9 +180,10 @@ def write_report(
         *_what_was_run(folder, params, result, command),
         "## Fit to the targets",
         "",
-        f"Simulated over {n} histories at the posterior's central point (its weighted "
-        f"medoid; {params.citizens.n} citizens), and over {n} histories with a parameter "
-        "set drawn from the posterior each (chance and parameter uncertainty together).",
+        f"Simulated over {n} histories at the posterior's central point (each parameter's "
+        f"weighted median; {params.citizens.n} citizens), and over {n} histories with a "
+        "parameter set drawn from the posterior each (chance and parameter uncertainty "
+        "together).",
         "",
         markdown_table(targets_table(runs, targets)),
         "",
@@ -189,9 +191,9 @@ def write_report(
         "",
         "## Free parameters",
         "",
-        "Uniform priors; the posterior's central point (its medoid, rounded as declared) "
-        "and weighted 90% interval. A width near 1 means the targets say little about that "
-        "parameter.",
+        "Uniform priors; the posterior's central point (each parameter's weighted median, "
+        "rounded as declared) and weighted 90% interval. A width near 1 means the targets "
+        "say little about that parameter.",
         "",
         markdown_table(parameters_table(posterior, free)),
         "",

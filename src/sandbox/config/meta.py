@@ -28,8 +28,9 @@ from typing import Any
 ROLES = ("lever", "uncertainty", "setting")
 ASSUMED = "assumption: no published figure"  # the source of a value no publication gives
 CALIBRATED = "hand calibration"  # adjusted by hand against the targets (docs/model.md#calibration)
-# the weighted median of the stored posterior of the ABC-SMC fit (docs/calibration.md)
-FITTED = "calibrated: ABC-SMC posterior median, configs/calibrated/history.csv"
+# the central point (weighted medians) of the stored posterior of the ABC-SMC fit
+# (docs/calibration.md)
+FITTED = "calibrated: ABC-SMC posterior's central point, configs/calibrated/history.csv"
 KINDS: dict[str, str] = {  # kind of range -> what it allows, in error messages and docs
     "count": "a whole number >= 1",
     "unit": "a number in [0, 1]",

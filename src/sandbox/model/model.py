@@ -104,6 +104,10 @@ class SandboxModel(mesa.Model):
         self.policy_t0 = policy_month_index(params)
         self.enacted = False
         self.domains = DomainTable(params.domains)
+        # the data access a domain needs to be buildable (``LocalAuthority.propose``)
+        self.feasible_access = (
+            params.pilots.data_feasibility * self.domains.data_dependence
+        ).tolist()
         history = params.history
         self.regime = make_regime(history.policy)
         self.resources = make_resources(history.resources)

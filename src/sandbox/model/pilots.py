@@ -53,10 +53,16 @@ class Pilot:
     start: int = -1  # month running began
     end: int = -1  # month running ends (extended by sandbox extensions)
     extensions: int = 0
-    local_funding: float = 0.0  # billion VND
+    contract: float = 0.0  # cost agreed at financing, billion VND (public and private)
+    local_funding: float = 0.0  # paid so far, billion VND
     central_funding: float = 0.0
     private_funding: float = 0.0
     withheld_grant: float = 0.0  # performance-based grant paid on success
+    instalments_left: int = 0  # monthly instalments still to fall due (resources.ledger)
+    instalment_local: float = 0.0  # one month's instalment of the local share
+    instalment_central: float = 0.0  # one month's instalment of the central grant
+    owed_local: float = 0.0  # instalments fallen due and not yet paid (arrears)
+    owed_central: float = 0.0
     compliance_fronted: float = 0.0  # compliance cost the partner firm has tied up
     incidents: int = 0
     origin: int = -1  # province index when proposed: with ``proposed``, its random key
@@ -77,5 +83,6 @@ class Pilot:
 
     @property
     def cost(self) -> float:
-        """Total funding committed, billion VND."""
+        """Funding paid so far, billion VND: the public instalments paid and the private
+        co-finance (``contract`` is what was agreed)."""
         return self.local_funding + self.central_funding + self.private_funding

@@ -12,10 +12,11 @@ Two kinds of process:
   citizens and firms at set-up; the phasing order once). Each owns one ``Generator``.
 * *keyed* (``KEYED``): the number of draws depends on the policy (how many proposals,
   reviews, bids, running months, incidents, entrants there are). Each draw is addressed
-  by the entity and month it belongs to (``RandomStreams.at(process, *key)``): a
-  counter-based generator (Philox) whose counter is the key, so "the review of the pilot
-  province 12 proposed in month 40" draws the same numbers under every policy in which
-  that pilot exists, whatever happened elsewhere.
+  by the entity it belongs to and its month or ordinal (``RandomStreams.at(process,
+  *key)``): a counter-based generator (Philox) whose counter is the key, so "the review
+  of the pilot province 12 proposed in month 40" or "the threshold of authority 7's third
+  proposal" draws the same numbers under every policy in which that entity exists,
+  whatever happened elsewhere.
 
 Same seed and replicate give bit-identical draws; replicate ``r`` is one random world
 shared by every policy (paired runs).
@@ -30,7 +31,7 @@ import numpy as np
 SEQUENTIAL: tuple[str, ...] = (
     "schedule",  # activation order of Mesa agents (seeds Mesa's own generator)
     "legislation",  # which domains get a law each month
-    "authorities",  # province attributes at set-up; each month's proposal draws
+    "authorities",  # province attributes at set-up; each month's taste draws (per domain)
     "citizens",  # citizen attributes and adoption thresholds
     "firms",  # attributes of the firms present at the start
     "phasing",  # the order of a phased roll-out's waves (``order: random``)
@@ -38,6 +39,7 @@ SEQUENTIAL: tuple[str, ...] = (
     "posterior",  # which posterior particle a replicate runs with (uncertainty=posterior)
 )
 KEYED: dict[str, str] = {
+    "proposals": "(authority, n): the threshold of an authority's n-th proposal",
     "review": "(province, month proposed): review delays and approval draws of a proposal",
     "bids": "(province, month proposed): each firm's bid draw on that proposal, by firm id",
     "life": "(province, month proposed, block): a pilot's monthly draws while running",

@@ -5,7 +5,9 @@ each relation compares runs pair by pair. Relations 1 to 4 run on the 63 provinc
 policy in force from the first month (2019-01), 5,000 citizens; relation 5 on the default
 scenario (history, merger, sandbox from 2026-01).
 
-1. More central budget never lowers the mean number of provinces with a project.
+1. More central budget never lowers the mean number of provinces with a project, averaged
+   over the months of the run (by 2030 every province has one whatever the budget, so the
+   final month cannot tell; the average over months measures how early projects spread).
 2. With zero incident risk nobody is harmed, under the status quo, the sandbox and
    facilitation (while pilots do run); with the default risk somebody is.
 3. A sandbox with no capacity is the status quo on the approval path, run by run; an open
@@ -88,11 +90,15 @@ def _final(frames: Sequence[pd.DataFrame], column: str) -> np.ndarray:
     return np.array([f[column].iloc[-1] for f in frames], dtype=float)
 
 
+def _over_months(frames: Sequence[pd.DataFrame], column: str) -> np.ndarray:
+    return np.array([f[column].mean() for f in frames], dtype=float)
+
+
 def budget_never_lowers_projects(runs: dict[str, list[pd.DataFrame]]) -> CheckResult:
     """Relation 1."""
-    finals = [_final(runs[f"budget={b:g}"], "provinces_with_project") for b in BUDGETS]
-    steps = [Paired.of(b, a) for a, b in itertools.pairwise(finals)]
-    means = [float(f.mean()) for f in finals]
+    averages = [_over_months(runs[f"budget={b:g}"], "provinces_with_project") for b in BUDGETS]
+    steps = [Paired.of(b, a) for a, b in itertools.pairwise(averages)]
+    means = [float(f.mean()) for f in averages]
     problems = [
         f"central budget {lo:g} -> {hi:g}: mean change {s.mean:.2f} < -{Z:g} SE ({s.se:.2f})"
         for (lo, hi), s in zip(itertools.pairwise(BUDGETS), steps, strict=True)
@@ -105,12 +111,13 @@ def budget_never_lowers_projects(runs: dict[str, list[pd.DataFrame]]) -> CheckRe
     return CheckResult(
         family=FAMILY,
         name="budget_never_lowers_projects",
-        claim="more central budget never lowers the mean of provinces with a project (final month)",
+        claim="more central budget never lowers the mean of provinces with a project "
+        "(averaged over the months of the run)",
         value=min(s.mean for s in steps),
         tolerance=f"each step's mean paired change >= -{Z:g} SE; mean at {BUDGETS[-1]:g} > "
         "mean at 0",
         numbers={
-            "replicates": len(finals[0]),
+            "replicates": len(averages[0]),
             **{f"mean_at_{b:g}": m for b, m in zip(BUDGETS, means, strict=True)},
             **{
                 f"change_{lo:g}_to_{hi:g}": f"{s.mean:.3f} (SE {s.se:.3f})"

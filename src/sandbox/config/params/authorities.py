@@ -12,7 +12,7 @@ class AuthorityParams:
     """Local authorities (one per province): capacities, learning and proposing."""
 
     awareness_initial: float = param(
-        0.607,
+        0.686,
         unit="share",
         range="unit",
         role="uncertainty",
@@ -28,7 +28,7 @@ class AuthorityParams:
         doc="awareness gain without peers",
     )
     learning_peer: float = param(
-        0.113,
+        0.239,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -36,7 +36,7 @@ class AuthorityParams:
         doc="extra awareness gain at full peer success x leadership",
     )
     propose_rate: float = param(
-        0.633,
+        0.544,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -44,11 +44,11 @@ class AuthorityParams:
         doc="chance a fully aware, committed authority proposes",
     )
     max_active_pilots: int = param(
-        3,
+        2,
         unit="pilots",
         range="count",
         role="uncertainty",
-        source=ASSUMED,
+        source=FITTED,
         doc="pilots one province runs at once (centrally-run cities: times city_pilot_factor)",
     )
     city_pilot_factor: int = param(
@@ -92,7 +92,7 @@ class AuthorityParams:
         doc="beta of the Beta distribution of risk aversion",
     )
     risk_weight: float = param(
-        3.3,
+        3.85,
         unit="–",
         range="nonnegative",
         role="uncertainty",

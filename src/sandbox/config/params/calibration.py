@@ -83,7 +83,7 @@ class CalibrationParams:
         doc="stop once a generation accepts fewer of its simulations than this",
     )
     max_simulations: int = param(
-        5000,
+        4000,
         unit="simulations",
         range="count",
         role="setting",

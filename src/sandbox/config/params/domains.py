@@ -26,7 +26,16 @@ class DomainParams:
         range="nonnegative",
         role="uncertainty",
         source=ASSUMED,
-        doc="yearly benefit, used only to rank domains",
+        doc="yearly benefit per person reached, used only to rank domains",
+    )
+    urban_need: float = param(
+        0.0,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=ASSUMED,
+        doc="how far the need for the domain is confined to urban residents: the share of a "
+        "province's people it serves is 1 - urban_need x (1 - urban share)",
     )
     success: float = param(
         0.65,
@@ -56,18 +65,27 @@ class DomainParams:
 
 DOMAINS_SOURCE = (
     "assumption: relative sizes follow the conference's description (transport and health "
-    "data-heavy and costly; warnings and e-government cheap)"
+    "data-heavy and costly; warnings and e-government cheap); urban_need: smart transport "
+    "(traffic, parking, public transport) and urban planning serve urban residents (1), "
+    "the other domains every resident (0)"
 )
 
 
 def _domain(
-    doc: str, cost: float, benefit: float, success: float, data: float, risk: float
+    doc: str,
+    cost: float,
+    benefit: float,
+    success: float,
+    data: float,
+    risk: float,
+    urban: float = 0.0,
 ) -> DomainParams:
     """A domain's field in ``DomainsParams``: its defaults, from ``DOMAINS_SOURCE``."""
     return param(
         factory=lambda: DomainParams(
             cost=cost,
             benefit=benefit,
+            urban_need=urban,
             success=success,
             data_dependence=data,
             incident_risk=risk,
@@ -82,9 +100,9 @@ def _domain(
 class DomainsParams:
     """The six domains of docs/model.md (names fixed by ``sandbox.model.domains``)."""
 
-    transportation: DomainParams = _domain("transportation", 30.0, 1.2, 0.6, 0.6, 0.012)
+    transportation: DomainParams = _domain("transportation", 30.0, 1.2, 0.6, 0.6, 0.012, 1.0)
     healthcare: DomainParams = _domain("healthcare", 25.0, 1.5, 0.6, 0.7, 0.015)
     education: DomainParams = _domain("education", 15.0, 1.0, 0.7, 0.4, 0.008)
     warning: DomainParams = _domain("warnings", 10.0, 0.8, 0.75, 0.5, 0.005)
-    planning: DomainParams = _domain("planning", 25.0, 0.9, 0.65, 0.8, 0.006)
+    planning: DomainParams = _domain("planning", 25.0, 0.9, 0.65, 0.8, 0.006, 1.0)
     government_services: DomainParams = _domain("government services", 12.0, 1.3, 0.7, 0.6, 0.01)

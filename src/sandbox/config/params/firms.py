@@ -98,7 +98,7 @@ class FirmParams:
         doc="profit margin on contract value",
     )
     bid_share: float = param(
-        0.27,
+        0.262,
         unit="probability",
         range="unit",
         role="uncertainty",

@@ -54,7 +54,20 @@ class LocalAuthority(mesa.Agent):
         self.awareness = p.awareness_initial
         self.data_readiness = p.data_readiness_share * self.digital_capacity
         self.max_active = self._max_active()
+        self.need = model.domains.need(float(region.urban_share[province]))
         self.pilots: list[Pilot] = []
+        # proposing is a hazard with a threshold (``propose``): the key of its random
+        # thresholds (its row at set-up, kept through the merger), the proposals it made,
+        # the cumulative hazard since the last one and the next one's threshold
+        self.stream_key = province
+        self.proposals = 0
+        self.urge = 0.0
+        self.threshold = self._threshold()
+
+    def _threshold(self) -> float:
+        """The threshold ``E ~ Exp(1)`` of its next proposal, keyed by (authority, n)."""
+        u = self.model.streams.at("proposals", self.stream_key, self.proposals).random()
+        return -math.log1p(-u)
 
     def _max_active(self) -> int:
         """Pilots it may run at once (centrally-run cities: ``city_pilot_factor`` times)."""
@@ -77,14 +90,25 @@ class LocalAuthority(mesa.Agent):
         """Compare expected value with perceived legal risk; propose in the best domain.
 
         Candidates are the domains without a live pilot or service that the province can
-        build (its data access reaches ``pilots.data_feasibility`` x the domain's data dependence)
-        and fund (its own expected share of the cost fits what is left of its budget).
-        Each is valued as benefit x success / cost x (1 - perceived legal risk) x a random
-        factor in [0.5, 1.5); the best is proposed with a chance falling with risk aversion
-        x its perceived legal risk.
+        build (its data access reaches ``pilots.data_feasibility`` x the domain's data
+        dependence) and fund (its own expected share of the cost, paid in monthly
+        instalments over the pilot's duration, fits this year's pool and the coming years'
+        budgets beside what it already owes: ``ResourceMechanism.affordable``). Each is
+        valued by need and by benefit per person reached against cost: need (the share of
+        the province's people the domain serves, ``DomainTable.need``) x benefit x success
+        / the province's cost of the pilot x (1 - perceived legal risk) x a random factor
+        in [0.5, 1.5); the best is proposed with a chance falling with risk aversion x its
+        perceived legal risk.
+
+        Exact threshold form of that monthly chance ``c``: the authority proposes once its
+        cumulative hazard ``sum -log(1 - c)`` over the months it had a candidate reaches a
+        threshold ``E ~ Exp(1)`` drawn for each proposal (``proposals`` stream), then starts
+        again from zero. This is equal in distribution to a Bernoulli draw each month with
+        probability ``c``; under a policy that raises ``c`` the same proposal comes
+        earlier by what the hazard implies, not by a fresh lottery (common random numbers).
         """
         m = self.model
-        draws = self.stream.random(len(DOMAINS) + 1)
+        draws = self.stream.random(len(DOMAINS))
         busy, taken = 0, set()
         for q in self.pilots:
             if q.status in BUSY:
@@ -98,19 +122,24 @@ class LocalAuthority(mesa.Agent):
         legal_risk = track.params.legal_risk
         clarity = m.government.clarity.tolist()
         access = m.province_access(self.province)
-        budget = m.ledger.local[self.province]
-        feasible = m.params.pilots.data_feasibility * m.domains.data_dependence
+        months = track.duration(m.params.pilots)
+        feasible = m.feasible_access
         costs = m.domain_costs(access)
+        need, benefit = self.need, m.domains.expected_benefit
+        buildable = [d for d in DOMAINS if d not in taken and access >= feasible[d]]
+        if not buildable:
+            return
+        fundable = m.resources.affordable(m, self.province, [costs[d] for d in buildable], months)
         best, best_value, best_risk = None, -1.0, 0.0
-        for d in DOMAINS:
-            if d in taken or access < feasible[d]:
-                continue
-            if m.resources.local_share(m, costs[d]) > budget:
+        for d, affordable in zip(buildable, fundable, strict=True):
+            if not affordable:
                 continue
             risk = legal_risk * (1.0 - clarity[d])
-            value = m.domains.value[d] * (1.0 - risk) * (0.5 + draws[d])
+            value = need[d] * benefit[d] / costs[d] * (1.0 - risk) * (0.5 + draws[d])
             if value > best_value:
                 best, best_value, best_risk = d, value, risk
+        if best is None:
+            return
         p = m.params.authorities
         chance = (
             p.propose_rate
@@ -118,8 +147,13 @@ class LocalAuthority(mesa.Agent):
             * (0.5 + self.leadership)
             * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
         )
-        if best is not None and draws[-1] < chance:
-            self.pilots.append(m.propose(self.province, best, track))
+        self.urge += -math.log1p(-chance) if chance < 1.0 else math.inf
+        if self.urge < self.threshold:
+            return
+        self.urge = 0.0
+        self.proposals += 1
+        self.threshold = self._threshold()
+        self.pilots.append(m.propose(self.province, best, track))
 
     def choose_partner(self, pilot: Pilot, draw: float) -> None:
         """Choose among the bidders by capability and experience in the domain, with an
@@ -161,5 +195,6 @@ class LocalAuthority(mesa.Agent):
         self.pilots = [q for a in members for q in a.pilots]
         self.province = unit
         self.name = region.names[unit]
+        self.need = self.model.domains.need(float(region.urban_share[unit]))
         self.centrally_run = bool(region.centrally_run[unit])
         self.max_active = self._max_active()

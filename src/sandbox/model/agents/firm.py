@@ -90,10 +90,10 @@ class Firm(mesa.Agent):
         (tied up until the pilot ends, when the contract's last payment returns it)."""
         m = self.model
         compliance = pilot.track.params.compliance_cost * (1.0 - m.contract_saving)
-        pilot.compliance_fronted = compliance * pilot.cost
-        self.capital += m.params.firms.margin * pilot.cost - pilot.compliance_fronted
+        pilot.compliance_fronted = compliance * pilot.contract
+        self.capital += m.params.firms.margin * pilot.contract - pilot.compliance_fronted
         m.count(f"contracts_{self.kind.value}")
-        self.won_value += pilot.cost
+        self.won_value += pilot.contract
         self.contracts.append(pilot)
 
     def invest(self, amount: float) -> None:

@@ -33,12 +33,14 @@ class NationalGovernment(mesa.Agent):
         self.clarity[index] = np.minimum(1.0, self.clarity[index] + gain)
 
     def step(self) -> None:
-        """Budgets, legislation, regime events, data platform, reviews, financing, outcomes."""
+        """Budgets and instalments, legislation, regime events, data platform, reviews,
+        financing, outcomes."""
         m = self.model
         p = m.regime.params
         if m.month_of_year == 1 or m.t == 0:  # a run starting mid-year gets its budgets
             r = m.resources.params
             m.ledger.new_year(r.central_budget, m.local_budget, r.carry_over)
+        m.ledger.pay_instalments(m.month_of_year)  # financed pilots' shares, before anything new
         laws = m.streams["legislation"].random(N_DOMAINS) < p.legislation_rate
         self.clarity[laws] = np.minimum(1.0, self.clarity[laws] + p.legislation_gain)
         m.regime.start_month(m)

@@ -1,10 +1,11 @@
 """The interface every resource mechanism implements.
 
 ``finance(model, pilot)`` splits an approved pilot's cost between central grant, private
-co-finance and the local budget, pays it from the ledger and returns ``True``; returns
-``False`` when it cannot be financed (the pilot dies unfunded) and ``None`` when financing
-waits (a competitive fund between rounds). ``local_share`` is what a province expects to
-pay itself, so that it proposes only what it can fund.
+co-finance and the local budget, commits the public shares in the ledger (they are paid in
+monthly instalments while the pilot runs, ``resources.ledger``) and returns ``True``;
+returns ``False`` when it cannot be financed (the pilot dies unfunded) and ``None`` when
+financing waits (a competitive fund between rounds). ``affordable`` is whether a province
+expects to fund a pilot itself, so that it proposes only what it can fund.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sandbox.config.params import ResourceParams
+from sandbox.model.resources.ledger import fits
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sandbox.model.model import SandboxModel
     from sandbox.model.pilots import Pilot
 
@@ -27,7 +31,10 @@ class ResourceMechanism:
     stake while the service runs), when its expected return clears its hurdle:
     ``ppp_return * P(success) * (1 - legal risk) * data access >= firms.ppp_hurdle``, with
     legal risk of the pilot's track in its domain and the hurdle lowered by standard
-    contracts (``policy.contract_saving``).
+    contracts (``policy.contract_saving``). The firm pays its stake at financing; the
+    grant and the province's share are paid in monthly instalments over the pilot's
+    planned duration, and are committed only if this year's pool and the coming years'
+    budgets can pay them (``Ledger.central_headroom``, ``Ledger.local_headroom``).
 
     Args:
         params: the ``resources`` section of the configuration.
@@ -54,20 +61,46 @@ class ResourceMechanism:
         expected = p.ppp_return * model.success_probability(pilot) * (1.0 - risk) * access
         return expected >= model.params.firms.ppp_hurdle * (1.0 - model.contract_saving)
 
-    def grant_amount(self, model: SandboxModel, cost: float) -> float:
-        """The central grant a pilot of ``cost`` gets now (nothing if the pool is short)."""
-        grant = self.params.grant_share * cost if self.grant else 0.0
-        return grant if grant <= model.ledger.central else 0.0
+    @property
+    def withheld_share(self) -> float:
+        """Share of a grant the centre withholds until success (the province pre-finances
+        it); none here."""
+        return 0.0
 
-    def local_share(self, model: SandboxModel, cost: float) -> float:
-        """What a province expects to pay itself for a pilot of ``cost``."""
-        return cost - self.grant_amount(model, cost)
+    def grant_amount(self, model: SandboxModel, cost: float, months: int) -> float:
+        """The central grant a pilot of ``cost`` paid over ``months`` gets now:
+        ``grant_share`` of its cost if the centre can commit the instalments of the part
+        it pays during the pilot (``Ledger.central_fits``), else nothing (a grant is all
+        or nothing)."""
+        if not self.grant:
+            return 0.0
+        grant = self.params.grant_share * cost
+        paid = grant * (1.0 - self.withheld_share)
+        return grant if model.ledger.central_fits(paid, months, self.params.central_budget) else 0.0
+
+    def affordable(
+        self, model: SandboxModel, province: int, costs: Sequence[float], months: int
+    ) -> list[bool]:
+        """For each cost, whether a province expects to fund a pilot of that cost paid over
+        ``months``: its own share (the cost less the part of a grant the centre pays during
+        the pilot) fits its ``Ledger.local_headroom``."""
+        ledger, p = model.ledger, self.params
+        central = ledger.central_headroom(months, p.central_budget) if self.grant else 0.0
+        budget = p.local_budget * model.fiscal[province]  # ``model.local_budget[province]``
+        local = ledger.local_headroom(province, months, budget, p.carry_over)
+        share = self.params.grant_share if self.grant else 0.0
+        paid, out = 1.0 - self.withheld_share, []
+        for cost in costs:  # grant_amount, inlined: this runs for every authority and month
+            during = share * cost * paid
+            out.append(fits(cost - during if fits(during, central) else cost, local))
+        return out
 
     def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
-        """Split, check and pay a pilot's cost."""
+        """Split, check and commit a pilot's cost."""
         cost = model.pilot_cost(pilot)
-        grant = self.grant_amount(model, cost)
-        return self._settle(model, pilot, cost, upfront=grant, withheld=0.0)
+        grant = self.grant_amount(model, cost, pilot.duration)
+        paid = grant * (1.0 - self.withheld_share)
+        return self._settle(model, pilot, cost, upfront=paid, withheld=grant - paid)
 
     def _settle(
         self, model: SandboxModel, pilot: Pilot, cost: float, upfront: float, withheld: float
@@ -79,24 +112,20 @@ class ResourceMechanism:
             if pilot.firm.capital < private:
                 private = 0.0
         local = cost - upfront - private
-        if local > model.ledger.local[pilot.province] + 1e-12:
+        ledger = model.ledger
+        budget = model.local_budget[pilot.province]
+        carry = self.params.carry_over
+        if not ledger.local_fits(pilot.province, local, pilot.duration, budget, carry):
             model.count("proposals_unfunded")
             return False
-        self._pay(model, pilot, local=local, central=upfront, private=private)
-        pilot.withheld_grant = withheld
-        return True
-
-    @staticmethod
-    def _pay(model: SandboxModel, pilot: Pilot, local: float, central: float, private: float):
-        ledger = model.ledger
-        ledger.spend_local(pilot.province, local)
-        ledger.spend_central(central)
         if private > 0:
             pilot.firm.invest(private)
             ledger.private += private
-        pilot.local_funding += local
-        pilot.central_funding += central
-        pilot.private_funding += private
+            pilot.private_funding += private
+        pilot.contract = cost
+        pilot.withheld_grant = withheld
+        ledger.commit(pilot, local=local, central=upfront, months=pilot.duration)
+        return True
 
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
         """Called when a pilot succeeds (performance-based payments)."""

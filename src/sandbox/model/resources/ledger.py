@@ -1,4 +1,15 @@
-"""Public money: yearly budgets, what was spent and what lapsed.
+"""Public money: yearly budgets, the instalments financed pilots owe, what was spent and
+what lapsed.
+
+A financed pilot's public shares are not paid at once: they fall due in equal monthly
+instalments over its planned duration while it runs (``commit``, ``pay_instalments``), as
+public investment is disbursed by progress. Each month's pools pay the instalments due
+before anything else; what they cannot pay stays owed (arrears) and is paid when money
+arrives. A new commitment is taken on only if it fits (``local_fits``, ``central_fits``):
+this year's pool covers this year's instalments of every contract; next year's budget,
+plus the share of this year's remainder a province may carry over, covers next year's;
+and the budget alone covers the year after (later years owe no more, as contracts only
+run out).
 
 Conservation (checked by the tests): for the centre and for each province,
 ``allocated == spent + remaining + lapsed`` at all times, and no pool goes negative.
@@ -6,11 +17,54 @@ Conservation (checked by the tests): for the centre and for each province,
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 import numpy as np
+
+from sandbox.model.pilots import Pilot, Status
+
+MONTHS = 12
+MONEY_TOLERANCE = 1e-9  # billion VND: below this an amount owed is settled
+
+
+@dataclass
+class Commitments:
+    """Instalments owed by the contracts in force, as seen in one month (billion VND).
+
+    Each entry is [this year with arrears, next year, the year after]."""
+
+    local: list[list[float]]  # per province
+    central: list[float]
+
+    def add(self, pilot: Pilot, rest_of_year: int) -> None:
+        """Count a contract: its arrears and its instalments still to fall due, of which
+        ``rest_of_year`` can fall this year."""
+        a, b, c = _years(pilot.instalments_left, rest_of_year)
+        row, central = self.local[pilot.province], self.central
+        row[0] += pilot.owed_local + pilot.instalment_local * a
+        row[1] += pilot.instalment_local * b
+        row[2] += pilot.instalment_local * c
+        central[0] += pilot.owed_central + pilot.instalment_central * a
+        central[1] += pilot.instalment_central * b
+        central[2] += pilot.instalment_central * c
+
+
+def fits(amount: float, headroom: float) -> bool:
+    """Whether a commitment of ``amount`` fits within ``headroom`` (nothing always fits)."""
+    return amount <= 0 or amount <= headroom
+
+
+def _years(months: int, first: int) -> tuple[int, int, int]:
+    """Of ``months`` monthly instalments, ``first`` of them this year, how many fall this
+    year, next year and the year after."""
+    this_year = min(months, first)
+    next_year = min(MONTHS, months - this_year)
+    return this_year, next_year, min(MONTHS, months - this_year - next_year)
 
 
 class Ledger:
-    """Central and local budget pools in billion VND.
+    """Central and local budget pools in billion VND, and the contracts paid from them.
 
     Args:
         n_provinces: number of provinces.
@@ -26,6 +80,12 @@ class Ledger:
         self.lapsed_central = 0.0
         self.lapsed_local = np.zeros(n_provinces)
         self.private = 0.0  # private investment mobilised (not a public pool)
+        self.contracts: list[Pilot] = []  # pilots with instalments to fall due or owed
+        self.month_of_year = 1  # the calendar month of the last ``pay_instalments``
+        self._commitments: Commitments | None = None  # None: to be counted again
+        # central_headroom by (months, budget): every authority asks each month, and it
+        # changes only when the central pool or what is owed changes
+        self._central_rooms: dict[tuple[int, float], float] = {}
 
     def new_year(self, central: float, local: np.ndarray, carry_over: float = 0.0) -> None:
         """The new year's budgets arrive; unspent central money lapses, and unspent local
@@ -34,6 +94,7 @@ class Ledger:
         kept = carry_over * self.local
         self.lapsed_local += self.local - kept
         self.central = central
+        self._central_rooms.clear()
         self.local = kept + local
         self.allocated_central += central
         self.allocated_local += local
@@ -44,6 +105,7 @@ class Ledger:
         amount = min(amount, self.central)
         self.central -= amount
         self.spent_central += amount
+        self._central_rooms.clear()
 
     def spend_local(self, province: int, amount: float) -> None:
         """Pay from a province's pool (the caller checked it suffices)."""
@@ -53,18 +115,153 @@ class Ledger:
         self.spent_local[province] += amount
 
     def reimburse(self, province: int, amount: float) -> float:
-        """The centre refunds a province (performance grants); returns what was paid."""
-        paid = min(amount, self.central)
+        """The centre refunds a province (performance grants) from the part of its pool no
+        instalment needs this year; returns what was paid."""
+        free = self.central - self.commitments().central[0]
+        paid = min(amount, max(0.0, free))
         self.central -= paid
         self.spent_central += paid
         self.spent_local[province] -= paid
         self.local[province] += paid
+        self._central_rooms.clear()
         return paid
 
+    # ---------------------------------------------------------------- instalments
+    def commit(self, pilot: Pilot, local: float, central: float, months: int) -> None:
+        """A financed pilot: its local and central shares fall due in ``months`` equal
+        monthly instalments, the first of them now."""
+        months = max(1, months)
+        pilot.instalment_local = local / months
+        pilot.instalment_central = central / months
+        pilot.instalments_left = months
+        self.contracts.append(pilot)
+        self._fall_due(pilot)
+        self._pay(pilot)
+        if self._commitments is not None:  # counted in contract order, as a recount would
+            self._commitments.add(pilot, self._rest_of_year)
+        self._central_rooms.clear()
+
+    def pay_instalments(self, month_of_year: int) -> None:
+        """The instalments of the month (``month_of_year``, 1-12): each running pilot owes
+        one more (a pilot that stopped running owes no more), and every amount owed is paid
+        as far as the pools go, in the order the contracts were made."""
+        self.month_of_year = month_of_year
+        for pilot in self.contracts:
+            if pilot.instalments_left > 0:
+                if pilot.status is Status.RUNNING:
+                    self._fall_due(pilot)
+                else:
+                    pilot.instalments_left = 0  # halted before its end: the rest is off
+            self._pay(pilot)
+        self.contracts = [
+            q
+            for q in self.contracts
+            if q.instalments_left > 0
+            or q.owed_local > MONEY_TOLERANCE
+            or q.owed_central > MONEY_TOLERANCE
+        ]
+        self._commitments = None
+        self._central_rooms.clear()
+
+    @staticmethod
+    def _fall_due(pilot: Pilot) -> None:
+        pilot.owed_local += pilot.instalment_local
+        pilot.owed_central += pilot.instalment_central
+        pilot.instalments_left -= 1
+
+    def _pay(self, pilot: Pilot) -> None:
+        central = min(pilot.owed_central, self.central)
+        if central > 0:
+            self.spend_central(central)
+            pilot.owed_central -= central
+            pilot.central_funding += central
+        local = min(pilot.owed_local, self.local[pilot.province])
+        if local > 0:
+            self.spend_local(pilot.province, local)
+            pilot.owed_local -= local
+            pilot.local_funding += local
+
+    def commitments(self) -> Commitments:
+        """What the contracts in force owe this year (arrears included), next year and the
+        year after, seen after this month's instalments were paid."""
+        if self._commitments is None:
+            self._commitments = Commitments(
+                [[0.0, 0.0, 0.0] for _ in range(len(self.local))], [0.0, 0.0, 0.0]
+            )
+            for pilot in self.contracts:
+                self._commitments.add(pilot, self._rest_of_year)
+        return self._commitments
+
+    @property
+    def _rest_of_year(self) -> int:
+        """Instalments that can still fall due this year after this month's."""
+        return MONTHS - self.month_of_year
+
+    def _headroom(
+        self, owed: tuple[float, float, float], pool: float, months: int, budget: float, kept: float
+    ) -> float:
+        """The largest amount paid over ``months`` from this month that fits beside
+        ``owed``: its instalment ``i`` must leave this year's pool non-negative
+        (``i a <= pool - owed[0]``), fit next year's budget plus ``kept`` of what the pool
+        keeps (``i (b + kept a) <= budget + kept (pool - owed[0]) - owed[1]``) and the
+        year after's budget (``i c <= budget - owed[2]``), with ``a``, ``b``, ``c`` its
+        instalments in each year. Negative when nothing fits."""
+        months = max(1, months)
+        a, b, c = _years(months, MONTHS + 1 - self.month_of_year)
+        free = pool - owed[0]
+        limits = (
+            (a, free),  # a >= 1: the first instalment falls now
+            (b + kept * a, budget + kept * free - owed[1]),
+            (c, budget - owed[2]),
+        )
+        instalment = math.inf
+        for weight, room in limits:
+            room += MONEY_TOLERANCE
+            if weight > 0:
+                instalment = min(instalment, room / weight)
+            elif room < 0:
+                return -math.inf
+        return instalment * months
+
+    def local_headroom(self, province: int, months: int, budget: float, carry_over: float) -> float:
+        """The largest amount a province can take on, paid over ``months`` from this
+        month: on top of what it owes, this year's pool covers this year's instalments,
+        next year's ``budget`` (plus ``carry_over`` of what this year's pool keeps) next
+        year's, and ``budget`` the year after's."""
+        owed = self.commitments().local[province]
+        return self._headroom(owed, float(self.local[province]), months, float(budget), carry_over)
+
+    def central_headroom(self, months: int, budget: float) -> float:
+        """``local_headroom`` for the central pool and the central ``budget`` (central
+        money never carries over)."""
+        room = self._central_rooms.get((months, budget))
+        if room is None:
+            room = self._headroom(self.commitments().central, self.central, months, budget, 0.0)
+            self._central_rooms[months, budget] = room
+        return room
+
+    def local_fits(
+        self, province: int, amount: float, months: int, budget: float, carry_over: float
+    ) -> bool:
+        """Whether a province can take on ``amount`` paid over ``months`` from this month
+        (``local_headroom``)."""
+        return fits(amount, self.local_headroom(province, months, budget, carry_over))
+
+    def central_fits(self, amount: float, months: int, budget: float) -> bool:
+        """Whether the centre can take on ``amount`` paid over ``months`` from this month
+        (``central_headroom``)."""
+        return fits(amount, self.central_headroom(months, budget))
+
+    def free_local(self, province: int) -> float:
+        """What a province's pool holds beyond this year's instalments."""
+        return float(self.local[province] - self.commitments().local[province][0])
+
     def merge(self, unit_of: np.ndarray, n_units: int) -> None:
-        """Provinces merge: each unit's pools and records are the sums of its provinces'."""
+        """Provinces merge: each unit's pools and records are the sums of its provinces'
+        (its contracts are its provinces', each pilot now in the unit)."""
         for name in ("local", "allocated_local", "spent_local", "lapsed_local"):
             setattr(self, name, np.bincount(unit_of, getattr(self, name), minlength=n_units))
+        self._commitments = None
 
     @property
     def public_spending(self) -> float:

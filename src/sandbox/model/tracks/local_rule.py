@@ -22,9 +22,10 @@ class LocalRule(AdHoc):
     While running, the rule aligns with the centre with monthly probability
     ``coordination``. At its end an unaligned rule has consequences: with probability
     ``strike_down`` the centre strikes it down and the pilot halts; otherwise it pays
-    ``rework_cost`` of its cost (when the local budget allows) and runs ``rework_months``
-    longer, once. An aligned success adds ``alignment_gain`` legal clarity to its domain
-    (other successes the track's ``evidence_gain``).
+    ``rework_cost`` of its cost (when the local pool holds that beyond this year's
+    instalments) and runs ``rework_months`` longer, once. An aligned success adds
+    ``alignment_gain`` legal clarity to its domain (other successes the track's
+    ``evidence_gain``).
     """
 
     key = "local_rule"
@@ -43,8 +44,8 @@ class LocalRule(AdHoc):
             model.count("rules_struck_down")
             model.finish(pilot, Status.HALTED)
             return True
-        rework = self.params.rework_cost * pilot.cost
-        if rework <= model.ledger.local[pilot.province]:
+        rework = self.params.rework_cost * pilot.contract
+        if rework <= model.ledger.free_local(pilot.province):
             model.ledger.spend_local(pilot.province, rework)
             pilot.local_funding += rework
         pilot.extensions += 1
