@@ -6,7 +6,6 @@ and the labels of plots.
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -129,7 +128,8 @@ def observe(model: SandboxModel) -> dict[str, float]:
     total = population_k.sum()
     project = status.live.sum(axis=1) >= model.params.pilots.project_min_domains
     gis = model.data_regime.params.gis_readiness
-    kinds = Counter(f.kind for f in active)
+    kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
+    kinds = {k: kind_of.count(k) for k in FirmKind}
     row = {
         "provinces": model.region.n,
         "population_share_with_project": float(population_k[project].sum() / total),
@@ -141,7 +141,10 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "provinces_with_app": int(status.deployed.any(axis=1).sum()),
         "provinces_with_initiative": int(status.succeeded.any(axis=1).sum()),
         "provinces_with_gis": sum(a.data_readiness >= gis for a in model.authority_list),
-        **{f"provinces_service_{d.key}": int(status.deployed[:, d].sum()) for d in DOMAINS},
+        **{
+            f"provinces_service_{d.key}": n
+            for d, n in zip(DOMAINS, status.deployed.sum(axis=0).tolist(), strict=True)
+        },
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
         "services_per_province": float(status.deployed.sum() / model.region.n),
         "population_covered": float(population_k @ model.covered / total),
@@ -165,7 +168,10 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "local_spending": float(ledger.spent_local.sum()),
         "private_investment": ledger.private,
         "private_public_ratio": ledger.private / public if public > 0 else 0.0,
-        **{f"clarity_{d.key}": float(model.government.clarity[d]) for d in DOMAINS},
+        **{
+            f"clarity_{d.key}": c
+            for d, c in zip(DOMAINS, model.government.clarity.tolist(), strict=True)
+        },
         "interoperability": float(model.data_regime.interoperability),
         **{f"firms_{k.value}": kinds[k] for k in FirmKind},
         "market_hhi": float(10_000 * (share**2).sum()),

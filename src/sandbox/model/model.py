@@ -400,7 +400,7 @@ class SandboxModel(mesa.Model):
     def province_access(self, province: int) -> float:
         """Effective data access of pilots in a province (``sandbox.model.data``)."""
         readiness = self.authority_list[province].data_readiness
-        return self.data_regime.access(province, readiness, self.regime.params.data_market)
+        return float(self.data_regime.access(province, readiness, self.regime.params.data_market))
 
     def data_access(self, pilot: Pilot) -> float:
         """Effective data access of a pilot."""
@@ -455,22 +455,28 @@ class SandboxModel(mesa.Model):
     def status_matrix(self) -> StatusMatrix:
         """Province x domain view of open pilots and deployed services."""
         shape = (self.region.n, N_DOMAINS)
+        pilots = [*self.open_pilots, *self.services]
+        index = (
+            np.array([q.province for q in pilots], dtype=np.intp),
+            np.array([q.domain for q in pilots], dtype=np.intp),
+        )
+        status = [q.status for q in pilots]
+        is_live = np.array([s in LIVE for s in status], dtype=bool)
+        is_deployed = np.array([s in DEPLOYED for s in status], dtype=bool)
+        is_succeeded = np.array([s is Status.SUCCEEDED for s in status], dtype=bool)
+        reach = np.array([q.coverage for q in pilots], dtype=float)
+        is_scaled = is_succeeded & np.array([q.scaled for q in pilots], dtype=bool)
         live = np.zeros(shape, dtype=bool)
         deployed = np.zeros(shape, dtype=bool)
         succeeded = np.zeros(shape, dtype=bool)
         coverage = np.zeros(shape)
         scaled = np.zeros(shape)
-        for pilot in (*self.open_pilots, *self.services):
-            k, d = pilot.province, pilot.domain
-            if pilot.status in LIVE:
-                live[k, d] = True
-            if pilot.status in DEPLOYED:
-                deployed[k, d] = True
-                coverage[k, d] += pilot.coverage
-            if pilot.status is Status.SUCCEEDED:
-                succeeded[k, d] = True
-                if pilot.scaled:
-                    scaled[k, d] += pilot.coverage
+        live[index[0][is_live], index[1][is_live]] = True
+        deployed[index[0][is_deployed], index[1][is_deployed]] = True
+        succeeded[index[0][is_succeeded], index[1][is_succeeded]] = True
+        # summed in the pilots' order, as a loop would
+        np.add.at(coverage, (index[0][is_deployed], index[1][is_deployed]), reach[is_deployed])
+        np.add.at(scaled, (index[0][is_scaled], index[1][is_scaled]), reach[is_scaled])
         # one pilot per province and domain; a merged unit adds its provinces' shares
         np.minimum(coverage, 1.0, out=coverage)
         np.minimum(scaled, 1.0, out=scaled)

@@ -10,6 +10,7 @@ region is the region of the seat province.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import stat
@@ -143,29 +144,42 @@ def load_region(table: str) -> Region:
         ConfigError: the file is missing or a column is absent or out of range.
     """
     path = resolve_table(table)
-    frame = _read(path, table)
+    base = TABLE_DIR / MERGE_BASE
+    return _parsed(path, read_table_bytes(path, table), read_table_bytes(base))
+
+
+@functools.lru_cache(maxsize=16)
+def _parsed(path: Path, data: bytes, base_data: bytes) -> Region:
+    """The region of a table's bytes (and the base table's, for a merged one), parsed once
+    per content: its arrays are read-only, shared by every model that loads it."""
+    frame = _read(data, path)
     members = seats = None
     if "merged_from" in frame.columns:
         _require(frame, MERGED_COLUMNS, path)
-        frame = _merge(frame, _checked(_read(TABLE_DIR / MERGE_BASE), TABLE_DIR / MERGE_BASE))
+        base = TABLE_DIR / MERGE_BASE
+        frame = _merge(frame, _checked(_read(base_data, base), base))
         members = tuple(frame["members"])
         seats = tuple(frame["seat"])
     else:
         frame = _checked(frame, path)
+    arrays = {
+        "centrally_run": frame["centrally_run"].to_numpy(bool, copy=True),
+        "population": frame["population_2019"].to_numpy(float, copy=True),
+        "urban_share": frame["urban_share_2019"].to_numpy(float, copy=True),
+    }
+    for array in arrays.values():
+        array.setflags(write=False)
     return Region(
         names=tuple(frame["name"]),
         region=tuple(frame["region"]),
-        centrally_run=frame["centrally_run"].to_numpy(bool),
-        population=frame["population_2019"].to_numpy(float),
-        urban_share=frame["urban_share_2019"].to_numpy(float),
         members=members,
         seats=seats,
+        **arrays,
     )
 
 
-def _read(path: Path, table: str | None = None) -> pd.DataFrame:
+def _read(data: bytes, path: Path) -> pd.DataFrame:
     """The table as text columns; a malformed file is named, never quoted."""
-    data = read_table_bytes(path, table)
     try:
         return pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError, ValueError) as err:
