@@ -61,3 +61,21 @@ def documented(metric: str) -> bool:
 
 def test_every_metric_is_documented() -> None:
     assert not [m for m in METRICS if not documented(m)]
+
+
+def test_every_parameter_key_the_docs_name_exists() -> None:
+    # a key renamed or moved to another section must not live on in the prose
+    keys = {key for key, _ in leaves(Params())}
+    sections = {key.split(".")[0] for key in keys}
+    texts = {path.name: path.read_text(encoding="utf-8") for path in DOCS.glob("*.md")}
+    texts["README.md"] = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    unknown = [
+        (name, named)
+        for name, text in texts.items()
+        for named in sorted(set(re.findall(r"`([a-z_]+(?:\.[a-z_0-9]+)+)", text)))
+        if named.split(".")[0] in sections
+        and not named.endswith((".py", ".md", ".json", ".yaml", ".csv"))
+        and named not in keys
+        and not any(key.startswith(f"{named}.") for key in keys)
+    ]
+    assert not unknown, unknown
