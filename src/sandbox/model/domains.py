@@ -46,6 +46,7 @@ class DomainTable:
         self.urban_need = np.array([r.urban_need for r in rows])
         self.cost_list = self.cost.tolist()
         self.dependence_list = self.data_dependence.tolist()
+        self.risk_list = self.incident_risk.tolist()
         # what an authority expects per person reached: yearly benefit x success chance
         self.expected_benefit = (self.benefit * self.success).tolist()
         self.urban_need_list = self.urban_need.tolist()

@@ -82,7 +82,7 @@ def _life_draws(model: SandboxModel, pilot: Pilot) -> np.ndarray:
 def _incident(model: SandboxModel, pilot: Pilot, draws: np.ndarray, scale: float) -> None:
     """An incident (data breach, outage) with the domain's hazard times ``scale``."""
     offset = model.params.pilots.incident_offset
-    hazard = scale * model.domains.incident_risk[pilot.domain] * (offset - pilot.firm.capability)
+    hazard = scale * model.domains.risk_list[pilot.domain] * (offset - pilot.firm.capability)
     if draws[INCIDENT] >= -np.expm1(-hazard):
         return
     monitoring = pilot.track.params.monitoring

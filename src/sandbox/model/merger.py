@@ -6,7 +6,9 @@ start of ``region.merge_month`` the model's province table becomes ``region.merg
 merged into it:
 
 * its pilots and services keep the people they reached: their coverage becomes a share of
-  the unit (times their province's population share of it);
+  the unit (times their province's population share of it), and the population-weighted
+  shares (``population_share_with_*``) count them for their own province only, so those
+  shares do not jump at the merger;
 * its authority is the seat province's agent; its rates (digital capacity, data
   readiness, awareness, leadership, risk aversion) are the population-weighted means of
   its provinces'; it holds all their pilots and services;
@@ -74,6 +76,8 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
         pilot.scope *= share[pilot.province]
         pilot.province = int(units[pilot.province])
     model.authority_list = merged
+    model.base_unit = units[model.base_unit]
+    model.map_since = model.t
     model.ledger.merge(units, new.n)
     model.fiscal = np.bincount(units, model.fiscal, minlength=new.n)
     model.citizens.merge(units, new.n)

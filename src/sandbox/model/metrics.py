@@ -44,10 +44,15 @@ COUNTERS: dict[str, str] = {
 
 METRICS: dict[str, str] = {
     "provinces": "provinces (units) of the month's map: 63 until June 2025, 34 after",
-    "population_share_with_project": "share of the population in provinces with a project",
-    "population_share_with_app": "share of the population in provinces with a deployed app",
+    "population_share_with_project": (
+        "share of the population in provinces with a project (the 2019 provinces: continuous "
+        "across the merger)"
+    ),
+    "population_share_with_app": (
+        "share of the population in provinces with a deployed app (the 2019 provinces)"
+    ),
     "population_share_with_initiative": (
-        "share of the population in provinces with a succeeded initiative"
+        "share of the population in provinces with a succeeded initiative (the 2019 provinces)"
     ),
     "provinces_with_project": "provinces with a smart-urban project (>= project_min_domains live)",
     "provinces_with_app": "provinces with at least one deployed application",
@@ -126,16 +131,24 @@ def observe(model: SandboxModel) -> dict[str, float]:
     share = won / won.sum() if won.sum() > 0 else won
     population_k = model.region.population
     total = population_k.sum()
-    project = status.live.sum(axis=1) >= model.params.pilots.project_min_domains
+    minimum = model.params.pilots.project_min_domains
+    project = status.live.sum(axis=1) >= minimum
+    # population-weighted shares on the first map's provinces (``StatusMatrix.base_*``)
+    people = model.base_population
+    everyone = people.sum()
     gis = model.data_regime.params.gis_readiness
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
     kinds = {k: kind_of.count(k) for k in FirmKind}
     row = {
         "provinces": model.region.n,
-        "population_share_with_project": float(population_k[project].sum() / total),
-        "population_share_with_app": float(population_k[status.deployed.any(axis=1)].sum() / total),
+        "population_share_with_project": float(
+            people[status.base_live.sum(axis=1) >= minimum].sum() / everyone
+        ),
+        "population_share_with_app": float(
+            people[status.base_deployed.any(axis=1)].sum() / everyone
+        ),
         "population_share_with_initiative": float(
-            population_k[status.succeeded.any(axis=1)].sum() / total
+            people[status.base_succeeded.any(axis=1)].sum() / everyone
         ),
         "provinces_with_project": int(project.sum()),
         "provinces_with_app": int(status.deployed.any(axis=1).sum()),

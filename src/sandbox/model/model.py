@@ -39,6 +39,12 @@ class StatusMatrix:
     succeeded: np.ndarray  # bool: a succeeded service
     coverage: np.ndarray  # float: share of the province the domain's services reach
     scaled: np.ndarray  # float: share the domain's scaled (province-wide) services reach
+    # the same three flags over the provinces of the first map (``SandboxModel.base_unit``):
+    # a pilot proposed before the merger serves its own province, one proposed since its
+    # whole unit; the population-weighted shares are counted on them
+    base_live: np.ndarray
+    base_deployed: np.ndarray
+    base_succeeded: np.ndarray
 
 
 def _month_index(params: Params, month: str) -> int:
@@ -99,6 +105,11 @@ class SandboxModel(mesa.Model):
             self.merge_t = -1 if merged_already else self.merge_t
         validate(params, n_provinces=region.n)
         self.set_region(region)
+        # the provinces of the first map, their people and the unit each now belongs to,
+        # and the month the current map took effect (``sandbox.model.merger``)
+        self.base_population = region.population
+        self.base_unit = np.arange(region.n)
+        self.map_since = 0
         self.fiscal = region.fiscal_capacity  # scales local budgets; merged units add up
         # the historical mechanisms until policy.start, then the policy's (enact_policy)
         self.policy_t0 = policy_month_index(params)
@@ -477,7 +488,34 @@ class SandboxModel(mesa.Model):
         # summed in the pilots' order, as a loop would
         np.add.at(coverage, (index[0][is_deployed], index[1][is_deployed]), reach[is_deployed])
         np.add.at(scaled, (index[0][is_scaled], index[1][is_scaled]), reach[is_scaled])
+        if self.map_since == 0:  # one map all along: the base view is the map's
+            base = (live, deployed, succeeded)
+        else:
+            origin = np.array([q.origin for q in pilots], dtype=np.intp)
+            before = np.array([q.proposed < self.map_since for q in pilots], dtype=bool)
+            base = tuple(
+                self._base_view(shape, index, origin, before, flags)
+                for flags in (is_live, is_deployed, is_succeeded)
+            )
         # one pilot per province and domain; a merged unit adds its provinces' shares
         np.minimum(coverage, 1.0, out=coverage)
         np.minimum(scaled, 1.0, out=scaled)
-        return StatusMatrix(live, deployed, succeeded, coverage, scaled)
+        return StatusMatrix(live, deployed, succeeded, coverage, scaled, *base)
+
+    def _base_view(
+        self,
+        shape: tuple[int, int],
+        index: tuple[np.ndarray, np.ndarray],
+        origin: np.ndarray,
+        before: np.ndarray,
+        flags: np.ndarray,
+    ) -> np.ndarray:
+        """Base province x domain: flagged pilots proposed since the map changed flag
+        every province of their unit; those proposed before, their own (``origin``)."""
+        since = flags & ~before
+        unit = np.zeros(shape, dtype=bool)
+        unit[index[0][since], index[1][since]] = True
+        view = unit[self.base_unit]
+        own = flags & before
+        view[origin[own], index[1][own]] = True
+        return view
