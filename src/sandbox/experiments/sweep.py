@@ -109,15 +109,27 @@ class SweepCallback(Callback):
         baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
             paired comparison of every policy with this one is printed and written to
             ``comparison_vs_<baseline>.txt`` and ``.parquet``.
+        rank_by: when set (``hydra.callbacks.sweep.rank_by``, e.g. ``ablation``), the
+            policies' ranks on each headline outcome under each option of this lever,
+            beside their ranks under ``rank_reference``, are printed and written to
+            ``ranking_by_<rank_by>.txt`` and ``.parquet`` (``sandbox.analysis.ranking``).
+        rank_reference: the option of ``rank_by`` the others are compared with.
     """
 
-    def __init__(self, baseline: str | None = None) -> None:
+    def __init__(
+        self,
+        baseline: str | None = None,
+        rank_by: str | None = None,
+        rank_reference: str = "none",
+    ) -> None:
         self.baseline = baseline
+        self.rank_by = rank_by
+        self.rank_reference = rank_reference
         self.progress: Progress | None = None
 
     def __getstate__(self) -> dict:
         # launchers pickle callbacks to their workers; the progress thread stays here
-        return {"baseline": self.baseline, "progress": None}
+        return {**self.__dict__, "progress": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Start the progress line."""
@@ -158,6 +170,13 @@ class SweepCallback(Callback):
                 print(write_comparison(sweep_dir, self.baseline), flush=True)
             except ValueError as err:
                 print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
+        if self.rank_by:
+            from sandbox.analysis.ranking import write_ranking
+
+            try:
+                print(write_ranking(sweep_dir, self.rank_by, self.rank_reference), flush=True)
+            except (ValueError, KeyError) as err:
+                print(f"sweep: no ranking table: {err}", file=sys.stderr, flush=True)
         report = report_of(sweep_dir)
         table = pd.read_parquet(runs, columns=["job", "status", "error"])
         bad = table[table["status"] != "done"]

@@ -1,0 +1,139 @@
+"""How the options of a lever rank on each headline outcome, and how the ranking moves
+across the options of another lever: which regime leads with every mechanism on, and which
+leads when one mechanism is switched off (``experiment=ablation``).
+
+Ranks are of the mean over done runs at the end of the horizon. Within one option of
+``by`` every option of ``lever`` runs on the same replicates (common random numbers), so
+the order of the means is the order of the paired mean differences from any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from sandbox.experiments.atomic import write_atomic
+from sandbox.experiments.compare import FLAGSHIP, FLAGSHIP_UNITS, lever_column
+
+# +1: more is better; -1: less is better (time, harm and public money)
+SENSE: Mapping[str, int] = {
+    "adoption": 1,
+    "services_per_province": 1,
+    "months_to_80pct_depth": -1,
+    "pilots_scaled": 1,
+    "citizens_harmed": -1,
+    "public_spending": -1,
+    "private_investment": 1,
+    "sme_contract_share": 1,
+}
+
+
+def ranks(
+    runs: pd.DataFrame,
+    lever: str = "policy",
+    by: str = "ablation",
+    metrics: Sequence[str] = FLAGSHIP,
+) -> pd.DataFrame:
+    """Rank of each option of ``lever`` on each metric, within each option of ``by``.
+
+    Args:
+        runs: a collected ``runs.parquet`` (only ``status == "done"`` rows are used).
+        lever, by: lever names, with or without the ``lever_`` prefix.
+        metrics: metrics with a sense in ``SENSE``.
+
+    Returns:
+        One row per (``by`` option, metric, ``lever`` option): ``mean`` over its runs,
+        ``runs`` and ``rank`` (1 is best; ties share the better rank; a metric never
+        reached, such as a ``months_to_*`` that is NaN in every run, ranks last).
+
+    Raises:
+        ValueError: a lever is not in the table, or a metric has no sense.
+    """
+    lever, by = lever_column(lever), lever_column(by)
+    done = runs[runs["status"] == "done"]
+    for name in (lever, by):
+        if name not in done:
+            raise ValueError(f"no column {name!r} among the done runs")
+    unknown = [m for m in metrics if m not in SENSE]
+    if unknown:
+        raise ValueError(f"no sense (more or less is better) for {unknown}; known: {list(SENSE)}")
+    grouped = done.groupby([by, lever], sort=False)
+    means = grouped[list(metrics)].mean().reset_index()
+    size = grouped.size().rename("runs").reset_index()
+    long = means.melt(id_vars=[by, lever], var_name="metric", value_name="mean")
+    long = long.merge(size, on=[by, lever])
+    signed = long["mean"] * long["metric"].map(SENSE)
+    long["rank"] = (
+        signed.groupby([long[by], long["metric"]])
+        .rank(ascending=False, method="min", na_option="bottom")
+        .astype(int)
+    )
+    long = long.sort_values([by, "metric", "rank"], key=_appearance(long), kind="stable")
+    return long[[by, "metric", lever, "mean", "runs", "rank"]].reset_index(drop=True)
+
+
+def _appearance(frame: pd.DataFrame):
+    """A sort key keeping text columns in their order of first appearance."""
+
+    def key(column: pd.Series) -> pd.Series:
+        if column.name == "rank":
+            return column
+        order = {v: i for i, v in enumerate(dict.fromkeys(frame[column.name]))}
+        return column.map(order)
+
+    return key
+
+
+def rank_moves(table: pd.DataFrame, reference: object = "none") -> pd.DataFrame:
+    """The ranks of :func:`ranks` side by side: one row per (metric, ``lever`` option), one
+    column per option of ``by`` (``reference`` first), and ``moved``: in how many of the
+    other options the rank differs from the reference's.
+
+    Raises:
+        ValueError: ``reference`` is not an option of ``by``.
+    """
+    by, lever = table.columns[0], table.columns[2]
+    options = list(dict.fromkeys(table[by]))
+    if reference not in options:
+        raise ValueError(f"{reference!r} is not among the options of {by!r}: {options}")
+    wide = table.pivot(index=["metric", lever], columns=by, values="rank")
+    others = [o for o in options if o != reference]
+    wide = wide[[reference, *others]]
+    wide["moved"] = wide[others].ne(wide[reference], axis=0).sum(axis=1)
+    order = {m: i for i, m in enumerate(dict.fromkeys(table["metric"]))}
+    return wide.sort_index(key=lambda level: level.map(order) if level.name == "metric" else level)
+
+
+def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str = "policy") -> str:
+    """Rank ``lever``'s options within each option of ``by``; write
+    ``ranking_by_<by>.parquet`` (the tidy ranks) and ``.txt`` (the ranks side by side);
+    return the text."""
+    sweep_dir = Path(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    table = ranks(runs, lever, by)
+    wide = rank_moves(table, reference)
+    by_name = lever_column(by).removeprefix("lever_")
+    lever_name = lever_column(lever).removeprefix("lever_")
+    senses = "; ".join(
+        f"{m}: {'more' if SENSE[m] > 0 else 'less'} is better ({FLAGSHIP_UNITS[m]})"
+        for m in dict.fromkeys(table["metric"])
+    )
+    moved = wide[wide["moved"] > 0]
+    text = "\n".join(
+        [
+            f"Rank of each {lever_name} on each outcome at the end of the horizon (1 = best; "
+            f"mean over replicates), with every mechanism on ({by_name}={reference}) and "
+            f"under each other {by_name}; moved: in how many of those its rank differs",
+            f"sense: {senses}",
+            wide.to_string(),
+            f"{len(moved)} of {len(wide)} (outcome, {lever_name}) ranks move under some "
+            f"{by_name}; the ranking is driven, on an outcome, by the {by_name} options "
+            "under which its ranks move.",
+        ]
+    )
+    stem = sweep_dir / f"ranking_by_{by_name}"
+    write_atomic(stem.with_suffix(".parquet"), lambda t: table.to_parquet(t))
+    write_atomic(stem.with_suffix(".txt"), lambda t: t.write_text(text + "\n"))
+    return text
