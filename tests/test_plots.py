@@ -244,3 +244,15 @@ def test_the_palette_is_okabe_ito() -> None:
     looks = styles(range(10))
     assert [looks[i]["color"] for i in range(8)] == list(OKABE_ITO.values())
     assert looks[8]["linestyle"] != looks[0]["linestyle"]  # past eight, the style changes
+
+
+def test_a_regime_keeps_its_colour_in_every_figure_and_never_the_targets() -> None:
+    from sandbox.plots.style import TARGET_COLOUR, styles
+
+    every = ["status_quo", "controlled_pilot", "phased", "phased_sandbox", "experimental",
+             "facilitation"]  # fmt: skip
+    some = ["facilitation", "status_quo"]
+    assert styles(some)["facilitation"] == styles(every)["facilitation"]
+    assert styles(some)["status_quo"] == styles(every)["status_quo"]
+    colours = [look["color"] for look in styles(every).values()]
+    assert len(set(colours)) == len(every) and TARGET_COLOUR not in colours

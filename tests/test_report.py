@@ -169,3 +169,20 @@ def test_write_report_overwrites_an_earlier_report(tmp_path, capsys) -> None:
     assert "rework_cost against 0.1" in text and "coordination against" not in text
     drawn = {p.name for p in (folder / "report").glob("*.png")}
     assert "comparison_policy_experimental_coordination.png" not in drawn  # the earlier one's
+
+
+@pytest.mark.parametrize("name", [*EXPERIMENTS, "ablation"])
+def test_every_sweep_experiment_ends_with_a_comparison_of_its_own_lever(name, tmp_path) -> None:
+    # the experiment's callback names a lever it sweeps and a baseline among its options,
+    # and the comparison it will print at the end is made from its (stored) tables
+    from omegaconf import OmegaConf
+
+    from sandbox.experiments.compare import write_comparison
+
+    config = OmegaConf.load(Path(__file__).parents[1] / "configs" / "experiment" / f"{name}.yaml")
+    callback = config.hydra.callbacks.sweep
+    lever = callback.get("lever", "policy")
+    swept = {k.removeprefix("+") for k in config.hydra.sweeper.params}
+    assert lever in {k.replace(".", "_") for k in swept} | {"policy"}, lever
+    text = write_comparison(copied(name, tmp_path), callback.baseline, lever)
+    assert text.splitlines()[0].startswith(f"Level of {callback.baseline}, and difference")

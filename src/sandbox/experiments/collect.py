@@ -303,3 +303,7 @@ def main(argv: list[str] | None = None) -> None:
     ].itertuples(index=False):
         print(f"  {status}: {job}: {error or 'not run'}")
     sys.exit(0 if (table["status"] == "done").all() else 1)
+
+
+if __name__ == "__main__":  # python -m sandbox.experiments.collect
+    main()

@@ -379,3 +379,7 @@ def main(argv: list[str] | None = None) -> None:
     except (ValueError, KeyError) as err:
         print(f"sandbox-compare: {err}", file=sys.stderr)
         sys.exit(2)
+
+
+if __name__ == "__main__":  # python -m sandbox.experiments.compare
+    main()

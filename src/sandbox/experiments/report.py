@@ -495,3 +495,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"sandbox-report: {err}", file=sys.stderr)
         sys.exit(2)
     print(f"report: {path}")
+
+
+if __name__ == "__main__":  # python -m sandbox.experiments.report
+    main()

@@ -103,3 +103,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{job}: {'identical' if difference is None else 'DIFFERS: ' + difference}")
     print(f"{len(jobs) - mismatches} of {len(jobs)} runs identical")
     sys.exit(1 if mismatches else 0)
+
+
+if __name__ == "__main__":  # python -m sandbox.experiments.reproduce
+    main()

@@ -107,8 +107,10 @@ class SweepCallback(Callback):
 
     Args:
         baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
-            paired comparison of every policy with this one is printed and written to
-            ``comparison_vs_<baseline>.txt`` and ``.parquet``.
+            paired comparison of every option of ``lever`` with this one is printed and
+            written to ``comparison_vs_<baseline>.txt`` and ``.parquet``.
+        lever: the lever compared (``policy`` unless the experiment names another, e.g.
+            ``policy_phasing_order``).
         rank_by: when set (``hydra.callbacks.sweep.rank_by``, e.g. ``ablation``), the
             policies' ranks on each headline outcome under each option of this lever,
             beside their ranks under ``rank_reference``, are printed and written to
@@ -118,11 +120,13 @@ class SweepCallback(Callback):
 
     def __init__(
         self,
-        baseline: str | None = None,
+        baseline: str | float | None = None,
+        lever: str = "policy",
         rank_by: str | None = None,
         rank_reference: str = "none",
     ) -> None:
         self.baseline = baseline
+        self.lever = lever
         self.rank_by = rank_by
         self.rank_reference = rank_reference
         self.progress: Progress | None = None
@@ -165,9 +169,9 @@ class SweepCallback(Callback):
             print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
             sys.exit(2)
         print(f"collected: {runs} and {timeseries}", flush=True)
-        if self.baseline:
+        if self.baseline is not None:
             try:
-                print(write_comparison(sweep_dir, self.baseline), flush=True)
+                print(write_comparison(sweep_dir, self.baseline, self.lever), flush=True)
             except ValueError as err:
                 print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
         if self.rank_by:

@@ -37,8 +37,23 @@ TARGET_COLOUR = OKABE_ITO["vermillion"]
 FONT = 9
 
 
+# each regime keeps its colour in every figure, whichever regimes a figure shows; none is
+# the targets' vermillion
+POLICY_COLOURS = {
+    "status_quo": OKABE_ITO["black"],
+    "controlled_pilot": OKABE_ITO["orange"],
+    "phased": OKABE_ITO["sky_blue"],
+    "phased_sandbox": OKABE_ITO["bluish_green"],
+    "experimental": OKABE_ITO["blue"],
+    "facilitation": OKABE_ITO["reddish_purple"],
+}
+
+
 def styles(labels: Sequence[object]) -> dict[object, dict[str, str]]:
-    """A colour (and, past eight labels, a line style) for each label, in order."""
+    """A colour (and, past eight labels, a line style) for each label, in order; the
+    regimes' own colours (``POLICY_COLOURS``) when every label is a regime."""
+    if labels and all(isinstance(lab, str) and lab in POLICY_COLOURS for lab in labels):
+        return {lab: {"color": POLICY_COLOURS[lab], "linestyle": "-"} for lab in labels}
     return {
         lab: {
             "color": COLOURS[i % len(COLOURS)],
