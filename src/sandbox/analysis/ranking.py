@@ -44,9 +44,10 @@ def ranks(
         metrics: metrics with a sense in ``SENSE``.
 
     Returns:
-        One row per (``by`` option, metric, ``lever`` option): ``mean`` over its runs,
-        ``runs`` and ``rank`` (1 is best; ties share the better rank; a metric never
-        reached, such as a ``months_to_*`` that is NaN in every run, ranks last).
+        One row per (``by`` option, metric, ``lever`` option): ``mean`` over its runs
+        (for a ``months_to_*``, over the runs that reached the threshold: NaN is
+        "never"), ``runs`` and ``rank`` (1 is best; ties share the better rank; a
+        threshold no run reached ranks last).
 
     Raises:
         ValueError: a lever is not in the table, or a metric has no sense.
