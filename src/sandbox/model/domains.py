@@ -43,15 +43,14 @@ class DomainTable:
         self.success = np.array([r.success for r in rows])
         self.data_dependence = np.array([r.data_dependence for r in rows])
         self.incident_risk = np.array([r.incident_risk for r in rows])
-        self.urban_need = np.array([r.urban_need for r in rows])
         self.cost_list = self.cost.tolist()
         self.dependence_list = self.data_dependence.tolist()
         self.risk_list = self.incident_risk.tolist()
         # what an authority expects per person reached: yearly benefit x success chance
         self.expected_benefit = (self.benefit * self.success).tolist()
-        self.urban_need_list = self.urban_need.tolist()
+        self.urban_need = [r.urban_need for r in rows]
 
     def need(self, urban_share: float) -> list[float]:
         """Share of a province's people each domain serves: ``1 - urban_need x (1 -
         urban share)`` (a domain with no service yet reaches none of them)."""
-        return [1.0 - u * (1.0 - urban_share) for u in self.urban_need_list]
+        return [1.0 - u * (1.0 - urban_share) for u in self.urban_need]

@@ -68,32 +68,34 @@ class ResourceMechanism:
         return 0.0
 
     def grant_amount(self, model: SandboxModel, cost: float, months: int) -> float:
-        """The central grant a pilot of ``cost`` paid over ``months`` gets now:
-        ``grant_share`` of its cost if the centre can commit the instalments of the part
-        it pays during the pilot (``Ledger.central_fits``), else nothing (a grant is all
-        or nothing)."""
+        """The central grant a pilot of ``cost`` paid over ``months`` gets now
+        (``_grant`` against the centre's ``Ledger.central_headroom``)."""
         if not self.grant:
             return 0.0
+        return self._grant(cost, model.ledger.central_headroom(months, self.params.central_budget))
+
+    def _grant(self, cost: float, central_room: float) -> float:
+        """``grant_share`` of ``cost`` if the part the centre pays during the pilot (all but
+        ``withheld_share``) fits ``central_room``, else nothing (a grant is all or
+        nothing)."""
         grant = self.params.grant_share * cost
-        paid = grant * (1.0 - self.withheld_share)
-        return grant if model.ledger.central_fits(paid, months, self.params.central_budget) else 0.0
+        return grant if fits(grant * (1.0 - self.withheld_share), central_room) else 0.0
 
     def affordable(
         self, model: SandboxModel, province: int, costs: Sequence[float], months: int
     ) -> list[bool]:
         """For each cost, whether a province expects to fund a pilot of that cost paid over
         ``months``: its own share (the cost less the part of a grant the centre pays during
-        the pilot) fits its ``Ledger.local_headroom``."""
+        the pilot) fits its ``Ledger.local_headroom``. The headrooms are computed once for
+        all the costs."""
         ledger, p = model.ledger, self.params
-        central = ledger.central_headroom(months, p.central_budget) if self.grant else 0.0
         budget = p.local_budget * model.fiscal[province]  # ``model.local_budget[province]``
         local = ledger.local_headroom(province, months, budget, p.carry_over)
-        share = self.params.grant_share if self.grant else 0.0
-        paid, out = 1.0 - self.withheld_share, []
-        for cost in costs:  # grant_amount, inlined: this runs for every authority and month
-            during = share * cost * paid
-            out.append(fits(cost - during if fits(during, central) else cost, local))
-        return out
+        if not self.grant:
+            return [fits(cost, local) for cost in costs]
+        central = ledger.central_headroom(months, p.central_budget)
+        paid = 1.0 - self.withheld_share
+        return [fits(cost - self._grant(cost, central) * paid, local) for cost in costs]
 
     def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
         """Split, check and commit a pilot's cost."""

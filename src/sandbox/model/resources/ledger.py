@@ -5,11 +5,11 @@ A financed pilot's public shares are not paid at once: they fall due in equal mo
 instalments over its planned duration while it runs (``commit``, ``pay_instalments``), as
 public investment is disbursed by progress. Each month's pools pay the instalments due
 before anything else; what they cannot pay stays owed (arrears) and is paid when money
-arrives. A new commitment is taken on only if it fits (``local_fits``, ``central_fits``):
-this year's pool covers this year's instalments of every contract; next year's budget,
-plus the share of this year's remainder a province may carry over, covers next year's;
-and the budget alone covers the year after (later years owe no more, as contracts only
-run out).
+arrives. A new commitment is taken on only if it fits (``local_headroom``,
+``central_headroom``): this year's pool covers this year's instalments of every contract;
+next year's budget, plus the share of this year's remainder a province may carry over,
+covers next year's; and the budget alone covers the year after (later years owe no more,
+as contracts only run out).
 
 Conservation (checked by the tests): for the centre and for each province,
 ``allocated == spent + remaining + lapsed`` at all times, and no pool goes negative.
@@ -246,11 +246,6 @@ class Ledger:
         """Whether a province can take on ``amount`` paid over ``months`` from this month
         (``local_headroom``)."""
         return fits(amount, self.local_headroom(province, months, budget, carry_over))
-
-    def central_fits(self, amount: float, months: int, budget: float) -> bool:
-        """Whether the centre can take on ``amount`` paid over ``months`` from this month
-        (``central_headroom``)."""
-        return fits(amount, self.central_headroom(months, budget))
 
     def free_local(self, province: int) -> float:
         """What a province's pool holds beyond this year's instalments."""
