@@ -357,3 +357,33 @@ def test_every_stored_metric_has_a_unit(policy, design) -> None:
     assert not [m for m in metrics if not unit(m)]
     assert label("adoption") == "adoption (share of population)"
     assert label("lever_policy_sandbox_capacity") == "policy_sandbox_capacity (concurrent pilots)"
+
+
+def test_one_run_under_two_labels_gets_its_series_under_each() -> None:
+    """An ablation of a mechanism a regime lacks reaches the same configuration (same
+    run_id) as the reference: the collected series appears once per job; each label keeps
+    one copy of it."""
+    from sandbox.analysis.tables import tidy
+
+    runs = pd.DataFrame(
+        {
+            "run_id": ["a", "a", "b"],
+            "status": "done",
+            "replicate": [0, 0, 0],
+            "lever_policy": ["status_quo", "status_quo", "facilitation"],
+            "lever_ablation": ["none", "data_market", "none"],
+        }
+    )
+    months = ["2030-11", "2030-12"]
+    series = pd.DataFrame(
+        {
+            "run_id": ["a"] * 4 + ["b"] * 2,  # run a collected twice (two jobs)
+            "month": months * 3,
+            "adoption": [0.1, 0.2, 0.1, 0.2, 0.3, 0.4],
+        }
+    )
+    out = tidy(runs, series).timeseries
+    assert len(out) == 6  # 3 labels x 2 months, no label doubled
+    for option in ("none", "data_market"):
+        mine = out[(out.run_id == "a") & (out.lever_ablation == option)]
+        assert mine["adoption"].tolist() == [0.1, 0.2]

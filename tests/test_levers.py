@@ -160,6 +160,25 @@ def test_ppp_no_investor_accepts_is_the_central_budget_exactly() -> None:
     assert ppp.drop(columns="month").equals(budget.drop(columns="month"))
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+def test_facilitation_shows_in_private_investment_and_firm_entry(seed: int) -> None:
+    """Facilitation's own channels (data-market rules, standard contracts) bring private
+    co-finance and start-ups in; each channel alone carries part of the investment."""
+
+    def final(*overrides: str) -> dict:
+        frame = SandboxModel(scenario(*BASE, f"seed={seed}", "resources=ppp", *overrides)).run()
+        return frame.iloc[-1].to_dict()
+
+    status_quo = final("policy=status_quo")
+    facilitation = final("policy=facilitation")
+    assert facilitation["private_investment"] > status_quo["private_investment"]
+    assert facilitation["firms_sme"] > status_quo["firms_sme"]  # more start-ups active
+    assert facilitation["contracts_sme"] > status_quo["contracts_sme"]
+    for channel in ("policy.data_market=false", "policy.standard_contracts=false"):
+        without = final("policy=facilitation", channel)
+        assert without["private_investment"] < facilitation["private_investment"], channel
+
+
 def test_an_unaligned_rule_is_struck_down() -> None:
     overrides = (
         "policy=experimental",
@@ -187,6 +206,18 @@ def test_a_sandbox_applicant_never_runs_on_other_terms() -> None:
     assert pilots
     started = [q for q in pilots if q.start >= 0]
     assert started and all(q.scope <= model.params.policy.sandbox.exposure_cap for q in started)
+
+
+def test_a_graduated_service_launches_beyond_the_exposure_cap() -> None:
+    model = SandboxModel(scenario(*BASE, "policy=controlled_pilot"))
+    model.run()
+    cap, scope = model.params.policy.sandbox.exposure_cap, model.params.pilots.scope
+    assert cap < scope  # the defaults make the test meaningful
+    graduated = [q for q in model.services if q.graduated and q.finished_month < model.t]
+    assert graduated
+    assert all(q.coverage >= scope for q in graduated)
+    kept = [q for q in model.services if q.track.key == "sandbox" and not q.graduated]
+    assert all(q.coverage <= cap or q.scaled for q in kept)
 
 
 def test_scaled_services_have_incidents_too() -> None:

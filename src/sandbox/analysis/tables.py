@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sandbox.analysis.columns import FAMILIES, metric_columns, resolve, varying, varying_levers
@@ -115,12 +116,17 @@ def tidy(runs: pd.DataFrame, timeseries: pd.DataFrame, done_only: bool = True) -
         *(c for c in ("replicate", "seed") if c in runs.columns),
         *dict.fromkeys([*(c for c in OPTIONS if c in runs.columns), *varying(runs, configuration)]),
     ]
-    series = timeseries.assign(month=as_month(timeseries["month"]))
+    # One run may stand under several labels: the same configuration (same run_id) reached
+    # by two options, e.g. an ablation of a mechanism the regime does not have. Its series
+    # (identical, the run being deterministic) is kept once and joined to each label.
+    series = timeseries.drop_duplicates(subset=[*keys, "month"])
+    series = series.assign(month=as_month(series["month"]))
     described = runs.dropna(subset=keys)[[*keys, *joined]]  # a damaged run may have no id
-    series = series.merge(described, on=keys, how="inner", validate="many_to_one")
-    metrics = [c for c in series.columns if c not in (*keys, "month", *joined)]
-    series = series[[*keys, *joined, "month", *metrics]]
-    return Results(runs, series.sort_values([*keys, "month"], ignore_index=True))
+    described = described.assign(_row=np.arange(len(described)))  # a label's row in runs
+    series = series.merge(described, on=keys, how="inner", validate="many_to_many")
+    series = series.sort_values([*keys, "_row", "month"], ignore_index=True)
+    metrics = [c for c in series.columns if c not in (*keys, "month", "_row", *joined)]
+    return Results(runs, series[[*keys, *joined, "month", *metrics]])
 
 
 def load_sweep(folder: Path | str, done_only: bool = True) -> Results:

@@ -2,7 +2,8 @@
 
 Adoption rule (docs/model.md). Citizen ``i`` in province ``k`` adopts with
 hazard ``h_i(t) = (p + q F_k(t)) / 12 * c_k(t) * m_i`` per month, where ``F_k`` is the
-adopted share of the province, ``c_k`` the coverage of its services and
+adopted share of the province, ``c_k`` the coverage of its services summed over domains
+(each service a channel of its own; the first one adopted counts) and
 ``m_i = literacy_i * trust_i`` the citizen's own multiplier (``p``, ``q`` are per year).
 
 Exact threshold form. Each citizen draws once ``E_i ~ Exp(1)`` and adopts when its
@@ -53,6 +54,9 @@ from sandbox.model.regions import Region
 
 URBAN, RURAL = 0, 1
 TAU_MAX = 1e12  # a citizen with zero literacy or trust never adopts
+# a Beta mean must lie strictly inside (0, 1): a numerical guard, not a parameter (an age
+# group's literacy multiplier may push the mean past 1)
+BETA_MEAN = (0.01, 0.99)
 
 
 def _key(segment: np.ndarray | int, tau: np.ndarray | float) -> np.ndarray:
@@ -214,7 +218,7 @@ class Citizens:
             # the Beta parameters per age group, looked up (the same values as computed
             # per citizen: the operations are elementwise)
             base = p.literacy_urban if self.seg_urban[s] else p.literacy_rural
-            mean = np.clip(base * np.asarray(p.age_literacy), 0.01, 0.99)
+            mean = np.clip(base * np.asarray(p.age_literacy), *BETA_MEAN)
             conc = p.literacy_concentration
             multiplier = rng.beta((mean * conc)[age], ((1 - mean) * conc)[age])  # literacy
             conc = p.trust_concentration
@@ -266,11 +270,11 @@ class Citizens:
         return self._share(self.lam)
 
     # ------------------------------------------------------------------- update
-    def step(self, coverage: np.ndarray) -> None:
-        """Advance one month given each province's service coverage in [0, 1]."""
+    def step(self, reach: np.ndarray) -> None:
+        """Advance one month given each province's coverage summed over domains (0 to 6)."""
         p = self.params
         h = 1.0 / p.substeps
-        scale = coverage / 12.0
+        scale = reach / 12.0
         lam = self.lam
         for _ in range(p.substeps):
             r1 = (p.p_innovation + p.q_imitation * self._share(lam)) * scale

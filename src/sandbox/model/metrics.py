@@ -160,7 +160,9 @@ def observe(model: SandboxModel) -> dict[str, float]:
         },
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
         "services_per_province": float(status.deployed.sum() / model.region.n),
-        "population_covered": float(population_k @ model.covered / total),
+        "population_covered": float(
+            population_k @ (1.0 - np.prod(1.0 - status.coverage, axis=1)) / total
+        ),
         "population_scaled": float(
             population_k @ (1.0 - np.prod(1.0 - status.scaled, axis=1)) / total
         ),

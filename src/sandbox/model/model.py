@@ -254,13 +254,15 @@ class SandboxModel(mesa.Model):
         self.status = self.status_matrix()
 
     @property
-    def covered(self) -> np.ndarray:
-        """Each province's share within reach of at least one service (domains independent)."""
-        return 1.0 - np.prod(1.0 - self.status.coverage, axis=1)
+    def reach(self) -> np.ndarray:
+        """Each province's coverage summed over domains: every service is its own channel
+        of adoption, so a citizen's hazard of adopting a first service is the sum of the
+        services' hazards (competing risks, docs/model.md S9)."""
+        return self.status.coverage.sum(axis=1)
 
     def _citizens_adopt(self) -> None:
-        """Citizens adopt with the Bass-type hazard under their province's coverage."""
-        self.citizens.step(self.covered)
+        """Citizens adopt with the Bass-type hazard under their province's services."""
+        self.citizens.step(self.reach)
 
     def _citizens_full_coverage(self) -> None:
         """Citizens adopt with every service at full coverage (Bass validation)."""
@@ -450,11 +452,12 @@ class SandboxModel(mesa.Model):
         authority = self.authority_list[pilot.province]
         access = self.data_access(pilot)
         capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
+        mid = p.reference_level
         value = (
             self.domains.success[pilot.domain]
-            + p.capability_weight * (capability - 0.5)
-            + p.capacity_weight * (authority.digital_capacity - 0.5)
-            + p.data_weight * self.domains.data_dependence[pilot.domain] * (access - 0.5)
+            + p.capability_weight * (capability - mid)
+            + p.capacity_weight * (authority.digital_capacity - mid)
+            + p.data_weight * self.domains.data_dependence[pilot.domain] * (access - mid)
         )
         return float(np.clip(value, p.success_min, p.success_max))
 

@@ -43,6 +43,29 @@ class AuthorityParams:
         source=FITTED,
         doc="chance a fully aware, committed authority proposes",
     )
+    leadership_floor: float = param(
+        0.5,
+        unit="–",
+        range="nonnegative",
+        role="uncertainty",
+        source=(
+            "assumption: commitment multiplies the proposal chance by leadership_floor + "
+            "leadership, 0.5 to 1.5 (average 1 at the mean leadership of 0.5); "
+            "propose_rate is fitted with it"
+        ),
+        doc="proposal chance multiplier of a province whose leadership commitment is 0",
+    )
+    value_spread: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=(
+            "assumption: what the province's model leaves out (local priorities, a "
+            "champion, an offer from a firm) moves a domain's value by up to +-50%"
+        ),
+        doc="a domain's value is multiplied by a uniform factor in [1 - spread, 1 + spread)",
+    )
     max_active_pilots: int = param(
         2,
         unit="pilots",

@@ -27,6 +27,18 @@ class PilotParams:
         source=ASSUMED,
         doc="share of the province's population a pilot plans to reach",
     )
+    reference_level: float = param(
+        0.5,
+        unit="index, 0-1",
+        range="unit",
+        role="setting",
+        source=(
+            "decision: a domain's base success rate (domains.success) is that of a pilot "
+            "whose firm capability, local digital capacity and data access are all at this "
+            "mid-range level; the weights below move it from there"
+        ),
+        doc="capability, capacity and data access at which a pilot succeeds at its base rate",
+    )
     capability_weight: float = param(
         0.25,
         unit="–",

@@ -97,8 +97,9 @@ class LocalAuthority(mesa.Agent):
         valued by need and by benefit per person reached against cost: need (the share of
         the province's people the domain serves, ``DomainTable.need``) x benefit x success
         / the province's cost of the pilot x (1 - perceived legal risk) x a random factor
-        in [0.5, 1.5); the best is proposed with a chance falling with risk aversion x its
-        perceived legal risk.
+        in [1 - spread, 1 + spread) (``authorities.value_spread``); the best is proposed
+        with a chance rising with awareness and leadership (``leadership_floor`` +
+        leadership) and falling with risk aversion x its perceived legal risk.
 
         Exact threshold form of that monthly chance ``c``: the authority proposes once its
         cumulative hazard ``sum -log(1 - c)`` over the months it had a candidate reaches a
@@ -130,21 +131,22 @@ class LocalAuthority(mesa.Agent):
         if not buildable:
             return
         fundable = m.resources.affordable(m, self.province, [costs[d] for d in buildable], months)
+        p = m.params.authorities
+        low, width = 1.0 - p.value_spread, 2.0 * p.value_spread
         best, best_value, best_risk = None, -1.0, 0.0
         for d, affordable in zip(buildable, fundable, strict=True):
             if not affordable:
                 continue
             risk = legal_risk * (1.0 - clarity[d])
-            value = need[d] * benefit[d] / costs[d] * (1.0 - risk) * (0.5 + draws[d])
+            value = need[d] * benefit[d] / costs[d] * (1.0 - risk) * (low + width * draws[d])
             if value > best_value:
                 best, best_value, best_risk = d, value, risk
         if best is None:
             return
-        p = m.params.authorities
         chance = (
             p.propose_rate
             * self.awareness
-            * (0.5 + self.leadership)
+            * (p.leadership_floor + self.leadership)
             * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
         )
         self.urge += -math.log1p(-chance) if chance < 1.0 else math.inf

@@ -33,7 +33,8 @@ class Sandbox(AdHoc):
        any track;
     4. *testing* under sandbox terms (exposure cap, monitoring, low compliance cost and
        legal risk) for at most ``max_duration`` months;
-    5. *exit*: graduation (a success without incidents: the service launches and adds
+    5. *exit*: graduation (a success without incidents: the service launches, reaching
+       ``pilots.scope`` of the province rather than the trial's ``exposure_cap``, and adds
        ``graduation_gain`` clarity to its domain's rules), an extension of the same trial
        (``extension_months``, at most ``extensions`` times, with chance
        ``extension_prob``; the outcome is not drawn again, but each extension adds
@@ -146,9 +147,12 @@ class Sandbox(AdHoc):
             model.count("sandbox_completed")
 
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
-        """A clean success graduates: its evidence adds clarity to the domain's rules."""
+        """A clean success graduates: the service launches beyond the trial's exposure cap
+        (to the reach of any pilot, ``pilots.scope``) and its evidence adds clarity to the
+        domain's rules. A success that does not graduate keeps the trial's reach."""
         if pilot.incidents == 0 or not self.params.graduation_clean_only:
             pilot.graduated = True
+            pilot.coverage = max(pilot.coverage, model.params.pilots.scope)
             model.count("sandbox_graduated")
             model.government.add_clarity(pilot.domain, self.params.graduation_gain)
         else:
