@@ -26,7 +26,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 ROLES = ("lever", "uncertainty", "setting")
-ASSUMED = "assumption: no published figure"  # the source of a value no publication gives
 CALIBRATED = "hand calibration"  # adjusted by hand against the targets (docs/model.md#calibration)
 # the central point (weighted medians) of the stored posterior of the ABC-SMC fit
 # (docs/calibration.md)

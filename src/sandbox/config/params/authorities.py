@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, CALIBRATED, FITTED, param
+from sandbox.config.meta import CALIBRATED, FITTED, param
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,11 @@ class AuthorityParams:
         unit="multiplier",
         range="count",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a centrally-run city runs twice as many pilots at once as a province, as "
+            "the five cities have larger administrations and far more people to serve (Hanoi and "
+            "Ho Chi Minh City over 8 million each, the median province 1.2 million, 2019 census)"
+        ),
         doc="how many times max_active_pilots a centrally-run city runs at once",
     )
     leadership_alpha: float = param(
@@ -127,7 +131,11 @@ class AuthorityParams:
         unit="share",
         range="any",
         role="uncertainty",
-        source="assumption: a linear rule in the urban share",
+        source=(
+            "assumption: digital capacity is linear in the census urban share, the region table's "
+            "only indicator of development; an intercept of 0.25 starts the most rural province "
+            "(urban share 0.10) at 0.31 and the median one at 0.39"
+        ),
         doc="digital capacity = intercept + slope x urban share (+ city bonus + noise)",
     )
     capacity_urban_slope: float = param(
@@ -135,7 +143,11 @@ class AuthorityParams:
         unit="–",
         range="any",
         role="uncertainty",
-        source="assumption: a linear rule in the urban share",
+        source=(
+            "assumption: a linear rule in the census urban share; a slope of 0.6 spreads "
+            "provinces from 0.31 (urban share 0.10) to 0.77 (Da Nang, 0.87), leaving room below 1 "
+            "for learning (capacity_learning)"
+        ),
         doc="digital capacity gained per unit of urban share",
     )
     capacity_city_bonus: float = param(
@@ -143,7 +155,10 @@ class AuthorityParams:
         unit="share",
         range="any",
         role="uncertainty",
-        source="assumption: a linear rule in the urban share",
+        source=(
+            "assumption: centrally-run cities run more digital systems than their urban share "
+            "alone says; 0.15 puts the five between 0.67 (Hai Phong) and 0.92 (Da Nang)"
+        ),
         doc="digital capacity added for centrally-run cities",
     )
     capacity_noise: float = param(
@@ -151,7 +166,11 @@ class AuthorityParams:
         unit="sd",
         range="any",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: provinces of the same urban share still differ (leadership, earlier "
+            "e-government work) by about 0.08, a little less than the spread the urban share "
+            "gives (sd 0.10 of 0.6 x urban share)"
+        ),
         doc="sd of the province's normal deviation of digital capacity",
     )
     capacity_floor: float = param(
@@ -159,7 +178,10 @@ class AuthorityParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a guard that keeps every province some capacity, not a level: it lies "
+            "over three noise sds below the rule's lowest value (0.31), so it almost never binds"
+        ),
         doc="lowest starting digital capacity (the rule's value is clipped to [floor, 1])",
     )
     capacity_learning: float = param(
@@ -167,7 +189,10 @@ class AuthorityParams:
         unit="per success",
         range="any",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: each succeeded pilot adds 0.05, so a province whose six domains all "
+            "succeed gains 0.3, about the gap between the median province (0.39) and Hanoi (0.70)"
+        ),
         doc="digital capacity gained per successful pilot",
     )
     data_readiness_share: float = param(
@@ -175,7 +200,12 @@ class AuthorityParams:
         unit="per unit of capacity",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a province's own data lag its digital capacity (0.6 x capacity: 0.19 to "
+            "0.55 at the start), so few provinces start at the GIS threshold (data.gis_readiness "
+            "0.5; only Da Nang and Ho Chi Minh City before noise) and planning pilots build the "
+            "rest"
+        ),
         doc="starting data readiness per unit of digital capacity",
     )
     planning_readiness_gain: float = param(
@@ -183,6 +213,10 @@ class AuthorityParams:
         unit="data readiness",
         range="unit",
         role="uncertainty",
-        source="assumption: a succeeded planning pilot builds the urban database / GIS foundation",
+        source=(
+            "assumption: a succeeded planning pilot builds the urban database / GIS foundation: "
+            "0.4 lifts a median province (readiness 0.23) past the GIS threshold "
+            "(data.gis_readiness 0.5)"
+        ),
         doc="data readiness a succeeded planning pilot adds (capped at 1)",
     )

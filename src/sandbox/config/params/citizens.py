@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, param
+from sandbox.config.meta import param
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,11 @@ class CitizenParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: urban working-age adults are mostly digitally literate (0.75), 0.2 above "
+            "their rural peers (literacy_rural); literacy x trust scales each citizen's adoption "
+            "hazard, and so caps adoption (docs/model.md §VIII)"
+        ),
         doc="mean digital literacy of urban working-age adults",
     )
     literacy_rural: float = param(
@@ -66,7 +70,10 @@ class CitizenParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source="assumption: an urban-rural digital divide (Smart City Conference 2024)",
+        source=(
+            "assumption: 0.2 below the urban mean (literacy_urban 0.75) for the urban-rural "
+            "digital divide (Smart City Conference 2024)"
+        ),
         doc="mean digital literacy of rural working-age adults",
     )
     literacy_concentration: float = param(
@@ -74,7 +81,11 @@ class CitizenParams:
         unit="–",
         range="positive",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a wide but single-peaked spread (sd about 0.16 to 0.19 around the means "
+            "of the segments and age groups), with alpha and beta above 1 in each so that "
+            "literacy does not pile up at 0 or 1"
+        ),
         doc="Beta concentration (alpha + beta) of literacy",
     )
     age_shares: list[float] = param(
@@ -90,7 +101,11 @@ class CitizenParams:
         unit="multiplier",
         range="nonnegative_list",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: working-age adults are the reference (1); children 0-14, many too young "
+            "to use services themselves, reach 0.7 of it and people of 65 and over under half "
+            "(0.45), the group least at ease with digital services"
+        ),
         doc="literacy multiplier of each age group",
     )
     trust_mean: float = param(
@@ -98,7 +113,11 @@ class CitizenParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: people lean towards trusting public digital services (0.65) but far from "
+            "all do; with literacy it scales each citizen's hazard (people-weighted mean of "
+            "literacy x trust 0.355, docs/model.md §VIII)"
+        ),
         doc="mean trust in public digital services",
     )
     trust_concentration: float = param(
@@ -106,7 +125,10 @@ class CitizenParams:
         unit="–",
         range="positive",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: the same spread as literacy (alpha + beta = 6: sd about 0.18 around "
+            "0.65, alpha and beta above 1)"
+        ),
         doc="Beta concentration (alpha + beta) of trust",
     )
     trust_drop: float = param(
@@ -114,7 +136,11 @@ class CitizenParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: an incident that reaches a non-adopter costs it about a third of its "
+            "trust, so its remaining adoption threshold stretches by 1/0.7, about 1.4: a delay, "
+            "not a refusal"
+        ),
         doc="share of trust an exposed non-adopter loses in an incident",
     )
     abandon_prob: float = param(
@@ -122,6 +148,9 @@ class CitizenParams:
         unit="probability",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: one exposed adopter in five quits for good after an incident; most keep "
+            "a service they already use"
+        ),
         doc="chance an exposed adopter abandons after an incident",
     )

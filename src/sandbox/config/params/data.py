@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, param
+from sandbox.config.meta import param
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,11 @@ class DataParams:
         unit="index",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: ministries' databases are hardly shared (\"no shared databases among "
+            'ministries", Vietnam-Asia Smart City Conference 2024), so at the start national '
+            "data fill a tenth of a province's data gap"
+        ),
         doc="national interoperability index at the start",
     )
     target: float = param(
@@ -32,7 +36,10 @@ class DataParams:
         unit="index",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: even a finished platform or a fully interoperable regime fills four "
+            "fifths of a province's data gap, not all of it (legacy systems, restricted data)"
+        ),
         doc="interoperability of an interoperable regime / platform ceiling",
     )
     platform_budget: float = param(
@@ -40,7 +47,10 @@ class DataParams:
         unit="billion VND per year",
         range="nonnegative",
         role="lever",
-        source=f"{ASSUMED} (200 in `national_platform`)",
+        source=(
+            "assumption: none in the historical regimes; `national_platform` invests 200 billion "
+            "VND a year, half the central grant budget (resources.central_budget 400)"
+        ),
         doc="national platform investment",
     )
     platform_efficiency: float = param(
@@ -48,7 +58,10 @@ class DataParams:
         unit="per billion VND",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: at 200 billion VND a year each month's investment closes about 3% of the "
+            "remaining gap to data.target, so half of it closes in about 20 months"
+        ),
         doc="interoperability gained per billion VND invested",
     )
     connect_rate: float = param(
@@ -56,7 +69,11 @@ class DataParams:
         unit="per month",
         range="unit",
         role="lever",
-        source="assumption: about two years for half of the provinces to connect",
+        source=(
+            "assumption: a 5% monthly chance connects half of the provinces in about 14 months "
+            "and 70% in two years, the time provinces need to link their systems to a new "
+            "platform"
+        ),
         doc="chance an unconnected province connects to a national platform each month",
     )
     market_bonus: float = param(
@@ -64,7 +81,10 @@ class DataParams:
         unit="share",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: data-market rules let firms license data that close 0.3 of a province's "
+            "remaining access gap, well short of a platform at its target (0.8 of the gap)"
+        ),
         doc="share of the remaining data-access gap data-market rules (policy.data_market) close",
     )
     gis_readiness: float = param(

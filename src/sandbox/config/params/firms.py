@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, FITTED, param
+from sandbox.config.meta import FITTED, param
 
 
 @dataclass(frozen=True)
@@ -17,7 +17,10 @@ class FirmKindParams:
         unit="firms",
         range="nonnegative",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a placeholder for a kind declared without its own count; incumbents, "
+            "SMEs and foreign vendors each set theirs"
+        ),
         doc="firms of this kind at the start",
         limit=(100_000, "one Mesa agent per firm"),
     )
@@ -26,7 +29,11 @@ class FirmKindParams:
         unit="share",
         range="open_unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: the midpoint, the neutral point of the success rule "
+            "(pilots.capability_weight x (capability - 0.5)); each of the three kinds sets its "
+            "own"
+        ),
         doc="mean starting capability (Beta, concentration firms.capability_concentration)",
     )
     capital: float = param(
@@ -34,7 +41,10 @@ class FirmKindParams:
         unit="billion VND",
         range="nonnegative",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a placeholder between an SME's 3 and a foreign vendor's 800 billion VND; "
+            "each of the three kinds sets its own"
+        ),
         doc="mean starting capital (log-normal, sigma firms.capital_sigma)",
     )
     risk_tolerance: float = param(
@@ -42,7 +52,10 @@ class FirmKindParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: the midpoint, which halves the deterrence of legal risk on bids; each of "
+            "the three kinds sets its own"
+        ),
         doc="higher tolerates more legal risk",
     )
 
@@ -56,13 +69,21 @@ class FirmParams:
             count=12, capability=0.7, capital=3000.0, risk_tolerance=0.3
         ),
         role="uncertainty",
-        source="assumption: a dozen large state-owned or private IT/telecom groups",
+        source=(
+            "assumption: a dozen large state-owned or private IT/telecom groups: capable (0.7), "
+            "with by far the most capital (3,000 billion VND) and the least tolerance of legal "
+            "risk (0.3) of the three kinds"
+        ),
         doc="incumbents",
     )
     sme: FirmKindParams = param(
         factory=lambda: FirmKindParams(count=200, capability=0.45, capital=3.0, risk_tolerance=0.7),
         role="uncertainty",
-        source="assumption: start-ups with about 3 billion VND (≈ 120,000 USD, seed stage)",
+        source=(
+            "assumption: a couple of hundred start-ups with about 3 billion VND each (≈ 120,000 "
+            "USD, seed stage), less capable (0.45) than established firms but the most tolerant "
+            "of legal risk (0.7)"
+        ),
         doc="domestic SMEs",
     )
     foreign: FirmKindParams = param(
@@ -70,7 +91,11 @@ class FirmParams:
             count=25, capability=0.75, capital=800.0, risk_tolerance=0.4
         ),
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a couple of dozen foreign vendors with the highest capability (0.75), "
+            "less capital committed in Vietnam than the incumbents (800 against 3,000 billion "
+            "VND) and a risk tolerance between theirs (0.3) and start-ups' (0.7)"
+        ),
         doc="foreign vendors",
     )
     capability_concentration: float = param(
@@ -78,7 +103,10 @@ class FirmParams:
         unit="–",
         range="positive",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: firms of one kind differ by about 0.13 to 0.15 in capability (alpha + "
+            "beta = 10), so the kinds overlap but keep their order on average"
+        ),
         doc="Beta concentration (alpha + beta) of a firm's starting capability",
     )
     capital_sigma: float = param(
@@ -86,7 +114,11 @@ class FirmParams:
         unit="log-scale sd",
         range="nonnegative",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: capital within a kind varies by a factor of about 1.6 either way "
+            "(log-scale sd 0.5), so a minority of start-ups can front an ad-hoc compliance cost "
+            "the mean one cannot"
+        ),
         doc="sigma of a firm's log-normal starting capital (location -sigma^2/2: mean kept)",
     )
     margin: float = param(
@@ -94,7 +126,11 @@ class FirmParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a mid-teens margin on contract value, above every track's compliance "
+            "cost but the ad-hoc one (0.02 to 0.06 against 0.4), so only an ad-hoc contract "
+            "leaves its firm short of capital until the pilot ends (docs/model.md S7)"
+        ),
         doc="profit margin on contract value",
     )
     bid_share: float = param(
@@ -132,7 +168,11 @@ class FirmParams:
         unit="per pilot",
         range="nonnegative",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: each completed pilot adds about half the scale of the partner choice's "
+            "noise (choice_noise 0.15), so two pilots in a domain nearly triple a firm's odds of "
+            "being chosen there"
+        ),
         doc="experience gained per completed pilot in its domain",
     )
     capability_learning: float = param(
@@ -140,7 +180,10 @@ class FirmParams:
         unit="–",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: half of a pilot's experience carries over to general capability (4% of "
+            "the gap to 1 per pilot), as what a firm learns in one domain partly serves in others"
+        ),
         doc="share of the experience gain by which capability closes its gap to 1",
     )
     entry_rate: float = param(
@@ -148,7 +191,10 @@ class FirmParams:
         unit="SMEs per month per open application",
         range="nonnegative",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: one new start-up for every five proposals put to the market, a modest "
+            "inflow beside the 200 start-ups at the start"
+        ),
         doc="new SMEs per month per open application (Poisson)",
         limit=(10, "new SME agents per month per open call"),
     )
@@ -157,6 +203,10 @@ class FirmParams:
         unit="billion VND per month per capability",
         range="nonnegative",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: an average start-up (capability 0.45) pays about 0.27 billion VND a "
+            "year, so without contracts its 3 billion VND last about eleven years; negligible for "
+            "the larger firms"
+        ),
         doc="monthly cost per unit of capability",
     )

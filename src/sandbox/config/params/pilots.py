@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, FITTED, param
+from sandbox.config.meta import FITTED, param
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,11 @@ class PilotParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a pilot plans to reach about a third of its province (a district or a "
+            "city's core), leaving the rest to scaling (scaled_coverage); the sandbox's exposure "
+            "cap (0.1) cuts it"
+        ),
         doc="share of the province's population a pilot plans to reach",
     )
     reference_level: float = param(
@@ -44,7 +48,11 @@ class PilotParams:
         unit="–",
         range="any",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a fully capable firm adds 0.125 to a pilot's chance and one with none "
+            "removes as much (weight x (capability - 0.5)), about a fifth of a domain's base "
+            "chance"
+        ),
         doc="success probability gain per unit firm capability",
     )
     capacity_weight: float = param(
@@ -52,7 +60,11 @@ class PilotParams:
         unit="–",
         range="any",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: local digital capacity matters a little less than the firm's capability "
+            "(0.10 either way at the extremes against 0.125), as the firm builds the service and "
+            "the province runs it"
+        ),
         doc="success probability gain per unit local digital capacity",
     )
     data_weight: float = param(
@@ -60,7 +72,11 @@ class PilotParams:
         unit="–",
         range="any",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: data access moves the chance of a fully data-dependent pilot by 0.15 "
+            "either way, at full dependence the largest of the three terms, so that data regimes "
+            "matter most where domains need data"
+        ),
         doc="success probability gain per unit effective data access (times data dependence)",
     )
     default_capability: float = param(
@@ -76,7 +92,10 @@ class PilotParams:
         unit="probability",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a floor that leaves every pilot a 1-in-50 chance; with the declared "
+            "domains and weights the rule stays above a quarter, so it does not bind by default"
+        ),
         doc="lowest success probability of a pilot",
     )
     success_max: float = param(
@@ -84,7 +103,10 @@ class PilotParams:
         unit="probability",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a ceiling that leaves every pilot a 1-in-50 risk of failure; it binds "
+            "only for the best combinations (a capable firm in a capable, data-ready province)"
+        ),
         doc="highest success probability of a pilot",
     )
     incident_offset: float = param(
@@ -92,7 +114,10 @@ class PilotParams:
         unit="–",
         range=(1.0, float("inf")),
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a firm of capability 0.5 meets exactly its domain's incident_risk; a "
+            "fully capable firm halves it and one with none raises it by half"
+        ),
         doc="incident hazard = domain incident_risk x (incident_offset - firm capability)",
     )
     harm_fraction: float = param(
@@ -100,7 +125,10 @@ class PilotParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: an unmonitored incident (data breach, outage) harms one in twenty of the "
+            "adopters it reaches; monitoring cuts that further"
+        ),
         doc="share of a pilot's exposed adopters harmed by an unmonitored incident",
     )
     halt_severity: float = param(
@@ -108,7 +136,11 @@ class PilotParams:
         unit="probability",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: about one incident in three is severe enough to stop a pilot if caught: "
+            "the sandbox's monitoring (0.8) halts a trial at about a quarter of its incidents, ad "
+            "hoc monitoring (0.2) at one in sixteen"
+        ),
         doc="chance an incident is severe (caught under monitoring, it halts the pilot)",
     )
     scaled_coverage: float = param(
@@ -116,7 +148,10 @@ class PilotParams:
         unit="share",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a service taken province-wide reaches most of the province but not "
+            "remote or unconnected areas: 0.85, against a pilot's 0.3"
+        ),
         doc="coverage a scaled service reaches",
     )
     service_risk: float = param(
@@ -124,7 +159,10 @@ class PilotParams:
         unit="share of a pilot's hazard",
         range="unit",
         role="uncertainty",
-        source="assumption: a service in operation is more stable than a trial, not safe",
+        source=(
+            "assumption: a service in operation is more stable than a trial, not safe: half "
+            "a running pilot's incident hazard"
+        ),
         doc="incident hazard of a deployed service, relative to a running pilot's",
     )
     clarity_safety: float = param(
@@ -151,7 +189,11 @@ class PilotParams:
         unit="data access",
         range="unit",
         role="uncertainty",
-        source="assumption: a fully data-dependent service needs some data to be built at all",
+        source=(
+            "assumption: a fully data-dependent service needs some data to be built at all: "
+            "0.3 of access, so planning (dependence 0.8) needs 0.24, which holds it back only "
+            "in the least data-ready provinces under fragmented data"
+        ),
         doc="data access a fully data-dependent domain needs before a province proposes it",
     )
     scale_hazard: float = param(
@@ -170,7 +212,10 @@ class PilotParams:
         unit="per month",
         range="unit",
         role="uncertainty",
-        source=ASSUMED,
+        source=(
+            "assumption: a scaled service extends its reach by 5 points a month, from a pilot's "
+            "0.3 to 0.85 in about a year"
+        ),
         doc="coverage growth of a scaled service",
     )
     project_min_domains: int = param(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, CALIBRATED, param, redeclare
+from sandbox.config.meta import CALIBRATED, param, redeclare
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,11 @@ class TrackParams:
         unit="share",
         range="unit",
         role="lever",
-        source='assumption: high, "no legal corridor"',
+        source=(
+            'assumption: high, as there is "no legal corridor" (Vietnam-Asia Smart City '
+            "Conference 2024): 0.8 at zero clarity, against 0.3 on the facilitated and "
+            "local-rule tracks and 0.15 in the sandbox"
+        ),
         doc="perceived legal risk when the domain has no clarity",
     )
     compliance_cost: float = param(
@@ -57,7 +61,10 @@ class TrackParams:
         unit="share",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: case-by-case approval leaves oversight light (0.2, against 0.8 in the "
+            "sandbox), so ad hoc cuts a fifth of harm and seldom catches a severe incident"
+        ),
         doc="monitoring intensity",
     )
     exposure_cap: float = param(
@@ -65,7 +72,10 @@ class TrackParams:
         unit="share",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: no cap without a legal corridor: an ad-hoc pilot reaches its planned "
+            "scope (pilots.scope 0.3)"
+        ),
         doc="largest share of a province's population a pilot may reach",
     )
     evidence_gain: float = param(
@@ -81,7 +91,11 @@ class TrackParams:
     )
 
 
-SANDBOX_TERMS = "assumption: legal cover, close monitoring, small trials"
+SANDBOX_TERMS = (
+    "assumption: legal cover, close monitoring, small trials: a month's review of the test "
+    "plan, screening that passes every eligible applicant, legal risk 0.15, compliance cost "
+    "2% of the pilot, monitoring 0.8 and an exposure cap of a tenth of the province"
+)
 
 
 @dataclass(frozen=True)
@@ -117,7 +131,10 @@ class SandboxParams(TrackParams):
         unit="pilots",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: ten trials per call, under half the UK FCA's first cohorts (50 accepted "
+            "over two calls, lessons learned report 2017), a cautious size for a first programme"
+        ),
         doc="most pilots admitted per call",
     )
     capacity: int = param(
@@ -125,7 +142,11 @@ class SandboxParams(TrackParams):
         unit="pilots",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: the regulator oversees two full cohorts at once, half of the 40 trials "
+            "that cohorts of 10 every 6 months on 24-month trials would keep running; "
+            "experiment=sandbox_design sweeps 10 and 40"
+        ),
         doc="regulator capacity: concurrent sandbox pilots",
     )
     min_capacity: float = param(
@@ -189,7 +210,10 @@ class SandboxParams(TrackParams):
         unit="probability",
         range="unit",
         role="lever",
-        source="assumption: more time lets a trial fix what kept it from succeeding",
+        source=(
+            "assumption: more time lets a trial fix what kept it from succeeding: 0.1 more "
+            "chance per extension, against the same draw (no second lottery)"
+        ),
         doc="success probability an extension adds to the same trial (no new draw)",
     )
     graduation_gain: float = param(
@@ -197,7 +221,11 @@ class SandboxParams(TrackParams):
         unit="clarity",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: a clean, monitored trial is strong evidence, worth 7.5 ad-hoc successes "
+            "(evidence_gain 0.02), so about seven graduations settle a domain's rules; "
+            "experiment=sandbox_design sweeps 0.05 and 0.25"
+        ),
         doc="clarity added to the domain by a graduated pilot",
     )
     graduation_clean_only: bool = param(
@@ -219,7 +247,10 @@ class PhasingParams:
         unit="waves",
         range="count",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: three waves (leaders, followers, the rest), all admitted by 2030-01 with "
+            "24-month phases from 2026-01; experiment=phasing sweeps 2, 3 and 5"
+        ),
         doc="waves of provinces",
     )
     order: str = param(
@@ -227,7 +258,11 @@ class PhasingParams:
         unit="–",
         range=("readiness", "need", "random"),
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: the most digitally capable provinces first, where a pilot is likeliest "
+            "to succeed and set an example; experiment=phasing compares need-first and random "
+            "orders"
+        ),
         doc="order in which provinces are admitted",
     )
     phase_months: int = param(
@@ -235,7 +270,10 @@ class PhasingParams:
         unit="months",
         range="count",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: two years per phase, so that all three waves are admitted within the "
+            "2026-2030 horizon; experiment=phasing sweeps 12, 24 and 36"
+        ),
         doc="length of one phase",
     )
     clarity_gain: float = param(
@@ -243,7 +281,10 @@ class PhasingParams:
         unit="clarity",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: a completed phase's framework adds to every domain as much clarity as "
+            "one sandbox graduation adds to its own (0.15)"
+        ),
         doc="clarity added to every domain by each completed phase",
     )
     interop_gain: float = param(
@@ -251,7 +292,11 @@ class PhasingParams:
         unit="index",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: each completed phase's shared standards add 0.1, so the two phases that "
+            "end by 2030 take interoperability from 0.1 to 0.3, well short of a platform's target "
+            "(0.8)"
+        ),
         doc="interoperability added by each completed phase",
     )
     within: str = param(
@@ -259,7 +304,10 @@ class PhasingParams:
         unit="–",
         range=("facilitated", "sandbox"),
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: a phased roll-out eases approval for admitted provinces (the facilitated "
+            "track); policy=phased_sandbox admits them to the sandbox instead"
+        ),
         doc="track admitted provinces use",
     )
 
@@ -271,12 +319,60 @@ class ExperimentalParams(TrackParams):
     Also the local-rule approval track (the ``TrackParams`` fields).
     """
 
-    review_months: float = redeclare(TrackParams, "review_months", 2.0, source=ASSUMED)
-    approval_prob: float = redeclare(TrackParams, "approval_prob", 0.9, source=ASSUMED)
-    legal_risk: float = redeclare(TrackParams, "legal_risk", 0.3, source=ASSUMED)
-    compliance_cost: float = redeclare(TrackParams, "compliance_cost", 0.06, source=ASSUMED)
-    monitoring: float = redeclare(TrackParams, "monitoring", 0.4, source=ASSUMED)
-    exposure_cap: float = redeclare(TrackParams, "exposure_cap", 0.5, source=ASSUMED)
+    review_months: float = redeclare(
+        TrackParams,
+        "review_months",
+        2.0,
+        source=(
+            "assumption: as ad hoc (2 months): a province reviews pilots under its own rule like "
+            "any other"
+        ),
+    )
+    approval_prob: float = redeclare(
+        TrackParams,
+        "approval_prob",
+        0.9,
+        source=(
+            "assumption: as ad hoc (0.9): a province approves pilots under its own rule as "
+            "often as case by case"
+        ),
+    )
+    legal_risk: float = redeclare(
+        TrackParams,
+        "legal_risk",
+        0.3,
+        source=(
+            "assumption: a local rule covers as well as facilitation (0.3), better than ad hoc "
+            "(0.8) but worse than the sandbox (0.15), since the centre may still strike it down"
+        ),
+    )
+    compliance_cost: float = redeclare(
+        TrackParams,
+        "compliance_cost",
+        0.06,
+        source=(
+            "assumption: twice the facilitated 3%, as a firm complies with a new local rule as "
+            "well as national law, yet far below the ad-hoc 40%"
+        ),
+    )
+    monitoring: float = redeclare(
+        TrackParams,
+        "monitoring",
+        0.4,
+        source=(
+            "assumption: a province watches pilots under its own rule more closely than ad hoc "
+            "(0.2) but less than a national sandbox regulator (0.8)"
+        ),
+    )
+    exposure_cap: float = redeclare(
+        TrackParams,
+        "exposure_cap",
+        0.5,
+        source=(
+            "assumption: a local rule limits a pilot to half of the province, looser than the "
+            "sandbox's 0.1; with pilots.scope 0.3 it does not bind by default"
+        ),
+    )
     evidence_gain: float = redeclare(
         TrackParams,
         "evidence_gain",
@@ -299,7 +395,10 @@ class ExperimentalParams(TrackParams):
         unit="share of pilot cost",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: redrafting and re-approving a misaligned rule costs the province 30% of "
+            "the pilot's cost; experiment=experimental_alignment sweeps 0.1, 0.3 and 0.6"
+        ),
         doc="extra cost of a misaligned rule",
     )
     rework_months: int = param(
@@ -307,7 +406,10 @@ class ExperimentalParams(TrackParams):
         unit="months",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: rework adds half a year (a new round of drafting and consultation) to "
+            "the pilot, once"
+        ),
         doc="delay from rework",
     )
     alignment_gain: float = param(
@@ -315,7 +417,11 @@ class ExperimentalParams(TrackParams):
         unit="clarity",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: a success under a rule the centre endorsed is worth 2.5 unaligned "
+            "successes (evidence_gain 0.02) but a third of a sandbox graduation (0.15), being "
+            "less closely monitored"
+        ),
         doc="national clarity added by an aligned successful pilot",
     )
     strike_down: float = param(
@@ -362,7 +468,11 @@ class PolicyParams:
             exposure_cap=1.0,
         ),
         role="lever",
-        source="assumption: light approval, lighter monitoring",
+        source=(
+            "assumption: light approval (a month's review, 95% approved) with little legal "
+            "risk (0.3) or compliance cost (3%) where the State guides pilots, but lighter "
+            "monitoring than ad hoc (0.1 against 0.2) and no exposure cap"
+        ),
         doc="facilitated approval track",
     )
     sandbox: SandboxParams = param(
@@ -393,7 +503,10 @@ class PolicyParams:
         unit="share",
         range="unit",
         role="lever",
-        source="assumption: templates remove much of the legal work of each contract",
+        source=(
+            "assumption: templates remove much of the legal work of each contract: 0.4 takes "
+            "the facilitated compliance cost from 3% to 1.8% and the PPP hurdle from 5% to 3%"
+        ),
         doc="share of compliance cost and of PPP investors' hurdle standard contracts remove",
     )
     legislation_rate: float = param(
@@ -401,7 +514,10 @@ class PolicyParams:
         unit="per month per domain",
         range="unit",
         role="lever",
-        source='assumption: "legislation arrives rarely"',
+        source=(
+            'assumption: "legislation arrives rarely": a 1% monthly chance gives each domain '
+            "a law about every eight years, under one a year across the six domains"
+        ),
         doc="chance that a law adds clarity to a domain",
     )
     legislation_gain: float = param(
@@ -409,6 +525,10 @@ class PolicyParams:
         unit="clarity",
         range="unit",
         role="lever",
-        source='assumption: "legislation arrives rarely"',
+        source=(
+            "assumption: a law settles a good part of a domain's rules: 0.2, ten ad-hoc "
+            "successes' evidence (evidence_gain 0.02) and a little more than a sandbox "
+            "graduation (0.15)"
+        ),
         doc="clarity a law adds",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import ASSUMED, param
+from sandbox.config.meta import param
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,11 @@ class ResourceParams:
         unit="billion VND per year",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: an order of magnitude, 400 billion VND (≈ 16 million USD) a year for "
+            "smart-city grants; the default history pays under half of it, so a grant is seldom "
+            "refused for want of central money"
+        ),
         doc="central grant budget",
     )
     grant_share: float = param(
@@ -43,7 +47,10 @@ class ResourceParams:
         unit="share",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: the centre and the province split a pilot's cost half and half, the "
+            "simplest co-financing rule"
+        ),
         doc="share of a pilot's cost a central grant covers",
     )
     local_budget: float = param(
@@ -51,7 +58,11 @@ class ResourceParams:
         unit="billion VND per year at fiscal capacity 1",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: Ho Chi Minh City (fiscal capacity 1) sets aside 60 billion VND a year "
+            "and the median province about 11, enough for the local half of three or four average "
+            "pilots paid over 45 months, so budgets bind for few provinces (docs/model.md §VIII)"
+        ),
         doc="local budget of a province",
     )
     ppp_share: float = param(
@@ -59,7 +70,11 @@ class ResourceParams:
         unit="share",
         range="unit",
         role="lever",
-        source=f"{ASSUMED} (PPP Law 64/2020 in force 2021)",
+        source=(
+            "assumption: a partner finances half of what the grant leaves (a quarter of the cost "
+            "under a half grant), splitting the rest evenly with the province; PPP exists only "
+            "from 2021-01 (PPP Law 64/2020)"
+        ),
         doc="private co-finance share under PPP",
     )
     carry_over: float = param(
@@ -78,7 +93,11 @@ class ResourceParams:
         unit="per year",
         range="nonnegative",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: revenue rights worth 12% a year of the stake, so that the expected "
+            "return clears the 5% hurdle (firms.ppp_hurdle) only with low legal risk and good "
+            "data access (docs/model.md §VIII)"
+        ),
         doc="revenue on private investment while a service runs",
     )
     fund_interval: int = param(
@@ -86,7 +105,10 @@ class ResourceParams:
         unit="months",
         range="count",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: two rounds a year, the rhythm of the sandbox's cohort calls "
+            "(policy.sandbox.call_interval, after the UK FCA)"
+        ),
         doc="months between competitive-fund rounds",
     )
     performance_share: float = param(
@@ -94,6 +116,9 @@ class ResourceParams:
         unit="share",
         range="unit",
         role="lever",
-        source=ASSUMED,
+        source=(
+            "assumption: 40% of a competitive grant is paid only on success: enough to reward "
+            "results, small enough for a province to pre-finance"
+        ),
         doc="share of a competitive grant paid only on success",
     )
