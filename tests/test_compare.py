@@ -175,3 +175,29 @@ def test_the_command_line_compares_a_numeric_lever(tmp_path, capsys) -> None:
         main([str(tmp_path), "--lever", "policy_sandbox_capacity", "--baseline", "15"])
     assert stop.value.code == 2
     assert "not among [10, 40]" in capsys.readouterr().err
+
+
+def test_a_lever_that_follows_an_option_does_not_break_the_pairs() -> None:
+    """An ablation that switches off a channel only one regime has (data-market rules):
+    the switch varies within that regime's runs only, and every run still pairs with the
+    status quo's run of the same ablation and replicate."""
+    rows = []
+    for ablation in ("none", "data_market"):
+        for r in range(4):
+            world = 10.0 * r + (1.0 if ablation == "data_market" else 0.0)
+            for policy, effect in (("status_quo", 0.0), ("facilitation", 2.0)):
+                market = policy == "facilitation" and ablation == "none"
+                rows.append(
+                    {
+                        "status": "done",
+                        "replicate": r,
+                        "lever_policy": policy,
+                        "lever_ablation": ablation,
+                        "lever_policy_data_market": market,
+                        "adoption": world + effect + (0.5 if market else 0.0),
+                    }
+                )
+    runs = pd.DataFrame(rows)
+    (row,) = paired_comparison(runs, "status_quo", metrics=("adoption",)).itertuples()
+    assert row.n_pairs == 8
+    assert row.mean_diff == pytest.approx(2.25)  # 2 in every pair, + 0.5 in the four with it

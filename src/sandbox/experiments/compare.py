@@ -179,6 +179,21 @@ COLUMNS = (
 )
 
 
+def _pair_on(others: list[str], base: pd.DataFrame, arm: pd.DataFrame) -> list[str]:
+    """The other levers an option's runs are paired with the baseline's on.
+
+    Those that vary within the baseline's runs. A lever that varies only within the
+    option's runs follows the option (e.g. ``policy.data_market``, switched off by an
+    ablation but off anyway under the status quo): the baseline has one value of it, so
+    pairing on it would leave runs unpaired. When leaving it out would put two runs of the
+    option on one run of the baseline, every lever that varies is a key (as before).
+    """
+    varying = [c for c in others if base[c].nunique(dropna=False) > 1]
+    if arm.duplicated([*varying, "replicate"]).any():
+        return others
+    return varying
+
+
 def _compare(
     done: pd.DataFrame, lever: str, baseline: object, metrics: Sequence[str], level: float
 ) -> list[dict]:
@@ -192,13 +207,15 @@ def _compare(
         and c != lever
         and done.groupby(lever)[c].nunique(dropna=False).max() > 1
     ]
-    keys = [*others, "replicate"]
-    base = done[done[lever] == baseline].set_index(keys)
+    base_runs = done[done[lever] == baseline]
     rows = []
     for option in sorted(set(done[lever].dropna()) - {baseline}):
-        arm = done[done[lever] == option].set_index(keys)
+        arm_runs = done[done[lever] == option]
+        pair_on = _pair_on(others, base_runs, arm_runs)
+        keys = [*pair_on, "replicate"]
+        base, arm = base_runs.set_index(keys), arm_runs.set_index(keys)
         common = arm.index.intersection(base.index)
-        groups = common.to_frame(index=False)[others]
+        groups = common.to_frame(index=False)[pair_on]
         n_groups = len(groups.drop_duplicates()) if others else 1
         for metric in metrics:
             a = arm.loc[common, metric].astype(float).reset_index(drop=True)
