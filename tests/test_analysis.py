@@ -38,9 +38,9 @@ from sandbox.analysis import (
 )
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.targets import targets_within
-from sandbox.analysis.units import label, unit
 from sandbox.cli import CONFIG_DIR
 from sandbox.config.schema import register
+from sandbox.units import label, unit
 
 DATA = Path(__file__).parent / "data" / "analysis"
 T_975_3 = 3.182446305284263  # Student t, 97.5% quantile, 3 degrees of freedom (tables)

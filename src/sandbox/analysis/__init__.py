@@ -12,7 +12,9 @@ model or recomputes what it reported. Modules, in the order data flows:
 - ``equity``: ``urban_rural_gap``, ``left_behind``, ``service_coverage``,
   ``province_matrix``, ``province_spread``;
 - ``frontier``: ``design_outcomes``, ``non_dominated``;
-- ``targets``: ``HISTORICAL_TARGETS``; ``units``: axis labels.
+- ``targets``: ``HISTORICAL_TARGETS``.
+
+Units and readable names of the metrics are in ``sandbox.units``.
 """
 
 from sandbox.analysis.columns import metric_columns, resolve, varying_levers

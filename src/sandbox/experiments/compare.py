@@ -26,22 +26,22 @@ import pandas as pd
 from scipy import stats
 
 from sandbox.experiments.atomic import write_atomic
+from sandbox.units import unit
 
-# The flagship table's metrics (names from ``sandbox.model.metrics``) and their units.
-# Chosen so that none is equal under every regime: by 2026 the shared history has put a
-# service in almost every province, so counts of provinces no longer tell regimes apart;
-# depth, scaling, speed, harm, cost and who takes part do.
-FLAGSHIP_UNITS = {
-    "adoption": "share of people",
-    "services_per_province": "deployed services per province, 0-6",
-    "months_to_80pct_depth": "months from policy.start to 4.8 of 6 services per province",
-    "pilots_scaled": "services scaled province-wide, cumulative",
-    "citizens_harmed": "people, cumulative",
-    "public_spending": "billion VND, cumulative",
-    "private_investment": "billion VND, cumulative",
-    "sme_contract_share": "share of contracts won by start-ups, cumulative",
-}
-FLAGSHIP = tuple(FLAGSHIP_UNITS)
+# The flagship table's metrics (names from ``sandbox.model.metrics``, units from
+# ``sandbox.units``). Chosen so that none is equal under every regime: by 2026 the shared
+# history has put a service in almost every province, so counts of provinces no longer
+# tell regimes apart; depth, scaling, speed, harm, cost and who takes part do.
+FLAGSHIP = (
+    "adoption",
+    "services_per_province",
+    "months_to_80pct_depth",
+    "pilots_scaled",
+    "citizens_harmed",
+    "public_spending",
+    "private_investment",
+    "sme_contract_share",
+)
 
 
 def lever_column(lever: str) -> str:
@@ -318,7 +318,7 @@ def write_comparison(
     n_combinations = n_pairs // max(n_rep, 1)
     ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
     end = ", ".join(map(str, ends)) or "unknown"
-    units = "; ".join(f"{m}: {FLAGSHIP_UNITS[m]}" for m in table.columns if m in FLAGSHIP_UNITS)
+    units = "; ".join(f"{m}: {unit(m)}" for m in table.columns if unit(m))
     others = done[done[lever] != value]
     same = [m for m in table.columns if others[m].nunique() == 1]
     notes = sorted(set(result["ci_note"]) - {""})

@@ -35,7 +35,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sandbox.analysis import Results, design_levers
-from sandbox.analysis.units import unit
 from sandbox.experiments import sweep_record as record
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.compare import (
@@ -47,6 +46,7 @@ from sandbox.experiments.compare import (
 )
 from sandbox.experiments.provenance import code_fingerprint
 from sandbox.experiments.sweep_record import NotASweepError
+from sandbox.units import unit
 
 FOLDER = "report"
 REPORT = "report.md"

@@ -19,7 +19,6 @@ from matplotlib.lines import Line2D
 
 from sandbox.analysis.columns import resolve
 from sandbox.analysis.paired import paired_differences
-from sandbox.analysis.units import unit
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -30,6 +29,7 @@ from sandbox.plots.style import (
     styles,
     wrap,
 )
+from sandbox.units import unit
 
 # headline outcomes that tell regimes apart (sandbox.experiments.compare.FLAGSHIP less
 # adoption, which barely differs between regimes, and private investment, zero under a

@@ -11,7 +11,6 @@ from matplotlib.lines import Line2D
 
 from sandbox.analysis.columns import resolve, resolve_all
 from sandbox.analysis.paired import paired_differences
-from sandbox.analysis.units import unit
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -22,6 +21,7 @@ from sandbox.plots.style import (
     select,
     styles,
 )
+from sandbox.units import unit
 
 
 def policy_comparison(

@@ -18,7 +18,6 @@ from matplotlib.lines import Line2D
 from sandbox.analysis.columns import resolve
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.summary import summarise
-from sandbox.analysis.units import label
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -30,6 +29,7 @@ from sandbox.plots.style import (
     styles,
     wrap,
 )
+from sandbox.units import label
 
 # phasing.yaml: adoption speed, the urban-rural gap and provinces left without a service;
 # speed as months from policy.start to depth (months_to_90pct_app is reached in the

@@ -11,8 +11,8 @@ from matplotlib.patches import Patch
 
 from sandbox.analysis.columns import resolve, resolve_all
 from sandbox.analysis.frontier import Sense, design_levers, design_outcomes, non_dominated
-from sandbox.analysis.units import label
 from sandbox.plots.style import COLOURS, FONT, MARKERS, count, grid, number_axis
+from sandbox.units import label
 
 DOMINATED_ALPHA = 0.4
 

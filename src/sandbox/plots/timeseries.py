@@ -14,7 +14,6 @@ from matplotlib.patches import Patch
 from sandbox.analysis.columns import resolve, resolve_all
 from sandbox.analysis.summary import summarise
 from sandbox.analysis.targets import HISTORICAL_TARGETS, targets_within
-from sandbox.analysis.units import describe, label
 from sandbox.plots.style import (
     FONT,
     TARGET_COLOUR,
@@ -29,6 +28,7 @@ from sandbox.plots.style import (
     timestamps,
     wrap,
 )
+from sandbox.units import describe, label
 
 Band = Literal["ci", "range"]
 
