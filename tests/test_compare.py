@@ -175,3 +175,37 @@ def test_the_command_line_compares_a_numeric_lever(tmp_path, capsys) -> None:
         main([str(tmp_path), "--lever", "policy_sandbox_capacity", "--baseline", "15"])
     assert stop.value.code == 2
     assert "not among [10, 40]" in capsys.readouterr().err
+
+
+def test_identical_differences_get_a_note_never_a_zero_width_interval(tmp_path) -> None:
+    runs = synthetic(np.random.default_rng(9), 5, effect=0.2, world_sd=1.0)
+    sandbox = runs["lever_policy"] == "sandbox"
+    world = runs["replicate"] * 0.137 + (runs["lever_resources"] == "mixed") * 0.71
+    # every pair differs by 0.007 (up to float rounding, as world + 0.007 - world does)
+    runs["pilots_scaled"] = world + np.where(sandbox, 0.007, 0.0)
+    runs["citizens_harmed"] = world  # no difference in any pair
+    # 0.007 within central_budget, 0.011 within mixed: no spread within a combination
+    step = np.where(runs["lever_resources"] == "mixed", 0.011, 0.007)
+    runs["public_spending"] = world + np.where(sandbox, step, 0.0)
+    metrics = ("adoption", "pilots_scaled", "citizens_harmed", "public_spending")
+    compared = paired_comparison(runs, "status_quo", metrics=metrics)
+    result = compared.set_index("metric")
+    assert result.loc["adoption", "ci_note"] == ""  # noisy: an interval
+    assert result.loc["pilots_scaled", "mean_diff"] == pytest.approx(0.007)
+    notes = result["ci_note"].to_dict()
+    assert notes["pilots_scaled"].startswith("no CI: identical in every pair")
+    assert notes["citizens_harmed"] == "no CI: no difference in any pair"
+    assert notes["public_spending"].startswith("no CI: identical in every pair within each")
+    assert result.loc[list(metrics[1:]), ["ci_low", "ci_high"]].isna().all().all()
+    table = comparison_table(compared, "status_quo")
+    assert table.loc["sandbox", "pilots_scaled"] == "0.007 [identical in every pair]"
+    assert table.loc["sandbox", "citizens_harmed"] == "0.000 [no difference in any pair]"
+    assert table.loc["sandbox", "public_spending"].endswith("[identical within each combination]")
+    for metric in FLAGSHIP:
+        if metric not in runs:
+            runs[metric] = runs["adoption"]
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_comparison(tmp_path, "status_quo")
+    assert "[0.007, 0.007]" not in text and "0.007 [identical in every pair]" in text
+    assert "note: no CI: no difference in any pair: citizens_harmed (sandbox)" in text
+    assert "(no spread to estimate an interval from): pilots_scaled (sandbox)" in text

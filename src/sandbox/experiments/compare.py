@@ -11,7 +11,10 @@ that mixing combinations does not inflate either.
 A lever may hold text (``lever_policy``), numbers (``lever_policy_sandbox_capacity``) or
 booleans; a baseline given as text (as on the command line) is read as the column's type.
 With one pair per combination of the other levers there is no variance to estimate: the
-interval is NaN and ``ci_note`` says why, never a zero-width interval.
+interval is NaN and ``ci_note`` says why, never a zero-width interval. So it is when every
+pair differs by the same amount (``SAME``; ``NO_DIFFERENCE`` when that amount is zero),
+as a count that no option changes does: a t interval would have zero width and read as
+certainty, where the runs only show no spread.
 """
 
 from __future__ import annotations
@@ -42,6 +45,39 @@ FLAGSHIP = (
     "private_investment",
     "sme_contract_share",
 )
+
+
+# ``ci_note`` of a difference without an interval, and how a table's cell shows it
+ONE_PAIR = "no CI: one pair (one replicate); more replicates needed"
+ONE_PAIR_PER_COMBINATION = (
+    "no CI: one pair per combination of the other levers (one replicate); more replicates needed"
+)
+SAME = "no CI: identical in every pair (no spread to estimate an interval from)"
+SAME_WITHIN = (
+    "no CI: identical in every pair within each combination of the other levers (no spread "
+    "to estimate an interval from)"
+)
+NO_DIFFERENCE = "no CI: no difference in any pair"
+CELL_NOTES = {
+    SAME: "identical in every pair",
+    SAME_WITHIN: "identical within each combination",
+    NO_DIFFERENCE: "no difference in any pair",
+}
+# relative tolerance under which paired differences count as identical (float rounding)
+SAME_RTOL = 1e-9
+
+
+def no_spread_note(diff: pd.Series, centred: pd.Series) -> str:
+    """``SAME``, ``SAME_WITHIN`` or ``NO_DIFFERENCE`` when the paired differences have no
+    spread around their combinations' means (``centred``); ``""`` otherwise."""
+    scale = max(float(diff.abs().max()), 1e-300)
+    if (centred.abs() > SAME_RTOL * scale).any():
+        return ""
+    if (diff.abs() <= SAME_RTOL * scale).all() or (diff == 0).all():
+        return NO_DIFFERENCE
+    if (diff - diff.iloc[0]).abs().max() <= SAME_RTOL * scale:
+        return SAME
+    return SAME_WITHIN
 
 
 def lever_column(lever: str) -> str:
@@ -210,21 +246,18 @@ def _compare(
             if n == 0:
                 note = f"no CI: no run of {option!r} shares a replicate with the baseline"
             elif dof < 1:
-                note = (
-                    "no CI: one pair (one replicate); more replicates needed"
-                    if n_groups == 1
-                    else "no CI: one pair per combination of the other levers (one "
-                    "replicate); more replicates needed"
-                )
-            if note:
-                var_paired = var_indep = se = half = np.nan
+                note = ONE_PAIR if n_groups == 1 else ONE_PAIR_PER_COMBINATION
             else:
-                var_paired = float((_centre(diff, groups) ** 2).sum() / dof)
+                note = no_spread_note(diff, _centre(diff, groups))
+            if note and note not in CELL_NOTES:
+                var_paired = var_indep = se = half = np.nan
+            else:  # with a note here the differences have no spread: no interval
+                var_paired = 0.0 if note else float((_centre(diff, groups) ** 2).sum() / dof)
                 var_indep = float(
                     ((_centre(a, groups) ** 2).sum() + (_centre(b, groups) ** 2).sum()) / dof
                 )
                 se = np.sqrt(var_paired / n)
-                half = stats.t.ppf(0.5 + level / 2, dof) * se
+                half = np.nan if note else stats.t.ppf(0.5 + level / 2, dof) * se
             mean = float(diff.mean()) if n else np.nan
             rows.append(
                 {
@@ -236,7 +269,7 @@ def _compare(
                     "ci_low": float(mean - half),
                     "ci_high": float(mean + half),
                     "se_paired": float(se),
-                    "se_independent": float(np.sqrt(var_indep / n)) if not note else np.nan,
+                    "se_independent": float(np.sqrt(var_indep / n)) if n else np.nan,
                     "variance_reduction": var_indep / var_paired if var_paired > 0 else np.nan,
                     "ci_note": note,
                 }
@@ -251,11 +284,29 @@ def _formatter(*values: float):
     return lambda v: f"{v + 0.0:,.{digits}f}".replace("-0.000", "0.000")
 
 
-def _cell(value: float, low: float, high: float) -> str:
+def _cell(value: float, low: float, high: float, note: str = "") -> str:
     fmt = _formatter(value, low, high)
     if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{fmt(value)} [no CI]"
+        return f"{fmt(value)} [{CELL_NOTES.get(note, 'no CI')}]"
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
+
+
+def ci_notes(result: pd.DataFrame) -> list[str]:
+    """Each ``ci_note`` of a ``paired_comparison`` once; a note of no spread (``SAME``,
+    ``SAME_WITHIN``, ``NO_DIFFERENCE``) names the metrics (and options) it is about."""
+    out = []
+    for note, rows in result[result["ci_note"] != ""].groupby("ci_note", sort=True):
+        if note not in CELL_NOTES:
+            out.append(note)
+            continue
+        where = []
+        for metric, cells in rows.groupby("metric", sort=False):
+            options = result.loc[result["metric"] == metric, "option"].nunique()
+            named = sorted(map(str, cells["option"].unique()))
+            every = len(named) == options and options > 1
+            where.append(f"{metric} ({'every option' if every else ', '.join(named)})")
+        out.append(f"{note}: {'; '.join(where)}")
+    return out
 
 
 def comparison_table(
@@ -277,7 +328,7 @@ def comparison_table(
         table.index = table.index.set_names(lever_column(lever).removeprefix("lever_"), level=-1)
         return table
     cells = result.assign(
-        cell=[_cell(r.mean_diff, r.ci_low, r.ci_high) for r in result.itertuples()]
+        cell=[_cell(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()]
     )
     table = cells.pivot(index="option", columns="metric", values="cell")
     table = table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]
@@ -312,7 +363,9 @@ def write_comparison(
         )
     table = comparison_table(result, value, lever)
     reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
-    no_ci = result.groupby("metric", sort=False)["ci_note"].apply(lambda n: (n != "").all())
+    no_ci = result.groupby("metric", sort=False)["ci_note"].apply(
+        lambda n: n.isin([ONE_PAIR, ONE_PAIR_PER_COMBINATION]).all()
+    )
     n_rep = done["replicate"].nunique()
     n_pairs = int(result["n_pairs"].max())
     n_combinations = n_pairs // max(n_rep, 1)
@@ -321,7 +374,6 @@ def write_comparison(
     units = "; ".join(f"{m}: {unit(m)}" for m in table.columns if unit(m))
     others = done[done[lever] != value]
     same = [m for m in table.columns if others[m].nunique() == 1]
-    notes = sorted(set(result["ci_note"]) - {""})
     text = "\n".join(
         [
             f"Level of {value}, and difference of each other "
@@ -336,7 +388,7 @@ def write_comparison(
                 "so their differences from the baseline are the same"
                 for m in same
             ),
-            *(f"note: {n}" for n in notes),
+            *(f"note: {n}" for n in ci_notes(result)),
             "variance reduction by pairing: how many times more replicates independent "
             "runs would need for the same CI (the arms' variances added over the variance "
             "of the paired differences; median over options): "

@@ -40,6 +40,7 @@ from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.compare import (
     FLAGSHIP,
     as_option,
+    ci_notes,
     comparison_table,
     lever_column,
     paired_comparison,
@@ -351,7 +352,7 @@ def comparison_section(c: Comparison, runs: pd.DataFrame) -> list[str]:
         *(["", f"Units: {units}."] if units else []),
         "",
         markdown_table(c.table),
-        *(f"\nNote: {n}." for n in sorted(set(c.result["ci_note"]) - {""})),
+        *(f"\nNote: {n}." for n in ci_notes(c.result)),
     ]
 
 
