@@ -21,7 +21,7 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sandbox.experiments.collect import MixedCodeError, collect
+from sandbox.experiments.collect import PROVINCES, MixedCodeError, collect
 from sandbox.experiments.compare import write_comparison
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
@@ -103,7 +103,7 @@ class Progress:
 
 
 class SweepCallback(Callback):
-    """Progress during a multirun; ``runs.parquet`` and ``timeseries.parquet`` after it.
+    """Progress during a multirun; the collected tables, comparison and report after it.
 
     Args:
         baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
@@ -168,7 +168,7 @@ class SweepCallback(Callback):
         except MixedCodeError as err:
             print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
             sys.exit(2)
-        print(f"collected: {runs} and {timeseries}", flush=True)
+        print(f"collected: {runs}, {timeseries} and {runs.with_name(PROVINCES)}", flush=True)
         if self.baseline is not None:
             try:
                 print(write_comparison(sweep_dir, self.baseline, self.lever), flush=True)
