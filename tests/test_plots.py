@@ -15,7 +15,13 @@ from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 
 from sandbox import plots
-from sandbox.analysis import HISTORICAL_TARGETS, load_sweep, paired_differences
+from sandbox.analysis import (
+    HISTORICAL_TARGETS,
+    load_provinces,
+    load_sweep,
+    paired_differences,
+    province_matrix,
+)
 from sandbox.plots.ablation import ABLATION_METRICS
 
 matplotlib.use("Agg")
@@ -86,7 +92,7 @@ def test_targets_outside_the_horizon_are_not_drawn(policy) -> None:
 def test_policy_comparison_has_a_panel_per_outcome_and_a_bar_per_option(policy) -> None:
     metrics = ["adoption", "citizens_harmed", "public_spending"]
     fig = rendered(plots.policy_comparison(policy.runs, metrics=metrics))
-    assert [ax.get_title() for ax in fig.axes] == metrics
+    assert [ax.get_title() for ax in fig.axes] == ["adoption", "people harmed", "public spending"]
     options = sorted(set(policy.runs["lever_policy"]) - {"status_quo"})
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == options  # first column
     for ax in fig.axes:
@@ -146,7 +152,31 @@ def test_province_heatmap_draws_the_matrix_with_its_names_and_a_labelled_colour_
     assert [t.get_text() for t in heat.get_yticklabels()] == provinces
     assert [t.get_text() for t in heat.get_xticklabels()] == ["2019", "2020"]
     assert (heat.get_xlabel(), heat.get_ylabel()) == ("month", "province")
-    assert bar.get_ylabel() == "deployed services (domains)"
+    assert bar.get_ylabel() == "deployed services (of 6 domains)"
+    assert not fig.legends and not heat.patches  # every cell on the map: nothing to explain
+
+
+def test_province_heatmap_of_a_stored_run_marks_the_provinces_off_the_map(policy) -> None:
+    run = policy.where(policy="status_quo", data="fragmented", replicate=0)
+    table = load_provinces(DATA / "policy_comparison", run.runs)
+    matrix = province_matrix(table)
+    fig = rendered(plots.province_heatmap(matrix, policy_start="2026-01"))
+    heat = fig.axes[0]
+    (image,) = heat.get_images()
+    series = run.timeseries.sort_values("month")
+    assert image.get_array().shape == (len(matrix), len(series))
+    # masked where a province is not on the month's map: the map has `provinces` of them
+    on_map = (~np.ma.getmaskarray(image.get_array())).sum(axis=0)
+    assert on_map.tolist() == series["provinces"].tolist()
+    (ground,) = heat.patches  # the hatched ground the masked cells show
+    assert ground.get_hatch() and ground.get_zorder() < image.get_zorder()
+    texts = legend_texts(fig)
+    assert "not on the map this month (2025 merger)" in texts
+    assert "the map changes (2025-07)" in texts and "policy start (2026-01)" in texts
+    merger = list(series["month"]).index(pd.Period("2025-07", "M")) - 0.5
+    lines = [line.get_xdata()[0] for line in heat.get_lines()]
+    assert merger in lines and len(lines) == 2  # the map's change and the policy start
+    assert [t.get_text() for t in heat.get_yticklabels()] == matrix.index.tolist()
 
 
 def test_phasing_figure_has_a_row_per_outcome_and_a_column_per_phase_length() -> None:
@@ -160,10 +190,16 @@ def test_phasing_figure_has_a_row_per_outcome_and_a_column_per_phase_length() ->
     assert fig.axes[0].get_title() == "policy_phasing_phase_months = 12"
     orders = runs["lever_policy_phasing_order"].nunique()
     waves = runs["lever_policy_phasing_n_waves"].nunique()
-    for ax in fig.axes:
+    final = runs.groupby("lever_policy_phasing_phase_months")
+    for i, ax in enumerate(fig.axes):
         assert len(means(ax)) == orders  # a line of means per order rule
         assert all(len(line.get_xdata()) == waves for line in means(ax))
-        assert len(ax.containers) == orders  # and its CI bars
+        metric = metrics[i // phase_lengths]
+        # a panel whose runs all end with one value has no bars, and says so
+        same = (final[metric].nunique() == 1).iloc[i % phase_lengths]
+        assert len(ax.containers) == (0 if same else orders)  # its CI bars
+        texts = [t.get_text() for t in ax.texts]
+        assert texts == (["the same value in every run"] if same else [])
     assert legend_texts(fig) == sorted(runs["lever_policy_phasing_order"].unique())
 
 
@@ -192,7 +228,12 @@ def test_ablation_figure_has_a_panel_per_outcome_and_a_series_per_regime_by_abla
     runs = load_sweep(DATA / "ablation").runs
     fig = rendered(plots.ablation(runs))
     metrics = [m for m in ABLATION_METRICS if m in runs]
-    assert [ax.get_title() for ax in fig.axes] == metrics and len(metrics) >= 4
+    titles = {"services_per_province": "services per province", "pilots_scaled": "pilots "
+              "scaled province-wide", "months_to_80pct_depth": "months to 80% depth",
+              "citizens_harmed": "people harmed", "public_spending": "public spending",
+              "sme_contract_share": "start-ups' share of contracts"}  # fmt: skip
+    assert [ax.get_title().replace("\n", " ") for ax in fig.axes] == [titles[m] for m in metrics]
+    assert len(metrics) >= 4
     ablations = sorted(runs["lever_ablation"].unique())
     order = ["none", *(a for a in ablations if a != "none")]  # the reference first
     options = sorted(set(runs["lever_policy"]) - {"status_quo"})
@@ -229,11 +270,12 @@ def test_ablation_figure_without_the_reference_and_of_one_replicate() -> None:
     single = results.where(replicate=0).runs
     fig = rendered(plots.ablation(single, ["citizens_harmed", "not_a_metric"]))
     (ax,) = fig.axes  # a metric the table lacks is left out
-    assert not ax.containers  # one pair: open markers, no CI bars
-    assert "open markers: no CI" in fig._suptitle.get_text().replace("\n", " ")
-    points = [line for line in ax.get_lines() if line.get_linestyle() == "None"]
     options = results.runs["lever_policy"].nunique() - 1
-    assert sum(len(line.get_xdata()) for line in points) == options * (len(others) + 1)
+    assert len(ax.containers) == options  # a series per regime, every point without a bar
+    assert all(not any(len(s) for s in bars.lines[2][0].get_segments()) for bars in ax.containers)
+    assert "open markers: no CI" in fig._suptitle.get_text().replace("\n", " ")
+    opened = [line for line in ax.get_lines() if line.get_markerfacecolor() == "white"]
+    assert sum(len(line.get_xdata()) for line in opened) == options * (len(others) + 1)
     with pytest.raises(ValueError, match="none of the metrics"):
         plots.ablation(single, "not_a_metric")
 

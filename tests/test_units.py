@@ -26,7 +26,7 @@ SRC = Path(__file__).parents[1] / "src"
         ("months_to_75pct_scaled", "months from policy.start to 75% of people reached by a "
          "scaled service"),
         ("months_to_50pct_app", "months from the first month to 50% of provinces with an app"),
-        ("province_services_deployed_q10", "deployed services in a province, 0-6"),
+        ("province_services_deployed_q10", "of 6 domains"),
         ("province_services_deployed_n_zero", "provinces"),
         ("province_adoption_median", "share of population"),
         ("lever_policy_sandbox_capacity", "concurrent pilots"),

@@ -39,7 +39,7 @@ EXACT = {
     "proposals_unfunded": "proposals, cumulative",
     "rules_struck_down": "rules, cumulative",
     # the per-province table (provinces.parquet) and its spread across provinces
-    "services_deployed": f"deployed services in a province, 0-{len(DOMAINS)}",
+    "services_deployed": f"of {len(DOMAINS)} domains",
     **{f"{stage}_share": f"share of {previous}" for stage, previous in FUNNEL},
 }
 # months_to_<p>pct_<what>: months until a threshold (sandbox.experiments.runner's summary)

@@ -58,10 +58,13 @@ SAME_WITHIN = (
     "to estimate an interval from)"
 )
 NO_DIFFERENCE = "no CI: no difference in any pair"
+# a summary's mean over runs that all hold the same value (sandbox.analysis.summarise)
+SAME_RUNS = "no CI: the same value in every run"
 CELL_NOTES = {
     SAME: "identical in every pair",
     SAME_WITHIN: "identical within each combination",
     NO_DIFFERENCE: "no difference in any pair",
+    SAME_RUNS: "same in every run",
 }
 # relative tolerance under which paired differences count as identical (float rounding)
 SAME_RTOL = 1e-9
@@ -284,7 +287,8 @@ def _formatter(*values: float):
     return lambda v: f"{v + 0.0:,.{digits}f}".replace("-0.000", "0.000")
 
 
-def _cell(value: float, low: float, high: float, note: str = "") -> str:
+def interval_text(value: float, low: float, high: float, note: str = "") -> str:
+    """``value [low, high]`` in one number format; ``value [why]`` without an interval."""
     fmt = _formatter(value, low, high)
     if not (np.isfinite(low) and np.isfinite(high)):
         return f"{fmt(value)} [{CELL_NOTES.get(note, 'no CI')}]"
@@ -328,7 +332,9 @@ def comparison_table(
         table.index = table.index.set_names(lever_column(lever).removeprefix("lever_"), level=-1)
         return table
     cells = result.assign(
-        cell=[_cell(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()]
+        cell=[
+            interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()
+        ]
     )
     table = cells.pivot(index="option", columns="metric", values="cell")
     table = table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]

@@ -18,6 +18,7 @@ from matplotlib.lines import Line2D
 from sandbox.analysis.columns import resolve
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.summary import summarise
+from sandbox.experiments.compare import SAME_RUNS
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -97,6 +98,12 @@ def lever_response(
                         pos[finite], mean[finite], yerr=err[:, finite], fmt="none", capsize=2,
                         lw=1.0, ecolor=look[value]["color"],
                     )  # fmt: skip
+            if len(panel) and (panel["ci_note"] == SAME_RUNS).all():
+                ax.text(
+                    0.5, 0.5, "the same value in every run", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=FONT - 1, color="0.25",
+                    bbox={"facecolor": "white", "edgecolor": "0.6", "boxstyle": "round,pad=0.3"},
+                )  # fmt: skip
             if log_x:
                 ax.set_xscale("log")
             if numeric:
@@ -125,6 +132,8 @@ def lever_response(
     note = f"mean over {count(n)} per point, {level:.0%} CI"
     if n.min() < 2:
         note += " (none where a point has one run)"
+    if (table["ci_note"] == SAME_RUNS).any():
+        note += "; no bar where every run has the same value"
     fig.suptitle(f"{title}\n{note}" if title else note, fontsize=FONT)
     return fig
 
