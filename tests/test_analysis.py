@@ -168,6 +168,24 @@ def test_one_replicate_gives_a_nan_interval_a_note_and_a_warning() -> None:
     assert table["mean"].tolist() == [1.0, 10.0]
 
 
+def test_a_threshold_no_run_reached_summarises_to_no_value() -> None:
+    frame = hand_frame().assign(months=pd.Series([None] * 8, dtype=object))  # as collected
+    table = summarise(frame, "policy", ["months", "outcome"], warn=False)
+    never = table[table["metric"] == "months"]
+    assert never["n"].tolist() == [0, 0] and never["n_missing"].tolist() == [4, 4]
+    assert (
+        never["mean"].isna().all() and (never["ci_note"] == "no CI: no value in this group").all()
+    )
+
+
+def test_the_same_value_in_every_run_has_no_interval_and_says_so() -> None:
+    frame = hand_frame().assign(outcome=0.25)
+    table = summarise(frame, "policy", "outcome")
+    assert table["ci_low"].isna().all() and table["ci_high"].isna().all()
+    assert (table["ci_note"] == "no CI: the same value in every run").all()
+    assert table["mean"].tolist() == [0.25, 0.25]
+
+
 def test_summary_over_time_and_pooled(policy) -> None:
     table = summarise(policy.timeseries, ["policy", "month"], ["adoption", "provinces_with_app"])
     months = policy.timeseries["month"].nunique()

@@ -79,7 +79,31 @@ def test_one_run_per_line_draws_no_band_and_says_so(policy) -> None:
     fig = rendered(plots.outcome_over_time(single, "adoption", targets=None))
     (ax,) = fig.axes
     assert not any(isinstance(c, PolyCollection) for c in ax.collections)
-    assert any("no band: one run per line" in t for t in legend_texts(fig))
+    assert any("no band where a line has one run" in t for t in legend_texts(fig))
+
+
+def test_two_runs_per_line_draw_no_band_and_say_why(policy) -> None:
+    # a t interval of two runs is 12.7 standard errors wide either side: no band
+    two = policy.where(replicate=[0, 1], data="fragmented").timeseries
+    fig = rendered(plots.outcome_over_time(two, "adoption", targets=None))
+    (ax,) = fig.axes
+    assert not any(isinstance(c, PolyCollection) for c in ax.collections)
+    texts = legend_texts(fig)
+    assert any("no band where a line has 2 runs per group" in t for t in texts)
+    assert not any(t.startswith("shaded:") for t in texts)
+    three = policy.where(data="fragmented").timeseries  # three replicates: bands
+    fig = rendered(plots.outcome_over_time(three, "adoption", targets=None))
+    assert sum(isinstance(c, PolyCollection) for c in fig.axes[0].collections) == 3
+    assert any("95% CI of the mean, 3 runs" in t for t in legend_texts(fig))
+
+
+def test_a_regime_keeps_its_colour_in_the_figures_of_one_lever(policy) -> None:
+    from sandbox.plots.style import POLICY_COLOURS
+
+    fig = rendered(plots.outcome_over_time(policy.timeseries, "adoption", targets=None))
+    lines = [line for line in fig.axes[0].get_lines() if len(line.get_xdata()) > 2]
+    policies = sorted(policy.runs["lever_policy"].unique())
+    assert [line.get_color() for line in lines] == [POLICY_COLOURS[p] for p in policies]
 
 
 def test_targets_outside_the_horizon_are_not_drawn(policy) -> None:
@@ -125,19 +149,50 @@ def test_policy_comparison_of_a_numeric_lever() -> None:
 
 def test_tradeoff_frontier_has_a_point_per_design_and_rings_the_non_dominated() -> None:
     design = load_sweep(DATA / "sandbox_design")
-    fig = rendered(plots.tradeoff_frontier(design.runs))
+    runs = design.runs
+    fig = rendered(plots.tradeoff_frontier(runs))
     assert len(fig.axes) == 2
+    levers = ["lever_policy_sandbox_capacity", "lever_policy_sandbox_graduation_gain"]
+    speed = runs.groupby(levers)["months_to_80pct_depth"].mean()  # the design's means
     for ax, other in zip(fig.axes, ("citizens_harmed", "public_spending"), strict=True):
         points = [line for line in ax.get_lines() if line.get_markersize() == 8]
         rings = [line for line in ax.get_lines() if line.get_markersize() == 15]
         assert len(points) == 4  # 2 capacities x 2 graduation gains
+        assert sorted(p.get_xdata()[0] for p in points) == pytest.approx(sorted(speed))
+        others = runs.groupby(levers)[other].mean()
+        assert sorted(p.get_ydata()[0] for p in points) == pytest.approx(sorted(others))
         assert 1 <= len(rings) <= 4
-        assert ax.get_xlabel() == "adoption (share of population)\nhigher is better"
-        assert ax.get_ylabel().startswith(other) and ax.get_ylabel().endswith("lower is better")
+        assert len(ax.containers) == 4  # a CI bar on both axes per design (3 runs each)
+        for bars in ax.containers:
+            assert bars.has_xerr and bars.has_yerr
+        xlabel = ax.get_xlabel().replace("\n", " ")
+        assert xlabel.startswith("months to 80% depth (months from policy.start to 4.8 of 6")
+        assert xlabel.endswith("fewer is faster")
+        assert ax.get_ylabel().endswith("lower is better")
+    assert fig.axes[0].get_ylabel().startswith("people harmed (people, cumulative)")
     texts = legend_texts(fig)
     assert "policy_sandbox_capacity = 10" in texts and "non-dominated (ringed)" in texts
-    one = plots.tradeoff_frontier(design.runs, cost=None)
+    title = fig._suptitle.get_text().replace("\n", " ")
+    assert "each the mean of 3 runs, with 95% CI bars" in title
+    one = plots.tradeoff_frontier(runs, cost=None)
     assert len(one.axes) == 1
+    two = rendered(plots.tradeoff_frontier(design.where(replicate=[0, 1]).runs))
+    assert not two.axes[0].containers  # two runs a design: no bars, and the title says why
+    assert "no CI bars (2 runs per group" in two._suptitle.get_text().replace("\n", " ")
+
+
+def test_tradeoff_frontier_leaves_out_a_design_that_never_reached_the_speed() -> None:
+    runs = load_sweep(DATA / "sandbox_design").runs.copy()
+    capacity = runs["lever_policy_sandbox_capacity"] == 40
+    gain = runs["lever_policy_sandbox_graduation_gain"] == 0.25
+    runs.loc[capacity & gain, "months_to_80pct_depth"] = np.nan  # never reached
+    runs.loc[capacity & ~gain & (runs["replicate"] == 0), "months_to_80pct_depth"] = np.nan
+    fig = rendered(plots.tradeoff_frontier(runs))
+    points = [line for line in fig.axes[0].get_lines() if line.get_markersize() == 8]
+    assert len(points) == 3
+    title = fig._suptitle.get_text().replace("\n", " ")
+    assert "1 design(s): mean of the runs that reached it" in title
+    assert "1 design(s) never reached it (not drawn, the slowest)" in title
 
 
 def test_province_heatmap_draws_the_matrix_with_its_names_and_a_labelled_colour_bar() -> None:

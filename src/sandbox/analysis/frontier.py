@@ -40,20 +40,25 @@ def design_outcomes(
     metrics: Sequence[str],
     designs: str | Sequence[str] | None = None,
     level: float = 0.95,
+    warn: bool = True,
 ) -> pd.DataFrame:
     """One row per design: its levers, ``n`` runs, and per metric ``<m>``, ``<m>_ci_low``,
-    ``<m>_ci_high`` (mean over replicates and its interval)."""
+    ``<m>_ci_high`` (mean over replicates and its interval, NaN without one: see
+    ``sandbox.analysis.summarise``) and ``<m>_n`` (the runs with a value: fewer than
+    ``n`` where a threshold was not reached in some). ``warn``: as in ``summarise``."""
     keys = resolve_all(runs, designs) if designs is not None else design_levers(runs)
-    long = summarise(runs, keys, [resolve(runs, m) for m in metrics], level)
+    long = summarise(runs, keys, [resolve(runs, m) for m in metrics], level, warn=warn)
+    long = long.assign(runs=long["n"] + long["n_missing"])
     wide = long.pivot_table(
-        index=keys, columns="metric", values=["mean", "ci_low", "ci_high"], dropna=False
+        index=keys, columns="metric", values=["mean", "ci_low", "ci_high", "n"], dropna=False
     )
     out = pd.DataFrame(index=wide.index)
     for m in metrics:
         out[m] = wide[("mean", m)]
         out[f"{m}_ci_low"] = wide[("ci_low", m)]
         out[f"{m}_ci_high"] = wide[("ci_high", m)]
-    out["n"] = long.groupby(keys)["n"].max()
+        out[f"{m}_n"] = wide[("n", m)].astype(int)
+    out["n"] = long.groupby(keys)["runs"].max()
     return out.reset_index()
 
 

@@ -84,6 +84,9 @@ def summarise(
         metrics = [m for m in metric_columns(frame) if m not in keys]
     metrics = [resolve(frame, m) for m in ([metrics] if isinstance(metrics, str) else metrics)]
     data = frame[[*keys, *metrics]].copy()
+    for m in metrics:  # a threshold no run reached is a column of nulls, stored untyped
+        if data[m].dtype == object and data[m].isna().all():
+            data[m] = data[m].astype(float)
     if not keys:
         data["_all"] = 0
     groups = data.groupby(keys or ["_all"], sort=True, dropna=False, observed=True)[metrics]

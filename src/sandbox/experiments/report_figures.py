@@ -31,7 +31,8 @@ OVER_TIME = (
     "public_spending",
 )
 EQUITY = ("urban_rural_gap", "provinces_no_service")
-FRONTIER = ("adoption", "citizens_harmed", "public_spending")
+# speed (months from the policy start to 80% of the services deployed), harm, cost
+FRONTIER = ("months_to_80pct_depth", "citizens_harmed", "public_spending")
 # the spread of deployed services across provinces: the lagging, middle and leading ones
 SPREAD = tuple(f"province_services_deployed_{s}" for s in ("q10", "median", "q90"))
 DPI = 110
@@ -211,14 +212,17 @@ def drawings(
                 lambda c=c: plots.policy_comparison(runs, c.lever, c.baseline, metrics),
             )
         )
-    if designs(runs, levers) >= 2 and set(FRONTIER) <= set(runs.columns):
+    frontier = set(FRONTIER) <= set(runs.columns) and runs[FRONTIER[0]].notna().any()
+    if designs(runs, levers) >= 2 and frontier:  # a speed no run reached: nothing to draw
         out.append(
             Drawing(
                 "tradeoff_frontier.png",
                 "Trade-off frontier",
-                "Each design's mean adoption against harm and public cost; ringed designs are "
-                "non-dominated.",
-                lambda: plots.tradeoff_frontier(runs),
+                "Each design's speed (months from the policy start until provinces have on "
+                "average 80% of the six services deployed: fewer is faster) against the "
+                "people harmed and the public cost, mean over its replicates with 95% CI "
+                "bars; ringed designs are non-dominated.",
+                lambda: plots.tradeoff_frontier(runs, *FRONTIER),
             )
         )
     if "lever_policy_phasing_n_waves" in levers:

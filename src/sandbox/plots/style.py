@@ -35,6 +35,9 @@ LINESTYLES = ("-", "--", ":", "-.")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TARGET_COLOUR = OKABE_ITO["vermillion"]
 FONT = 9
+# fewer runs than this give no CI band or bar: with two runs the Student t interval is
+# 12.7 standard errors wide either side and blurs every line it is drawn around
+MIN_RUNS_FOR_INTERVAL = 3
 
 
 # each regime keeps its colour in every figure, whichever regimes a figure shows; none is
@@ -51,9 +54,14 @@ POLICY_COLOURS = {
 
 def styles(labels: Sequence[object]) -> dict[object, dict[str, str]]:
     """A colour (and, past eight labels, a line style) for each label, in order; the
-    regimes' own colours (``POLICY_COLOURS``) when every label is a regime."""
-    if labels and all(isinstance(lab, str) and lab in POLICY_COLOURS for lab in labels):
-        return {lab: {"color": POLICY_COLOURS[lab], "linestyle": "-"} for lab in labels}
+    regimes' own colours (``POLICY_COLOURS``) when every label is a regime (or a
+    one-value tuple of one, as a group of one lever is)."""
+    plain = [lab[0] if isinstance(lab, tuple) and len(lab) == 1 else lab for lab in labels]
+    if plain and all(isinstance(lab, str) and lab in POLICY_COLOURS for lab in plain):
+        return {
+            lab: {"color": POLICY_COLOURS[p], "linestyle": "-"}
+            for lab, p in zip(labels, plain, strict=True)
+        }
     return {
         lab: {
             "color": COLOURS[i % len(COLOURS)],
@@ -150,3 +158,13 @@ def select(frame: pd.DataFrame, keys: Sequence[str], values: tuple) -> pd.DataFr
     for key, value in zip(keys, values, strict=True):
         mask &= frame[key].isna() if pd.isna(value) else frame[key] == value
     return frame[mask]
+
+
+def too_few(n: int) -> str:
+    """Why no interval is drawn for groups of ``n`` runs."""
+    if n < 2:
+        return "one run per group, no CI"
+    return (
+        f"{n} runs per group: a {n}-run CI is too wide to read; "
+        f"{MIN_RUNS_FOR_INTERVAL} or more are drawn"
+    )

@@ -16,6 +16,7 @@ from sandbox.analysis.summary import summarise
 from sandbox.analysis.targets import HISTORICAL_TARGETS, targets_within
 from sandbox.plots.style import (
     FONT,
+    MIN_RUNS_FOR_INTERVAL,
     TARGET_COLOUR,
     count,
     grid,
@@ -26,9 +27,10 @@ from sandbox.plots.style import (
     option_label,
     styles,
     timestamps,
+    too_few,
     wrap,
 )
-from sandbox.units import describe, label
+from sandbox.units import describe, label, name
 
 Band = Literal["ci", "range"]
 
@@ -78,6 +80,8 @@ def outcome_over_time(
             x = timestamps(line["month"])
             ax.plot(x, line["mean"], lw=1.6, **look[group])
             low, high = _band(line, band)
+            if band == "ci" and line["n"].max() < MIN_RUNS_FOR_INTERVAL:
+                low = None  # too few runs for a readable interval: the legend says so
             if low is not None and low.notna().any():
                 ax.fill_between(x, low, high, color=look[group]["color"], alpha=0.2, lw=0)
         first, last = rows["month"].min(), rows["month"].max()
@@ -92,7 +96,7 @@ def outcome_over_time(
         if start is not None and first <= start <= last:
             ax.axvline(start.to_timestamp(), color="0.35", ls="--", lw=1)
         ax.set_ylabel(wrap(label(metric), 26), fontsize=FONT)
-        ax.set_title(wrap(describe(metric) or metric), fontsize=FONT)
+        ax.set_title(wrap(describe(metric) or name(metric)), fontsize=FONT)
         ax.grid(alpha=0.3, lw=0.5)
         number_axis(ax.yaxis)
         month_axis(ax)
@@ -150,15 +154,16 @@ def _extras(
 ) -> list[tuple[object, str]]:
     """Legend entries that explain the band, the targets and the start line."""
     out: list[tuple[object, str]] = []
-    runs = count(table["n"])
-    if band == "ci" and table["n"].max() < 2:
-        out.append((Patch(color="none"), "no band: one run per line, no CI"))
-    elif band == "ci":
+    drawn = table[table["n"] >= MIN_RUNS_FOR_INTERVAL]
+    if band == "ci" and len(drawn) < len(table):
+        fewest = int(table["n"].min())
+        out.append((Patch(color="none"), f"no band where a line has {too_few(fewest)}"))
+    if band == "ci" and len(drawn):
         cut_text = " (cut at the runs' range)" if cut else ""
-        text = f"shaded: {level:.0%} CI of the mean, {runs}{cut_text}"
+        text = f"shaded: {level:.0%} CI of the mean, {count(drawn['n'])}{cut_text}"
         out.append((Patch(color="0.6", alpha=0.4), text))
     elif band == "range":
-        out.append((Patch(color="0.6", alpha=0.4), f"shaded: 5-95% of {runs}"))
+        out.append((Patch(color="0.6", alpha=0.4), f"shaded: 5-95% of {count(table['n'])}"))
     if target:
         out.append(
             (
