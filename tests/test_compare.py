@@ -9,9 +9,12 @@ import pytest
 from sandbox.experiments.compare import (
     FLAGSHIP,
     as_option,
+    breakdown_tables,
+    breakdowns,
     comparison_table,
     main,
     paired_comparison,
+    write_breakdown,
     write_comparison,
 )
 
@@ -209,3 +212,51 @@ def test_identical_differences_get_a_note_never_a_zero_width_interval(tmp_path) 
     assert "[0.007, 0.007]" not in text and "0.007 [identical in every pair]" in text
     assert "note: no CI: no difference in any pair: citizens_harmed (sandbox)" in text
     assert "(no spread to estimate an interval from): pilots_scaled (sandbox)" in text
+
+
+def test_breakdown_by_the_other_levers_matches_pairing_by_hand(tmp_path) -> None:
+    runs = synthetic(np.random.default_rng(10), 4, effect=0.2, world_sd=1.0)
+    # the effect has opposite signs under the two resource options (noise sd 1, 4 pairs)
+    sandbox = runs["lever_policy"] == "sandbox"
+    mixed = runs["lever_resources"] == "mixed"
+    runs.loc[sandbox & ~mixed, "adoption"] += 3.0
+    runs.loc[sandbox & mixed, "adoption"] -= 3.0
+    for metric in FLAGSHIP:
+        if metric != "adoption":
+            runs[metric] = runs["adoption"] * 2
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_breakdown(tmp_path, "status_quo", "policy")
+    by_hand = {}
+    for resources, group in runs.groupby("lever_resources"):
+        arms = group.pivot(index="replicate", columns="lever_policy", values="adoption")
+        by_hand[resources] = (arms["sandbox"] - arms["status_quo"]).mean()
+    assert by_hand["central_budget"] > 0 > by_hand["mixed"]
+    result = pd.read_parquet(tmp_path / "comparison_vs_status_quo_by_resources.parquet")
+    adoption = result[result["metric"] == "adoption"].set_index("lever_resources")
+    assert adoption["mean_diff"].to_dict() == pytest.approx(by_hand)
+    lines = text.splitlines()
+    assert lines[0].startswith("By resources (2 combinations): the lowest to the highest")
+    low, high = sorted(by_hand.values())
+    row = next(line for line in lines if line.startswith("sandbox"))
+    assert f"{low:.3f} to {high:.3f}" in row
+    assert "note: the sign depends on resources for sandbox on adoption" in text
+    full = (tmp_path / "comparison_vs_status_quo_by_resources.txt").read_text()
+    assert "adoption (share of population):" in full and "status_quo (level)" in full
+    table = breakdown_tables(result, "status_quo")["adoption"]
+    assert table.columns.tolist() == ["central_budget", "mixed"]
+    assert table.index.tolist() == ["status_quo (level)", "sandbox"]
+    assert table.loc["sandbox", "mixed"].startswith(f"{by_hand['mixed']:.3f} [")
+
+
+def test_breakdowns_are_joint_up_to_eight_combinations_else_one_lever_at_a_time() -> None:
+    rows = [
+        {"status": "done", "replicate": 0, "lever_policy": p, "lever_a": a, "lever_b": b,
+         "lever_c": c, "lever_a_name": f"name {a}"}
+        for p in ("status_quo", "x") for a in range(2) for b in range(2) for c in range(3)
+    ]  # fmt: skip
+    runs = pd.DataFrame(rows)
+    # a x b x c = 12 combinations: each alone; lever_a_name follows lever_a and adds none
+    assert breakdowns(runs, "policy") == [["lever_a"], ["lever_b"], ["lever_c"]]
+    two = runs[runs["lever_c"] == 0]  # a x b = 4: together
+    assert breakdowns(two, "policy") == [["lever_a", "lever_b"]]
+    assert breakdowns(two[(two["lever_a"] == 0) & (two["lever_b"] == 0)], "policy") == []

@@ -95,6 +95,22 @@ def test_the_report_shows_one_run_by_province_and_the_spread_across_provinces(
     assert not (folder / "report" / "province_heatmap.png").exists()
 
 
+def test_the_policy_comparison_is_broken_down_by_the_other_levers(tmp_path, capsys) -> None:
+    folder = copied("policy_comparison", tmp_path)
+    text = report_of(folder, capsys)
+    section = text[text.index("#### policy against status_quo, by data") :]
+    assert "**adoption** (share of population)" in section
+    assert "| policy | fragmented | national_platform |" in section
+    runs = pd.read_parquet(folder / "runs.parquet")
+    for data, group in runs.groupby("lever_data"):  # paired by hand within each data regime
+        arms = group.pivot(index="replicate", columns="lever_policy", values="citizens_harmed")
+        diff = (arms["controlled_pilot"] - arms["status_quo"]).mean()
+        table = section[section.index("**citizens_harmed**") :]
+        row = next(line for line in table.splitlines() if line.startswith("| controlled_pilot"))
+        column = ["fragmented", "national_platform"].index(data)
+        assert row.split(" | ")[1 + column].startswith(f"{diff:,.0f} [")
+
+
 def test_each_varied_lever_is_compared_with_its_reference(tmp_path, capsys) -> None:
     text = report_of(copied("phasing", tmp_path), capsys)
     assert "### policy_phasing_order against random" in text
@@ -169,6 +185,22 @@ def test_a_sweep_ends_with_its_table_and_its_reports_path(tmp_path) -> None:
     assert "| `replicate` | `0` | command line |" in text
     assert "versions (from a run's manifest.json): python " in text
     assert "### policy against status_quo" in text
+
+
+def test_a_sweep_ends_with_its_table_broken_down_by_the_other_levers(tmp_path) -> None:
+    folder = tmp_path / "sweep"
+    args = [sys.executable, "-c", ENTRY, "-m", "experiment=policy_comparison",
+            *(o for o in TINY if not o.startswith("data=")), "data=fragmented,interoperable",
+            "policy=status_quo,controlled_pilot", f"hydra.sweep.dir={folder}"]  # fmt: skip
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "By data (2 combinations): the lowest to the highest mean difference" in out
+    assert out.index("status_quo (level)") < out.index("By data (2 combinations)")
+    assert (folder / "comparison_vs_status_quo_by_data.txt").is_file()
+    assert (
+        "#### policy against status_quo, by data" in (folder / "report" / "report.md").read_text()
+    )
 
 
 def test_a_sweep_of_the_baseline_only_still_reports_and_exits_0(tmp_path) -> None:

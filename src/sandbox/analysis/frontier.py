@@ -14,8 +14,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sandbox.analysis.columns import resolve, resolve_all, varying_levers
+from sandbox.analysis.columns import resolve, resolve_all
 from sandbox.analysis.summary import summarise
+from sandbox.experiments.compare import independent_levers
 
 Sense = Literal["min", "max"]
 
@@ -23,16 +24,10 @@ Sense = Literal["min", "max"]
 def design_levers(runs: pd.DataFrame) -> list[str]:
     """The levers that define designs: those that vary, less those that follow another.
 
-    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds no design;
-    a lever is dropped when one lever kept before it (in table order) fixes its value.
+    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds no design
+    (``sandbox.experiments.compare.independent_levers``).
     """
-    kept: list[str] = []
-    for lever in varying_levers(runs):
-        if not any(
-            runs.groupby(k, dropna=False)[lever].nunique(dropna=False).max() == 1 for k in kept
-        ):
-            kept.append(lever)
-    return kept
+    return independent_levers(runs)
 
 
 def design_outcomes(

@@ -66,6 +66,9 @@ CELL_NOTES = {
     NO_DIFFERENCE: "no difference in any pair",
     SAME_RUNS: "same in every run",
 }
+# a comparison is broken down by the other levers together up to this many combinations
+# of them (a column each in a table), else by each of them alone
+MAX_COMBINATIONS = 8
 # relative tolerance under which paired differences count as identical (float rounding)
 SAME_RTOL = 1e-9
 
@@ -141,6 +144,41 @@ def _levers_of(done: pd.DataFrame) -> list[str]:
         for c in done.columns
         if c.startswith("lever_") and done[c].nunique() > 1
     )
+
+
+def independent_levers(runs: pd.DataFrame) -> list[str]:
+    """The levers that vary, less those that follow another (in table order).
+
+    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds nothing; a
+    lever is dropped when one lever kept before it fixes its value.
+    """
+    kept: list[str] = []
+    for lever in (c for c in runs.columns if c.startswith("lever_")):
+        if runs[lever].nunique(dropna=False) < 2:
+            continue
+        if not any(
+            runs.groupby(k, dropna=False)[lever].nunique(dropna=False).max() == 1 for k in kept
+        ):
+            kept.append(lever)
+    return kept
+
+
+def breakdowns(runs: pd.DataFrame, lever: str) -> list[list[str]]:
+    """How a comparison of ``lever`` is broken down by the other levers swept with it:
+    by all of them together when they make at most ``MAX_COMBINATIONS`` combinations,
+    else by each alone (pooled over the rest); ``[]`` when there is no other."""
+    done = runs[runs["status"] == "done"] if "status" in runs else runs
+    lever = lever_column(lever)
+    others = [
+        c
+        for c in independent_levers(done)
+        if c != lever and done.groupby(lever)[c].nunique(dropna=False).max() > 1
+    ]
+    if not others:
+        return []
+    if len(done[others].drop_duplicates()) <= MAX_COMBINATIONS:
+        return [others]
+    return [[c] for c in others]
 
 
 def _check_lever(done: pd.DataFrame, lever: str) -> str:
@@ -348,6 +386,111 @@ def comparison_table(
         table = pd.concat([level_row, table])
     table.index.name = lever_column(lever).removeprefix("lever_")
     return table
+
+
+def breakdown_tables(
+    result: pd.DataFrame, baseline: object, lever: str = "lever_policy"
+) -> dict[str, pd.DataFrame]:
+    """A comparison broken down ``by`` other levers, one table per metric: the baseline's
+    level and then each option (rows) within each combination of the ``by`` levers
+    (columns), each cell ``mean difference [95% CI]``."""
+    by = list(result.columns[: list(result.columns).index("option")])
+    combination = result[by].astype(str).agg(", ".join, axis=1)
+    cells = result.assign(
+        combination=combination,
+        cell=[
+            interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()
+        ],
+    )
+    columns = list(dict.fromkeys(combination))
+    tables = {}
+    for metric, part in cells.groupby("metric", sort=False):
+        table = part.pivot(index="option", columns="combination", values="cell")[columns]
+        levels = part.drop_duplicates("combination").set_index("combination")["baseline_mean"]
+        fmt = _formatter(*levels)
+        level_row = pd.DataFrame(
+            [[fmt(levels[c]) for c in columns]], index=[f"{baseline} (level)"], columns=columns
+        )
+        table = pd.concat([level_row, table])
+        table.index.name = lever_column(lever).removeprefix("lever_")
+        table.columns.name = ", ".join(b.removeprefix("lever_") for b in by)
+        tables[str(metric)] = table
+    return tables
+
+
+def range_table(result: pd.DataFrame) -> pd.DataFrame:
+    """Options x metrics: the smallest and the largest mean difference across the
+    combinations of a broken-down comparison (``lowest to highest``)."""
+    spans = result.groupby(["option", "metric"], sort=False)["mean_diff"].agg(["min", "max"])
+    cells = pd.Series(
+        [f"{_formatter(lo, hi)(lo)} to {_formatter(lo, hi)(hi)}" for lo, hi in spans.to_numpy()],
+        index=spans.index,
+    )
+    table = cells.unstack("metric")
+    return table[list(dict.fromkeys(result["metric"]))]
+
+
+def sign_changes(result: pd.DataFrame) -> list[str]:
+    """``option on metric`` where the mean difference is above zero in one combination of
+    a broken-down comparison and below it in another."""
+    signs = result.assign(sign=np.sign(result["mean_diff"]))
+    both = signs.groupby(["option", "metric"], sort=False)["sign"].agg(
+        lambda s: (s > 0).any() and (s < 0).any()
+    )
+    return [f"{option} on {metric}" for (option, metric), flips in both.items() if flips]
+
+
+def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_policy") -> str:
+    """Break the comparison of ``lever`` against ``baseline`` down by the other levers
+    swept with it (``breakdowns``); write ``comparison_vs_<baseline>_by_<levers>.parquet``
+    and ``.txt`` (a table per metric, [95% CI]) for each way; return a short text for the
+    console: the range of each difference across the combinations (when the other levers
+    are broken down together), or the files' names; ``""`` when there is no other lever.
+    """
+    sweep_dir = Path(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    done = runs[runs["status"] == "done"]
+    lever = _check_lever(done, lever)
+    value = as_option(done[lever], baseline)
+    ways = breakdowns(done, lever)
+    out = []
+    for by in ways:
+        result = paired_comparison(runs, value, lever, by=by)
+        if result.empty:
+            continue
+        names = [b.removeprefix("lever_") for b in by]
+        stem = sweep_dir / f"comparison_vs_{baseline}_by_{'_'.join(names)}"
+        n = len(result[by].drop_duplicates())
+        head = (
+            f"Difference of each other {lever.removeprefix('lever_')} option from {value} "
+            f"within each combination of {', '.join(names)} ({n}), at the end of the "
+            "horizon: mean over the pairs of runs that share the replicate and the other "
+            "levers [95% CI]; first row: the level of "
+            f"{value}"
+        )
+        tables = breakdown_tables(result, value, lever)
+        text = "\n\n".join(
+            [head, *(f"{m} ({unit(m)}):\n{t.to_string()}" for m, t in tables.items())]
+        )
+        write_atomic(stem.with_suffix(".parquet"), lambda t, r=result: r.to_parquet(t))
+        write_atomic(stem.with_suffix(".txt"), lambda t, x=text: t.write_text(x + "\n"))
+        if len(ways) > 1:
+            out.append(f"by {', '.join(names)} ({n} values): {stem.name}.txt")
+            continue
+        flips = sign_changes(result)
+        out += [
+            f"By {', '.join(names)} ({n} combinations): the lowest to the highest mean "
+            f"difference from {value} across them (each with its 95% CI in {stem.name}.txt)",
+            range_table(result).to_string(),
+            *(
+                [f"note: the sign depends on {', '.join(names)} for {'; '.join(flips)}"]
+                if flips
+                else []
+            ),
+        ]
+    if len(ways) > 1 and out:
+        out.insert(0, "Broken down by each other lever in turn (pooled over the rest):")
+    return "\n".join(out)
 
 
 def write_comparison(

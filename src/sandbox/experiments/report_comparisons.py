@@ -18,10 +18,13 @@ from sandbox.analysis import design_levers
 from sandbox.experiments.compare import (
     FLAGSHIP,
     as_option,
+    breakdown_tables,
+    breakdowns,
     ci_notes,
     comparison_table,
     lever_column,
     paired_comparison,
+    sign_changes,
 )
 from sandbox.experiments.markdown import markdown_table
 from sandbox.units import unit
@@ -38,6 +41,9 @@ class Comparison:
     baseline: object
     table: pd.DataFrame  # ``comparison_table``: the baseline's level, options x metrics
     result: pd.DataFrame  # ``paired_comparison``: one row per option and metric
+    # the same broken down by the other levers swept (``compare.breakdowns``): for each
+    # way, the levers and ``paired_comparison(..., by=levers)``
+    breakdowns: tuple[tuple[tuple[str, ...], pd.DataFrame], ...] = ()
 
 
 def first_option(values: pd.Series) -> object:
@@ -108,7 +114,12 @@ def compare(runs: pd.DataFrame, pairs: Sequence[tuple[str, object]]) -> list[Com
                 f"nothing to compare: {lever!r} has no option other than "
                 f"{baseline!r} among done runs"
             )
-        out.append(Comparison(lever, baseline, comparison_table(result, baseline, lever), result))
+        ways = tuple(
+            (tuple(by), paired_comparison(runs, baseline, lever, metrics, by=by))
+            for by in breakdowns(runs, lever)
+        )
+        table = comparison_table(result, baseline, lever)
+        out.append(Comparison(lever, baseline, table, result, ways))
     return out
 
 
@@ -136,4 +147,35 @@ def comparison_section(c: Comparison, runs: pd.DataFrame) -> list[str]:
         "",
         markdown_table(c.table),
         *(f"\nNote: {n}." for n in ci_notes(c.result)),
+        *(line for by, result in c.breakdowns for line in breakdown_section(c, by, result)),
     ]
+
+
+def breakdown_section(c: Comparison, by: Sequence[str], result: pd.DataFrame) -> list[str]:
+    """The comparison within each combination of the levers ``by``: a table per metric.
+
+    Broken down by all the other levers together, it is shown; by one of several in turn
+    (too many combinations for one table), it is folded, one block per lever.
+    """
+    names = ", ".join(name(b) for b in by)
+    n = len(result[list(by)].drop_duplicates())
+    folded = len(c.breakdowns) > 1
+    lines = [
+        "",
+        f"#### {name(c.lever)} against {c.baseline}, by {names}",
+        "",
+        f"The same within each {'value' if len(by) == 1 else 'combination'} of {names} "
+        f"({n}{', pooled over the other levers' if folded else ''}), a table per metric: "
+        f"the level of {c.baseline}, then each option minus it, [95% CI].",
+    ]
+    for metric, table in breakdown_tables(result, c.baseline, c.lever).items():
+        found = unit(metric)
+        lines += ["", f"**{metric}**" + (f" ({found})" if found else ""), "", markdown_table(table)]
+    flips = sign_changes(result)
+    if flips:
+        where = "; ".join(flips)
+        lines += ["", f"Note: the sign of the difference depends on {names} for {where}."]
+    if folded:
+        summary = f"<details><summary>By {names} ({n} values)</summary>"
+        lines = [lines[0], summary, *lines[2:], "", "</details>"]
+    return lines

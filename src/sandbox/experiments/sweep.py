@@ -22,7 +22,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
 from sandbox.experiments.collect import PROVINCES, MixedCodeError, collect
-from sandbox.experiments.compare import write_comparison
+from sandbox.experiments.compare import write_breakdown, write_comparison
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
 
@@ -108,7 +108,10 @@ class SweepCallback(Callback):
     Args:
         baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
             paired comparison of every option of ``lever`` with this one is printed and
-            written to ``comparison_vs_<baseline>.txt`` and ``.parquet``.
+            written to ``comparison_vs_<baseline>.txt`` and ``.parquet``, then its
+            breakdown by the other levers swept (``sandbox.experiments.compare
+            .write_breakdown``: the range across their combinations, the tables in
+            ``comparison_vs_<baseline>_by_<levers>.txt``).
         lever: the lever compared (``policy`` unless the experiment names another, e.g.
             ``policy_phasing_order``).
         rank_by: when set (``hydra.callbacks.sweep.rank_by``, e.g. ``ablation``), the
@@ -172,6 +175,9 @@ class SweepCallback(Callback):
         if self.baseline is not None:
             try:
                 print(write_comparison(sweep_dir, self.baseline, self.lever), flush=True)
+                breakdown = write_breakdown(sweep_dir, self.baseline, self.lever)
+                if breakdown:
+                    print(breakdown, flush=True)
             except ValueError as err:
                 print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
         if self.rank_by:
