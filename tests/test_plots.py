@@ -7,9 +7,11 @@ import io
 from pathlib import Path
 
 import matplotlib
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
@@ -45,6 +47,22 @@ def means(ax) -> list:
     return [line for line in ax.get_lines() if line.get_linestyle() != "None"]
 
 
+def overlaps(fig: Figure) -> list[tuple[str, str]]:
+    """Pairs of axis labels, titles and the suptitle whose drawn boxes overlap."""
+    canvas = FigureCanvasAgg(fig)  # laid out and drawn as savefig draws it
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    texts = [t for ax in fig.axes for t in (ax.xaxis.label, ax.yaxis.label, ax.title)]
+    texts = [t for t in [*texts, fig._suptitle] if t is not None and t.get_text()]
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
+    return [
+        (a, b)
+        for i, (a, box_a) in enumerate(boxes)
+        for b, box_b in boxes[i + 1 :]
+        if box_a.overlaps(box_b)
+    ]
+
+
 def legend_texts(fig: Figure) -> list[str]:
     return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
 
@@ -57,7 +75,15 @@ def test_outcome_over_time_has_a_line_and_band_per_policy_targets_and_the_start(
     for ax, metric in zip(fig.axes, metrics, strict=True):
         lines = [line for line in ax.get_lines() if len(line.get_xdata()) > 2]
         assert len(lines) == len(policies)
-        assert sum(isinstance(c, PolyCollection) for c in ax.collections) == len(policies)
+        # a band per policy, and one grey band while the policies share their history
+        bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+        assert len(bands) == len(policies) + 1
+        means = policy.timeseries.groupby(["month", "lever_policy"])[metric].mean().unstack()
+        parting = means.index[(means.max(axis=1) > means.min(axis=1)).to_numpy().argmax()]
+        before = mdates.date2num((parting - 1).to_timestamp())
+        assert bands[0].get_paths()[0].vertices[:, 0].max() <= before + 31  # the shared one
+        for band in bands[1:]:  # (no path where every run has the same value: no CI)
+            assert all(path.vertices[:, 0].min() >= before for path in band.get_paths())
         assert ax.get_ylabel().startswith(metric) and ax.get_ylabel().endswith(")")  # a unit
         assert ax.get_xlabel() == "month"
     # the historical targets of the plotted metrics within 2019-2030, one marker each
@@ -72,6 +98,7 @@ def test_outcome_over_time_has_a_line_and_band_per_policy_targets_and_the_start(
     assert policies == texts[: len(policies)]
     assert "historical target" in texts and "policy start (2021-01)" in texts
     assert any("95% CI of the mean, 6 runs" in t for t in texts)
+    assert "grey: while every line is the same" in texts
 
 
 def test_one_run_per_line_draws_no_band_and_says_so(policy) -> None:
@@ -93,7 +120,7 @@ def test_two_runs_per_line_draw_no_band_and_say_why(policy) -> None:
     assert not any(t.startswith("shaded:") for t in texts)
     three = policy.where(data="fragmented").timeseries  # three replicates: bands
     fig = rendered(plots.outcome_over_time(three, "adoption", targets=None))
-    assert sum(isinstance(c, PolyCollection) for c in fig.axes[0].collections) == 3
+    assert sum(isinstance(c, PolyCollection) for c in fig.axes[0].collections) == 3 + 1
     assert any("95% CI of the mean, 3 runs" in t for t in legend_texts(fig))
 
 
@@ -130,6 +157,34 @@ def test_policy_comparison_has_a_panel_per_outcome_and_a_bar_per_option(policy) 
     assert "minus status_quo" in fig._suptitle.get_text()
 
 
+def test_policy_comparison_of_every_flagship_metric_reads_cleanly(policy) -> None:
+    fig = rendered(plots.policy_comparison(policy.runs))
+    assert not overlaps(fig)
+    titles = [ax.get_title() for ax in fig.axes]
+    assert "private investment" in titles and not [t for t in titles if "_" in t]
+    # private investment is 0 in every run (a central budget): said once, across the panel
+    panel = fig.axes[titles.index("private investment")]
+    assert [t.get_text() for t in panel.texts] == ["no difference in any pair"]
+    others = [t.get_text() for ax in fig.axes if ax is not panel for t in ax.texts]
+    assert "no difference in any pair" not in others
+    assert "no bar: the same difference in every pair" in fig._suptitle.get_text().replace(
+        "\n", " ")  # fmt: skip
+
+
+def test_over_time_by_policy_and_data_keeps_the_regime_colours(policy) -> None:
+    from sandbox.plots.style import POLICY_COLOURS
+
+    fig = rendered(plots.outcome_over_time(policy.timeseries, ["adoption", "public_spending"],
+                                           by=["policy", "data"], targets=None))  # fmt: skip
+    assert not overlaps(fig)
+    handles = fig.legends[0].legend_handles
+    names = legend_texts(fig)[: len(handles)]
+    for handle, text in zip(handles, names, strict=True):
+        regime, data = text.split(", ")
+        assert handle.get_color() == POLICY_COLOURS[regime]
+        assert handle.get_linestyle() == ("-" if data == "fragmented" else "--")
+
+
 def test_policy_comparison_breakdown_and_missing_intervals(policy) -> None:
     fig = rendered(plots.policy_comparison(policy.runs, metrics=["adoption"], by="data"))
     assert legend_texts(fig) == sorted(policy.runs["lever_data"].unique())
@@ -144,7 +199,10 @@ def test_policy_comparison_of_a_numeric_lever() -> None:
     design = load_sweep(DATA / "sandbox_design")
     fig = rendered(plots.policy_comparison(design.runs, "policy_sandbox_capacity", "10"))
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["40"]
-    assert fig.axes[0].get_ylabel() == "policy_sandbox_capacity"
+    assert fig.axes[0].get_ylabel() == "policy_sandbox_\ncapacity"  # broken after a _
+    assert not overlaps(fig)  # a long lever name in a short panel
+    inside = fig.get_window_extent()
+    assert inside.x0 <= fig._suptitle.get_window_extent().x0  # the title within the figure
 
 
 def test_tradeoff_frontier_has_a_point_per_design_and_rings_the_non_dominated() -> None:
@@ -237,10 +295,15 @@ def test_province_heatmap_of_a_stored_run_marks_the_provinces_off_the_map(policy
 def test_phasing_figure_has_a_row_per_outcome_and_a_column_per_phase_length() -> None:
     runs = load_sweep(DATA / "phasing").runs
     fig = rendered(plots.phasing(runs))
+    assert not overlaps(fig)
     phase_lengths = runs["lever_policy_phasing_phase_months"].nunique()
     metrics = [m for m in plots.experiments.PHASING_METRICS if m in runs]
     assert len(fig.axes) == len(metrics) * phase_lengths
-    assert fig.axes[0].get_ylabel().startswith("adoption (share")
+    assert fig.axes[0].get_ylabel().replace("\n", " ") == "adoption (share of population)"
+    depth = fig.axes[2].get_ylabel().replace("\n", " ")
+    assert depth == (
+        "months to 80% depth (months from policy.start to 4.8 of 6 services per province)"
+    )
     assert fig.axes[-1].get_xlabel() == "policy_phasing_n_waves (waves)"
     assert fig.axes[0].get_title() == "policy_phasing_phase_months = 12"
     orders = runs["lever_policy_phasing_order"].nunique()
@@ -263,9 +326,10 @@ def test_alignment_figure_plots_against_coordination_on_a_log_axis() -> None:
     fig = rendered(plots.alignment(runs))
     assert len(fig.axes) == 3
     assert all(ax.get_xscale() == "log" for ax in fig.axes)
+    assert not overlaps(fig)
     labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]
-    assert labels[1] == "clarity_domains_mean (index, 0-1)"
-    assert labels[2] == "public_spending (billion VND, cumulative)"
+    assert labels[1] == "clarity domains mean (index, 0-1)"
+    assert labels[2] == "public spending (billion VND, cumulative)"
     assert "monthly chance of alignment" in fig.axes[-1].get_xlabel()
     points = means(fig.axes[0])[0].get_xdata()
     assert len(points) == runs["lever_policy_experimental_coordination"].nunique()
@@ -282,6 +346,7 @@ def test_experiment_points_of_one_run_have_no_error_bar() -> None:
 def test_ablation_figure_has_a_panel_per_outcome_and_a_series_per_regime_by_ablation() -> None:
     runs = load_sweep(DATA / "ablation").runs
     fig = rendered(plots.ablation(runs))
+    assert not overlaps(fig)
     metrics = [m for m in ABLATION_METRICS if m in runs]
     titles = {"services_per_province": "services per province", "pilots_scaled": "pilots "
               "scaled province-wide", "months_to_80pct_depth": "months to 80% depth",

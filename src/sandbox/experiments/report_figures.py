@@ -1,7 +1,8 @@
 """The figures of a sweep's report: which ones its tables support, and how each is drawn.
 
 Outcomes and equity over time, the paired differences of each comparison, the designs'
-trade-off frontier, the phasing or alignment figure when the sweep varies those levers,
+trade-off frontier, the ablation, phasing or alignment figure when the sweep varies those
+levers,
 and, from the per-province table (``provinces.parquet``), the heat map of one run and the
 spread of deployed services across provinces. Every figure is drawn by ``sandbox.plots``
 from the collected tables; nothing is recomputed.
@@ -153,8 +154,12 @@ def province_drawings(
             "spread_across_provinces.png",
             "Spread across provinces",
             f"Deployed services of the 10th-percentile, median and 90th-percentile province "
-            f"of each month's map: mean over runs, one line per {', '.join(by)}, 95% CI band.",
-            lambda: plots.outcome_over_time(spread, shown, by, targets=None, policy_start=start),
+            f"of each month's map: mean over runs, one line per {', '.join(by)} (no band: a "
+            "quantile of whole services jumps from month to month; the table below gives "
+            "the last month with its 95% CI).",
+            lambda: plots.outcome_over_time(
+                spread, shown, by, band=None, targets=None, policy_start=start
+            ),
             tuple(spread_table(spread, by)),
         )
     )
@@ -223,6 +228,18 @@ def drawings(
                 "people harmed and the public cost, mean over its replicates with 95% CI "
                 "bars; ringed designs are non-dominated.",
                 lambda: plots.tradeoff_frontier(runs, *FRONTIER),
+            )
+        )
+    if "lever_ablation" in levers and comparisons and comparisons[0].lever == "lever_policy":
+        baseline = comparisons[0].baseline
+        out.append(
+            Drawing(
+                "ablation.png",
+                "Ablation",
+                f"Each regime minus {baseline} with one mechanism switched off at a time "
+                "(every mechanism on first, shaded; dashed: its difference then), paired on "
+                "the replicate, 95% CI.",
+                lambda: plots.ablation(runs, baseline=baseline),
             )
         )
     if "lever_policy_phasing_n_waves" in levers:

@@ -134,7 +134,7 @@ def ablation(
         handles.append(Line2D([], [], color="0.3", lw=0.8, ls="--"))
         labels.append(f"its difference in {reference} (every mechanism on)")
     fig.legend(
-        handles, labels, loc="outside lower center", ncols=legend_columns(fig, len(labels), 2.2),
+        handles, labels, loc="outside lower center", ncols=legend_columns(fig, labels, 2.2),
         fontsize=FONT - 1, title=lever.removeprefix("lever_"), title_fontsize=FONT - 1,
         frameon=False,
     )  # fmt: skip

@@ -22,6 +22,7 @@ from sandbox.plots.style import (
     select,
     styles,
     wrap,
+    wrap_name,
 )
 from sandbox.units import name, unit
 
@@ -67,32 +68,35 @@ def policy_comparison(
     step = 0.7 / len(groups)
     for ax, metric in zip(axes, metrics, strict=True):
         rows = result[result["metric"] == metric]
+        none = differences.mark_no_difference(ax, rows)  # said once, across the panel
         for g, group in enumerate(groups):
             part = select(rows, keys, group)
             y = np.array([options.index(o) for o in part["option"]], dtype=float)
             y += (g - (len(groups) - 1) / 2) * step
             differences.draw(ax, part, y, look[group]["color"], MARKERS[g % len(MARKERS)],
-                             label_points=True)  # fmt: skip
+                             label_points=not none)  # fmt: skip
         ax.axvline(0, color="0.4", lw=0.8)
         number_axis(ax.xaxis)
         ax.set_yticks(range(len(options)), [str(o) for o in options], fontsize=FONT - 1)
         if ax.get_subplotspec().colspan.start == 0:
-            ax.set_ylabel(lever.removeprefix("lever_"), fontsize=FONT)
+            # wrapped to the panel's height (about 12 characters an inch at FONT)
+            lever_name = wrap_name(lever.removeprefix("lever_"), int(height * 11))
+            ax.set_ylabel(lever_name, fontsize=FONT)
         else:
             ax.tick_params(labelleft=False)
         ax.set_ylim(len(options) - 0.5, -0.5)
         found = unit(metric)
-        ax.set_xlabel(f"difference ({found})" if found else "difference", fontsize=FONT)
+        text = f"difference ({found})" if found else "difference"
+        ax.set_xlabel(wrap(text, 40), fontsize=FONT)  # a panel's width: no overlap
         ax.set_title(wrap(name(metric), 34), fontsize=FONT)
         ax.grid(axis="x", alpha=0.3, lw=0.5)
-        differences.mark_no_difference(ax, rows)
     title = (
         f"{lever.removeprefix('lever_')}: each option minus {baseline}, at the end of the "
         f"horizon; mean over {count(result['n_pairs'], 'pair')} of runs, {level:.0%} CI"
     )
     notes = differences.explanations(result)
     title += f" ({'; '.join(notes)})" if notes else ""
-    fig.suptitle(wrap(title, int(fig.get_figwidth() * 14)), fontsize=FONT + 1)
+    fig.suptitle(wrap(title, int(fig.get_figwidth() * 12)), fontsize=FONT + 1)
     if keys:
         handles = [
             Line2D([], [], ls="", marker=MARKERS[g % len(MARKERS)], **look[group])

@@ -18,7 +18,7 @@ from sandbox.experiments.compare import CELL_NOTES, NO_DIFFERENCE
 from sandbox.plots.style import FONT
 
 NO_CI = "open markers: no CI (one pair)"
-NO_SPREAD = "no bar: identical in every pair"
+NO_SPREAD = "no bar: the same difference in every pair"
 NO_DIFFERENCE_TEXT = "no difference in any pair"
 
 

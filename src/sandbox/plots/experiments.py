@@ -31,6 +31,7 @@ from sandbox.plots.style import (
     wrap,
 )
 from sandbox.units import label
+from sandbox.units import title as row_title
 
 # phasing.yaml: adoption speed, the urban-rural gap and provinces left without a service;
 # speed as months from policy.start to depth (months_to_90pct_app is reached in the
@@ -115,7 +116,8 @@ def lever_response(
             ax.grid(alpha=0.3, lw=0.5)
             if j == 0:
                 number_axis(ax.yaxis)
-                ax.set_ylabel(wrap(label(metric), 34), fontsize=FONT)
+                # a row's title: its readable name and unit, wrapped to the panel's height
+                ax.set_ylabel(wrap(row_title(metric), 26), fontsize=FONT)
             if i == 0 and col_key:
                 ax.set_title(f"{col_key[0].removeprefix('lever_')} = {c}", fontsize=FONT)
             if i == len(metrics) - 1:
@@ -125,7 +127,7 @@ def lever_response(
     if hue_key:
         fig.legend(
             handles, [str(v) for v in hues], loc="outside lower center",
-            ncols=legend_columns(fig, len(hues), 1.2),
+            ncols=legend_columns(fig, [str(v) for v in hues], 1.2),
             fontsize=FONT - 1, title=legend_title(hue_key), title_fontsize=FONT - 1,
             frameon=False,
         )  # fmt: skip

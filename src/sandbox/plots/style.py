@@ -53,14 +53,23 @@ POLICY_COLOURS = {
 
 
 def styles(labels: Sequence[object]) -> dict[object, dict[str, str]]:
-    """A colour (and, past eight labels, a line style) for each label, in order; the
-    regimes' own colours (``POLICY_COLOURS``) when every label is a regime (or a
-    one-value tuple of one, as a group of one lever is)."""
-    plain = [lab[0] if isinstance(lab, tuple) and len(lab) == 1 else lab for lab in labels]
-    if plain and all(isinstance(lab, str) and lab in POLICY_COLOURS for lab in plain):
+    """A colour (and, past eight labels, a line style) for each label, in order.
+
+    When every label is a regime, or a tuple that starts with one (a group of the policy
+    and other levers), each keeps its regime's own colour (``POLICY_COLOURS``) and the
+    rest of the tuple gets a line style: the same regime looks the same in every figure.
+    """
+    firsts = [lab[0] if isinstance(lab, tuple) and lab else lab for lab in labels]
+    if firsts and all(isinstance(f, str) and f in POLICY_COLOURS for f in firsts):
+        rests = list(dict.fromkeys(lab[1:] if isinstance(lab, tuple) else () for lab in labels))
         return {
-            lab: {"color": POLICY_COLOURS[p], "linestyle": "-"}
-            for lab, p in zip(labels, plain, strict=True)
+            lab: {
+                "color": POLICY_COLOURS[first],
+                "linestyle": LINESTYLES[
+                    rests.index(lab[1:] if isinstance(lab, tuple) else ()) % len(LINESTYLES)
+                ],
+            }
+            for lab, first in zip(labels, firsts, strict=True)
         }
     return {
         lab: {
@@ -117,9 +126,12 @@ def number_axis(axis, nbins: int = 5) -> None:
     axis.set_major_formatter(Thousands())
 
 
-def legend_columns(fig: Figure, n: int, width: float = 1.9) -> int:
-    """Legend columns that fit the figure's width, at about ``width`` inches per entry."""
-    return max(1, min(n, int(fig.get_figwidth() // width)))
+def legend_columns(fig: Figure, labels: Sequence[str], width: float = 1.9) -> int:
+    """Legend columns that fit the figure's width: an entry takes ``width`` inches, or more
+    for a long label (its handle and about 0.065 inch a character at ``FONT - 1``)."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    entry = max(width, 0.55 + 0.065 * longest)
+    return max(1, min(len(labels), int(fig.get_figwidth() // entry)))
 
 
 def timestamps(months: pd.Series) -> pd.Series:
@@ -130,6 +142,18 @@ def timestamps(months: pd.Series) -> pd.Series:
 def wrap(text: str, width: int = 48) -> str:
     """``text`` broken into lines of at most ``width`` characters."""
     return "\n".join(textwrap.wrap(text, width)) if text else text
+
+
+def wrap_name(name: str, width: int) -> str:
+    """A snake_case name broken after underscores into lines of at most ``width``
+    characters where it can be (``policy_sandbox_`` / ``capacity``)."""
+    lines: list[str] = []
+    for part in name.split("_"):
+        if lines and len(lines[-1]) + len(part) + 1 <= width:
+            lines[-1] += f"_{part}"
+        else:
+            lines.append(part)
+    return "_\n".join(lines)
 
 
 def option_label(keys: Sequence[str], values: object) -> str:
