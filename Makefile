@@ -64,7 +64,7 @@ reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 
 # Small stored tables for tests/test_analysis.py and tests/test_plots.py: one sweep per
 # experiment at 2,000 citizens, 3 replicates, a few options each. Only each sweep's collected
-# runs.parquet and timeseries.parquet are kept, recompressed (about 2.3 MB in all).
+# runs.parquet, timeseries.parquet and provinces.parquet are kept, recompressed.
 # Rebuild on purpose, like the reference sweep.
 ANALYSIS_DATA := tests/data/analysis
 ANALYSIS_SWEEPS := $(or $(TMPDIR),/tmp)/sandbox-analysis-sweeps
@@ -86,7 +86,7 @@ define analysis_sweep
 	$(BIN)/sandbox-run --multirun $(2) $(ANALYSIS_COMMON) \
 		hydra.sweep.dir=$(ANALYSIS_SWEEPS)/$(1)
 	mkdir -p $(ANALYSIS_DATA)/$(1)
-	for table in runs timeseries; do $(BIN)/python -c '$(ZSTD_COPY)' \
+	for table in runs timeseries provinces; do $(BIN)/python -c '$(ZSTD_COPY)' \
 		$(ANALYSIS_SWEEPS)/$(1)/$$table.parquet $(ANALYSIS_DATA)/$(1)/$$table.parquet; done
 endef
 ZSTD_COPY := import sys, pyarrow.parquet as pq; \

@@ -23,6 +23,7 @@ from sandbox.analysis import (
     design_levers,
     design_outcomes,
     left_behind,
+    load_provinces,
     load_run,
     load_sweep,
     load_sweeps,
@@ -32,15 +33,18 @@ from sandbox.analysis import (
     province_matrix,
     province_spread,
     service_coverage,
+    spread_across_provinces,
     summarise,
+    sweep_spread,
     time_to_threshold,
     urban_rural_gap,
 )
+from sandbox.analysis.equity import PROVINCE_COLUMNS
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.targets import targets_within
-from sandbox.analysis.units import label, unit
 from sandbox.cli import CONFIG_DIR
 from sandbox.config.schema import register
+from sandbox.units import label, unit
 
 DATA = Path(__file__).parent / "data" / "analysis"
 T_975_3 = 3.182446305284263  # Student t, 97.5% quantile, 3 degrees of freedom (tables)
@@ -162,6 +166,24 @@ def test_one_replicate_gives_a_nan_interval_a_note_and_a_warning() -> None:
     assert table["ci_low"].isna().all() and table["ci_high"].isna().all()
     assert table["ci_note"].str.contains("one run").all()
     assert table["mean"].tolist() == [1.0, 10.0]
+
+
+def test_a_threshold_no_run_reached_summarises_to_no_value() -> None:
+    frame = hand_frame().assign(months=pd.Series([None] * 8, dtype=object))  # as collected
+    table = summarise(frame, "policy", ["months", "outcome"], warn=False)
+    never = table[table["metric"] == "months"]
+    assert never["n"].tolist() == [0, 0] and never["n_missing"].tolist() == [4, 4]
+    assert (
+        never["mean"].isna().all() and (never["ci_note"] == "no CI: no value in this group").all()
+    )
+
+
+def test_the_same_value_in_every_run_has_no_interval_and_says_so() -> None:
+    frame = hand_frame().assign(outcome=0.25)
+    table = summarise(frame, "policy", "outcome")
+    assert table["ci_low"].isna().all() and table["ci_high"].isna().all()
+    assert (table["ci_note"] == "no CI: the same value in every run").all()
+    assert table["mean"].tolist() == [0.25, 0.25]
 
 
 def test_summary_over_time_and_pooled(policy) -> None:
@@ -286,23 +308,103 @@ def test_equity_views_summarise_what_the_model_reported(policy) -> None:
     assert coverage["metric"].str.startswith("provinces_service_").all()
 
 
-def test_province_matrix_and_spread_from_a_per_province_table() -> None:
+def merger_table() -> pd.DataFrame:
+    """Two months of three provinces, then two of two units: Ha Noi keeps its name, Hue and
+    Ca Mau merge into Mekong (as the default region's 63 become 34 in July 2025)."""
+    months = {
+        "2025-05": {"Ha Noi": 0, "Hue": 1, "Ca Mau": 2},
+        "2025-06": {"Ha Noi": 0, "Hue": 3, "Ca Mau": 6},
+        "2025-07": {"Ha Noi": 4, "Mekong": 5},
+        "2025-08": {"Ha Noi": 6, "Mekong": 0},
+    }
     rows = [
-        ("r", month, province, value)
-        for month, values in (("2019-01", (0, 1, 2)), ("2019-02", (0, 3, 6)))
-        for province, value in zip(("Ha Noi", "Hue", "Ca Mau"), values, strict=True)
+        ("r", month, province, value, value / 10)
+        for month, values in months.items()
+        for province, value in values.items()
     ]
-    table = pd.DataFrame(rows, columns=["run_id", "month", "province", "services_deployed"])
+    columns = ["run_id", "month", "province", "services_deployed", "adoption"]
+    assert columns == list(PROVINCE_COLUMNS)  # the documented per-province table
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_province_matrix_orders_the_last_map_first_and_leaves_off_map_cells_empty() -> None:
+    table = merger_table()
     matrix = province_matrix(table)
-    assert matrix.index.tolist() == ["Ha Noi", "Hue", "Ca Mau"]
-    assert [str(m) for m in matrix.columns] == ["2019-01", "2019-02"]
-    assert matrix.loc["Ca Mau"].tolist() == [2, 6]
+    # the last month's map in its order, then those that left it, in the table's order
+    assert matrix.index.tolist() == ["Ha Noi", "Mekong", "Hue", "Ca Mau"]
+    assert [str(m) for m in matrix.columns] == ["2025-05", "2025-06", "2025-07", "2025-08"]
+    assert matrix.loc["Ca Mau"].tolist()[:2] == [2, 6] and matrix.loc["Ca Mau"].isna().tolist() == [
+        False, False, True, True]  # fmt: skip
+    assert matrix.loc["Mekong"].isna().tolist() == [True, True, False, False]
     spread = province_spread(matrix)
-    assert spread["mean"].tolist() == [1.0, 3.0]
-    assert spread["n_zero"].tolist() == [1, 1]
-    assert spread["max"].tolist() == [2, 6]
+    assert spread["n"].tolist() == [3, 3, 2, 2]  # provinces on each month's map
+    assert spread["mean"].tolist() == pytest.approx([1.0, 3.0, 4.5, 3.0])
+    assert spread["n_zero"].tolist() == [1, 1, 0, 1]  # an off-map province is not a zero
+    assert spread["max"].tolist() == [2, 6, 5, 6]
+    assert spread["median"].tolist() == [1, 3, 4.5, 3]
     with pytest.raises(ValueError, match="2 runs"):
         province_matrix(pd.concat([table, table.assign(run_id="s")]))
+    with pytest.raises(ValueError, match="'t' is not in"):
+        province_matrix(table, run_id="t")
+
+
+def test_spread_across_provinces_per_run_and_month_by_hand() -> None:
+    table = pd.concat([merger_table(), merger_table().assign(run_id="s", adoption=0.5)])
+    spread = spread_across_provinces(table, "adoption").set_index(["run_id", "month"])
+    assert spread.loc[("r", "2025-06"), "province_adoption_q90"] == pytest.approx(
+        0.3 + 0.8 * (0.6 - 0.3))  # linear between the 2nd and 3rd of 0, 0.3, 0.6  # fmt: skip
+    assert (spread.loc["s", "province_adoption_min"] == 0.5).all()
+    assert spread["provinces"].tolist() == [3, 3, 2, 2] * 2
+
+
+@pytest.fixture(scope="module")
+def provinces(policy):
+    return load_provinces(DATA / "policy_comparison", policy.runs)
+
+
+def test_the_collected_provinces_add_up_to_what_the_model_reported(policy, provinces) -> None:
+    # the model's national metrics are independent of the per-province table: the mean of
+    # the provinces' services is services_per_province, their count the month's map, and
+    # those with a service are provinces_with_app
+    spread = spread_across_provinces(provinces)
+    merged = spread.merge(policy.timeseries, on=["run_id", "month"], suffixes=("", "_model"))
+    assert len(merged) == len(policy.timeseries) == len(spread)
+    assert merged["province_services_deployed_mean"].to_numpy() == pytest.approx(
+        merged["services_per_province"].to_numpy(), abs=1e-12)  # fmt: skip
+    assert (merged["provinces"] == merged["provinces_model"]).all()
+    with_app = merged["provinces"] - merged["province_services_deployed_n_zero"]
+    assert (with_app == merged["provinces_with_app"]).all()
+    assert set(merged["provinces"]) == {63, 34}  # the default region's merger
+    # the levers are joined on as on the time series
+    for column in ("replicate", "lever_policy", "lever_data"):
+        assert column in provinces.columns and column in spread.columns
+
+
+def test_load_provinces_selects_runs_and_says_when_a_sweep_has_none(policy, tmp_path) -> None:
+    one = policy.where(policy="facilitation", data="national_platform", replicate=2).runs
+    table = load_provinces(DATA / "policy_comparison", one)
+    assert set(table["run_id"]) == set(one["run_id"])
+    assert set(table["lever_policy"]) == {"facilitation"}
+    assert isinstance(table["month"].dtype, pd.PeriodDtype)
+    by_id = load_provinces(DATA / "policy_comparison", one["run_id"].iloc[0])
+    assert by_id[["month", "province", "services_deployed"]].equals(
+        table[["month", "province", "services_deployed"]])  # fmt: skip
+    matrix = province_matrix(table)
+    months = policy.timeseries[policy.timeseries["run_id"] == one["run_id"].iloc[0]]
+    assert matrix.notna().sum().tolist() == months["provinces"].tolist()
+    for name in ("runs.parquet", "timeseries.parquet"):  # a sweep collected before
+        (tmp_path / name).write_bytes((DATA / "policy_comparison" / name).read_bytes())
+    with pytest.raises(FileNotFoundError, match="collect it again: sandbox-collect"):
+        load_provinces(tmp_path)
+    assert load_provinces(tmp_path, missing_ok=True) is None
+
+
+def test_sweep_spread_joins_the_levers_on_the_spread(policy) -> None:
+    spread = sweep_spread(DATA / "policy_comparison", policy.runs)
+    assert len(spread) == len(policy.timeseries)
+    assert {"province_services_deployed_q10", "province_adoption_q90", "lever_policy"} <= set(
+        spread.columns)  # fmt: skip
+    assert sweep_spread(DATA / "missing", policy.runs) is None
 
 
 # designs and the frontier -----------------------------------------------------------------

@@ -9,9 +9,12 @@ import pytest
 from sandbox.experiments.compare import (
     FLAGSHIP,
     as_option,
+    breakdown_tables,
+    breakdowns,
     comparison_table,
     main,
     paired_comparison,
+    write_breakdown,
     write_comparison,
 )
 
@@ -201,3 +204,85 @@ def test_a_lever_that_follows_an_option_does_not_break_the_pairs() -> None:
     (row,) = paired_comparison(runs, "status_quo", metrics=("adoption",)).itertuples()
     assert row.n_pairs == 8
     assert row.mean_diff == pytest.approx(2.25)  # 2 in every pair, + 0.5 in the four with it
+
+
+def test_identical_differences_get_a_note_never_a_zero_width_interval(tmp_path) -> None:
+    runs = synthetic(np.random.default_rng(9), 5, effect=0.2, world_sd=1.0)
+    sandbox = runs["lever_policy"] == "sandbox"
+    world = runs["replicate"] * 0.137 + (runs["lever_resources"] == "mixed") * 0.71
+    # every pair differs by 0.007 (up to float rounding, as world + 0.007 - world does)
+    runs["pilots_scaled"] = world + np.where(sandbox, 0.007, 0.0)
+    runs["citizens_harmed"] = world  # no difference in any pair
+    # 0.007 within central_budget, 0.011 within mixed: no spread within a combination
+    step = np.where(runs["lever_resources"] == "mixed", 0.011, 0.007)
+    runs["public_spending"] = world + np.where(sandbox, step, 0.0)
+    metrics = ("adoption", "pilots_scaled", "citizens_harmed", "public_spending")
+    compared = paired_comparison(runs, "status_quo", metrics=metrics)
+    result = compared.set_index("metric")
+    assert result.loc["adoption", "ci_note"] == ""  # noisy: an interval
+    assert result.loc["pilots_scaled", "mean_diff"] == pytest.approx(0.007)
+    notes = result["ci_note"].to_dict()
+    assert notes["pilots_scaled"].startswith("no CI: identical in every pair")
+    assert notes["citizens_harmed"] == "no CI: no difference in any pair"
+    assert notes["public_spending"].startswith("no CI: identical in every pair within each")
+    assert result.loc[list(metrics[1:]), ["ci_low", "ci_high"]].isna().all().all()
+    table = comparison_table(compared, "status_quo")
+    assert table.loc["sandbox", "pilots_scaled"] == "0.007 [identical in every pair]"
+    assert table.loc["sandbox", "citizens_harmed"] == "0.000 [no difference in any pair]"
+    assert table.loc["sandbox", "public_spending"].endswith("[identical within each combination]")
+    for metric in FLAGSHIP:
+        if metric not in runs:
+            runs[metric] = runs["adoption"]
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_comparison(tmp_path, "status_quo")
+    assert "[0.007, 0.007]" not in text and "0.007 [identical in every pair]" in text
+    assert "note: no CI: no difference in any pair: citizens_harmed (sandbox)" in text
+    assert "(no spread to estimate an interval from): pilots_scaled (sandbox)" in text
+
+
+def test_breakdown_by_the_other_levers_matches_pairing_by_hand(tmp_path) -> None:
+    runs = synthetic(np.random.default_rng(10), 4, effect=0.2, world_sd=1.0)
+    # the effect has opposite signs under the two resource options (noise sd 1, 4 pairs)
+    sandbox = runs["lever_policy"] == "sandbox"
+    mixed = runs["lever_resources"] == "mixed"
+    runs.loc[sandbox & ~mixed, "adoption"] += 3.0
+    runs.loc[sandbox & mixed, "adoption"] -= 3.0
+    for metric in FLAGSHIP:
+        if metric != "adoption":
+            runs[metric] = runs["adoption"] * 2
+    runs.to_parquet(tmp_path / "runs.parquet")
+    text = write_breakdown(tmp_path, "status_quo", "policy")
+    by_hand = {}
+    for resources, group in runs.groupby("lever_resources"):
+        arms = group.pivot(index="replicate", columns="lever_policy", values="adoption")
+        by_hand[resources] = (arms["sandbox"] - arms["status_quo"]).mean()
+    assert by_hand["central_budget"] > 0 > by_hand["mixed"]
+    result = pd.read_parquet(tmp_path / "comparison_vs_status_quo_by_resources.parquet")
+    adoption = result[result["metric"] == "adoption"].set_index("lever_resources")
+    assert adoption["mean_diff"].to_dict() == pytest.approx(by_hand)
+    lines = text.splitlines()
+    assert lines[0].startswith("By resources (2 combinations): the lowest to the highest")
+    low, high = sorted(by_hand.values())
+    row = next(line for line in lines if line.startswith("sandbox"))
+    assert f"{low:.3f} to {high:.3f}" in row
+    assert "note: the sign depends on resources for sandbox on adoption" in text
+    full = (tmp_path / "comparison_vs_status_quo_by_resources.txt").read_text()
+    assert "adoption (share of population):" in full and "status_quo (level)" in full
+    table = breakdown_tables(result, "status_quo")["adoption"]
+    assert table.columns.tolist() == ["central_budget", "mixed"]
+    assert table.index.tolist() == ["status_quo (level)", "sandbox"]
+    assert table.loc["sandbox", "mixed"].startswith(f"{by_hand['mixed']:.3f} [")
+
+
+def test_breakdowns_are_joint_up_to_eight_combinations_else_one_lever_at_a_time() -> None:
+    rows = [
+        {"status": "done", "replicate": 0, "lever_policy": p, "lever_a": a, "lever_b": b,
+         "lever_c": c, "lever_a_name": f"name {a}"}
+        for p in ("status_quo", "x") for a in range(2) for b in range(2) for c in range(3)
+    ]  # fmt: skip
+    runs = pd.DataFrame(rows)
+    # a x b x c = 12 combinations: each alone; lever_a_name follows lever_a and adds none
+    assert breakdowns(runs, "policy") == [["lever_a"], ["lever_b"], ["lever_c"]]
+    two = runs[runs["lever_c"] == 0]  # a x b = 4: together
+    assert breakdowns(two, "policy") == [["lever_a", "lever_b"]]
+    assert breakdowns(two[(two["lever_a"] == 0) & (two["lever_b"] == 0)], "policy") == []

@@ -30,7 +30,7 @@ def copied(name: str, tmp_path: Path) -> Path:
     """A sweep folder holding a copy of the stored tables of ``name``."""
     folder = tmp_path / name
     folder.mkdir()
-    for table in ("runs.parquet", "timeseries.parquet"):
+    for table in ("runs.parquet", "timeseries.parquet", "provinces.parquet"):
         shutil.copy(DATA / name / table, folder / table)
     return folder
 
@@ -49,7 +49,8 @@ def test_report_has_its_sections_figures_and_comparison(name, tmp_path, capsys) 
     positions = [text.index(s) for s in SECTIONS]
     assert positions == sorted(positions)
     links = re.findall(r"!\[[^]]*\]\(([^)]+)\)", text)
-    assert {"outcomes_over_time.png", "tradeoff_frontier.png"} <= set(links)
+    assert {"outcomes_over_time.png", "tradeoff_frontier.png", "province_heatmap.png",
+            "spread_across_provinces.png"} <= set(links)  # fmt: skip
     for link in links:
         assert (folder / "report" / link).read_bytes()[:8] == PNG
     drawn = {p.name for p in (folder / "report").glob("*.png")}
@@ -71,6 +72,43 @@ def test_policy_comparison_report_compares_with_the_status_quo(tmp_path, capsys)
         assert re.search(rf"\| {option} \| -?[\d.,]+ \[", text), option
     assert "lever `data` | fragmented, national_platform" in text
     assert "comparison_policy.png" in text
+
+
+def test_the_report_shows_one_run_by_province_and_the_spread_across_provinces(
+    tmp_path, capsys
+) -> None:
+    folder = copied("policy_comparison", tmp_path)
+    text = report_of(folder, capsys)
+    # the heat map's run: the baseline, the other levers' first options, replicate 0
+    assert "The run policy=status_quo, data=fragmented, replicate 0:" in text
+    assert "hatched grey cells are provinces not on that month's map" in text
+    table = text[text.index("Spread across provinces in 2030-12") :]
+    rows = re.findall(r"^\| (\w+), (\w+) \| (\d+) \| ", table, re.MULTILINE)
+    runs = pd.read_parquet(folder / "runs.parquet")  # a row per policy and data regime
+    counts = runs.groupby(["lever_policy", "lever_data"]).size().to_dict()
+    assert {(p, d): int(n) for p, d, n in rows} == counts
+    assert "5.000 [same in every run]" in table  # the median province, in every run
+    (folder / "provinces.parquet").unlink()  # a sweep collected before the table existed
+    text = report_of(folder, capsys)
+    assert "province_heatmap.png" not in text and "not drawn" not in text
+    assert "No per-province table (provinces.parquet) in this folder" in text
+    assert not (folder / "report" / "province_heatmap.png").exists()
+
+
+def test_the_policy_comparison_is_broken_down_by_the_other_levers(tmp_path, capsys) -> None:
+    folder = copied("policy_comparison", tmp_path)
+    text = report_of(folder, capsys)
+    section = text[text.index("#### policy against status_quo, by data") :]
+    assert "**adoption** (share of population)" in section
+    assert "| policy | fragmented | national_platform |" in section
+    runs = pd.read_parquet(folder / "runs.parquet")
+    for data, group in runs.groupby("lever_data"):  # paired by hand within each data regime
+        arms = group.pivot(index="replicate", columns="lever_policy", values="citizens_harmed")
+        diff = (arms["controlled_pilot"] - arms["status_quo"]).mean()
+        table = section[section.index("**citizens_harmed**") :]
+        row = next(line for line in table.splitlines() if line.startswith("| controlled_pilot"))
+        column = ["fragmented", "national_platform"].index(data)
+        assert row.split(" | ")[1 + column].startswith(f"{diff:,.0f} [")
 
 
 def test_each_varied_lever_is_compared_with_its_reference(tmp_path, capsys) -> None:
@@ -147,6 +185,22 @@ def test_a_sweep_ends_with_its_table_and_its_reports_path(tmp_path) -> None:
     assert "| `replicate` | `0` | command line |" in text
     assert "versions (from a run's manifest.json): python " in text
     assert "### policy against status_quo" in text
+
+
+def test_a_sweep_ends_with_its_table_broken_down_by_the_other_levers(tmp_path) -> None:
+    folder = tmp_path / "sweep"
+    args = [sys.executable, "-c", ENTRY, "-m", "experiment=policy_comparison",
+            *(o for o in TINY if not o.startswith("data=")), "data=fragmented,interoperable",
+            "policy=status_quo,controlled_pilot", f"hydra.sweep.dir={folder}"]  # fmt: skip
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "By data (2 combinations): the lowest to the highest mean difference" in out
+    assert out.index("status_quo (level)") < out.index("By data (2 combinations)")
+    assert (folder / "comparison_vs_status_quo_by_data.txt").is_file()
+    assert (
+        "#### policy against status_quo, by data" in (folder / "report" / "report.md").read_text()
+    )
 
 
 def test_a_sweep_of_the_baseline_only_still_reports_and_exits_0(tmp_path) -> None:

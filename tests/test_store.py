@@ -19,7 +19,7 @@ import pytest
 
 from sandbox.experiments import collect as collect_module
 from sandbox.experiments.atomic import HOST, temporary_name
-from sandbox.experiments.collect import RUNS, TABLES, TIMESERIES, collect, job_dirs
+from sandbox.experiments.collect import PROVINCES, RUNS, TABLES, TIMESERIES, collect, job_dirs
 from sandbox.experiments.provenance import file_sha256
 from sandbox.experiments.reproduce import reproduce
 from sandbox.experiments.store import RunStatus, inspect, run_id, saved_config
@@ -236,6 +236,37 @@ def test_tables_are_switched_together(swept: Path, tmp_path: Path, monkeypatch) 
     assert [p.name for p in (folder / TABLES).iterdir() if p.name.startswith("collection-")] == [
         runs.parent.name
     ]
+
+
+def test_the_per_province_tables_are_gathered_with_their_run_ids(swept: Path) -> None:
+    collected = pd.read_parquet(swept / PROVINCES)
+    assert (swept / PROVINCES).resolve().parent == (swept / RUNS).resolve().parent
+    runs = pd.read_parquet(swept / RUNS).set_index("job")
+    expected = []
+    for job in job_dirs(swept):  # each run folder's own table, as the model wrote it
+        own = pd.read_parquet(job / PROVINCES)
+        expected.append(own.assign(run_id=runs.loc[job.name, "run_id"]))
+    expected = pd.concat(expected)[["run_id", *own.columns]]
+    order = ["run_id", "month", "province"]
+    pd.testing.assert_frame_equal(
+        collected.sort_values(order, ignore_index=True),
+        expected.sort_values(order, ignore_index=True),
+    )
+    assert collected["run_id"].tolist() == sorted(collected["run_id"])  # run by run, in order
+
+
+def test_a_collection_without_a_per_province_table_drops_its_link(swept, tmp_path) -> None:
+    folder = copy_of(swept, tmp_path)
+
+    def runs_and_series_only(new: Path) -> None:  # what a collect before PROVINCES wrote
+        for name in (RUNS, TIMESERIES):
+            shutil.copy(folder / name, new / name)
+
+    collect_module.publish(folder, runs_and_series_only)
+    assert (folder / RUNS).is_file() and not (folder / PROVINCES).is_symlink()
+    collect(folder)  # collected again: the link is back, through the new collection
+    assert (folder / PROVINCES).resolve() == (folder / TABLES / "current" / PROVINCES).resolve()
+    assert len(pd.read_parquet(folder / PROVINCES)) == len(pd.read_parquet(swept / PROVINCES))
 
 
 def test_leftover_temporary_files_are_cleaned(swept: Path, tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """Sweeps: launchers agree, a killed sweep resumes to the same tables, failures are
-recorded, collected tables are complete, reproduction detects tampering."""
+recorded, collected tables (per-province ones included) are complete, reproduction
+detects tampering."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.experiments.collect import RUNS, TIMESERIES
+from sandbox.experiments.collect import PROVINCES, RUNS, TIMESERIES
 from sandbox.experiments.provenance import file_sha256
 from tests.test_bad_input import ENTRY
 
@@ -41,8 +42,8 @@ def sweep(
     return done
 
 
-def tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return pd.read_parquet(folder / RUNS), pd.read_parquet(folder / TIMESERIES)
+def tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    return tuple(pd.read_parquet(folder / name) for name in (RUNS, TIMESERIES, PROVINCES))
 
 
 @pytest.fixture(scope="module")

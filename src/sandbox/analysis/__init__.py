@@ -1,18 +1,22 @@
 """Analysis of collected sweeps: tidy tables, summaries, paired differences, thresholds,
 equity views and design trade-offs.
 
-Reads ``runs.parquet`` and ``timeseries.parquet`` (``sandbox-collect``); never re-runs a
-model or recomputes what it reported. Modules, in the order data flows:
+Reads ``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet``
+(``sandbox-collect``); never re-runs a model or recomputes what it reported. Modules, in
+the order data flows:
 
 - ``columns``: column families of the tables and names resolved against them;
 - ``tables``: ``load_run``, ``load_sweep``, ``load_sweeps`` -> ``Results``;
+  ``load_provinces`` (the per-province table, read on demand);
 - ``summary``: ``summarise`` (mean, sd, quantiles, Student-t CI over replicates);
 - ``paired``: ``paired_differences`` (through ``sandbox.experiments.compare``);
 - ``thresholds``: ``time_to_threshold``;
 - ``equity``: ``urban_rural_gap``, ``left_behind``, ``service_coverage``,
-  ``province_matrix``, ``province_spread``;
+  ``province_matrix``, ``province_spread``, ``spread_across_provinces``, ``sweep_spread``;
 - ``frontier``: ``design_outcomes``, ``non_dominated``;
-- ``targets``: ``HISTORICAL_TARGETS``; ``units``: axis labels.
+- ``targets``: ``HISTORICAL_TARGETS``.
+
+Units and readable names of the metrics are in ``sandbox.units``.
 """
 
 from sandbox.analysis.columns import metric_columns, resolve, varying_levers
@@ -21,12 +25,21 @@ from sandbox.analysis.equity import (
     province_matrix,
     province_spread,
     service_coverage,
+    spread_across_provinces,
+    sweep_spread,
     urban_rural_gap,
 )
 from sandbox.analysis.frontier import design_levers, design_outcomes, non_dominated
 from sandbox.analysis.paired import paired_differences
 from sandbox.analysis.summary import SingleReplicateWarning, summarise
-from sandbox.analysis.tables import Results, as_month, load_run, load_sweep, load_sweeps
+from sandbox.analysis.tables import (
+    Results,
+    as_month,
+    load_provinces,
+    load_run,
+    load_sweep,
+    load_sweeps,
+)
 from sandbox.analysis.targets import HISTORICAL_TARGETS
 from sandbox.analysis.thresholds import time_to_threshold
 
@@ -38,6 +51,7 @@ __all__ = [
     "design_levers",
     "design_outcomes",
     "left_behind",
+    "load_provinces",
     "load_run",
     "load_sweep",
     "load_sweeps",
@@ -48,7 +62,9 @@ __all__ = [
     "province_spread",
     "resolve",
     "service_coverage",
+    "spread_across_provinces",
     "summarise",
+    "sweep_spread",
     "time_to_threshold",
     "urban_rural_gap",
     "varying_levers",

@@ -14,8 +14,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from sandbox.analysis.columns import resolve, resolve_all, varying_levers
+from sandbox.analysis.columns import resolve, resolve_all
 from sandbox.analysis.summary import summarise
+from sandbox.experiments.compare import independent_levers
 
 Sense = Literal["min", "max"]
 
@@ -23,16 +24,10 @@ Sense = Literal["min", "max"]
 def design_levers(runs: pd.DataFrame) -> list[str]:
     """The levers that define designs: those that vary, less those that follow another.
 
-    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds no design;
-    a lever is dropped when one lever kept before it (in table order) fixes its value.
+    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds no design
+    (``sandbox.experiments.compare.independent_levers``).
     """
-    kept: list[str] = []
-    for lever in varying_levers(runs):
-        if not any(
-            runs.groupby(k, dropna=False)[lever].nunique(dropna=False).max() == 1 for k in kept
-        ):
-            kept.append(lever)
-    return kept
+    return independent_levers(runs)
 
 
 def design_outcomes(
@@ -40,20 +35,25 @@ def design_outcomes(
     metrics: Sequence[str],
     designs: str | Sequence[str] | None = None,
     level: float = 0.95,
+    warn: bool = True,
 ) -> pd.DataFrame:
     """One row per design: its levers, ``n`` runs, and per metric ``<m>``, ``<m>_ci_low``,
-    ``<m>_ci_high`` (mean over replicates and its interval)."""
+    ``<m>_ci_high`` (mean over replicates and its interval, NaN without one: see
+    ``sandbox.analysis.summarise``) and ``<m>_n`` (the runs with a value: fewer than
+    ``n`` where a threshold was not reached in some). ``warn``: as in ``summarise``."""
     keys = resolve_all(runs, designs) if designs is not None else design_levers(runs)
-    long = summarise(runs, keys, [resolve(runs, m) for m in metrics], level)
+    long = summarise(runs, keys, [resolve(runs, m) for m in metrics], level, warn=warn)
+    long = long.assign(runs=long["n"] + long["n_missing"])
     wide = long.pivot_table(
-        index=keys, columns="metric", values=["mean", "ci_low", "ci_high"], dropna=False
+        index=keys, columns="metric", values=["mean", "ci_low", "ci_high", "n"], dropna=False
     )
     out = pd.DataFrame(index=wide.index)
     for m in metrics:
         out[m] = wide[("mean", m)]
         out[f"{m}_ci_low"] = wide[("ci_low", m)]
         out[f"{m}_ci_high"] = wide[("ci_high", m)]
-    out["n"] = long.groupby(keys)["n"].max()
+        out[f"{m}_n"] = wide[("n", m)].astype(int)
+    out["n"] = long.groupby(keys)["runs"].max()
     return out.reset_index()
 
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pandas as pd
 
 from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import FLAGSHIP, FLAGSHIP_UNITS, lever_column
+from sandbox.experiments.compare import FLAGSHIP, lever_column
+from sandbox.units import unit
 
 # +1: more is better; -1: less is better (time, harm and public money)
 SENSE: Mapping[str, int] = {
@@ -118,7 +119,7 @@ def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str 
     by_name = lever_column(by).removeprefix("lever_")
     lever_name = lever_column(lever).removeprefix("lever_")
     senses = "; ".join(
-        f"{m}: {'more' if SENSE[m] > 0 else 'less'} is better ({FLAGSHIP_UNITS[m]})"
+        f"{m}: {'more' if SENSE[m] > 0 else 'less'} is better ({unit(m)})"
         for m in dict.fromkeys(table["metric"])
     )
     moved = wide[wide["moved"] > 0]

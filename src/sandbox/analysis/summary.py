@@ -4,7 +4,8 @@ One row per group (any grouping of levers, ``month`` included for a time series)
 metric. The interval is the mean plus or minus ``t(level, n - 1) * sd / sqrt(n)`` over the
 group's runs. With one run in a group there is no interval: ``ci_low`` and ``ci_high`` are
 NaN, ``ci_note`` says so and a ``SingleReplicateWarning`` is issued, never a zero-width
-interval.
+interval. Nor when every run of a group holds the same value (``SAME_RUNS``): a
+zero-width interval would read as certainty where the runs only show no spread.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ import pandas as pd
 from scipy import stats
 
 from sandbox.analysis.columns import metric_columns, resolve, resolve_all
+from sandbox.experiments.compare import SAME_RUNS
 
 QUANTILES = (0.05, 0.95)
 ONE_RUN = "no CI: one run in this group (one replicate)"
+# relative tolerance under which a group's values count as the same (float rounding)
+SAME_RTOL = 1e-9
 NO_RUN = "no CI: no value in this group"
 
 
@@ -80,6 +84,9 @@ def summarise(
         metrics = [m for m in metric_columns(frame) if m not in keys]
     metrics = [resolve(frame, m) for m in ([metrics] if isinstance(metrics, str) else metrics)]
     data = frame[[*keys, *metrics]].copy()
+    for m in metrics:  # a threshold no run reached is a column of nulls, stored untyped
+        if data[m].dtype == object and data[m].isna().all():
+            data[m] = data[m].astype(float)
     if not keys:
         data["_all"] = 0
     groups = data.groupby(keys or ["_all"], sort=True, dropna=False, observed=True)[metrics]
@@ -103,9 +110,13 @@ def summarise(
     long["n"] = long["n"].astype(int)
     long["n_missing"] = long["n_missing"].astype(int)
     half = t_half_width(long["sd"].to_numpy(), long["n"].to_numpy(), level)
+    same = (long["n"] >= 2) & (long["sd"] <= SAME_RTOL * long["mean"].abs().clip(lower=1e-300))
+    half[same.to_numpy()] = np.nan
     long["ci_low"] = long["mean"] - half
     long["ci_high"] = long["mean"] + half
-    long["ci_note"] = np.select([long["n"] == 0, long["n"] == 1], [NO_RUN, ONE_RUN], "")
+    long["ci_note"] = np.select(
+        [long["n"] == 0, long["n"] == 1, same], [NO_RUN, ONE_RUN, SAME_RUNS], ""
+    )
     if warn and (long["n"] == 1).any():
         warnings.warn(
             f"{int((long['n'] == 1).sum())} group(s) of one run: no confidence interval "

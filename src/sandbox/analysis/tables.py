@@ -7,6 +7,10 @@ settings and final metrics); ``Results.timeseries`` one row per run and month
 ``lever_data``) and every lever, uncertainty or setting that varies across the loaded
 runs joined on. Several sweeps loaded together carry a ``sweep`` column in both tables.
 
+The per-province table (``provinces.parquet``: one row per run, month and province) is
+large (some 7,000 rows a run) and read on demand, for the runs asked for:
+``load_provinces``. A sweep collected before ``sandbox-collect`` gathered it has none.
+
 Nothing is recomputed: the tables hold what the model reported.
 """
 
@@ -19,12 +23,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from sandbox.analysis.columns import FAMILIES, metric_columns, resolve, varying, varying_levers
 from sandbox.experiments.compare import as_option
 
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
+PROVINCES = "provinces.parquet"
 OPTIONS = ("lever_policy", "lever_resources", "lever_data")
 
 
@@ -105,28 +111,102 @@ def read_tables(folder: Path | str) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pd.read_parquet(folder / RUNS), pd.read_parquet(folder / TIMESERIES)
 
 
-def tidy(runs: pd.DataFrame, timeseries: pd.DataFrame, done_only: bool = True) -> Results:
-    """``Results`` from collected tables: months as periods, levers joined on the series."""
-    if done_only and "status" in runs.columns:
-        runs = runs[runs["status"] == "done"]
-    runs = runs.reset_index(drop=True)
+def _joined(runs: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(keys, columns) a table of runs by month gets from ``runs``: the run's identity,
+    then its replicate, seed, chosen options and the configuration that varies."""
     keys = [c for c in ("sweep", "run_id") if c in runs.columns]
     configuration = [c for c in runs.columns if c.startswith(FAMILIES)]
     joined = [
         *(c for c in ("replicate", "seed") if c in runs.columns),
         *dict.fromkeys([*(c for c in OPTIONS if c in runs.columns), *varying(runs, configuration)]),
     ]
+    return keys, joined
+
+
+def join_runs(table: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (one row per run and month, or per run, month and province) with months as
+    periods and each run's replicate, seed, options and varying levers from ``runs``
+    joined on after its identity; rows of runs not in ``runs`` are dropped."""
+    keys, joined = _joined(runs)
     # One run may stand under several labels: the same configuration (same run_id) reached
-    # by two options, e.g. an ablation of a mechanism the regime does not have. Its series
-    # (identical, the run being deterministic) is kept once and joined to each label.
-    series = timeseries.drop_duplicates(subset=[*keys, "month"])
-    series = series.assign(month=as_month(series["month"]))
+    # by two options, e.g. an ablation of a mechanism the regime does not have. Its rows
+    # (identical, the run being deterministic) are kept once and joined to each label.
+    rows = [*keys, "month", *(["province"] if "province" in table.columns else [])]
+    table = table.drop_duplicates(subset=rows)
+    table = table.assign(month=as_month(table["month"]))
     described = runs.dropna(subset=keys)[[*keys, *joined]]  # a damaged run may have no id
-    described = described.assign(_row=np.arange(len(described)))  # a label's row in runs
-    series = series.merge(described, on=keys, how="inner", validate="many_to_many")
-    series = series.sort_values([*keys, "_row", "month"], ignore_index=True)
-    metrics = [c for c in series.columns if c not in (*keys, "month", "_row", *joined)]
-    return Results(runs, series[[*keys, *joined, "month", *metrics]])
+    described = described.assign(_label=np.arange(len(described)))  # a label's row in runs
+    table = table.merge(described, on=keys, how="inner", validate="many_to_many")
+    table = table.sort_values([*keys, "_label", *rows[len(keys) :]], ignore_index=True)
+    rest = [c for c in table.columns if c not in (*keys, "month", "_label", *joined)]
+    return table[[*keys, *joined, "month", *rest]]
+
+
+def tidy(runs: pd.DataFrame, timeseries: pd.DataFrame, done_only: bool = True) -> Results:
+    """``Results`` from collected tables: months as periods, levers joined on the series."""
+    if done_only and "status" in runs.columns:
+        runs = runs[runs["status"] == "done"]
+    runs = runs.reset_index(drop=True)
+    return Results(runs, join_runs(timeseries, runs))  # sorted by run, label and month
+
+
+def load_provinces(
+    folder: Path | str,
+    runs: pd.DataFrame | Sequence[str] | str | None = None,
+    missing_ok: bool = False,
+) -> pd.DataFrame | None:
+    """The collected per-province table of a sweep, for the runs asked for.
+
+    Args:
+        folder: a collected sweep folder.
+        runs: a ``run_id``, several, or a table of runs (``Results.runs`` or a selection
+            of it, e.g. ``results.where(policy="status_quo", replicate=0).runs``), whose
+            replicate, options and varying levers are joined on as on
+            ``Results.timeseries``; ``None``: every run (with the sweep's ``runs.parquet``
+            joined on).
+        missing_ok: give ``None`` instead of raising when the sweep has no per-province
+            table.
+
+    Returns:
+        One row per run, month (a monthly ``Period``) and province of that month's map:
+        ``run_id``, the joined columns, ``month``, ``province``, ``services_deployed``
+        and ``adoption`` (``sandbox.analysis.equity.PROVINCE_COLUMNS``), in the model's
+        order of provinces.
+
+    Raises:
+        FileNotFoundError: the sweep has no ``provinces.parquet`` (collected before
+            ``sandbox-collect`` gathered it: collect it again), or its table has no row
+            of the runs asked for (runs made before the model wrote the file).
+    """
+    folder = Path(folder)
+    path = folder / PROVINCES
+    if not path.is_file():
+        if missing_ok:
+            return None
+        raise FileNotFoundError(
+            f"{folder} has no {PROVINCES}, the per-province table: it was collected before "
+            f"sandbox-collect gathered the runs' {PROVINCES}; collect it again: "
+            f"sandbox-collect {folder}"
+        )
+    if runs is None:
+        runs = pd.read_parquet(folder / RUNS)
+        runs = runs[runs["status"] == "done"] if "status" in runs else runs
+    elif not isinstance(runs, pd.DataFrame):
+        named = [runs] if isinstance(runs, str) else list(runs)
+        runs = pd.DataFrame({"run_id": pd.Series(named, dtype="str")})
+    ids = runs["run_id"].dropna().astype(str).unique().tolist()
+    if ids:
+        table = pd.read_parquet(path, filters=[("run_id", "in", ids)])
+    else:  # nothing asked for: the table's columns without rows
+        table = pq.read_schema(path).empty_table().to_pandas()
+    if ids and table.empty:
+        if missing_ok:
+            return None
+        raise FileNotFoundError(
+            f"{path} has no row of the {len(ids)} run(s) asked for: they were made before the "
+            f"model wrote {PROVINCES}; run the sweep's command again to re-run them"
+        )
+    return join_runs(table, runs.drop(columns=["sweep"], errors="ignore")).reset_index(drop=True)
 
 
 def load_sweep(folder: Path | str, done_only: bool = True) -> Results:

@@ -25,8 +25,9 @@ from sandbox.calibration.targets import Target, last_month
 from sandbox.config.meta import describe, with_values
 from sandbox.config.params import Params
 from sandbox.experiments.atomic import write_atomic
+from sandbox.experiments.markdown import markdown_table
 from sandbox.experiments.provenance import code_version
-from sandbox.experiments.report import markdown_table, save_figure
+from sandbox.experiments.report_figures import save_figure
 from sandbox.model.metrics import METRICS
 from sandbox.plots import calibration as plots
 

@@ -1,4 +1,4 @@
-"""Gather a sweep's run folders into two tidy tables, streaming.
+"""Gather a sweep's run folders into three tidy tables, streaming.
 
 ``runs.parquet``: one row per run folder: ``run_id``, ``status`` (done, stale, damaged,
 failed, missing; ``sandbox.experiments.store``), ``error`` (why a run is not done), ``job``,
@@ -8,12 +8,15 @@ every lever (``lever_...``), uncertainty (``uncertainty_...``) and setting
 (``setting_...``) flattened to its own snake_case column, and the run's summary metrics.
 ``timeseries.parquet``: ``run_id``, ``month`` and every metric, one row per done run and
 month, written run by run so that memory does not grow with the sweep; one saved config
-is held at a time.
+is held at a time. ``provinces.parquet``: ``run_id`` and each done run's own
+``provinces.parquet`` (``month``, ``province``, ``services_deployed``, ``adoption``: one row
+per month and province of that month's map), gathered the same way; a run folder made
+before the model wrote that file adds no rows.
 
-The two tables are replaced together: they are written into a new folder under
-``.tables/``, and one atomic rename of the link ``.tables/current`` switches both
-(``runs.parquet`` and ``timeseries.parquet`` in the sweep folder are links through it).
-A reader never sees one table of a collection with the other of another.
+The tables are replaced together: they are written into a new folder under ``.tables/``,
+and one atomic rename of the link ``.tables/current`` switches them all (``runs.parquet``,
+``timeseries.parquet`` and ``provinces.parquet`` in the sweep folder are links through it).
+A reader never sees one table of a collection with another of another.
 
 Rows are ordered by ``run_id``, so a sweep collected after any interruption and resume
 gives the same tables as one never interrupted. Runs made by different code are not
@@ -59,6 +62,10 @@ UNCERTAINTIES = with_role(Params, "uncertainty")
 SETTINGS = tuple(s for s in with_role(Params, "setting") if s not in IGNORED)
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
+PROVINCES = "provinces.parquet"  # the sweep's table; each run folder has one of its own
+TABLE_NAMES = (RUNS, TIMESERIES, PROVINCES)
+# the per-province table's columns after run_id (sandbox.model.model.provinces_frame)
+PROVINCE_COLUMNS = ("month", "province", "services_deployed", "adoption")
 TABLES = ".tables"
 CURRENT = "current"
 CODE_COLUMNS = ("code_fingerprint", "code_git_commit", "code_git_dirty")
@@ -162,14 +169,16 @@ def _row(sweep_dir: Path, rid: str, job: Path) -> tuple[dict, Check]:
 
 
 def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path]:
-    """Write ``runs.parquet`` and ``timeseries.parquet`` of ``sweep_dir``, together.
+    """Write ``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet`` of
+    ``sweep_dir``, together.
 
     Raises:
         MixedCodeError: done runs were made by more than one code version and
             ``allow_mixed_code`` is false. Nothing is written then.
 
     Returns:
-        The paths of the two tables.
+        The paths of ``runs.parquet`` and ``timeseries.parquet`` (``provinces.parquet``
+        lies beside them).
     """
     sweep_dir = Path(sweep_dir)
     clean_temporary(sweep_dir)
@@ -202,6 +211,7 @@ def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path
 
     def write_tables(folder: Path) -> None:
         _write_timeseries(folder / TIMESERIES, done)
+        _write_provinces(folder / PROVINCES, done)
         pq.write_table(runs, folder / RUNS)
 
     publish(sweep_dir, write_tables)
@@ -209,10 +219,31 @@ def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path
 
 
 def _write_timeseries(path: Path, done: list[tuple[str, Path, object]]) -> None:
+    _gather(path, done, TIMESERIES, ("month", *METRICS), required=True)
+
+
+def _write_provinces(path: Path, done: list[tuple[str, Path, object]]) -> None:
+    _gather(path, done, PROVINCES, PROVINCE_COLUMNS, required=False)
+
+
+def _gather(
+    path: Path,
+    done: list[tuple[str, Path, object]],
+    name: str,
+    columns: tuple[str, ...],
+    required: bool,
+) -> None:
+    """Write each done run's table ``name``, ``run_id`` first, one run at a time.
+
+    A run without the file is an error when ``required``, else adds no rows. With no
+    rows at all, an empty table of ``run_id`` and ``columns`` is written.
+    """
     writer = None
     try:
         for rid, job, _ in done:
-            frame = pd.read_parquet(job / TIMESERIES)
+            if not required and not (job / name).is_file():
+                continue
+            frame = pd.read_parquet(job / name)
             frame.insert(0, "run_id", rid)
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
@@ -222,15 +253,15 @@ def _write_timeseries(path: Path, done: list[tuple[str, Path, object]]) -> None:
         if writer is not None:
             writer.close()
     if writer is None:
-        empty = {"run_id": [], "month": [], **{m: [] for m in METRICS}}
-        pd.DataFrame(empty).to_parquet(path, index=False)
+        pd.DataFrame({c: [] for c in ("run_id", *columns)}).to_parquet(path, index=False)
 
 
 def publish(sweep_dir: Path, write: callable) -> None:
     """Write a collection's tables into a new folder and switch to it in one rename.
 
-    ``write(folder)`` writes ``runs.parquet`` and ``timeseries.parquet`` into ``folder``.
-    Older collections and temporary folders left by a killed collect are removed.
+    ``write(folder)`` writes the tables (``TABLE_NAMES``) into ``folder``; each one it
+    wrote gets a link in the sweep folder, and a link to a table it did not write is
+    removed. Older collections and temporary folders left by a killed collect are removed.
     """
     store = sweep_dir / TABLES
     store.mkdir(parents=True, exist_ok=True)
@@ -246,10 +277,14 @@ def publish(sweep_dir: Path, write: callable) -> None:
     os.symlink(new.name, link)
     if current.is_dir() and not current.is_symlink():
         shutil.rmtree(current)  # a copy that followed the link (shutil.copytree, cp -rL)
-    os.replace(link, current)  # the switch: both tables at once
-    for name in (RUNS, TIMESERIES):
+    os.replace(link, current)  # the switch: every table at once
+    for name in TABLE_NAMES:
         path = sweep_dir / name
         target = Path(TABLES) / CURRENT / name
+        if not (new / name).is_file():
+            if path.is_symlink() and Path(os.readlink(path)) == target:
+                path.unlink()  # a table of an earlier collection that this one has not
+            continue
         if path.is_symlink() and Path(os.readlink(path)) == target:
             continue
         if path.exists() or path.is_symlink():
@@ -297,7 +332,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(2)
     table = pd.read_parquet(runs, columns=["job", "status", "error"])
     counts = table["status"].value_counts().to_dict()
-    print(f"{len(table)} runs {counts} -> {runs}, {timeseries}")
+    print(f"{len(table)} runs {counts} -> {runs}, {timeseries}, {runs.with_name(PROVINCES)}")
     for job, status, error in table.loc[
         table["status"] != "done", ["job", "status", "error"]
     ].itertuples(index=False):

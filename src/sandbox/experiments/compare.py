@@ -11,7 +11,10 @@ that mixing combinations does not inflate either.
 A lever may hold text (``lever_policy``), numbers (``lever_policy_sandbox_capacity``) or
 booleans; a baseline given as text (as on the command line) is read as the column's type.
 With one pair per combination of the other levers there is no variance to estimate: the
-interval is NaN and ``ci_note`` says why, never a zero-width interval.
+interval is NaN and ``ci_note`` says why, never a zero-width interval. So it is when every
+pair differs by the same amount (``SAME``; ``NO_DIFFERENCE`` when that amount is zero),
+as a count that no option changes does: a t interval would have zero width and read as
+certainty, where the runs only show no spread.
 """
 
 from __future__ import annotations
@@ -26,22 +29,61 @@ import pandas as pd
 from scipy import stats
 
 from sandbox.experiments.atomic import write_atomic
+from sandbox.units import unit
 
-# The flagship table's metrics (names from ``sandbox.model.metrics``) and their units.
-# Chosen so that none is equal under every regime: by 2026 the shared history has put a
-# service in almost every province, so counts of provinces no longer tell regimes apart;
-# depth, scaling, speed, harm, cost and who takes part do.
-FLAGSHIP_UNITS = {
-    "adoption": "share of people",
-    "services_per_province": "deployed services per province, 0-6",
-    "months_to_80pct_depth": "months from policy.start to 4.8 of 6 services per province",
-    "pilots_scaled": "services scaled province-wide, cumulative",
-    "citizens_harmed": "people, cumulative",
-    "public_spending": "billion VND, cumulative",
-    "private_investment": "billion VND, cumulative",
-    "sme_contract_share": "share of contracts won by start-ups, cumulative",
+# The flagship table's metrics (names from ``sandbox.model.metrics``, units from
+# ``sandbox.units``). Chosen so that none is equal under every regime: by 2026 the shared
+# history has put a service in almost every province, so counts of provinces no longer
+# tell regimes apart; depth, scaling, speed, harm, cost and who takes part do.
+FLAGSHIP = (
+    "adoption",
+    "services_per_province",
+    "months_to_80pct_depth",
+    "pilots_scaled",
+    "citizens_harmed",
+    "public_spending",
+    "private_investment",
+    "sme_contract_share",
+)
+
+
+# ``ci_note`` of a difference without an interval, and how a table's cell shows it
+ONE_PAIR = "no CI: one pair (one replicate); more replicates needed"
+ONE_PAIR_PER_COMBINATION = (
+    "no CI: one pair per combination of the other levers (one replicate); more replicates needed"
+)
+SAME = "no CI: identical in every pair (no spread to estimate an interval from)"
+SAME_WITHIN = (
+    "no CI: identical in every pair within each combination of the other levers (no spread "
+    "to estimate an interval from)"
+)
+NO_DIFFERENCE = "no CI: no difference in any pair"
+# a summary's mean over runs that all hold the same value (sandbox.analysis.summarise)
+SAME_RUNS = "no CI: the same value in every run"
+CELL_NOTES = {
+    SAME: "identical in every pair",
+    SAME_WITHIN: "identical within each combination",
+    NO_DIFFERENCE: "no difference in any pair",
+    SAME_RUNS: "same in every run",
 }
-FLAGSHIP = tuple(FLAGSHIP_UNITS)
+# a comparison is broken down by the other levers together up to this many combinations
+# of them (a column each in a table), else by each of them alone
+MAX_COMBINATIONS = 8
+# relative tolerance under which paired differences count as identical (float rounding)
+SAME_RTOL = 1e-9
+
+
+def no_spread_note(diff: pd.Series, centred: pd.Series) -> str:
+    """``SAME``, ``SAME_WITHIN`` or ``NO_DIFFERENCE`` when the paired differences have no
+    spread around their combinations' means (``centred``); ``""`` otherwise."""
+    scale = max(float(diff.abs().max()), 1e-300)
+    if (centred.abs() > SAME_RTOL * scale).any():
+        return ""
+    if (diff.abs() <= SAME_RTOL * scale).all() or (diff == 0).all():
+        return NO_DIFFERENCE
+    if (diff - diff.iloc[0]).abs().max() <= SAME_RTOL * scale:
+        return SAME
+    return SAME_WITHIN
 
 
 def lever_column(lever: str) -> str:
@@ -102,6 +144,41 @@ def _levers_of(done: pd.DataFrame) -> list[str]:
         for c in done.columns
         if c.startswith("lever_") and done[c].nunique() > 1
     )
+
+
+def independent_levers(runs: pd.DataFrame) -> list[str]:
+    """The levers that vary, less those that follow another (in table order).
+
+    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds nothing; a
+    lever is dropped when one lever kept before it fixes its value.
+    """
+    kept: list[str] = []
+    for lever in (c for c in runs.columns if c.startswith("lever_")):
+        if runs[lever].nunique(dropna=False) < 2:
+            continue
+        if not any(
+            runs.groupby(k, dropna=False)[lever].nunique(dropna=False).max() == 1 for k in kept
+        ):
+            kept.append(lever)
+    return kept
+
+
+def breakdowns(runs: pd.DataFrame, lever: str) -> list[list[str]]:
+    """How a comparison of ``lever`` is broken down by the other levers swept with it:
+    by all of them together when they make at most ``MAX_COMBINATIONS`` combinations,
+    else by each alone (pooled over the rest); ``[]`` when there is no other."""
+    done = runs[runs["status"] == "done"] if "status" in runs else runs
+    lever = lever_column(lever)
+    others = [
+        c
+        for c in independent_levers(done)
+        if c != lever and done.groupby(lever)[c].nunique(dropna=False).max() > 1
+    ]
+    if not others:
+        return []
+    if len(done[others].drop_duplicates()) <= MAX_COMBINATIONS:
+        return [others]
+    return [[c] for c in others]
 
 
 def _check_lever(done: pd.DataFrame, lever: str) -> str:
@@ -227,21 +304,18 @@ def _compare(
             if n == 0:
                 note = f"no CI: no run of {option!r} shares a replicate with the baseline"
             elif dof < 1:
-                note = (
-                    "no CI: one pair (one replicate); more replicates needed"
-                    if n_groups == 1
-                    else "no CI: one pair per combination of the other levers (one "
-                    "replicate); more replicates needed"
-                )
-            if note:
-                var_paired = var_indep = se = half = np.nan
+                note = ONE_PAIR if n_groups == 1 else ONE_PAIR_PER_COMBINATION
             else:
-                var_paired = float((_centre(diff, groups) ** 2).sum() / dof)
+                note = no_spread_note(diff, _centre(diff, groups))
+            if note and note not in CELL_NOTES:
+                var_paired = var_indep = se = half = np.nan
+            else:  # with a note here the differences have no spread: no interval
+                var_paired = 0.0 if note else float((_centre(diff, groups) ** 2).sum() / dof)
                 var_indep = float(
                     ((_centre(a, groups) ** 2).sum() + (_centre(b, groups) ** 2).sum()) / dof
                 )
                 se = np.sqrt(var_paired / n)
-                half = stats.t.ppf(0.5 + level / 2, dof) * se
+                half = np.nan if note else stats.t.ppf(0.5 + level / 2, dof) * se
             mean = float(diff.mean()) if n else np.nan
             rows.append(
                 {
@@ -253,7 +327,7 @@ def _compare(
                     "ci_low": float(mean - half),
                     "ci_high": float(mean + half),
                     "se_paired": float(se),
-                    "se_independent": float(np.sqrt(var_indep / n)) if not note else np.nan,
+                    "se_independent": float(np.sqrt(var_indep / n)) if n else np.nan,
                     "variance_reduction": var_indep / var_paired if var_paired > 0 else np.nan,
                     "ci_note": note,
                 }
@@ -268,11 +342,30 @@ def _formatter(*values: float):
     return lambda v: f"{v + 0.0:,.{digits}f}".replace("-0.000", "0.000")
 
 
-def _cell(value: float, low: float, high: float) -> str:
+def interval_text(value: float, low: float, high: float, note: str = "") -> str:
+    """``value [low, high]`` in one number format; ``value [why]`` without an interval."""
     fmt = _formatter(value, low, high)
     if not (np.isfinite(low) and np.isfinite(high)):
-        return f"{fmt(value)} [no CI]"
+        return f"{fmt(value)} [{CELL_NOTES.get(note, 'no CI')}]"
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
+
+
+def ci_notes(result: pd.DataFrame) -> list[str]:
+    """Each ``ci_note`` of a ``paired_comparison`` once; a note of no spread (``SAME``,
+    ``SAME_WITHIN``, ``NO_DIFFERENCE``) names the metrics (and options) it is about."""
+    out = []
+    for note, rows in result[result["ci_note"] != ""].groupby("ci_note", sort=True):
+        if note not in CELL_NOTES:
+            out.append(note)
+            continue
+        where = []
+        for metric, cells in rows.groupby("metric", sort=False):
+            options = result.loc[result["metric"] == metric, "option"].nunique()
+            named = sorted(map(str, cells["option"].unique()))
+            every = len(named) == options and options > 1
+            where.append(f"{metric} ({'every option' if every else ', '.join(named)})")
+        out.append(f"{note}: {'; '.join(where)}")
+    return out
 
 
 def comparison_table(
@@ -294,7 +387,9 @@ def comparison_table(
         table.index = table.index.set_names(lever_column(lever).removeprefix("lever_"), level=-1)
         return table
     cells = result.assign(
-        cell=[_cell(r.mean_diff, r.ci_low, r.ci_high) for r in result.itertuples()]
+        cell=[
+            interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()
+        ]
     )
     table = cells.pivot(index="option", columns="metric", values="cell")
     table = table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]
@@ -308,6 +403,111 @@ def comparison_table(
         table = pd.concat([level_row, table])
     table.index.name = lever_column(lever).removeprefix("lever_")
     return table
+
+
+def breakdown_tables(
+    result: pd.DataFrame, baseline: object, lever: str = "lever_policy"
+) -> dict[str, pd.DataFrame]:
+    """A comparison broken down ``by`` other levers, one table per metric: the baseline's
+    level and then each option (rows) within each combination of the ``by`` levers
+    (columns), each cell ``mean difference [95% CI]``."""
+    by = list(result.columns[: list(result.columns).index("option")])
+    combination = result[by].astype(str).agg(", ".join, axis=1)
+    cells = result.assign(
+        combination=combination,
+        cell=[
+            interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()
+        ],
+    )
+    columns = list(dict.fromkeys(combination))
+    tables = {}
+    for metric, part in cells.groupby("metric", sort=False):
+        table = part.pivot(index="option", columns="combination", values="cell")[columns]
+        levels = part.drop_duplicates("combination").set_index("combination")["baseline_mean"]
+        fmt = _formatter(*levels)
+        level_row = pd.DataFrame(
+            [[fmt(levels[c]) for c in columns]], index=[f"{baseline} (level)"], columns=columns
+        )
+        table = pd.concat([level_row, table])
+        table.index.name = lever_column(lever).removeprefix("lever_")
+        table.columns.name = ", ".join(b.removeprefix("lever_") for b in by)
+        tables[str(metric)] = table
+    return tables
+
+
+def range_table(result: pd.DataFrame) -> pd.DataFrame:
+    """Options x metrics: the smallest and the largest mean difference across the
+    combinations of a broken-down comparison (``lowest to highest``)."""
+    spans = result.groupby(["option", "metric"], sort=False)["mean_diff"].agg(["min", "max"])
+    cells = pd.Series(
+        [f"{_formatter(lo, hi)(lo)} to {_formatter(lo, hi)(hi)}" for lo, hi in spans.to_numpy()],
+        index=spans.index,
+    )
+    table = cells.unstack("metric")
+    return table[list(dict.fromkeys(result["metric"]))]
+
+
+def sign_changes(result: pd.DataFrame) -> list[str]:
+    """``option on metric`` where the mean difference is above zero in one combination of
+    a broken-down comparison and below it in another."""
+    signs = result.assign(sign=np.sign(result["mean_diff"]))
+    both = signs.groupby(["option", "metric"], sort=False)["sign"].agg(
+        lambda s: (s > 0).any() and (s < 0).any()
+    )
+    return [f"{option} on {metric}" for (option, metric), flips in both.items() if flips]
+
+
+def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_policy") -> str:
+    """Break the comparison of ``lever`` against ``baseline`` down by the other levers
+    swept with it (``breakdowns``); write ``comparison_vs_<baseline>_by_<levers>.parquet``
+    and ``.txt`` (a table per metric, [95% CI]) for each way; return a short text for the
+    console: the range of each difference across the combinations (when the other levers
+    are broken down together), or the files' names; ``""`` when there is no other lever.
+    """
+    sweep_dir = Path(sweep_dir)
+    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    done = runs[runs["status"] == "done"]
+    lever = _check_lever(done, lever)
+    value = as_option(done[lever], baseline)
+    ways = breakdowns(done, lever)
+    out = []
+    for by in ways:
+        result = paired_comparison(runs, value, lever, by=by)
+        if result.empty:
+            continue
+        names = [b.removeprefix("lever_") for b in by]
+        stem = sweep_dir / f"comparison_vs_{baseline}_by_{'_'.join(names)}"
+        n = len(result[by].drop_duplicates())
+        head = (
+            f"Difference of each other {lever.removeprefix('lever_')} option from {value} "
+            f"within each combination of {', '.join(names)} ({n}), at the end of the "
+            "horizon: mean over the pairs of runs that share the replicate and the other "
+            "levers [95% CI]; first row: the level of "
+            f"{value}"
+        )
+        tables = breakdown_tables(result, value, lever)
+        text = "\n\n".join(
+            [head, *(f"{m} ({unit(m)}):\n{t.to_string()}" for m, t in tables.items())]
+        )
+        write_atomic(stem.with_suffix(".parquet"), lambda t, r=result: r.to_parquet(t))
+        write_atomic(stem.with_suffix(".txt"), lambda t, x=text: t.write_text(x + "\n"))
+        if len(ways) > 1:
+            out.append(f"by {', '.join(names)} ({n} values): {stem.name}.txt")
+            continue
+        flips = sign_changes(result)
+        out += [
+            f"By {', '.join(names)} ({n} combinations): the lowest to the highest mean "
+            f"difference from {value} across them (each with its 95% CI in {stem.name}.txt)",
+            range_table(result).to_string(),
+            *(
+                [f"note: the sign depends on {', '.join(names)} for {'; '.join(flips)}"]
+                if flips
+                else []
+            ),
+        ]
+    if len(ways) > 1 and out:
+        out.insert(0, "Broken down by each other lever in turn (pooled over the rest):")
+    return "\n".join(out)
 
 
 def write_comparison(
@@ -329,16 +529,17 @@ def write_comparison(
         )
     table = comparison_table(result, value, lever)
     reduction = result.groupby("metric", sort=False)["variance_reduction"].median()
-    no_ci = result.groupby("metric", sort=False)["ci_note"].apply(lambda n: (n != "").all())
+    no_ci = result.groupby("metric", sort=False)["ci_note"].apply(
+        lambda n: n.isin([ONE_PAIR, ONE_PAIR_PER_COMBINATION]).all()
+    )
     n_rep = done["replicate"].nunique()
     n_pairs = int(result["n_pairs"].max())
     n_combinations = n_pairs // max(n_rep, 1)
     ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
     end = ", ".join(map(str, ends)) or "unknown"
-    units = "; ".join(f"{m}: {FLAGSHIP_UNITS[m]}" for m in table.columns if m in FLAGSHIP_UNITS)
+    units = "; ".join(f"{m}: {unit(m)}" for m in table.columns if unit(m))
     others = done[done[lever] != value]
     same = [m for m in table.columns if others[m].nunique() == 1]
-    notes = sorted(set(result["ci_note"]) - {""})
     text = "\n".join(
         [
             f"Level of {value}, and difference of each other "
@@ -353,7 +554,7 @@ def write_comparison(
                 "so their differences from the baseline are the same"
                 for m in same
             ),
-            *(f"note: {n}" for n in notes),
+            *(f"note: {n}" for n in ci_notes(result)),
             "variance reduction by pairing: how many times more replicates independent "
             "runs would need for the same CI (the arms' variances added over the variance "
             "of the paired differences; median over options): "

@@ -13,12 +13,16 @@ atomically (``sandbox.experiments.atomic.write_atomic``):
    ``status_quo``) when the sweep varies the policy, else each lever it varies against its
    first option (``random`` for the phasing order), paired on the replicate and the
    other levers;
-3. the figures of ``sandbox.plots``: outcomes and equity over time, the paired
-   differences, the designs' trade-off frontier, and the phasing or alignment figure when
-   the sweep varies those levers.
+3. the figures of ``sandbox.plots``: outcomes and equity over time, a heat map of the
+   provinces' deployed services in one run and their spread across provinces, the paired
+   differences, the designs' trade-off frontier, and the phasing or alignment figure
+   when the sweep varies those levers.
 
-Nothing is recomputed: the report reads ``runs.parquet`` and ``timeseries.parquet``. A
-folder that is not a collected sweep gets one paragraph and exit code 2.
+The comparisons are made in ``sandbox.experiments.report_comparisons``, the figures in
+``sandbox.experiments.report_figures``. Nothing is recomputed: the report reads
+``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet`` (left out, with a note,
+when a sweep collected earlier has none). A folder that is not a collected sweep gets one
+paragraph and exit code 2.
 """
 
 from __future__ import annotations
@@ -27,251 +31,30 @@ import argparse
 import datetime as dt
 import importlib.metadata
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from sandbox.analysis import Results, design_levers
-from sandbox.analysis.units import unit
 from sandbox.experiments import sweep_record as record
 from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import (
-    FLAGSHIP,
-    as_option,
-    comparison_table,
-    lever_column,
-    paired_comparison,
-)
+from sandbox.experiments.collect import PROVINCES
+from sandbox.experiments.markdown import cell
 from sandbox.experiments.provenance import code_fingerprint
+from sandbox.experiments.report_comparisons import (
+    Comparison,
+    choose,
+    compare,
+    comparison_section,
+    name,
+)
+from sandbox.experiments.report_figures import designs, drawings, save_figure
 from sandbox.experiments.sweep_record import NotASweepError
 
 FOLDER = "report"
 REPORT = "report.md"
-# the option each lever is compared with unless told otherwise; other levers: the first
-PREFERRED_BASELINES = {"lever_policy": "status_quo", "lever_policy_phasing_order": "random"}
-OVER_TIME = (
-    "adoption",
-    "population_covered",
-    "provinces_with_app",
-    "citizens_harmed",
-    "public_spending",
-)
-EQUITY = ("urban_rural_gap", "provinces_no_service")
-FRONTIER = ("adoption", "citizens_harmed", "public_spending")
-DPI = 110
-MAX_LINES = 8  # lines of an over-time figure: every design when there are this few
 
 __all__ = ["Comparison", "NotASweepError", "choose", "compare", "main", "write_report"]
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """One paired comparison: the options of ``lever`` against ``baseline``."""
-
-    lever: str
-    baseline: object
-    table: pd.DataFrame  # ``comparison_table``: the baseline's level, options x metrics
-    result: pd.DataFrame  # ``paired_comparison``: one row per option and metric
-
-
-@dataclass(frozen=True)
-class Drawing:
-    """A figure of the report: its file, title, caption and how to draw it."""
-
-    name: str
-    title: str
-    caption: str
-    draw: Callable[[], Figure]
-
-
-# -------------------------------------------------------------------- comparisons
-def first_option(values: pd.Series) -> object:
-    """A lever's first option: its smallest number, or its first text in sort order."""
-    present = [v.item() if hasattr(v, "item") else v for v in pd.unique(values.dropna())]
-    return sorted(present, key=lambda v: (str(type(v)), v))[0]
-
-
-def choose(
-    runs: pd.DataFrame,
-    lever: str | None = None,
-    baseline: object = None,
-    configured: object = None,
-) -> list[tuple[str, object]]:
-    """The (lever column, baseline) pairs the report compares.
-
-    Args:
-        runs: the done runs.
-        lever: the lever asked for; ``None``: the policy when the sweep varies it, else
-            every lever it varies (``sandbox.analysis.design_levers``).
-        baseline: the option asked for; ``None``: ``configured`` for the policy, else
-            ``PREFERRED_BASELINES`` when present, else the lever's first option.
-        configured: the experiment's ``hydra.callbacks.sweep.baseline``, if any.
-
-    Raises:
-        ValueError: the lever or baseline asked for is not in the table.
-    """
-    varying = design_levers(runs)
-    if lever is not None:
-        levers = [lever_column(lever)]
-    elif "lever_policy" in varying:
-        levers = ["lever_policy"]
-    else:
-        levers = varying
-    pairs = []
-    for column in levers:
-        if column not in runs:
-            raise ValueError(
-                f"lever {column!r} is not a column of runs.parquet; the levers "
-                f"this sweep varies are {[c.removeprefix('lever_') for c in varying]}"
-            )
-        if baseline is not None:
-            pairs.append((column, as_option(runs[column], baseline)))
-            continue
-        wanted = PREFERRED_BASELINES.get(column)
-        if column == "lever_policy" and configured is not None:
-            wanted = configured
-        try:
-            value = as_option(runs[column], wanted) if wanted is not None else None
-        except ValueError:
-            value = None
-        pairs.append((column, value if value is not None else first_option(runs[column])))
-    return pairs
-
-
-def compare(runs: pd.DataFrame, pairs: Sequence[tuple[str, object]]) -> list[Comparison]:
-    """Each (lever, baseline) compared on the flagship metrics the table has.
-
-    Raises:
-        ValueError: a lever has no option besides its baseline.
-    """
-    metrics = [m for m in FLAGSHIP if m in runs.columns]
-    out = []
-    for lever, baseline in pairs:
-        result = paired_comparison(runs, baseline, lever, metrics)
-        if result.empty:
-            raise ValueError(
-                f"nothing to compare: {lever!r} has no option other than "
-                f"{baseline!r} among done runs"
-            )
-        out.append(Comparison(lever, baseline, comparison_table(result, baseline, lever), result))
-    return out
-
-
-# ------------------------------------------------------------------------ figures
-def _name(lever: str) -> str:
-    return lever.removeprefix("lever_")
-
-
-def _designs(runs: pd.DataFrame, levers: Sequence[str]) -> int:
-    """How many combinations of ``levers`` the runs hold (1 when no lever varies)."""
-    return len(runs[list(levers)].drop_duplicates()) if levers else 1
-
-
-def _lines_by(runs: pd.DataFrame, lever: str) -> list[str]:
-    """The levers whose combinations get a line: every design lever when there are at
-    most ``MAX_LINES`` designs, else ``lever`` alone."""
-    levers = design_levers(runs)
-    if levers and _designs(runs, levers) <= MAX_LINES:
-        return [_name(c) for c in levers]
-    return [_name(lever)]
-
-
-def drawings(results: Results, comparisons: Sequence[Comparison], start: str | None) -> list:
-    """The ``Drawing`` of every figure the sweep's tables support."""
-    from sandbox import plots  # matplotlib's figures only where they are drawn
-
-    runs, series = results.runs, results.timeseries
-    lever = comparisons[0].lever if comparisons else "lever_policy"
-    by = _lines_by(runs, lever)
-    levers = design_levers(runs)
-    out = []
-    over_time = [m for m in OVER_TIME if m in series.columns]
-    if over_time:
-        out.append(
-            Drawing(
-                "outcomes_over_time.png",
-                "Outcomes over time",
-                f"Mean over runs by month, one line per {', '.join(by)}, 95% CI band; diamonds "
-                "are historical targets, the dashed line the policy start.",
-                lambda: plots.outcome_over_time(series, over_time, by, policy_start=start),
-            )
-        )
-    equity = [m for m in EQUITY if m in series.columns]
-    if equity:
-        out.append(
-            Drawing(
-                "equity_over_time.png",
-                "Equity over time",
-                "The urban-rural adoption gap and the provinces whose citizens have no service.",
-                lambda: plots.outcome_over_time(
-                    series, equity, by, targets=None, policy_start=start
-                ),
-            )
-        )
-    metrics = [m for m in FLAGSHIP if m in runs.columns]
-    for c in comparisons:
-        out.append(
-            Drawing(
-                f"comparison_{_name(c.lever)}.png",
-                f"{_name(c.lever)} against {c.baseline}",
-                f"Each option minus {c.baseline} at the end of the horizon, paired on the "
-                "replicate and the other levers, 95% CI.",
-                lambda c=c: plots.policy_comparison(runs, c.lever, c.baseline, metrics),
-            )
-        )
-    if _designs(runs, levers) >= 2 and set(FRONTIER) <= set(runs.columns):
-        out.append(
-            Drawing(
-                "tradeoff_frontier.png",
-                "Trade-off frontier",
-                "Each design's mean adoption against harm and public cost; ringed designs are "
-                "non-dominated.",
-                lambda: plots.tradeoff_frontier(runs),
-            )
-        )
-    if "lever_policy_phasing_n_waves" in levers:
-        out.append(
-            Drawing(
-                "phasing.png",
-                "Phasing",
-                "Outcomes against the number of waves, one line per "
-                "order rule, one column per phase length.",
-                lambda: plots.phasing(runs),
-            )
-        )
-    if "lever_policy_experimental_coordination" in levers:
-        out.append(
-            Drawing(
-                "alignment.png",
-                "Local-central alignment",
-                "Outcomes against the monthly chance of alignment, one line per rework cost.",
-                lambda: plots.alignment(runs),
-            )
-        )
-    return out
-
-
-def save_figure(fig: Figure, path: Path) -> None:
-    """Write a figure as PNG, atomically."""
-    write_atomic(path, lambda tmp: fig.savefig(tmp, format="png", dpi=DPI))
-
-
-# ----------------------------------------------------------------------- markdown
-def _cell(value: object) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table of ``frame``, its index (named by its names) as the first column."""
-    head = [", ".join(str(n) for n in frame.index.names if n is not None), *frame.columns]
-    lines = ["| " + " | ".join(map(_cell, head)) + " |", "|" + "---|" * len(head)]
-    for key, row in zip(frame.index, frame.itertuples(index=False), strict=True):
-        label = ", ".join(map(str, key)) if isinstance(key, tuple) else str(key)
-        lines.append("| " + " | ".join(map(_cell, [label, *row])) + " |")
-    return "\n".join(lines)
 
 
 def _options(values: pd.Series) -> str:
@@ -288,11 +71,11 @@ def size_section(everything: pd.DataFrame, results: Results) -> list[str]:
     rows = [
         ("runs", f"{len(everything)} ({', '.join(f'{n} {s}' for s, n in states.items())})"),
         ("replicates", f"{len(reps)}" + (f" ({reps[0]} to {reps[-1]})" if reps else "")),
-        ("combinations of the levers", str(_designs(runs, levers))),
-        *((f"lever `{_name(c)}`", _options(runs[c])) for c in levers),
+        ("combinations of the levers", str(designs(runs, levers))),
+        *((f"lever `{name(c)}`", _options(runs[c])) for c in levers),
         ("months", f"{months.min()} to {months.max()} ({months.nunique()})"),
     ]
-    out = ["| | |", "|---|---|", *(f"| {_cell(k)} | {_cell(v)} |" for k, v in rows)]
+    out = ["| | |", "|---|---|", *(f"| {cell(k)} | {cell(v)} |" for k, v in rows)]
     if len(everything) > len(runs):
         out += ["", f"The tables and figures use the {len(runs)} done runs only."]
     return out
@@ -333,28 +116,6 @@ def versions_section(folder: Path, runs: pd.DataFrame) -> list[str]:
     return out
 
 
-def comparison_section(c: Comparison, runs: pd.DataFrame) -> list[str]:
-    """One comparison: what it is, its units, its table and its notes."""
-    ends = (
-        sorted(map(str, runs["setting_horizon_end"].unique()))
-        if ("setting_horizon_end" in runs)
-        else ["unknown"]
-    )
-    units = "; ".join(f"{m}: {unit(m)}" for m in c.table.columns if unit(m))
-    return [
-        f"### {_name(c.lever)} against {c.baseline}",
-        "",
-        f"First row: the level of {c.baseline}; then each other option minus {c.baseline} at "
-        f"the end of the horizon ({', '.join(ends)}): mean over up to "
-        f"{int(c.result['n_pairs'].max())} pairs of runs that share the replicate and the "
-        "other levers, [95% CI].",
-        *(["", f"Units: {units}."] if units else []),
-        "",
-        markdown_table(c.table),
-        *(f"\nNote: {n}." for n in sorted(set(c.result["ci_note"]) - {""})),
-    ]
-
-
 def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) -> list[str]:
     """The report's first section: experiment, command, size, config, code."""
     experiment = record.select(cfg, "hydra.runtime.choices.experiment")
@@ -385,7 +146,7 @@ def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) 
             lines += [
                 "| key | values | set by |",
                 "|---|---|---|",
-                *(f"| `{_cell(k)}` | `{_cell(v)}` | {by} |" for k, v, by in rows),
+                *(f"| `{cell(k)}` | `{cell(v)}` | {by} |" for k, v, by in rows),
                 "",
             ]
         lines += [
@@ -432,10 +193,10 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
         lines += [*comparison_section(c, runs), ""]
     lines += ["## Figures", ""]
     drawn = set()
-    for drawing in drawings(results, comparisons, record.policy_start(runs, cfg)):
+    for drawing in drawings(results, comparisons, record.policy_start(runs, cfg), folder):
         try:
             save_figure(drawing.draw(), out / drawing.name)
-        except (ValueError, KeyError) as err:
+        except (ValueError, KeyError, FileNotFoundError) as err:
             lines += [f"{drawing.title}: not drawn ({' '.join(str(err).split())}).", ""]
             continue
         drawn.add(drawing.name)
@@ -445,6 +206,14 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
             drawing.caption,
             "",
             f"![{drawing.title}]({drawing.name})",
+            *drawing.after,
+            "",
+        ]
+    if not (folder / PROVINCES).is_file():
+        lines += [
+            f"No per-province table ({PROVINCES}) in this folder: it was collected before "
+            f"sandbox-collect gathered one, so the heat map and the spread across provinces "
+            f"are left out; `sandbox-collect {folder}` adds them.",
             "",
         ]
     text = "\n".join(lines).rstrip() + "\n"

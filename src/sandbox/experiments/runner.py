@@ -26,6 +26,7 @@ from sandbox.model.metrics import (
     months_to_share,
 )
 from sandbox.model.model import SandboxModel
+from sandbox.units import unit
 
 SUMMARY_COLUMNS = (
     "provinces_with_project",
@@ -158,8 +159,6 @@ def format_summary(result: RunResult, params: Params) -> str:
     frame = result.timeseries
     rows = frame[frame["month"].str.endswith("-12") | (frame.index == len(frame) - 1)]
     table = rows.set_index("month")[list(SUMMARY_COLUMNS)].T.map(_fmt)
-    from sandbox.analysis.units import unit  # only a single run's summary needs it
-
     table.index = [f"{m} ({unit(m)})" if unit(m) else m for m in table.index]
     s = result.summary
     policy = params.policy.name

@@ -21,8 +21,8 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sandbox.experiments.collect import MixedCodeError, collect
-from sandbox.experiments.compare import write_comparison
+from sandbox.experiments.collect import PROVINCES, MixedCodeError, collect
+from sandbox.experiments.compare import write_breakdown, write_comparison
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
 
@@ -103,12 +103,15 @@ class Progress:
 
 
 class SweepCallback(Callback):
-    """Progress during a multirun; ``runs.parquet`` and ``timeseries.parquet`` after it.
+    """Progress during a multirun; the collected tables, comparison and report after it.
 
     Args:
         baseline: when set (an experiment's ``hydra.callbacks.sweep.baseline``), the
             paired comparison of every option of ``lever`` with this one is printed and
-            written to ``comparison_vs_<baseline>.txt`` and ``.parquet``.
+            written to ``comparison_vs_<baseline>.txt`` and ``.parquet``, then its
+            breakdown by the other levers swept (``sandbox.experiments.compare
+            .write_breakdown``: the range across their combinations, the tables in
+            ``comparison_vs_<baseline>_by_<levers>.txt``).
         lever: the lever compared (``policy`` unless the experiment names another, e.g.
             ``policy_phasing_order``).
         rank_by: when set (``hydra.callbacks.sweep.rank_by``, e.g. ``ablation``), the
@@ -168,10 +171,13 @@ class SweepCallback(Callback):
         except MixedCodeError as err:
             print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
             sys.exit(2)
-        print(f"collected: {runs} and {timeseries}", flush=True)
+        print(f"collected: {runs}, {timeseries} and {runs.with_name(PROVINCES)}", flush=True)
         if self.baseline is not None:
             try:
                 print(write_comparison(sweep_dir, self.baseline, self.lever), flush=True)
+                breakdown = write_breakdown(sweep_dir, self.baseline, self.lever)
+                if breakdown:
+                    print(breakdown, flush=True)
             except ValueError as err:
                 print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
         if self.rank_by:

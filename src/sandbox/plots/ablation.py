@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from sandbox.analysis.columns import resolve
 from sandbox.analysis.paired import paired_differences
-from sandbox.analysis.units import unit
+from sandbox.plots import differences
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -30,6 +30,7 @@ from sandbox.plots.style import (
     styles,
     wrap,
 )
+from sandbox.units import name, unit
 
 # headline outcomes that tell regimes apart (sandbox.experiments.compare.FLAGSHIP less
 # adoption, which barely differs between regimes, and private investment, zero under a
@@ -59,7 +60,8 @@ def ablation(
 
     Differences are paired on the replicate within each value of ``by``
     (``sandbox.analysis.paired_differences(..., by=by)``, as ``sandbox-compare --by
-    ablation``). A difference without a CI (one pair) is an open marker.
+    ablation``). A difference without a CI is drawn as ``sandbox.plots.differences``
+    says; a panel where no pair differs says so.
 
     Args:
         runs: ``Results.runs`` of an ablation sweep.
@@ -103,15 +105,16 @@ def ablation(
             colour, marker = look[option]["color"], MARKERS[i % len(MARKERS)]
             if has_reference and np.isfinite(part["mean_diff"].iloc[0]):
                 ax.axhline(part["mean_diff"].iloc[0], color=colour, lw=0.8, ls="--", alpha=0.6)
-            _points(ax, part, x, colour, marker)
+            differences.draw(ax, part, x, colour, marker, vertical=True)
         ax.set_xticks(range(len(order)), [str(v) for v in order], rotation=35, ha="right",
                       rotation_mode="anchor", fontsize=FONT - 1)  # fmt: skip
         ax.set_xlim(-0.5, len(order) - 0.5)
         number_axis(ax.yaxis)
         found = unit(metric)
         ax.set_ylabel(wrap(f"difference ({found})" if found else "difference", 30), fontsize=FONT)
-        ax.set_title(metric, fontsize=FONT)
+        ax.set_title(wrap(name(metric), 34), fontsize=FONT)
         ax.grid(axis="y", alpha=0.3, lw=0.5)
+        differences.mark_no_difference(ax, rows)
         if n + cols >= len(present):  # no panel below it
             ax.set_xlabel(f"{key.removeprefix('lever_')}: mechanism switched off", fontsize=FONT)
     title = (
@@ -119,8 +122,8 @@ def ablation(
         f"horizon, with one mechanism switched off ({key.removeprefix('lever_')}); "
         f"mean over {count(result['n_pairs'], 'pair')} of runs, {level:.0%} CI"
     )
-    if (result["ci_note"] != "").any():
-        title += " (open markers: no CI, one pair)"
+    notes = differences.explanations(result)
+    title += f" ({'; '.join(notes)})" if notes else ""
     fig.suptitle(wrap(title, int(fig.get_figwidth() * 13)), fontsize=FONT + 1)
     handles = [
         Line2D([], [], ls="", marker=MARKERS[i % len(MARKERS)], ms=5, color=look[o]["color"])
@@ -131,24 +134,8 @@ def ablation(
         handles.append(Line2D([], [], color="0.3", lw=0.8, ls="--"))
         labels.append(f"its difference in {reference} (every mechanism on)")
     fig.legend(
-        handles, labels, loc="outside lower center", ncols=legend_columns(fig, len(labels), 2.2),
+        handles, labels, loc="outside lower center", ncols=legend_columns(fig, labels, 2.2),
         fontsize=FONT - 1, title=lever.removeprefix("lever_"), title_fontsize=FONT - 1,
         frameon=False,
     )  # fmt: skip
     return fig
-
-
-def _points(ax, part: pd.DataFrame, x: np.ndarray, colour: str, marker: str) -> None:
-    """Means with CI bars; open markers where there is no interval."""
-    mean = part["mean_diff"].to_numpy(dtype=float)
-    low, high = part["ci_low"].to_numpy(dtype=float), part["ci_high"].to_numpy(dtype=float)
-    has_ci = np.isfinite(low) & np.isfinite(high)
-    err = np.vstack([mean - low, high - mean])
-    if has_ci.any():
-        ax.errorbar(
-            x[has_ci], mean[has_ci], yerr=err[:, has_ci], fmt=marker, color=colour, ms=5,
-            capsize=2.5, lw=1.1, zorder=3,
-        )  # fmt: skip
-    open_ = ~has_ci & np.isfinite(mean)
-    if open_.any():
-        ax.plot(x[open_], mean[open_], marker, mfc="white", color=colour, ms=5, ls="", zorder=3)

@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 
 from sandbox.analysis.columns import resolve, resolve_all
 from sandbox.analysis.paired import paired_differences
-from sandbox.analysis.units import unit
+from sandbox.plots import differences
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -21,7 +21,10 @@ from sandbox.plots.style import (
     number_axis,
     select,
     styles,
+    wrap,
+    wrap_name,
 )
+from sandbox.units import name, unit
 
 
 def policy_comparison(
@@ -36,9 +39,10 @@ def policy_comparison(
     """Each option of ``lever`` minus ``baseline`` at the end of the horizon, with its CI.
 
     Differences are paired on the replicate and the other levers
-    (``sandbox.analysis.paired_differences``). One panel per metric, options on the
-    vertical axis; a difference without a CI (one pair) is an open marker marked
-    "no CI".
+    (``sandbox.analysis.paired_differences``). One panel per metric (titled by its
+    readable name; the unit on the axis), options on the vertical axis; a difference
+    without a CI is drawn as ``sandbox.plots.differences`` says, and a panel where no pair
+    differs says so.
 
     Args:
         runs: ``Results.runs``.
@@ -64,28 +68,35 @@ def policy_comparison(
     step = 0.7 / len(groups)
     for ax, metric in zip(axes, metrics, strict=True):
         rows = result[result["metric"] == metric]
+        none = differences.mark_no_difference(ax, rows)  # said once, across the panel
         for g, group in enumerate(groups):
             part = select(rows, keys, group)
             y = np.array([options.index(o) for o in part["option"]], dtype=float)
             y += (g - (len(groups) - 1) / 2) * step
-            _points(ax, part, y, look[group]["color"], MARKERS[g % len(MARKERS)])
+            differences.draw(ax, part, y, look[group]["color"], MARKERS[g % len(MARKERS)],
+                             label_points=not none)  # fmt: skip
         ax.axvline(0, color="0.4", lw=0.8)
         number_axis(ax.xaxis)
         ax.set_yticks(range(len(options)), [str(o) for o in options], fontsize=FONT - 1)
         if ax.get_subplotspec().colspan.start == 0:
-            ax.set_ylabel(lever.removeprefix("lever_"), fontsize=FONT)
+            # wrapped to the panel's height (about 12 characters an inch at FONT)
+            lever_name = wrap_name(lever.removeprefix("lever_"), int(height * 11))
+            ax.set_ylabel(lever_name, fontsize=FONT)
         else:
             ax.tick_params(labelleft=False)
         ax.set_ylim(len(options) - 0.5, -0.5)
         found = unit(metric)
-        ax.set_xlabel(f"difference ({found})" if found else "difference", fontsize=FONT)
-        ax.set_title(metric, fontsize=FONT)
+        text = f"difference ({found})" if found else "difference"
+        ax.set_xlabel(wrap(text, 40), fontsize=FONT)  # a panel's width: no overlap
+        ax.set_title(wrap(name(metric), 34), fontsize=FONT)
         ax.grid(axis="x", alpha=0.3, lw=0.5)
-    fig.suptitle(
+    title = (
         f"{lever.removeprefix('lever_')}: each option minus {baseline}, at the end of the "
-        f"horizon; mean over {count(result['n_pairs'], 'pair')} of runs, {level:.0%} CI",
-        fontsize=FONT + 1,
+        f"horizon; mean over {count(result['n_pairs'], 'pair')} of runs, {level:.0%} CI"
     )
+    notes = differences.explanations(result)
+    title += f" ({'; '.join(notes)})" if notes else ""
+    fig.suptitle(wrap(title, int(fig.get_figwidth() * 12)), fontsize=FONT + 1)
     if keys:
         handles = [
             Line2D([], [], ls="", marker=MARKERS[g % len(MARKERS)], **look[group])
@@ -97,21 +108,3 @@ def policy_comparison(
             title_fontsize=FONT - 1, frameon=False,
         )  # fmt: skip
     return fig
-
-
-def _points(ax, part: pd.DataFrame, y: np.ndarray, colour: str, marker: str) -> None:
-    """Means with CI bars; open markers and a "no CI" note where there is no interval."""
-    has_ci = np.isfinite(part["ci_low"].to_numpy()) & np.isfinite(part["ci_high"].to_numpy())
-    mean = part["mean_diff"].to_numpy()
-    err = np.vstack([mean - part["ci_low"].to_numpy(), part["ci_high"].to_numpy() - mean])
-    ax.errorbar(
-        mean[has_ci], y[has_ci], xerr=err[:, has_ci], fmt=marker, color=colour, ms=5,
-        capsize=3, lw=1.2,
-    )  # fmt: skip
-    if (~has_ci).any():
-        ax.plot(mean[~has_ci], y[~has_ci], marker, mfc="white", color=colour, ms=5, ls="")
-        for x, yy in zip(mean[~has_ci], y[~has_ci], strict=True):
-            ax.annotate(
-                "no CI", (x, yy), xytext=(0, 6), textcoords="offset points", ha="center",
-                fontsize=FONT - 2, color="0.3",
-            )  # fmt: skip

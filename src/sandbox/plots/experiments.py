@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from sandbox.analysis.columns import resolve
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.summary import summarise
-from sandbox.analysis.units import label
+from sandbox.experiments.compare import SAME_RUNS
 from sandbox.plots.style import (
     FONT,
     MARKERS,
@@ -30,6 +30,8 @@ from sandbox.plots.style import (
     styles,
     wrap,
 )
+from sandbox.units import label
+from sandbox.units import title as row_title
 
 # phasing.yaml: adoption speed, the urban-rural gap and provinces left without a service;
 # speed as months from policy.start to depth (months_to_90pct_app is reached in the
@@ -97,6 +99,12 @@ def lever_response(
                         pos[finite], mean[finite], yerr=err[:, finite], fmt="none", capsize=2,
                         lw=1.0, ecolor=look[value]["color"],
                     )  # fmt: skip
+            if len(panel) and (panel["ci_note"] == SAME_RUNS).all():
+                ax.text(
+                    0.5, 0.5, "the same value in every run", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=FONT - 1, color="0.25",
+                    bbox={"facecolor": "white", "edgecolor": "0.6", "boxstyle": "round,pad=0.3"},
+                )  # fmt: skip
             if log_x:
                 ax.set_xscale("log")
             if numeric:
@@ -108,7 +116,8 @@ def lever_response(
             ax.grid(alpha=0.3, lw=0.5)
             if j == 0:
                 number_axis(ax.yaxis)
-                ax.set_ylabel(wrap(label(metric), 34), fontsize=FONT)
+                # a row's title: its readable name and unit, wrapped to the panel's height
+                ax.set_ylabel(wrap(row_title(metric), 26), fontsize=FONT)
             if i == 0 and col_key:
                 ax.set_title(f"{col_key[0].removeprefix('lever_')} = {c}", fontsize=FONT)
             if i == len(metrics) - 1:
@@ -118,13 +127,15 @@ def lever_response(
     if hue_key:
         fig.legend(
             handles, [str(v) for v in hues], loc="outside lower center",
-            ncols=legend_columns(fig, len(hues), 1.2),
+            ncols=legend_columns(fig, [str(v) for v in hues], 1.2),
             fontsize=FONT - 1, title=legend_title(hue_key), title_fontsize=FONT - 1,
             frameon=False,
         )  # fmt: skip
     note = f"mean over {count(n)} per point, {level:.0%} CI"
     if n.min() < 2:
         note += " (none where a point has one run)"
+    if (table["ci_note"] == SAME_RUNS).any():
+        note += "; no bar where every run has the same value"
     fig.suptitle(f"{title}\n{note}" if title else note, fontsize=FONT)
     return fig
 

@@ -35,6 +35,9 @@ LINESTYLES = ("-", "--", ":", "-.")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 TARGET_COLOUR = OKABE_ITO["vermillion"]
 FONT = 9
+# fewer runs than this give no CI band or bar: with two runs the Student t interval is
+# 12.7 standard errors wide either side and blurs every line it is drawn around
+MIN_RUNS_FOR_INTERVAL = 3
 
 
 # each regime keeps its colour in every figure, whichever regimes a figure shows; none is
@@ -50,10 +53,24 @@ POLICY_COLOURS = {
 
 
 def styles(labels: Sequence[object]) -> dict[object, dict[str, str]]:
-    """A colour (and, past eight labels, a line style) for each label, in order; the
-    regimes' own colours (``POLICY_COLOURS``) when every label is a regime."""
-    if labels and all(isinstance(lab, str) and lab in POLICY_COLOURS for lab in labels):
-        return {lab: {"color": POLICY_COLOURS[lab], "linestyle": "-"} for lab in labels}
+    """A colour (and, past eight labels, a line style) for each label, in order.
+
+    When every label is a regime, or a tuple that starts with one (a group of the policy
+    and other levers), each keeps its regime's own colour (``POLICY_COLOURS``) and the
+    rest of the tuple gets a line style: the same regime looks the same in every figure.
+    """
+    firsts = [lab[0] if isinstance(lab, tuple) and lab else lab for lab in labels]
+    if firsts and all(isinstance(f, str) and f in POLICY_COLOURS for f in firsts):
+        rests = list(dict.fromkeys(lab[1:] if isinstance(lab, tuple) else () for lab in labels))
+        return {
+            lab: {
+                "color": POLICY_COLOURS[first],
+                "linestyle": LINESTYLES[
+                    rests.index(lab[1:] if isinstance(lab, tuple) else ()) % len(LINESTYLES)
+                ],
+            }
+            for lab, first in zip(labels, firsts, strict=True)
+        }
     return {
         lab: {
             "color": COLOURS[i % len(COLOURS)],
@@ -109,9 +126,12 @@ def number_axis(axis, nbins: int = 5) -> None:
     axis.set_major_formatter(Thousands())
 
 
-def legend_columns(fig: Figure, n: int, width: float = 1.9) -> int:
-    """Legend columns that fit the figure's width, at about ``width`` inches per entry."""
-    return max(1, min(n, int(fig.get_figwidth() // width)))
+def legend_columns(fig: Figure, labels: Sequence[str], width: float = 1.9) -> int:
+    """Legend columns that fit the figure's width: an entry takes ``width`` inches, or more
+    for a long label (its handle and about 0.065 inch a character at ``FONT - 1``)."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    entry = max(width, 0.55 + 0.065 * longest)
+    return max(1, min(len(labels), int(fig.get_figwidth() // entry)))
 
 
 def timestamps(months: pd.Series) -> pd.Series:
@@ -122,6 +142,18 @@ def timestamps(months: pd.Series) -> pd.Series:
 def wrap(text: str, width: int = 48) -> str:
     """``text`` broken into lines of at most ``width`` characters."""
     return "\n".join(textwrap.wrap(text, width)) if text else text
+
+
+def wrap_name(name: str, width: int) -> str:
+    """A snake_case name broken after underscores into lines of at most ``width``
+    characters where it can be (``policy_sandbox_`` / ``capacity``)."""
+    lines: list[str] = []
+    for part in name.split("_"):
+        if lines and len(lines[-1]) + len(part) + 1 <= width:
+            lines[-1] += f"_{part}"
+        else:
+            lines.append(part)
+    return "_\n".join(lines)
 
 
 def option_label(keys: Sequence[str], values: object) -> str:
@@ -150,3 +182,13 @@ def select(frame: pd.DataFrame, keys: Sequence[str], values: tuple) -> pd.DataFr
     for key, value in zip(keys, values, strict=True):
         mask &= frame[key].isna() if pd.isna(value) else frame[key] == value
     return frame[mask]
+
+
+def too_few(n: int) -> str:
+    """Why no interval is drawn for groups of ``n`` runs."""
+    if n < 2:
+        return "one run per group, no CI"
+    return (
+        f"{n} runs per group: a {n}-run CI is too wide to read; "
+        f"{MIN_RUNS_FOR_INTERVAL} or more are drawn"
+    )

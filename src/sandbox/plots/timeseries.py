@@ -12,11 +12,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sandbox.analysis.columns import resolve, resolve_all
-from sandbox.analysis.summary import summarise
+from sandbox.analysis.summary import SAME_RTOL, summarise
 from sandbox.analysis.targets import HISTORICAL_TARGETS, targets_within
-from sandbox.analysis.units import describe, label
 from sandbox.plots.style import (
     FONT,
+    MIN_RUNS_FOR_INTERVAL,
     TARGET_COLOUR,
     count,
     grid,
@@ -27,10 +27,14 @@ from sandbox.plots.style import (
     option_label,
     styles,
     timestamps,
+    too_few,
     wrap,
 )
+from sandbox.units import describe, label, name, unit
 
 Band = Literal["ci", "range"]
+BAND_ALPHA = 0.2
+SHARED = "0.55"  # the band of a history every group shares
 
 
 def outcome_over_time(
@@ -69,17 +73,33 @@ def outcome_over_time(
     table = summarise(timeseries, [*keys, "month"], metrics, level, warn=False)
     groups = list(dict.fromkeys(table[keys].itertuples(index=False, name=None)))
     look = styles(groups)
+    # bands lighter as lines multiply, so that overlapping ones do not turn to mud
+    shade = min(BAND_ALPHA, BAND_ALPHA * 3 / max(len(groups), 1))
     start = pd.Period(policy_start, freq="M") if policy_start is not None else None
-    shown_target = cut = False
+    shown_target = cut = shared = False
     for ax, metric in zip(axes, metrics, strict=True):
         rows = table[table["metric"] == metric]
-        for group, line in rows.groupby(keys, sort=False, dropna=False):
+        split = _parting(rows, keys)
+        for g, (group, line) in enumerate(rows.groupby(keys, sort=False, dropna=False)):
             line = line.sort_values("month")
             x = timestamps(line["month"])
             ax.plot(x, line["mean"], lw=1.6, **look[group])
             low, high = _band(line, band)
-            if low is not None and low.notna().any():
-                ax.fill_between(x, low, high, color=look[group]["color"], alpha=0.2, lw=0)
+            if band == "ci" and line["n"].max() < MIN_RUNS_FOR_INTERVAL:
+                low = None  # too few runs for a readable interval: the legend says so
+            if low is None or not low.notna().any():
+                continue
+            # while every group has the same values (a shared history) one grey band,
+            # drawn once; each group's own band from the month they part
+            own = line["month"] >= (split - 1 if split is not None else line["month"].min())
+            own = own.to_numpy()
+            if g == 0 and split is not None:
+                shared = True
+                common = (line["month"] <= split).to_numpy()
+                ax.fill_between(x, low, high, where=common, color=SHARED, alpha=BAND_ALPHA,
+                                lw=0)  # fmt: skip
+            ax.fill_between(x, low, high, where=own, color=look[group]["color"], alpha=shade,
+                            lw=0)  # fmt: skip
         first, last = rows["month"].min(), rows["month"].max()
         marks = targets_within(targets, metric, first, last)
         if len(marks):
@@ -91,22 +111,25 @@ def outcome_over_time(
         cut |= _clip(ax, pd.concat([timeseries[metric], marks["value"]]), rows, band)
         if start is not None and first <= start <= last:
             ax.axvline(start.to_timestamp(), color="0.35", ls="--", lw=1)
-        ax.set_ylabel(wrap(label(metric), 26), fontsize=FONT)
-        ax.set_title(wrap(describe(metric) or metric), fontsize=FONT)
+        # the model's metric: its description above, its column name and unit beside; a
+        # column derived from them (the spread across provinces): its name above, its unit
+        ax.set_ylabel(wrap(label(metric) if describe(metric) else unit(metric), 26),
+                      fontsize=FONT)  # fmt: skip
+        ax.set_title(wrap(describe(metric) or name(metric)), fontsize=FONT)
         ax.grid(alpha=0.3, lw=0.5)
         number_axis(ax.yaxis)
         month_axis(ax)
     handles = [Line2D([], [], lw=1.6, **look[g]) for g in groups]
     names = [option_label(keys, g) for g in groups]
-    columns = legend_columns(fig, len(handles))
+    columns = legend_columns(fig, names)
     fig.legend(
         handles, names, loc="outside lower center", ncols=columns, fontsize=FONT - 1,
         title=legend_title(keys), title_fontsize=FONT - 1, frameon=False,
     )  # fmt: skip
     legend_rows = 1 + math.ceil(len(handles) / columns)
-    extra = _extras(table, band, level, shown_target, start, cut)
+    extra = _extras(table, band, level, shown_target, start, cut, shared)
     if extra:
-        columns = legend_columns(fig, len(extra), 3.6)
+        columns = legend_columns(fig, [t for _, t in extra], 3.6)
         fig.legend(
             [h for h, _ in extra], [t for _, t in extra], loc="outside upper center",
             ncols=columns, fontsize=FONT - 1, frameon=False,
@@ -114,6 +137,22 @@ def outcome_over_time(
         legend_rows += math.ceil(len(extra) / columns)
     fig.set_figheight(fig.get_figheight() + 0.18 * legend_rows)  # room for the legends
     return fig
+
+
+def _parting(rows: pd.DataFrame, keys: list[str]) -> pd.Period | None:
+    """The first month in which the groups' means differ, when they start out the same
+    for at least one month (a history shared before the policy start); the month after the
+    last when they never differ; else None."""
+    means = rows.pivot_table(index="month", columns=keys, values="mean", dropna=False)
+    if means.shape[1] < 2:
+        return None
+    spread = means.max(axis=1) - means.min(axis=1)
+    differs = spread > SAME_RTOL * means.abs().max(axis=1).clip(lower=1e-300)
+    if not differs.any():
+        return means.index.max() + 1
+    if differs.iloc[0]:
+        return None
+    return differs.index[differs.to_numpy().argmax()]
 
 
 def _band(line: pd.DataFrame, band: Band | None) -> tuple[pd.Series | None, pd.Series | None]:
@@ -147,18 +186,23 @@ def _extras(
     target: bool,
     start: pd.Period | None,
     cut: bool = False,
+    shared: bool = False,
 ) -> list[tuple[object, str]]:
     """Legend entries that explain the band, the targets and the start line."""
     out: list[tuple[object, str]] = []
-    runs = count(table["n"])
-    if band == "ci" and table["n"].max() < 2:
-        out.append((Patch(color="none"), "no band: one run per line, no CI"))
-    elif band == "ci":
+    drawn = table[table["n"] >= MIN_RUNS_FOR_INTERVAL]
+    if band == "ci" and len(drawn) < len(table):
+        fewest = int(table["n"].min())
+        out.append((Patch(color="none"), f"no band where a line has {too_few(fewest)}"))
+    if band == "ci" and len(drawn):
         cut_text = " (cut at the runs' range)" if cut else ""
-        text = f"shaded: {level:.0%} CI of the mean, {runs}{cut_text}"
+        text = f"shaded: {level:.0%} CI of the mean, {count(drawn['n'])}{cut_text}"
         out.append((Patch(color="0.6", alpha=0.4), text))
+        if shared:
+            grey = Patch(color=SHARED, alpha=BAND_ALPHA)
+            out.append((grey, "grey: while every line is the same"))
     elif band == "range":
-        out.append((Patch(color="0.6", alpha=0.4), f"shaded: 5-95% of {runs}"))
+        out.append((Patch(color="0.6", alpha=0.4), f"shaded: 5-95% of {count(table['n'])}"))
     if target:
         out.append(
             (
