@@ -1,16 +1,23 @@
 """Figures from the tidy tables of ``sandbox.analysis``; each function returns a Figure.
 
 Matplotlib ``Figure`` objects made without ``pyplot`` (render with ``fig.savefig``; Agg is
-used, and Jupyter shows them inline), labelled with metric names and units, coloured with
-the Okabe-Ito palette:
+used, and Jupyter shows them inline), labelled with metric names and the units of
+``sandbox.units``, coloured with the Okabe-Ito palette (each regime its own colour). No
+CI band or bar is drawn from fewer than 3 runs, nor one of zero width; the figure says so.
 
 - ``outcome_over_time``: a metric by month per policy, CI bands, historical targets,
   the policy start;
 - ``policy_comparison``: paired differences from a baseline with CIs, a panel per outcome;
-- ``tradeoff_frontier``: adoption speed against harm and cost, non-dominated designs;
-- ``province_heatmap``: provinces x months of deployed services (per-province input);
+- ``tradeoff_frontier``: adoption speed (months to 80% of the services deployed) against
+  harm and cost, 95% CI bars, non-dominated designs ringed;
+- ``province_heatmap``: provinces x months of deployed services for one run
+  (``sandbox.analysis.province_matrix`` of ``provinces.parquet``), provinces off a
+  month's map hatched;
 - ``lever_response``, ``phasing``, ``alignment``: outcomes against an experiment's levers;
 - ``ablation``: each regime's difference from the baseline with one mechanism off at a time.
+
+``differences`` draws paired differences (shared by the comparison and ablation figures);
+``style`` holds the palette, grids and labels.
 """
 
 from sandbox.plots.ablation import ablation
