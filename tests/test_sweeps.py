@@ -54,8 +54,12 @@ def serial(tmp_path_factory) -> Path:
 
 
 def test_sweep_collects_one_row_per_run(serial: Path) -> None:
-    runs, series = tables(serial)
+    runs, series, provinces = tables(serial)
     assert len(runs) == 6 and (runs["status"] == "done").all()
+    # each run's month has a row per province of its map (the model's own count)
+    per_month = provinces.groupby(["run_id", "month"]).size().rename("rows").reset_index()
+    counted = series.merge(per_month, on=["run_id", "month"], how="left")
+    assert (counted["rows"] == counted["provinces"]).all()
     assert runs["run_id"].is_unique
     assert set(runs["lever_policy"]) == {"status_quo", "controlled_pilot"}
     assert any(c.startswith("uncertainty_citizens_") for c in runs.columns)
@@ -120,12 +124,13 @@ def test_failed_runs_are_recorded_listed_and_make_the_sweep_exit_1(tmp_path: Pat
     for line in listed:
         assert "policy=controlled_pilot" in line and line.endswith("RuntimeError: boom")
         assert Path(line.split(": ")[1]).is_dir()
-    runs, series = tables(folder)
+    runs, series, provinces = tables(folder)
     assert len(runs) == 6
     failed = runs[runs["status"] == "failed"]
     assert len(failed) == 3 and (failed["lever_policy"] == "controlled_pilot").all()
     assert failed["adoption"].isna().all()
     assert set(series["run_id"]) == set(runs.loc[runs["status"] == "done", "run_id"])
+    assert set(provinces["run_id"]) == set(series["run_id"])  # a failed run adds no rows
     # resuming with a model that works runs the failed ones only, and exits 0
     again = sweep(folder)
     assert "sweep: 6/6 runs, 0 failed" in again.stdout
