@@ -489,3 +489,41 @@ def test_one_run_under_two_labels_gets_its_series_under_each() -> None:
     for option in ("none", "data_market"):
         mine = out[(out.run_id == "a") & (out.lever_ablation == option)]
         assert mine["adoption"].tolist() == [0.1, 0.2]
+
+
+def test_provinces_keep_the_model_order_within_a_month(policy) -> None:
+    raw = pd.read_parquet(DATA / "policy_comparison" / "provinces.parquet")
+    rid = policy.runs["run_id"].iloc[0]
+    mine = raw[raw["run_id"] == rid]
+    table = load_provinces(DATA / "policy_comparison", rid)
+    for month in (mine["month"].iloc[0], mine["month"].iloc[-1]):
+        expected = mine.loc[mine["month"] == month, "province"].tolist()
+        got = table.loc[table["month"] == pd.Period(month, "M"), "province"].tolist()
+        assert got == expected and expected != sorted(expected)
+
+
+def test_sweep_spread_takes_the_runs_of_several_sweeps(policy, design) -> None:
+    runs = load_sweeps({"policy": DATA / "policy_comparison", "design": DATA / "sandbox_design"})
+    mine = runs.runs[runs.runs["sweep"] == "policy"]
+    spread = sweep_spread(DATA / "policy_comparison", mine)
+    assert set(spread["run_id"]) == set(mine["run_id"])
+
+
+def test_design_outcomes_of_designs_not_fully_crossed(design) -> None:
+    levers = design_levers(design.runs)
+    first = design.runs[levers].drop_duplicates().iloc[0]
+    runs = design.runs[~(design.runs[levers] == first).all(axis=1)]  # one design never ran
+    out = design_outcomes(runs, ["months_to_80pct_depth", "citizens_harmed"], warn=False)
+    assert len(out) == len(runs[levers].drop_duplicates())
+
+
+def test_a_collection_whose_runs_have_no_province_table_writes_none(tmp_path) -> None:
+    """Runs made before the model wrote provinces.parquet: the collection writes no table
+    (not an empty one of the wrong types), and the analysis says the sweep has none."""
+    from sandbox.experiments.collect import _write_provinces
+
+    job = tmp_path / "job"
+    job.mkdir()
+    _write_provinces(tmp_path / "provinces.parquet", [("r1", job, None)])
+    assert not (tmp_path / "provinces.parquet").exists()
+    assert load_provinces(tmp_path, ["r1"], missing_ok=True) is None

@@ -184,26 +184,9 @@ def test_a_lever_that_follows_an_option_does_not_break_the_pairs() -> None:
     """An ablation that switches off a channel only one regime has (data-market rules):
     the switch varies within that regime's runs only, and every run still pairs with the
     status quo's run of the same ablation and replicate."""
-    rows = []
-    for ablation in ("none", "data_market"):
-        for r in range(4):
-            world = 10.0 * r + (1.0 if ablation == "data_market" else 0.0)
-            for policy, effect in (("status_quo", 0.0), ("facilitation", 2.0)):
-                market = policy == "facilitation" and ablation == "none"
-                rows.append(
-                    {
-                        "status": "done",
-                        "replicate": r,
-                        "lever_policy": policy,
-                        "lever_ablation": ablation,
-                        "lever_policy_data_market": market,
-                        "adoption": world + effect + (0.5 if market else 0.0),
-                    }
-                )
-    runs = pd.DataFrame(rows)
-    (row,) = paired_comparison(runs, "status_quo", metrics=("adoption",)).itertuples()
+    (row,) = paired_comparison(_ablation_runs(), "status_quo", metrics=("adoption",)).itertuples()
     assert row.n_pairs == 8
-    assert row.mean_diff == pytest.approx(2.25)  # 2 in every pair, + 0.5 in the four with it
+    assert row.mean_diff == pytest.approx(1.5)  # 2 with the channel, 1 without it
 
 
 def test_identical_differences_get_a_note_never_a_zero_width_interval(tmp_path) -> None:
@@ -286,3 +269,71 @@ def test_breakdowns_are_joint_up_to_eight_combinations_else_one_lever_at_a_time(
     two = runs[runs["lever_c"] == 0]  # a x b = 4: together
     assert breakdowns(two, "policy") == [["lever_a", "lever_b"]]
     assert breakdowns(two[(two["lever_a"] == 0) & (two["lever_b"] == 0)], "policy") == []
+
+
+def _ablation_runs() -> pd.DataFrame:
+    """Two regimes x two ablations x 4 replicates; the data-market switch is on only for
+    facilitation with every mechanism on (it follows policy and ablation together)."""
+    rows = []
+    for ablation in ("none", "data_market"):
+        for r in range(4):
+            for policy in ("status_quo", "facilitation"):
+                market = policy == "facilitation" and ablation == "none"
+                rows.append(
+                    {
+                        "status": "done",
+                        "replicate": r,
+                        "lever_policy": policy,
+                        "lever_ablation": ablation,
+                        "lever_policy_data_market": market,
+                        "adoption": 10.0 * r
+                        + (2.0 if policy == "facilitation" else 0.0)
+                        - (1.0 if policy == "facilitation" and ablation == "data_market" else 0),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def test_comparing_ablations_keeps_the_regime_an_ablation_touches() -> None:
+    runs = _ablation_runs()
+    result = paired_comparison(runs, "none", "ablation", ("adoption",))
+    (row,) = result.itertuples()
+    assert row.n_pairs == 8  # every regime and replicate, facilitation included
+    assert row.mean_diff == pytest.approx(-0.5)  # -1 for facilitation, 0 for status quo
+
+
+def test_runs_missing_from_one_arm_never_pair_across_other_levers() -> None:
+    """Failed runs leave holes; a run is still paired only with the baseline's run of the
+    same resources and replicate."""
+    rows = []
+    for r in range(4):
+        for resources, level in (("central", 0.0), ("mixed", 50.0)):
+            for policy, effect in (("status_quo", 0.0), ("sandbox", 1.0)):
+                done = not (policy == "status_quo" and resources == "mixed")
+                done = done and not (
+                    policy == "sandbox" and resources == ("central", "mixed")[r % 2]
+                )
+                rows.append(
+                    {
+                        "status": "done" if done else "error",
+                        "replicate": r,
+                        "lever_policy": policy,
+                        "lever_resources": resources,
+                        "adoption": level + r + effect,
+                    }
+                )
+    result = paired_comparison(pd.DataFrame(rows), "status_quo", metrics=("adoption",))
+    (row,) = result.itertuples()
+    assert row.mean_diff == pytest.approx(1.0)
+    assert row.n_pairs == 2  # sandbox's central runs of odd replicates
+
+
+def test_pairs_without_a_value_are_left_out() -> None:
+    runs = synthetic(np.random.default_rng(9), 6, effect=1.0, world_sd=1.0)
+    runs["months"] = runs["adoption"]
+    runs.loc[runs["replicate"] < 2, "months"] = np.nan  # never reached in two replicates
+    (row,) = paired_comparison(runs, "status_quo", metrics=("months",)).itertuples()
+    assert row.n_pairs == 8  # 4 replicates x 2 resources
+    runs["months"] = np.nan
+    (row,) = paired_comparison(runs, "status_quo", metrics=("months",)).itertuples()
+    assert row.n_pairs == 0 and "no pair" in row.ci_note

@@ -9,8 +9,8 @@ by the comparison without an import cycle).
 
 ``sandbox.model.metrics`` names and describes each metric; the unit is read from the
 metric's name by the rules below (its family), so a metric the model adds in a known
-family needs no entry here. A metric of no known family gets its description from
-``sandbox.model.metrics`` or, failing that, no unit.
+family needs no entry here. A metric of no known family has no unit (``""``); its label
+is then its readable name alone.
 """
 
 from __future__ import annotations

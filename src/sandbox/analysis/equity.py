@@ -161,7 +161,8 @@ def sweep_spread(
         return None
     keys = ["run_id", "month", "provinces"]
     parts = [spread_across_provinces(provinces, v).set_index(keys) for v in values]
-    return join_runs(pd.concat(parts, axis=1).reset_index(), runs)
+    spread = pd.concat(parts, axis=1).reset_index()
+    return join_runs(spread, runs.drop(columns=["sweep"], errors="ignore"))
 
 
 def province_spread(matrix: pd.DataFrame) -> pd.DataFrame:

@@ -44,15 +44,14 @@ def design_outcomes(
     keys = resolve_all(runs, designs) if designs is not None else design_levers(runs)
     long = summarise(runs, keys, [resolve(runs, m) for m in metrics], level, warn=warn)
     long = long.assign(runs=long["n"] + long["n_missing"])
-    wide = long.pivot_table(
-        index=keys, columns="metric", values=["mean", "ci_low", "ci_high", "n"], dropna=False
-    )
+    # the designs that ran (not every combination of their levels), NaN kept
+    wide = long.set_index([*keys, "metric"])[["mean", "ci_low", "ci_high", "n"]].unstack("metric")
     out = pd.DataFrame(index=wide.index)
     for m in metrics:
         out[m] = wide[("mean", m)]
         out[f"{m}_ci_low"] = wide[("ci_low", m)]
         out[f"{m}_ci_high"] = wide[("ci_high", m)]
-        out[f"{m}_n"] = wide[("n", m)].astype(int)
+        out[f"{m}_n"] = wide[("n", m)].fillna(0).astype(int)
     out["n"] = long.groupby(keys)["runs"].max()
     return out.reset_index()
 

@@ -18,12 +18,10 @@ import pandas as pd
 from scipy import stats
 
 from sandbox.analysis.columns import metric_columns, resolve, resolve_all
-from sandbox.experiments.compare import SAME_RUNS
+from sandbox.experiments.compare import SAME_RTOL, SAME_RUNS
 
 QUANTILES = (0.05, 0.95)
 ONE_RUN = "no CI: one run in this group (one replicate)"
-# relative tolerance under which a group's values count as the same (float rounding)
-SAME_RTOL = 1e-9
 NO_RUN = "no CI: no value in this group"
 
 

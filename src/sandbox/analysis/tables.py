@@ -137,7 +137,8 @@ def join_runs(table: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
     described = runs.dropna(subset=keys)[[*keys, *joined]]  # a damaged run may have no id
     described = described.assign(_label=np.arange(len(described)))  # a label's row in runs
     table = table.merge(described, on=keys, how="inner", validate="many_to_many")
-    table = table.sort_values([*keys, "_label", *rows[len(keys) :]], ignore_index=True)
+    # by run, label and month; within a month the provinces keep the model's order
+    table = table.sort_values([*keys, "_label", "month"], kind="stable", ignore_index=True)
     rest = [c for c in table.columns if c not in (*keys, "month", "_label", *joined)]
     return table[[*keys, *joined, "month", *rest]]
 
@@ -185,8 +186,9 @@ def load_provinces(
             return None
         raise FileNotFoundError(
             f"{folder} has no {PROVINCES}, the per-province table: it was collected before "
-            f"sandbox-collect gathered the runs' {PROVINCES}; collect it again: "
-            f"sandbox-collect {folder}"
+            f"sandbox-collect gathered the runs' {PROVINCES} (collect it again: "
+            f"sandbox-collect {folder}), or its runs were made before the model wrote it "
+            "(run the sweep's command again)"
         )
     if runs is None:
         runs = pd.read_parquet(folder / RUNS)

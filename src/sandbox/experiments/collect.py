@@ -236,7 +236,8 @@ def _gather(
     """Write each done run's table ``name``, ``run_id`` first, one run at a time.
 
     A run without the file is an error when ``required``, else adds no rows. With no
-    rows at all, an empty table of ``run_id`` and ``columns`` is written.
+    rows at all, an empty table of ``run_id`` and ``columns`` is written when ``required``;
+    otherwise nothing is (no run had the file: the sweep has no such table).
     """
     writer = None
     try:
@@ -252,7 +253,7 @@ def _gather(
     finally:
         if writer is not None:
             writer.close()
-    if writer is None:
+    if writer is None and required:
         pd.DataFrame({c: [] for c in ("run_id", *columns)}).to_parquet(path, index=False)
 
 

@@ -73,10 +73,11 @@ MAX_COMBINATIONS = 8
 SAME_RTOL = 1e-9
 
 
-def no_spread_note(diff: pd.Series, centred: pd.Series) -> str:
+def no_spread_note(diff: pd.Series, centred: pd.Series, size: float = 0.0) -> str:
     """``SAME``, ``SAME_WITHIN`` or ``NO_DIFFERENCE`` when the paired differences have no
-    spread around their combinations' means (``centred``); ``""`` otherwise."""
-    scale = max(float(diff.abs().max()), 1e-300)
+    spread around their combinations' means (``centred``); ``""`` otherwise. Rounding is
+    judged relative to ``size`` (the largest value compared) or the largest difference."""
+    scale = max(float(diff.abs().max()), size, 1e-300)
     if (centred.abs() > SAME_RTOL * scale).any():
         return ""
     if (diff.abs() <= SAME_RTOL * scale).all() or (diff == 0).all():
@@ -146,20 +147,25 @@ def _levers_of(done: pd.DataFrame) -> list[str]:
     )
 
 
-def independent_levers(runs: pd.DataFrame) -> list[str]:
-    """The levers that vary, less those that follow another (in table order).
+def independent_levers(runs: pd.DataFrame, given: Sequence[str] = ()) -> list[str]:
+    """The levers that vary, less those that follow the others (in table order).
 
-    ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds nothing; a
-    lever is dropped when one lever kept before it fixes its value.
+    A lever follows when the other levers kept, with ``given``, fix its value:
+    ``lever_policy_name`` is fixed by ``lever_policy``; ``lever_policy_data_market``, which
+    an ablation switches off but the status quo has off anyway, by ``lever_policy`` and
+    ``lever_ablation`` together. Levers are checked from the last column to the first, so
+    of two that fix each other the first is kept.
     """
-    kept: list[str] = []
-    for lever in (c for c in runs.columns if c.startswith("lever_")):
-        if runs[lever].nunique(dropna=False) < 2:
-            continue
-        if not any(
-            runs.groupby(k, dropna=False)[lever].nunique(dropna=False).max() == 1 for k in kept
-        ):
-            kept.append(lever)
+    varying = [
+        c
+        for c in runs.columns
+        if c.startswith("lever_") and c not in given and runs[c].nunique(dropna=False) > 1
+    ]
+    kept = list(varying)
+    for lever in reversed(varying):
+        rest = [*given, *(k for k in kept if k != lever)]
+        if rest and runs.groupby(rest, dropna=False)[lever].nunique(dropna=False).max() == 1:
+            kept.remove(lever)
     return kept
 
 
@@ -169,11 +175,7 @@ def breakdowns(runs: pd.DataFrame, lever: str) -> list[list[str]]:
     else by each alone (pooled over the rest); ``[]`` when there is no other."""
     done = runs[runs["status"] == "done"] if "status" in runs else runs
     lever = lever_column(lever)
-    others = [
-        c
-        for c in independent_levers(done)
-        if c != lever and done.groupby(lever)[c].nunique(dropna=False).max() > 1
-    ]
+    others = _swept_with(done, lever)
     if not others:
         return []
     if len(done[others].drop_duplicates()) <= MAX_COMBINATIONS:
@@ -256,57 +258,48 @@ COLUMNS = (
 )
 
 
-def _pair_on(others: list[str], base: pd.DataFrame, arm: pd.DataFrame) -> list[str]:
-    """The other levers an option's runs are paired with the baseline's on.
-
-    Those that vary within the baseline's runs. A lever that varies only within the
-    option's runs follows the option (e.g. ``policy.data_market``, switched off by an
-    ablation but off anyway under the status quo): the baseline has one value of it, so
-    pairing on it would leave runs unpaired. When leaving it out would put two runs of the
-    option on one run of the baseline, every lever that varies is a key (as before).
-    """
-    varying = [c for c in others if base[c].nunique(dropna=False) > 1]
-    if arm.duplicated([*varying, "replicate"]).any():
-        return others
-    return varying
+def _swept_with(done: pd.DataFrame, lever: str) -> list[str]:
+    """The other levers swept independently of ``lever``: those that vary within one of its
+    options and that do not follow it and the others (``independent_levers``). Runs are
+    paired, and comparisons broken down, on these."""
+    return [
+        c
+        for c in independent_levers(done, given=[lever])
+        if done.groupby(lever)[c].nunique(dropna=False).max() > 1
+    ]
 
 
 def _compare(
     done: pd.DataFrame, lever: str, baseline: object, metrics: Sequence[str], level: float
 ) -> list[dict]:
     """Rows of ``paired_comparison`` for one table in which ``baseline`` is present."""
-    # pair on the other levers swept independently of ``lever`` (those that vary within
-    # one of its options); columns that merely follow ``lever`` are not keys
-    others = [
-        c
-        for c in done.columns
-        if c.startswith("lever_")
-        and c != lever
-        and done.groupby(lever)[c].nunique(dropna=False).max() > 1
-    ]
-    base_runs = done[done[lever] == baseline]
+    others = _swept_with(done, lever)  # pairs share these and the replicate
+    keys = [*others, "replicate"]
+    base = done[done[lever] == baseline].set_index(keys)
     rows = []
     for option in sorted(set(done[lever].dropna()) - {baseline}):
-        arm_runs = done[done[lever] == option]
-        pair_on = _pair_on(others, base_runs, arm_runs)
-        keys = [*pair_on, "replicate"]
-        base, arm = base_runs.set_index(keys), arm_runs.set_index(keys)
+        arm = done[done[lever] == option].set_index(keys)
         common = arm.index.intersection(base.index)
-        groups = common.to_frame(index=False)[pair_on]
-        n_groups = len(groups.drop_duplicates()) if others else 1
         for metric in metrics:
             a = arm.loc[common, metric].astype(float).reset_index(drop=True)
             b = base.loc[common, metric].astype(float).reset_index(drop=True)
+            finite = (np.isfinite(a) & np.isfinite(b)).to_numpy()  # pairs where both ended
+            a, b = a[finite].reset_index(drop=True), b[finite].reset_index(drop=True)
+            groups = common.to_frame(index=False)[others][finite].reset_index(drop=True)
+            n_groups = len(groups.drop_duplicates()) if others else 1
             diff = a - b
             n = len(diff)
             dof = n - n_groups
             note = ""
-            if n == 0:
+            if n == 0 and len(common):
+                note = f"no CI: no pair in which both runs have a value of {metric}"
+            elif n == 0:
                 note = f"no CI: no run of {option!r} shares a replicate with the baseline"
             elif dof < 1:
                 note = ONE_PAIR if n_groups == 1 else ONE_PAIR_PER_COMBINATION
             else:
-                note = no_spread_note(diff, _centre(diff, groups))
+                size = max(float(a.abs().max()), float(b.abs().max()))
+                note = no_spread_note(diff, _centre(diff, groups), size)
             if note and note not in CELL_NOTES:
                 var_paired = var_indep = se = half = np.nan
             else:  # with a note here the differences have no spread: no interval

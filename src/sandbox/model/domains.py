@@ -27,6 +27,9 @@ class Domain(IntEnum):
 
 DOMAINS: tuple[Domain, ...] = tuple(Domain)
 N_DOMAINS = len(DOMAINS)
+# the domains whose services citizens use themselves (urban planning / GIS serves the
+# administration): a column mask of per-domain arrays
+CITIZEN_FACING = np.array([d is not Domain.PLANNING for d in DOMAINS])
 
 
 class DomainTable:

@@ -12,14 +12,13 @@ import numpy as np
 import pandas as pd
 
 from sandbox.model.agents.firm import FirmKind
-from sandbox.model.domains import DOMAINS, Domain
+from sandbox.model.domains import CITIZEN_FACING, DOMAINS
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
 
 COVERAGE_THRESHOLDS = (75, 90)  # % of the population reached by scaled services
 DEPTH_THRESHOLDS = (80, 90)  # % of the six services deployed, on average per province
-CITIZEN_FACING = np.array([d is not Domain.PLANNING for d in DOMAINS])
 
 COUNTERS: dict[str, str] = {
     "pilots_proposed": "pilots proposed so far",

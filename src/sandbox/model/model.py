@@ -16,7 +16,7 @@ from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
 from sandbox.model.agents.government import NationalGovernment
 from sandbox.model.citizens import Citizens
 from sandbox.model.data import make_data_regime
-from sandbox.model.domains import N_DOMAINS, Domain, DomainTable
+from sandbox.model.domains import CITIZEN_FACING, N_DOMAINS, Domain, DomainTable
 from sandbox.model.lifecycle import advance_pilots
 from sandbox.model.merger import merge_provinces
 from sandbox.model.metrics import METRICS, observe
@@ -78,8 +78,8 @@ class SandboxModel(mesa.Model):
     6. citizens adopt with the Bass-type hazard;
     7. metrics: record the month.
 
-    With ``validation.name == "bass"`` only the citizens (with full coverage everywhere
-    from month 0) and the record run.
+    With ``validation.name == "bass"`` only the citizens (with a reach of 1 everywhere from
+    month 0: one service at full coverage) and the record run.
 
     Args:
         params: the whole scenario, already range-checked or checked here.
@@ -255,17 +255,18 @@ class SandboxModel(mesa.Model):
 
     @property
     def reach(self) -> np.ndarray:
-        """Each province's coverage summed over domains: every service is its own channel
-        of adoption, so a citizen's hazard of adopting a first service is the sum of the
-        services' hazards (competing risks, docs/model.md S9)."""
-        return self.status.coverage.sum(axis=1)
+        """Each province's coverage summed over the citizen-facing domains: every service
+        citizens use is its own channel of adoption, so a citizen's hazard of adopting a
+        first service is the sum of the services' hazards (competing risks, docs/model.md
+        S9). Planning (the administration's GIS) is no channel."""
+        return self.status.coverage[:, CITIZEN_FACING].sum(axis=1)
 
     def _citizens_adopt(self) -> None:
         """Citizens adopt with the Bass-type hazard under their province's services."""
         self.citizens.step(self.reach)
 
     def _citizens_full_coverage(self) -> None:
-        """Citizens adopt with every service at full coverage (Bass validation)."""
+        """Citizens adopt with one service at full coverage everywhere (Bass validation)."""
         self.citizens.step(np.ones(self.region.n))
 
     def _record(self) -> None:

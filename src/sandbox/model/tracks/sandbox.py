@@ -152,7 +152,11 @@ class Sandbox(AdHoc):
         domain's rules. A success that does not graduate keeps the trial's reach."""
         if pilot.incidents == 0 or not self.params.graduation_clean_only:
             pilot.graduated = True
-            pilot.coverage = max(pilot.coverage, model.params.pilots.scope)
+            # the planned reach, on the pilot's share of its unit if a merger came between
+            pilots = model.params.pilots
+            capped = self.scope(pilots)
+            launch = pilots.scope * pilot.scope / capped if capped > 0 else pilots.scope
+            pilot.coverage = max(pilot.coverage, launch)
             model.count("sandbox_graduated")
             model.government.add_clarity(pilot.domain, self.params.graduation_gain)
         else:
