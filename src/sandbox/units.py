@@ -144,6 +144,15 @@ def unit(metric: str) -> str:
     return ""
 
 
+def better(metric: str) -> str:
+    """Which way ``metric`` improves: ``"min"`` for times (``months_to_...``), harm and cost,
+    ``"max"`` otherwise (the ranking and the trade-off frontier read it)."""
+    lower = ("months_to_", "citizens_harmed", "incidents", "pilots_halted", "pilots_failed")
+    if metric.startswith(lower) or metric.endswith(("_spending", "_gap")):
+        return "min"
+    return "max"
+
+
 def name(metric: str) -> str:
     """A readable name of ``metric`` for a title or a table: ``months to 80% depth``."""
     if metric in NAMES:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sandbox.analysis.summary import summarise
 from sandbox.analysis.tables import as_month, join_runs, load_provinces
+from sandbox.units import PROVINCE_VALUES, SPREAD, SPREAD_ZERO
 
 GAP = ("urban_rural_gap", "adoption_urban", "adoption_rural")
 LEFT_BEHIND = ("provinces_no_service",)
@@ -39,11 +40,10 @@ PROVINCE_COLUMNS = {
     "services_deployed": "domains with a deployed service in the province, 0 to 6",
     "adoption": "share of the province's population using a smart service",
 }
-PROVINCE_VALUES = ("services_deployed", "adoption")
 PROVINCE_VALUE = "services_deployed"
 # statistics across the provinces of a month's map: ``spread_across_provinces`` names them
 # ``province_<value>_<statistic>`` (units in ``sandbox.units``)
-STATISTICS = ("mean", "min", "q10", "median", "q90", "max", "n_zero")
+STATISTICS = (*SPREAD, SPREAD_ZERO)
 
 
 def urban_rural_gap(

@@ -16,19 +16,10 @@ import pandas as pd
 
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.compare import FLAGSHIP, lever_column
-from sandbox.units import unit
+from sandbox.units import better, unit
 
-# +1: more is better; -1: less is better (time, harm and public money)
-SENSE: Mapping[str, int] = {
-    "adoption": 1,
-    "services_per_province": 1,
-    "months_to_80pct_depth": -1,
-    "pilots_scaled": 1,
-    "citizens_harmed": -1,
-    "public_spending": -1,
-    "private_investment": 1,
-    "sme_contract_share": 1,
-}
+# +1: more is better; -1: less is better (time, harm and public money: sandbox.units.better)
+SENSE: Mapping[str, int] = {m: 1 if better(m) == "max" else -1 for m in FLAGSHIP}
 
 
 def ranks(

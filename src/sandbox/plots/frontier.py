@@ -31,18 +31,10 @@ from sandbox.plots.style import (
     too_few,
     wrap,
 )
-from sandbox.units import name, title
+from sandbox.units import better, name, title
 
 DOMINATED_ALPHA = 0.4
 SPEED = "months_to_80pct_depth"
-
-
-def default_sense(metric: str) -> Sense:
-    """``min`` for times (``months_to_...``), harm and cost; ``max`` otherwise."""
-    lower = ("months_to_", "citizens_harmed", "incidents", "pilots_halted", "pilots_failed")
-    if metric.startswith(lower) or metric.endswith(("_spending", "_gap")):
-        return "min"
-    return "max"
 
 
 def tradeoff_frontier(
@@ -75,7 +67,7 @@ def tradeoff_frontier(
         harm: the harm outcome.
         cost: the cost outcome; ``None`` for one panel.
         designs: the levers that define a design.
-        senses: ``{metric: "min" | "max"}`` overriding ``default_sense``.
+        senses: ``{metric: "min" | "max"}`` overriding ``sandbox.units.better``.
         level: confidence level of the bars.
 
     Returns:
@@ -84,7 +76,7 @@ def tradeoff_frontier(
     outcomes = [resolve(runs, m) for m in (speed, harm, cost) if m is not None]
     keys = resolve_all(runs, designs) if designs is not None else design_levers(runs)
     table = design_outcomes(runs, outcomes, keys, level, warn=False)  # the title says it
-    sense = {m: (senses or {}).get(m, default_sense(m)) for m in outcomes}
+    sense = {m: (senses or {}).get(m, better(m)) for m in outcomes}
     table["non_dominated"] = non_dominated(table, sense)
     colour_key = keys[0] if keys else None
     marker_key = keys[1] if len(keys) > 1 else None
