@@ -39,12 +39,15 @@ class RecordingStreams(RandomStreams):
         super().__init__(seed, replicate)
         self.sequential_log: dict[str, list] = defaultdict(list)
         self.keyed_log: dict[tuple, list] = defaultdict(list)
+        self.opened: dict[tuple, set] = defaultdict(set)  # the months each key was read in
+        self.clock = lambda: -1  # the model's month, once the model exists
 
     def __getitem__(self, name: str):
         return _Recorder(super().__getitem__(name), self.sequential_log[name])
 
     def at(self, name: str, *key: int):
         generator = super().at(name, *key)
+        self.opened[(name, *key)].add(self.clock())
         log = self.keyed_log[(name, *key)]
         log.clear()  # a key re-read from its start draws its numbers again
         return _Recorder(generator, log)
@@ -65,6 +68,7 @@ def _draws(monkeypatch: pytest.MonkeyPatch, *overrides: str) -> tuple[RecordingS
 
     monkeypatch.setattr(model_module, "RandomStreams", streams)
     model = SandboxModel(scenario(*NATIONAL, "seed=1", *overrides))
+    made[0].clock = lambda: model.t
     frame = model.run()
     return made[0], frame.iloc[-1].to_dict()
 
@@ -80,7 +84,8 @@ def test_a_policy_change_keeps_every_untouched_draw(monkeypatch, policy: str) ->
     assert base.sequential_log["legislation"] and base.sequential_log["authorities"]
     # keyed processes: an entity-month present under both policies got the same numbers
     shared = set(base.keyed_log) & set(other.keyed_log)
-    for process in KEYED:
+    # the status quo bids for no proposal anew (no sandbox sends one ad hoc)
+    for process in (p for p in KEYED if p != "rebids"):
         keys = [k for k in shared if k[0] == process]
         assert keys, f"no {process} draw shared between the runs"
         for key in keys:
@@ -108,3 +113,16 @@ def test_proposal_thresholds_belong_to_the_authority_and_its_nth_proposal(monkey
     shared = [k for k in set(base.keyed_log) & set(other.keyed_log) if k[0] == "proposals"]
     assert shared
     assert all(base.keyed_log[k] == other.keyed_log[k] for k in shared)
+
+
+def test_a_keyed_draw_belongs_to_one_month(monkeypatch) -> None:
+    """No key is read again in a later month for new numbers: each key addresses one
+    entity's draws in one month (a proposal's review excepted, whose draws are indexed by
+    how many its review used). Under a screening sandbox, applications not admitted are
+    bid for anew on ad-hoc terms, in a later month than their first bids."""
+    streams, final = _draws(monkeypatch, "policy=controlled_pilot")
+    assert final["sandbox_to_adhoc"] > 0
+    assert any(key[0] == "rebids" for key in streams.opened)
+    for key, months in streams.opened.items():
+        if key[0] != "review":
+            assert len(months) == 1, (key, sorted(months))

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from sandbox.model.domains import DOMAINS
-from sandbox.model.metrics import FUNNEL, METRICS, SUMMARY_EXTRA
+from sandbox.model.metrics import FUNNEL, LEFT, METRICS, SUMMARY_EXTRA
 
 # exact names first, then the months_to_ family, then prefixes and suffixes; first match wins
 EXACT = {
@@ -40,7 +40,7 @@ EXACT = {
     "rules_struck_down": "rules, cumulative",
     # the per-province table (provinces.parquet) and its spread across provinces
     "services_deployed": f"of {len(DOMAINS)} domains",
-    **{f"{stage}_share": f"share of {previous}" for stage, previous in FUNNEL},
+    **{f"{stage}_share": f"share of {previous}" for stage, previous in (*FUNNEL, *LEFT)},
 }
 # months_to_<p>pct_<what>: months until a threshold (sandbox.experiments.runner's summary)
 MONTHS_TO = re.compile(r"months_to_(\d+)pct_(\w+)")

@@ -74,6 +74,7 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
         # a pilot keeps the people it reached: its share of the unit is its province's
         pilot.coverage *= share[pilot.province]
         pilot.scope *= share[pilot.province]
+        pilot.share *= share[pilot.province]
         pilot.province = int(units[pilot.province])
     model.authority_list = merged
     model.base_unit = units[model.base_unit]

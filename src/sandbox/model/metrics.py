@@ -31,6 +31,7 @@ COUNTERS: dict[str, str] = {
     "sandbox_applications": "proposals made on the sandbox track so far",
     "sandbox_admitted": "sandbox applications admitted at a cohort call so far",
     "sandbox_withdrawn": "sandbox applications not admitted that withdrew so far",
+    "sandbox_to_adhoc": "sandbox applications not admitted that went ad hoc so far",
     "sandbox_testing": "admitted trials financed that started testing so far",
     "sandbox_completed": "trials that reached their end (not halted) so far",
     "sandbox_graduated": "completed trials that graduated (success without incident) so far",
@@ -93,9 +94,15 @@ FUNNEL: tuple[tuple[str, str], ...] = (
     ("sandbox_completed", "sandbox_testing"),
     ("sandbox_graduated", "sandbox_completed"),
 )
+# how applications not admitted leave the sandbox: ad hoc (re-priced) or withdrawn
+LEFT: tuple[tuple[str, str], ...] = (
+    ("sandbox_to_adhoc", "sandbox_applications"),
+    ("sandbox_withdrawn", "sandbox_applications"),
+)
 
 SUMMARY_EXTRA: dict[str, str] = {
     **{f"{a}_share": f"{a} / {b}: the sandbox funnel (NaN if {b} is 0)" for a, b in FUNNEL},
+    **{f"{a}_share": f"{a} / {b}: how applications leave (NaN if {b} is 0)" for a, b in LEFT},
     "months_to_50pct_app": "months until half of the provinces have a deployed application",
     "months_to_90pct_app": "months until 90% of the provinces have a deployed application",
     **{
@@ -197,8 +204,12 @@ def observe(model: SandboxModel) -> dict[str, float]:
 
 
 def funnel_shares(final: dict) -> dict[str, float]:
-    """The sandbox funnel's stage-to-stage shares from the last month's counts."""
-    return {f"{a}_share": final[a] / final[b] if final[b] > 0 else float("nan") for a, b in FUNNEL}
+    """The sandbox funnel's stage-to-stage shares, and the shares of applications that
+    left it, from the last month's counts."""
+    return {
+        f"{a}_share": final[a] / final[b] if final[b] > 0 else float("nan")
+        for a, b in (*FUNNEL, *LEFT)
+    }
 
 
 def months_to_share(series: pd.Series, n_provinces: pd.Series | int, share: float) -> float:

@@ -307,10 +307,7 @@ class SandboxModel(mesa.Model):
         if self.calls:
             ids = np.array(firms.get("unique_id"))
             draws = np.column_stack(
-                [
-                    self.streams.at("bids", q.origin, q.proposed).random(ids.max() + 1)[ids]
-                    for q in self.calls
-                ]
+                [self._bid_stream(q).random(ids.max() + 1)[ids] for q in self.calls]
             )
             tracks = [q.track.params for q in self.calls]
             domains = [q.domain for q in self.calls]
@@ -329,21 +326,33 @@ class SandboxModel(mesa.Model):
             bidders = list(firms)
             for pilot, column in zip(self.calls, bids.T, strict=True):
                 pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
-                choice = self.streams.at("bids", pilot.origin, pilot.proposed, 1).random()
+                choice = self._bid_stream(pilot, choice=True).random()
                 self.authority_list[pilot.province].choose_partner(pilot, choice)
         firms.do("step")  # costs and exit: independent of the order
         u = self.streams.at("entry", self.t).random()
-        for j in range(poisson(u, self.params.firms.entry_rate * len(self.calls))):
+        new = sum(q.bid_round == 0 for q in self.calls)  # a proposal bid for anew is no new one
+        for j in range(poisson(u, self.params.firms.entry_rate * new)):
             Firm(self, FirmKind.SME, self.params.firms.sme, self.streams.at("entry", self.t, j + 1))
         self.calls = []
+
+    def _bid_stream(self, pilot: Pilot, choice: bool = False) -> np.random.Generator:
+        """The draws of a proposal's bidding (``choice``: of its partner's choice), keyed by
+        the proposal and how often it was bid for: a proposal moved to another track is
+        bid for with fresh numbers (``rebids``)."""
+        if pilot.bid_round == 0:
+            return self.streams.at("bids", pilot.origin, pilot.proposed, *((1,) if choice else ()))
+        return self.streams.at(
+            "rebids", pilot.origin, pilot.proposed, 2 * (pilot.bid_round - 1) + choice
+        )
 
     # -------------------------------------------------------- pilot lifecycle
     def count(self, name: str, amount: float = 1) -> None:
         """Add to a cumulative counter (names in ``metrics.COUNTERS``)."""
         self.counts[name] += amount
 
-    def propose(self, province: int, domain: Domain, track: AdHoc) -> Pilot:
-        """Create a proposal; it is open for bids this month."""
+    def propose(self, province: int, domain: Domain, track: AdHoc, size: float = 1.0) -> Pilot:
+        """Create a proposal of ``size`` of a whole pilot (reach and cost); it is open for
+        bids this month."""
         pilots = self.params.pilots
         pilot = Pilot(
             province=province,
@@ -351,15 +360,33 @@ class SandboxModel(mesa.Model):
             track=track,
             proposed=self.t,
             duration=track.duration(pilots),
-            scope=track.scope(pilots),
+            scope=track.scope(pilots, size),
+            size=size,
             origin=province,
         )
-        pilot.decision_month = self.t + self.review_delay(pilot, track.params.review_months)
         self.count("pilots_proposed")
-        track.applied(self, pilot)
         self.open_pilots.append(pilot)
-        self.calls.append(pilot)
+        self._apply(pilot)
         return pilot
+
+    def retrack(self, pilot: Pilot, track: AdHoc) -> None:
+        """A proposal moves to ``track`` on its terms: the track's reach and length, a
+        new review, and new bids this month (the firms price it anew)."""
+        pilots = self.params.pilots
+        pilot.track = track
+        pilot.duration = track.duration(pilots)
+        pilot.scope = track.scope(pilots, pilot.size) * pilot.share
+        pilot.firm = None
+        pilot.bids = []
+        pilot.bid_round += 1
+        self._apply(pilot)
+
+    def _apply(self, pilot: Pilot) -> None:
+        """A proposal applies on its track: its review starts, and it is open for bids."""
+        track = pilot.track
+        pilot.decision_month = self.t + self.review_delay(pilot, track.params.review_months)
+        track.applied(self, pilot)
+        self.calls.append(pilot)
 
     def review_draw(self, pilot: Pilot) -> float:
         """The next uniform of a proposal's review (delays and decisions), keyed by the
@@ -438,8 +465,9 @@ class SandboxModel(mesa.Model):
         return float(self.domain_costs(access)[domain])
 
     def pilot_cost(self, pilot: Pilot) -> float:
-        """Cost of a pilot, billion VND (``domain_cost`` of its domain and province)."""
-        return self.domain_cost(pilot.province, pilot.domain)
+        """Cost of a pilot, billion VND: its size of a whole pilot's ``domain_cost`` in its
+        domain and province."""
+        return pilot.size * self.domain_cost(pilot.province, pilot.domain)
 
     @property
     def contract_saving(self) -> float:

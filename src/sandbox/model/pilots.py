@@ -46,6 +46,8 @@ class Pilot:
     proposed: int  # month index of the proposal
     duration: int  # planned months of running
     scope: float  # share of the province's population it reaches
+    size: float = 1.0  # share of a whole pilot's reach and cost (sized to local funds)
+    share: float = 1.0  # its province's share of its unit's people (below 1 after a merger)
     status: Status = Status.PROPOSED
     firm: object | None = None  # the partner Firm agent
     bids: list = field(default_factory=list)
@@ -67,6 +69,7 @@ class Pilot:
     incidents: int = 0
     origin: int = -1  # province index when proposed: with ``proposed``, its random key
     reviews: int = 0  # review draws used (``SandboxModel.review_draw``)
+    bid_round: int = 0  # times it was bid for anew, on another track (its bid draws' key)
     calls_waited: int = 0  # sandbox calls it waited through without admission
     screened: bool = False  # passed the sandbox's screening
     admitted: int = -1  # month a sandbox call admitted it

@@ -40,8 +40,18 @@ SEQUENTIAL: tuple[str, ...] = (
 )
 KEYED: dict[str, str] = {
     "proposals": "(authority, n): the threshold of an authority's n-th proposal",
-    "review": "(province, month proposed): review delays and approval draws of a proposal",
-    "bids": "(province, month proposed): each firm's bid draw on that proposal, by firm id",
+    "review": (
+        "(province, month proposed): a proposal's review draws in turn (delays, decisions, "
+        "the sandbox's screening, going ad hoc when not admitted)"
+    ),
+    "bids": (
+        "(province, month proposed): each firm's bid draw on that proposal, by firm id; "
+        "(province, month proposed, 1): the choice among the bidders"
+    ),
+    "rebids": (
+        "(province, month proposed, 2(r - 1)) and (..., 2(r - 1) + 1): the same when a "
+        "proposal moved to another track is bid for anew, the r-th time"
+    ),
     "life": "(province, month proposed, block): a pilot's monthly draws while running",
     "exposure": "(province, month proposed, month of life): who an incident reaches",
     "entry": "(month,): how many SMEs enter; (month, j): the attributes of the j-th",

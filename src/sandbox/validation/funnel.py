@@ -2,7 +2,10 @@
 graduates, under each regime with a sandbox.
 
 The shares are printed so they can be set beside real sandboxes' published cohorts
-(``PUBLISHED``); that comparison is for the reader, not a verdict. The check itself fails
+(``PUBLISHED``); that comparison is for the reader, not a verdict, and the admitted share
+is no independent one: ``policy.sandbox.approval_prob`` is set from the same FCA figure
+(docs/model.md, VI), so the admitted share shows only how rarely capacity binds on top of
+the screening. The check itself fails
 only when the funnel is not a funnel (a stage larger than the one before it, in any month)
 or when no application was made (nothing to compare).
 """

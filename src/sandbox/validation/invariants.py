@@ -22,7 +22,7 @@ import numpy as np
 from sandbox.config.meta import with_values
 from sandbox.config.params import Params
 from sandbox.model.domains import DOMAINS
-from sandbox.model.metrics import COUNTERS, FUNNEL, METRICS
+from sandbox.model.metrics import COUNTERS, FUNNEL, LEFT, METRICS
 from sandbox.model.model import SandboxModel
 from sandbox.validation.result import CheckResult
 from sandbox.validation.scenarios import (
@@ -161,6 +161,9 @@ def _pilots(model: SandboxModel, row: dict, previous: dict | None) -> str | None
 
 def _funnel(model: SandboxModel, row: dict, previous: dict | None) -> str | None:
     bad = [f"{a} {row[a]} > {b} {row[b]}" for a, b in FUNNEL if row[a] > row[b]]
+    out = sum(row[a] for a, _ in LEFT) + row["sandbox_admitted"]
+    if out > row["sandbox_applications"]:
+        bad.append(f"admitted + left {out} > applications {row['sandbox_applications']}")
     return "; ".join(bad) or None
 
 
@@ -197,7 +200,7 @@ RULES = (
     Rule(
         "funnel",
         "the sandbox funnel is nested: applications >= admitted >= testing >= "
-        "completed >= graduated",
+        "completed >= graduated, and applications >= admitted + gone ad hoc + withdrawn",
         _funnel,
     ),
 )

@@ -31,6 +31,19 @@ class PilotParams:
         ),
         doc="share of the province's population a pilot plans to reach",
     )
+    min_size: float = param(
+        0.25,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=(
+            "assumption: a province that cannot fund a whole pilot proposes a smaller one, its "
+            "reach and cost cut in proportion to what it can fund, down to a quarter of the "
+            "planned pilot (one district of a four-district core) below which a pilot tests "
+            "too few people to show anything; at 1 a province proposes only whole pilots"
+        ),
+        doc="smallest share of a whole pilot (reach and cost) a province proposes",
+    )
     reference_level: float = param(
         0.5,
         unit="index, 0-1",

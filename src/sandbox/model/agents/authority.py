@@ -91,10 +91,12 @@ class LocalAuthority(mesa.Agent):
 
         Candidates are the domains without a live pilot or service that the province can
         build (its data access reaches ``pilots.data_feasibility`` x the domain's data
-        dependence) and fund (its own expected share of the cost, paid in monthly
-        instalments over the pilot's duration, fits this year's pool and the coming years'
-        budgets beside what it already owes: ``ResourceMechanism.affordable``). Each is
-        valued by need and by benefit per person reached against cost: need (the share of
+        dependence) and fund: a pilot is sized to what the province can fund (its own
+        expected share of the cost, paid in monthly instalments over the pilot's duration,
+        fits this year's pool and the coming years' budgets beside what it already owes),
+        reach and cost cut in proportion, down to ``pilots.min_size`` of a whole pilot
+        (``ResourceMechanism.sizes``). Each is valued by need and by benefit per person
+        reached against cost, which sizing leaves unchanged: need (the share of
         the province's people the domain serves, ``DomainTable.need``) x benefit x success
         / the province's cost of the pilot x (1 - perceived legal risk) x a random factor
         in [1 - spread, 1 + spread) (``authorities.value_spread``); the best is proposed
@@ -130,17 +132,19 @@ class LocalAuthority(mesa.Agent):
         buildable = [d for d in DOMAINS if d not in taken and access >= feasible[d]]
         if not buildable:
             return
-        fundable = m.resources.affordable(m, self.province, [costs[d] for d in buildable], months)
+        sizes = m.resources.sizes(
+            m, self.province, [costs[d] for d in buildable], months, m.params.pilots.min_size
+        )
         p = m.params.authorities
         low, width = 1.0 - p.value_spread, 2.0 * p.value_spread
-        best, best_value, best_risk = None, -1.0, 0.0
-        for d, affordable in zip(buildable, fundable, strict=True):
-            if not affordable:
+        best, best_value, best_risk, best_size = None, -1.0, 0.0, 0.0
+        for d, size in zip(buildable, sizes, strict=True):
+            if size <= 0.0:
                 continue
             risk = legal_risk * (1.0 - clarity[d])
             value = need[d] * benefit[d] / costs[d] * (1.0 - risk) * (low + width * draws[d])
             if value > best_value:
-                best, best_value, best_risk = d, value, risk
+                best, best_value, best_risk, best_size = d, value, risk, size
         if best is None:
             return
         chance = (
@@ -155,7 +159,7 @@ class LocalAuthority(mesa.Agent):
         self.urge = 0.0
         self.proposals += 1
         self.threshold = self._threshold()
-        self.pilots.append(m.propose(self.province, best, track))
+        self.pilots.append(m.propose(self.province, best, track, best_size))
 
     def choose_partner(self, pilot: Pilot, draw: float) -> None:
         """Choose among the bidders by capability and experience in the domain, with an

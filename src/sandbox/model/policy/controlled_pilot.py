@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 
 class ControlledPilot(Regime):
-    """Eligible provinces apply to the sandbox while it has room; the rest, and applicants
-    a cohort call does not admit, follow ad-hoc approval.
+    """Eligible provinces apply to the sandbox while it has room; the rest follow ad-hoc
+    approval, and applicants a cohort call does not admit go ad hoc or withdraw
+    (``Sandbox.leave``).
 
     Cohort calls, regulator capacity, eligibility, trial length, extensions, exposure cap,
     monitoring and graduation are set in ``policy.sandbox``; with ``capacity = 0`` the
@@ -29,8 +30,6 @@ class ControlledPilot(Regime):
         self.sandbox = Sandbox(params.sandbox)
 
     def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
-        """Sandbox when the programme has room and the province is eligible."""
-        eligible = authority.digital_capacity >= self.params.sandbox.min_capacity
-        if eligible and self.sandbox.has_room(model):
-            return self.sandbox
-        return self.adhoc
+        """Sandbox when the programme takes the province's application (``Sandbox.takes``:
+        eligible, and room)."""
+        return self.sandbox if self.sandbox.takes(model, authority) else self.adhoc

@@ -69,7 +69,7 @@ class Phased(Regime):
 
     def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
         """The ``within`` track for admitted provinces while it has room, else ad hoc."""
-        if self.admitted(model, authority.province) and self.within.has_room(model):
+        if self.admitted(model, authority.province) and self.within.takes(model, authority):
             return self.within
         return self.adhoc
 

@@ -4,8 +4,8 @@
 co-finance and the local budget, commits the public shares in the ledger (they are paid in
 monthly instalments while the pilot runs, ``resources.ledger``) and returns ``True``;
 returns ``False`` when it cannot be financed (the pilot dies unfunded) and ``None`` when
-financing waits (a competitive fund between rounds). ``affordable`` is whether a province
-expects to fund a pilot itself, so that it proposes only what it can fund.
+financing waits (a competitive fund between rounds). ``sizes`` is how much of a pilot a
+province expects to fund, so that it proposes what it can fund.
 """
 
 from __future__ import annotations
@@ -81,21 +81,37 @@ class ResourceMechanism:
         grant = self.params.grant_share * cost
         return grant if fits(grant * (1.0 - self.withheld_share), central_room) else 0.0
 
-    def affordable(
-        self, model: SandboxModel, province: int, costs: Sequence[float], months: int
-    ) -> list[bool]:
-        """For each cost, whether a province expects to fund a pilot of that cost paid over
-        ``months``: its own share (the cost less the part of a grant the centre pays during
-        the pilot) fits its ``Ledger.local_headroom``. The headrooms are computed once for
-        all the costs."""
+    def sizes(
+        self,
+        model: SandboxModel,
+        province: int,
+        costs: Sequence[float],
+        months: int,
+        min_size: float,
+    ) -> list[float]:
+        """For each cost of a whole pilot paid over ``months``, the share of it (reach and
+        cost, at most 1) a province expects to fund, or 0 below ``min_size``: its own share
+        (the cost less the part of a grant the centre pays during the pilot) must fit its
+        ``Ledger.local_headroom``. A smaller pilot may get a grant a whole one would not
+        (a grant is all or nothing against the centre's headroom); the size is the larger
+        of the sizes with and without a grant. The headrooms are computed once for all the
+        costs."""
         ledger, p = model.ledger, self.params
         budget = p.local_budget * model.fiscal[province]  # ``model.local_budget[province]``
         local = ledger.local_headroom(province, months, budget, p.carry_over)
-        if not self.grant:
-            return [fits(cost, local) for cost in costs]
-        central = ledger.central_headroom(months, p.central_budget)
-        paid = 1.0 - self.withheld_share
-        return [fits(cost - self._grant(cost, central) * paid, local) for cost in costs]
+        grant_paid = 0.0
+        if self.grant:
+            central = ledger.central_headroom(months, p.central_budget)
+            grant_paid = p.grant_share * (1.0 - self.withheld_share)
+        sizes = []
+        for cost in costs:
+            size = min(1.0, local / cost)  # without a grant
+            if grant_paid > 0:  # with one, while the centre's part fits its headroom
+                own = cost * (1.0 - grant_paid)
+                granted = min(1.0, central / (cost * grant_paid))
+                size = max(size, min(granted, local / own) if own > 0 else granted)
+            sizes.append(float(size) if size >= min_size and size > 0 else 0.0)
+        return sizes
 
     def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
         """Split, check and commit a pilot's cost."""

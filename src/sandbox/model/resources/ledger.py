@@ -50,9 +50,13 @@ class Commitments:
         central[2] += pilot.instalment_central * c
 
 
+ROUNDING = 1e-9  # a pilot sized to a headroom (``ResourceMechanism.sizes``) fits it
+
+
 def fits(amount: float, headroom: float) -> bool:
-    """Whether a commitment of ``amount`` fits within ``headroom`` (nothing always fits)."""
-    return amount <= 0 or amount <= headroom
+    """Whether a commitment of ``amount`` fits within ``headroom`` (nothing always fits),
+    up to rounding: ``ROUNDING`` of the headroom's size."""
+    return amount <= 0 or amount <= headroom + ROUNDING * abs(headroom)
 
 
 def _years(months: int, first: int) -> tuple[int, int, int]:

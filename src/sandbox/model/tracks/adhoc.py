@@ -9,6 +9,7 @@ import numpy as np
 from sandbox.config.params import PilotParams, TrackParams
 
 if TYPE_CHECKING:
+    from sandbox.model.agents.authority import LocalAuthority
     from sandbox.model.model import SandboxModel
     from sandbox.model.pilots import Pilot
 
@@ -34,12 +35,13 @@ class AdHoc:
         """Planned months of running."""
         return pilots.duration_months
 
-    def scope(self, pilots: PilotParams) -> float:
-        """Share of the province a pilot on this track may reach."""
-        return min(pilots.scope, self.params.exposure_cap)
+    def scope(self, pilots: PilotParams, size: float = 1.0) -> float:
+        """Share of the province a pilot of ``size`` of a whole one reaches on this track:
+        its planned reach, within the track's exposure cap."""
+        return min(pilots.scope * size, self.params.exposure_cap)
 
-    def has_room(self, model: SandboxModel) -> bool:
-        """Whether the track takes new applications this month."""
+    def takes(self, model: SandboxModel, authority: LocalAuthority) -> bool:
+        """Whether the track takes an application from ``authority`` this month."""
         return True
 
     # ----------------------------------------------------------------- review

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,6 +13,7 @@ from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
+    from sandbox.model.agents.authority import LocalAuthority
     from sandbox.model.model import SandboxModel
     from sandbox.model.pilots import Pilot
 
@@ -29,12 +31,13 @@ class Sandbox(AdHoc):
        testing count against it); the admission takes effect after the regulator's
        review of the test plan (``review_months``, geometric). An eligible applicant left
        out waits for the next call, at most ``max_waits`` calls; then, or when screened
-       out, it withdraws: it keeps no sandbox terms and its province may propose again on
-       any track;
+       out, it keeps no sandbox terms: it goes ad hoc at once, re-priced, or withdraws
+       (``leave``);
     4. *testing* under sandbox terms (exposure cap, monitoring, low compliance cost and
        legal risk) for at most ``max_duration`` months;
     5. *exit*: graduation (a success without incidents: the service launches, reaching
-       ``pilots.scope`` of the province rather than the trial's ``exposure_cap``, and adds
+       its planned reach (``pilots.scope`` x its size) rather than the trial's
+       ``exposure_cap``, and adds
        ``graduation_gain`` clarity to its domain's rules), an extension of the same trial
        (``extension_months``, at most ``extensions`` times, with chance
        ``extension_prob``; the outcome is not drawn again, but each extension adds
@@ -66,9 +69,12 @@ class Sandbox(AdHoc):
             if q.track is self and q.status in (Status.APPROVED, Status.RUNNING)
         )
 
-    def has_room(self, model: SandboxModel) -> bool:
-        """New applications are taken while trials admitted or testing and applications
-        waiting together stay below the capacity (waiting applications count against it)."""
+    def takes(self, model: SandboxModel, authority: LocalAuthority) -> bool:
+        """An eligible province (digital capacity at least ``min_capacity``) may apply while
+        trials admitted or testing and applications waiting together stay below the
+        capacity (waiting applications count against it)."""
+        if authority.digital_capacity < self.params.min_capacity:
+            return False
         waiting = sum(
             1 for q in model.open_pilots if q.track is self and q.status is Status.PROPOSED
         )
@@ -120,8 +126,28 @@ class Sandbox(AdHoc):
             elif id(pilot) in waiting and pilot.calls_waited < s.max_waits:
                 pilot.calls_waited += 1
             else:
-                model.count("sandbox_withdrawn")
-                model.reject(pilot)
+                self.leave(model, pilot)
+
+    def leave(self, model: SandboxModel, pilot: Pilot) -> None:
+        """An applicant not admitted (screened out, or out of calls to wait) keeps no
+        sandbox terms. Its province takes it ad hoc at once if it would still propose it
+        under the ad-hoc track's legal risk: with chance ``exp(-authorities.risk_weight x
+        risk aversion x (ad-hoc risk - sandbox risk))``, the ratio of its chances of
+        proposing on the two tracks (``LocalAuthority.propose``). Then it is re-priced:
+        firms bid anew on ad-hoc terms and the ad-hoc review starts
+        (``SandboxModel.retrack``). Otherwise it withdraws, and its province may propose
+        again on any track."""
+        adhoc = model.regime.adhoc
+        unclear = 1.0 - model.government.clarity[pilot.domain]
+        extra = max(0.0, adhoc.params.legal_risk - self.params.legal_risk) * unclear
+        aversion = model.authority_list[pilot.province].risk_aversion
+        stays = math.exp(-model.params.authorities.risk_weight * aversion * extra)
+        if model.review_draw(pilot) < stays:
+            model.count("sandbox_to_adhoc")
+            model.retrack(pilot, adhoc)
+        else:
+            model.count("sandbox_withdrawn")
+            model.reject(pilot)
 
     def started(self, model: SandboxModel, pilot: Pilot) -> None:
         """A trial starts testing."""
@@ -148,14 +174,12 @@ class Sandbox(AdHoc):
 
     def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
         """A clean success graduates: the service launches beyond the trial's exposure cap
-        (to the reach of any pilot, ``pilots.scope``) and its evidence adds clarity to the
+        (to its planned reach, ``pilots.scope`` x its size) and its evidence adds clarity to the
         domain's rules. A success that does not graduate keeps the trial's reach."""
         if pilot.incidents == 0 or not self.params.graduation_clean_only:
             pilot.graduated = True
             # the planned reach, on the pilot's share of its unit if a merger came between
-            pilots = model.params.pilots
-            capped = self.scope(pilots)
-            launch = pilots.scope * pilot.scope / capped if capped > 0 else pilots.scope
+            launch = model.params.pilots.scope * pilot.size * pilot.share
             pilot.coverage = max(pilot.coverage, launch)
             model.count("sandbox_graduated")
             model.government.add_clarity(pilot.domain, self.params.graduation_gain)
