@@ -35,13 +35,12 @@ class Sandbox(AdHoc):
        (``leave``);
     4. *testing* under sandbox terms (exposure cap, monitoring, low compliance cost and
        legal risk) for at most ``max_duration`` months;
-    5. *exit*: graduation (a success without incidents: the service launches, reaching
-       its planned reach (``pilots.scope`` x its size) rather than the trial's
-       ``exposure_cap``, and adds
-       ``graduation_gain`` clarity to its domain's rules), an extension of the same trial
-       (``extension_months``, at most ``extensions`` times, with chance
-       ``extension_prob``; the outcome is not drawn again, but each extension adds
-       ``extension_gain`` to its chance of success), or failure / withdrawal.
+    5. *exit*: graduation (a success without incidents: the service launches at its
+       planned reach, ``pilots.scope`` x its size, rather than the trial's
+       ``exposure_cap``, and adds ``graduation_gain`` clarity to its domain's rules), an
+       extension of the same trial (``extension_months``, at most ``extensions`` times,
+       with chance ``extension_prob``; the outcome is not drawn again, but each extension
+       adds ``extension_gain`` to its chance of success), or failure / withdrawal.
 
     Cumulative counts: ``sandbox_applications``, ``_admitted``, ``_testing`` (trials
     started), ``_completed`` (trials that reached their end), ``_graduated``.
@@ -132,8 +131,9 @@ class Sandbox(AdHoc):
         """An applicant not admitted (screened out, or out of calls to wait) keeps no
         sandbox terms. Its province takes it ad hoc at once if it would still propose it
         under the ad-hoc track's legal risk: with chance ``exp(-authorities.risk_weight x
-        risk aversion x (ad-hoc risk - sandbox risk))``, the ratio of its chances of
-        proposing on the two tracks (``LocalAuthority.propose``). Then it is re-priced:
+        risk aversion x (ad-hoc risk - sandbox risk) x (1 - clarity of its domain))``,
+        the ratio of its chances of proposing on the two tracks
+        (``LocalAuthority.propose``). Then it is re-priced:
         firms bid anew on ad-hoc terms and the ad-hoc review starts
         (``SandboxModel.retrack``). Otherwise it withdraws, and its province may propose
         again on any track."""
