@@ -14,9 +14,9 @@ from sandbox.model.pilots import Status
 COST = 10.0  # billion VND, a whole pilot
 
 
-def _sizes(monkeypatch, local: float, central: float, min_size: float = 0.25, *overrides):
+def _sizes(monkeypatch, local: float, central: float, min_size: float = 0.25):
     """``ResourceMechanism.sizes`` of one whole pilot of ``COST`` at the given headrooms."""
-    model = SandboxModel(scenario(*SMALL, *overrides))
+    model = SandboxModel(scenario(*SMALL))
     monkeypatch.setattr(model.ledger, "local_headroom", lambda *_: local)
     monkeypatch.setattr(model.ledger, "central_headroom", lambda *_: central)
     (size,) = model.resources.sizes(model, 0, [COST], 12, min_size)

@@ -343,6 +343,11 @@ def interval_text(value: float, low: float, high: float, note: str = "") -> str:
     return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
 
 
+def _cells(result: pd.DataFrame) -> list[str]:
+    """Each row of a ``paired_comparison`` as a table's cell (``interval_text``)."""
+    return [interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()]
+
+
 def ci_notes(result: pd.DataFrame) -> list[str]:
     """Each ``ci_note`` of a ``paired_comparison`` once; a note of no spread (``SAME``,
     ``SAME_WITHIN``, ``NO_DIFFERENCE``) names the metrics (and options) it is about."""
@@ -379,11 +384,7 @@ def comparison_table(
         table = pd.concat(blocks, names=[*(b.removeprefix("lever_") for b in by), None])
         table.index = table.index.set_names(lever_column(lever).removeprefix("lever_"), level=-1)
         return table
-    cells = result.assign(
-        cell=[
-            interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()
-        ]
-    )
+    cells = result.assign(cell=_cells(result))
     table = cells.pivot(index="option", columns="metric", values="cell")
     table = table[[m for m in dict.fromkeys(result["metric"]) if m in table.columns]]
     if baseline is not None:
@@ -406,12 +407,7 @@ def breakdown_tables(
     (columns), each cell ``mean difference [95% CI]``."""
     by = list(result.columns[: list(result.columns).index("option")])
     combination = result[by].astype(str).agg(", ".join, axis=1)
-    cells = result.assign(
-        combination=combination,
-        cell=[
-            interval_text(r.mean_diff, r.ci_low, r.ci_high, r.ci_note) for r in result.itertuples()
-        ],
-    )
+    cells = result.assign(combination=combination, cell=_cells(result))
     columns = list(dict.fromkeys(combination))
     tables = {}
     for metric, part in cells.groupby("metric", sort=False):
