@@ -72,7 +72,7 @@ def _app(cfg: DictConfig) -> None:
     except ConfigError as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
-    write_results(out_dir, result, params, canonical(cfg), run_id=run_id(cfg))
+    write_results(out_dir, result, params, canonical(cfg, resolve=True), run_id=run_id(cfg))
     if params.output.print_summary:
         print(format_summary(result, params))
         print(f"results: {out_dir}")

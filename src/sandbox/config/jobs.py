@@ -43,7 +43,13 @@ from sandbox.config.overrides import check_override, leaf_type, parse_override
 from sandbox.config.params import Params
 from sandbox.config.safety import check_config
 from sandbox.config.schema import structured, to_params
-from sandbox.config.validate import check_relations, check_value, leaves, validate
+from sandbox.config.validate import (
+    check_policy_start,
+    check_relations,
+    check_value,
+    leaves,
+    validate,
+)
 from sandbox.errors import ConfigError
 from sandbox.model.regions import load_region
 
@@ -137,10 +143,35 @@ def _n_provinces(table: str, cwd: str) -> int:
     return load_region(table).n
 
 
+@functools.lru_cache(maxsize=64)
+def _check_map(table: str, merge_table: str, cwd: str) -> None:
+    """Raise ``ConfigError`` unless the merged table covers every province of ``table``."""
+    from sandbox.model.merger import unit_of
+
+    unit_of(load_region(table), load_region(merge_table), merge_table)
+
+
+def check_launch(params: Params) -> None:
+    """The rules that a run would otherwise break only when it gets there: the policy can
+    act within the horizon, and the province table can become the merged one."""
+    check_policy_start(params)
+    region = params.region
+    if region.merge_table and region.merge_month <= params.horizon.end:
+        try:
+            _check_map(region.table, region.merge_table, os.getcwd())
+        except ConfigError as err:
+            raise ConfigError(
+                err.key, err.value, f"{err.allowed} (region.table {region.table!r} becomes "
+                f"region.merge_table {region.merge_table!r} in {region.merge_month}; set "
+                "region.merge_table='' for a fixed map, or give a merged table of your own)"
+            ) from None  # fmt: skip
+
+
 def check_params(params: Params) -> None:
-    """Range-check a scenario, its region table included."""
+    """Range-check a scenario, its region table included, and ``check_launch`` it."""
     validate(params)
     validate(params, n_provinces=_n_provinces(params.region.table, os.getcwd()))
+    check_launch(params)
 
 
 def check_output_dir(cfg: DictConfig, key: str) -> None:
@@ -213,8 +244,14 @@ def sweep_jobs(base: DictConfig, config_loader: Any) -> tuple[int, Iterator[list
                 f"does not support {override.value_type.name.lower()} sweeps)"
             )  # fmt: skip
         choices[key] = override
-    for override in choices.values():
-        total *= _size(override)
+    for key, override in choices.items():
+        size = _size(override)
+        if size == 0:
+            raise ConfigError(
+                key, override.input_line.partition("=")[2], "at least one value (range(N) "
+                "with N >= 1, or a list): with none the sweep would run nothing"
+            )  # fmt: skip
+        total *= size
         if total > MAX_JOBS:
             raise ConfigError(
                 "sweep",
@@ -354,6 +391,7 @@ class SweepChecker:
             params = with_values(composed.params, {k: copy.copy(v) for k, v in values})
             table = params.region.table
             check_relations(params, n_provinces=_n_provinces(table, os.getcwd()))
+            check_launch(params)
             self.checked.add((group, paired))
         except ConfigError as err:
             raise _in_job(err, job) from None

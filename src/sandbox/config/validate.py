@@ -219,3 +219,44 @@ def _validate_horizon(params: Params) -> None:
             params.horizon.end,
             f"a month not before horizon.start ({params.horizon.start})",
         )
+
+
+def _lever_sections(params: Params) -> list[str]:
+    """The sections whose choice differs from the history's mechanisms (``policy`` with
+    its start left out): what can only act from ``policy.start`` on."""
+    policy = dataclasses.replace(params.policy, start=params.history.policy.start)
+    pairs = (
+        ("policy", policy, params.history.policy),
+        ("resources", params.resources, params.history.resources),
+        ("data", params.data, params.history.data),
+    )
+    return [name for name, chosen, history in pairs if chosen != history]
+
+
+def check_policy_start(params: Params) -> None:
+    """``policy.start`` lies within the horizon, and a choice of policy, resources or data
+    other than the history's can act (the horizon reaches ``policy.start``).
+
+    A run of the history's own mechanisms may end before ``policy.start``: it chose nothing
+    that would not act.
+    """
+    start, end = (pd.Period(m, freq="M") for m in (params.horizon.start, params.horizon.end))
+    month = pd.Period(params.policy.start, freq="M")
+    if month < start:
+        raise ConfigError(
+            "policy.start",
+            params.policy.start,
+            f"a month within the horizon ({params.horizon.start} to {params.horizon.end}): "
+            "the policy starts acting then, after the shared history",
+        )
+    chosen = _lever_sections(params)
+    if month > end and chosen:
+        raise ConfigError(
+            "policy.start",
+            params.policy.start,
+            f"a month not after horizon.end ({params.horizon.end}), so that the chosen "
+            f"{' and '.join(chosen)} can act: with the policy starting after the horizon, "
+            "every option would give the history's results. Set policy.start to "
+            f"{params.horizon.end} or earlier, or horizon.end to {params.policy.start} or "
+            "later",
+        )

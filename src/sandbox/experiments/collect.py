@@ -18,9 +18,18 @@ and one atomic rename of the link ``.tables/current`` switches them all (``runs.
 ``timeseries.parquet`` and ``provinces.parquet`` in the sweep folder are links through it).
 A reader never sees one table of a collection with another of another.
 
+Every job the sweep planned (``sweep.json``, ``sandbox.experiments.sweep_plan``) has a
+row, matched to its folder by the overrides Hydra saved for it (``.hydra/overrides.yaml``):
+a planned job with no folder is ``missing``; a folder whose saved config is gone, or whose
+tables have other columns than this version writes, is ``damaged``; a folder that is no
+planned job is listed as ``damaged`` too. Nothing is dropped without a word. A folder
+without a plan (made before plans were recorded) is collected from the run folders found.
+
 Rows are ordered by ``run_id``, so a sweep collected after any interruption and resume
 gives the same tables as one never interrupted. Runs made by different code are not
-pooled unless asked for (``allow_mixed_code``).
+pooled unless asked for (``allow_mixed_code``). Collect takes the sweep folder's lock
+(``sandbox.experiments.lock``): one writer at a time. A folder that is not a sweep's, or
+cannot be written, is refused before anything is read or written.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ import os
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +52,9 @@ from sandbox.config.meta import with_role
 from sandbox.config.params import Params
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import clean_temporary, temporary_name
+from sandbox.experiments.lock import FolderBusyError, FolderUnwritableError, folder_lock
+from sandbox.experiments.manifest import MANIFEST
+from sandbox.experiments.store import ERROR as ERROR_FILE
 from sandbox.experiments.store import (
     IGNORED,
     SAVED_CONFIG,
@@ -53,6 +66,14 @@ from sandbox.experiments.store import (
     saved_config,
 )
 from sandbox.experiments.store import run_id as config_run_id
+from sandbox.experiments.sweep_plan import (
+    RECORD,
+    SweepFolderError,
+    SweepPlan,
+    check_links,
+    planned_jobs,
+    read_plan,
+)
 from sandbox.model.metrics import METRICS, SUMMARY_EXTRA
 
 # Column families, one per section, by the role each section of ``Params`` declares
@@ -71,15 +92,49 @@ CURRENT = "current"
 CODE_COLUMNS = ("code_fingerprint", "code_git_commit", "code_git_dirty")
 INPUT_KEYS = ("region.table", "region.base_table")
 CHUNK_ROWS = 1000
+SAVED_OVERRIDES = Path(".hydra") / "overrides.yaml"
+# files that mark a folder as a run's: what Hydra saves for a job, and what a job writes
+RUN_MARKS = (str(SAVED_CONFIG), str(SAVED_OVERRIDES), MANIFEST, ERROR_FILE)
+NOT_RUNS = (TABLES, "report", ".checkpoints", ".submitit")  # a sweep folder's own folders
 
 
 class MixedCodeError(ConfigError):
     """Done runs of one sweep were made by different code."""
 
 
+class NotASweepFolderError(ValueError):
+    """The folder is not a sweep's (nothing to collect), or cannot be collected into."""
+
+
 def job_dirs(sweep_dir: Path) -> list[Path]:
     """Every run folder (one holding ``.hydra/config.yaml``) under a sweep folder."""
     return sorted(p.parent.parent for p in Path(sweep_dir).glob(f"**/{SAVED_CONFIG}"))
+
+
+def run_folders(sweep_dir: Path) -> list[Path]:
+    """Every folder under a sweep folder that holds any mark of a run (``RUN_MARKS``),
+    those whose saved config was removed included."""
+    sweep_dir = Path(sweep_dir)
+    found = set()
+    for mark in RUN_MARKS:
+        depth = len(Path(mark).parts)
+        for path in sweep_dir.glob(f"**/{mark}"):
+            folder = path.parents[depth - 1]
+            relative = folder.relative_to(sweep_dir)
+            if relative.parts and relative.parts[0] not in NOT_RUNS:
+                found.add(folder)
+    return sorted(found)
+
+
+def saved_overrides(job: Path) -> tuple[str, ...] | None:
+    """A run folder's job overrides as Hydra saved them, sorted (None when unreadable)."""
+    try:
+        data = load_saved(job / SAVED_OVERRIDES)
+    except (OSError, yaml.YAMLError):
+        return None
+    if not isinstance(data, list) or not all(isinstance(o, str) for o in data):
+        return None
+    return tuple(sorted(data))
 
 
 def flatten(data: dict, prefix: str) -> dict[str, object]:
@@ -138,27 +193,83 @@ def provenance(check: Check) -> dict[str, object]:
     }
 
 
-def _run_ids(jobs: list[Path]) -> list[tuple[str, Path]]:
-    """(run id, folder) of every run folder, sorted; an unreadable config sorts last."""
-    out = []
-    for job in jobs:
-        try:
-            rid = config_run_id(saved_config(job))
-        except UnreadableConfigError:
-            rid = ""
-        out.append((rid, job))
-    return sorted(out, key=lambda e: (e[0] == "", e[0], str(e[1])))
+@dataclass(frozen=True)
+class Entry:
+    """A row to collect: a run folder, a planned job without one, or both."""
+
+    rid: str
+    job: Path | None
+    planned: tuple[str, ...] | None = None  # the planned job's overrides
+    problem: str | None = None  # why it cannot be done
 
 
-def _row(sweep_dir: Path, rid: str, job: Path) -> tuple[dict, Check]:
-    """A run's row of ``runs.parquet`` and its check."""
-    base = {"run_id": rid or None, "job": str(job.relative_to(sweep_dir))}
+def _run_id(job: Path) -> str:
+    try:
+        return config_run_id(saved_config(job))
+    except UnreadableConfigError:
+        return ""
+
+
+def _entries(sweep_dir: Path, plan: SweepPlan | None) -> list[Entry]:
+    """Every planned job and every run folder, matched by their overrides, sorted by run
+    id (rows without one last)."""
+    folders = run_folders(sweep_dir)
+    if plan is None:
+        entries = [Entry(_run_id(job), job) for job in folders]
+    else:
+        by_overrides: dict[tuple[str, ...], Path] = {}
+        entries = []
+        for job in folders:
+            key = saved_overrides(job)
+            if key is None:
+                why = ("its .hydra/overrides.yaml is missing or unreadable, so which planned "
+                       "job it holds cannot be told")  # fmt: skip
+                entries.append(Entry(_run_id(job), job, problem=why))
+            elif key in by_overrides:
+                why = f"a second folder of the planned job {','.join(key)}"
+                entries.append(Entry(_run_id(job), job, problem=why))
+            else:
+                by_overrides[key] = job
+        for key in planned_jobs(plan):
+            job = by_overrides.pop(key, None)
+            if job is None:
+                why = "no run folder: never started, killed before it began, or removed"
+                entries.append(Entry("", None, planned=key, problem=why))
+            else:
+                entries.append(Entry(_run_id(job), job, planned=key))
+        for key, job in by_overrides.items():
+            why = f"not a job this sweep planned ({RECORD}): overrides {','.join(key)}"
+            entries.append(Entry(_run_id(job), job, problem=why))
+    return sorted(entries, key=lambda e: (e.rid == "", e.rid, str(e.job or ""), e.planned or ()))
+
+
+def _row(sweep_dir: Path, entry: Entry, schemas: dict[str, pa.Schema]) -> tuple[dict, Check]:
+    """A run's row of ``runs.parquet`` and its check.
+
+    ``schemas``: the schema of each run table (``timeseries.parquet``, ``provinces.parquet``)
+    of the first done run, which every other done run's must match.
+    """
+    job = entry.job
+    base = {
+        "run_id": entry.rid or None,
+        "job": str(job.relative_to(sweep_dir)) if job is not None else None,
+        "overrides": ",".join(entry.planned) if entry.planned else None,
+    }
+    if job is None:
+        check = Check(RunStatus.MISSING, entry.problem)
+        return {**base, "status": check.status.value, "error": check.reason}, check
     try:
         cfg = saved_config(job)
     except UnreadableConfigError as err:
-        check = Check(RunStatus.DAMAGED, str(err))
+        check = Check(RunStatus.DAMAGED, entry.problem or str(err))
         return {**base, "status": check.status.value, "error": check.reason}, check
-    check = inspect(job, rid)
+    check = inspect(job, entry.rid)
+    if entry.problem:
+        check = Check(RunStatus.DAMAGED, entry.problem, check.manifest)
+    elif check.status is RunStatus.DONE:
+        problem = _schema_problem(job, schemas)
+        if problem:
+            check = Check(RunStatus.DAMAGED, problem, check.manifest)
     row = {**base, "status": check.status.value, "error": check.reason}
     row.update(provenance(check))
     row.update(describe(job, cfg))
@@ -168,11 +279,72 @@ def _row(sweep_dir: Path, rid: str, job: Path) -> tuple[dict, Check]:
     return row, check
 
 
+def _schema_problem(job: Path, schemas: dict[str, pa.Schema]) -> str | None:
+    """Why a done run's tables cannot join the sweep's (other columns or types), or None.
+
+    ``timeseries.parquet`` must have the columns this version writes, ``provinces.parquet``
+    (when there is one) too; the first done run's schemas are the reference for the types.
+    """
+    for name, columns, required in (
+        (TIMESERIES, ("month", *METRICS), True),
+        (PROVINCES, PROVINCE_COLUMNS, False),
+    ):
+        path = job / name
+        if not path.is_file():
+            if required:
+                return f"{name} is missing"
+            continue
+        try:
+            schema = pq.read_schema(path)
+        except (OSError, pa.ArrowException) as err:
+            return f"{name} cannot be read ({type(err).__name__})"
+        missing = [c for c in columns if c not in schema.names]
+        extra = [c for c in schema.names if c not in columns]
+        if missing or extra:
+            return (
+                f"{name} has other columns than this version of sandbox writes (missing: "
+                f"{', '.join(missing[:5]) or 'none'}; unknown: {', '.join(extra[:5]) or 'none'})"
+                ": made by other code"
+            )
+        reference = schemas.setdefault(name, schema)
+        if not schema.equals(reference):
+            differ = [f.name for f in schema if f.type != reference.field(f.name).type]
+            return (
+                f"{name} has other column types than the sweep's other runs "
+                f"({', '.join(differ[:5]) or 'their order'})"
+            )
+    return None
+
+
+def check_sweep_folder(sweep_dir: Path) -> SweepPlan | None:
+    """The folder's plan (None without one); ``NotASweepFolderError`` unless it is a
+    sweep's folder (a plan, Hydra's ``multirun.yaml`` or a run folder) without links that
+    a write would follow."""
+    sweep_dir = Path(sweep_dir)
+    if not sweep_dir.is_dir():
+        raise NotASweepFolderError(f"{sweep_dir} is not a folder")
+    try:
+        plan = read_plan(sweep_dir)
+        check_links(sweep_dir)
+    except SweepFolderError as err:
+        raise NotASweepFolderError(f"{sweep_dir}: {err}") from None
+    if plan is None and not (sweep_dir / "multirun.yaml").is_file() and not run_folders(sweep_dir):
+        raise NotASweepFolderError(
+            f"{sweep_dir} is not a sweep folder: it has no sweep record ({RECORD}), no "
+            "multirun.yaml and no run folder (one holding .hydra/config.yaml). Give the "
+            "folder a sandbox-run --multirun sweep wrote into; nothing was written."
+        )
+    return plan
+
+
 def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path]:
     """Write ``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet`` of
-    ``sweep_dir``, together.
+    ``sweep_dir``, together, under the folder's lock.
 
     Raises:
+        NotASweepFolderError: the folder is not a sweep's, or cannot be written (nothing
+            is written then).
+        FolderBusyError: another process holds the folder's lock.
         MixedCodeError: done runs were made by more than one code version and
             ``allow_mixed_code`` is false. Nothing is written then.
 
@@ -181,15 +353,24 @@ def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path
         lies beside them).
     """
     sweep_dir = Path(sweep_dir)
+    plan = check_sweep_folder(sweep_dir)
+    try:
+        with folder_lock(sweep_dir):
+            _collect(sweep_dir, plan, allow_mixed_code)
+    except FolderUnwritableError as err:
+        raise NotASweepFolderError(str(err)) from None
+    return sweep_dir / RUNS, sweep_dir / TIMESERIES
+
+
+def _collect(sweep_dir: Path, plan: SweepPlan | None, allow_mixed_code: bool) -> None:
     clean_temporary(sweep_dir)
-    entries = _run_ids(job_dirs(sweep_dir))
-    chunks, rows, done, columns = [], [], [], {}
-    for rid, job in entries:
-        row, check = _row(sweep_dir, rid, job)
+    chunks, rows, done, columns, schemas = [], [], [], {}, {}
+    for entry in _entries(sweep_dir, plan):
+        row, check = _row(sweep_dir, entry, schemas)
         rows.append(row)
         columns.update(dict.fromkeys(row))
         if check.status is RunStatus.DONE:
-            done.append((rid, job, row.get("code_fingerprint")))
+            done.append((entry.rid, entry.job, row.get("code_fingerprint")))
         if len(rows) == CHUNK_ROWS:  # as Arrow columns, a row takes a few kB, not ~100
             chunks.append(_arrow(rows))
             rows = []
@@ -215,7 +396,6 @@ def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path
         pq.write_table(runs, folder / RUNS)
 
     publish(sweep_dir, write_tables)
-    return sweep_dir / RUNS, sweep_dir / TIMESERIES
 
 
 def _write_timeseries(path: Path, done: list[tuple[str, Path, object]]) -> None:
@@ -306,7 +486,7 @@ def _arrow(rows: list[dict]) -> pa.Table:
 
 def _columns(names: dict[str, None]) -> list[str]:
     """Column order: identity and provenance, configuration (by family), metrics."""
-    head = ["run_id", "status", "error", "job", "seed", "replicate", *CODE_COLUMNS]
+    head = ["run_id", "status", "error", "job", "overrides", "seed", "replicate", *CODE_COLUMNS]
     head += [input_column(k) for k in INPUT_KEYS]
     families = ("lever_", "uncertainty_", "setting_")
     config = [c for c in names if c.startswith(families)]
@@ -323,22 +503,35 @@ def main(argv: list[str] | None = None) -> None:
         help="pool runs made by different code versions (each row names its code)",
     )
     args = parser.parse_args(argv)
-    if not args.sweep_dir.is_dir():
-        print(f"sandbox-collect: no such folder: {args.sweep_dir}", file=sys.stderr)
-        sys.exit(2)
     try:
         runs, timeseries = collect(args.sweep_dir, args.allow_mixed_code)
-    except MixedCodeError as err:
+    except (MixedCodeError, NotASweepFolderError, FolderBusyError) as err:
         print(f"sandbox-collect: {err}", file=sys.stderr)
         sys.exit(2)
-    table = pd.read_parquet(runs, columns=["job", "status", "error"])
+    table = pd.read_parquet(runs, columns=["status"])
     counts = table["status"].value_counts().to_dict()
     print(f"{len(table)} runs {counts} -> {runs}, {timeseries}, {runs.with_name(PROVINCES)}")
-    for job, status, error in table.loc[
-        table["status"] != "done", ["job", "status", "error"]
-    ].itertuples(index=False):
-        print(f"  {status}: {job}: {error or 'not run'}")
+    for line in not_done(runs):
+        print(line)
     sys.exit(0 if (table["status"] == "done").all() else 1)
+
+
+def not_done(runs: Path, sweep_dir: Path | None = None) -> list[str]:
+    """A line for each run of a collected ``runs.parquet`` that is not done: its state,
+    its folder (under ``sweep_dir`` when given) or planned overrides, and why."""
+    columns = ["job", "overrides", "status", "error"]
+    present = pq.read_schema(runs).names
+    table = pd.read_parquet(runs, columns=[c for c in columns if c in present])
+    table = table.reindex(columns=columns)
+    bad = table[table["status"] != "done"]
+    lines = []
+    for job, overrides, status, error in bad.itertuples(index=False):
+        if isinstance(job, str):
+            where = str(Path(sweep_dir) / job) if sweep_dir is not None else job
+        else:
+            where = f"planned job {overrides}"
+        lines.append(f"  {status}: {where}: {error or 'not run'}")
+    return lines
 
 
 if __name__ == "__main__":  # python -m sandbox.experiments.collect

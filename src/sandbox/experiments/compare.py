@@ -218,8 +218,11 @@ def paired_comparison(
     Returns:
         One row per (combination of ``by``, option, metric): the ``by`` columns, then
         ``option``, ``metric``, ``n_pairs``, ``baseline_mean``, ``mean_diff``, ``ci_low``,
-        ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction`` and
-        ``ci_note`` (empty, or why the interval is NaN).
+        ``ci_high``, ``se_paired``, ``se_independent``, ``variance_reduction``,
+        ``ci_note`` (empty, or why the interval is NaN), ``n_formed`` (pairs of done runs
+        formed; ``n_pairs`` of them had a value of the metric in both runs),
+        ``n_unpaired`` (done runs of the option without a baseline partner) and
+        ``n_inactive`` (pairs in which no metric differs).
     """
     done = runs[runs["status"] == "done"] if "status" in runs else runs
     lever = _check_lever(done, lever)
@@ -255,6 +258,9 @@ COLUMNS = (
     "se_independent",
     "variance_reduction",
     "ci_note",
+    "n_formed",  # pairs of done runs that share the replicate and the other levers
+    "n_unpaired",  # done runs of the option with no baseline run to pair with
+    "n_inactive",  # pairs in which no metric differs
 )
 
 
@@ -280,6 +286,7 @@ def _compare(
     for option in sorted(set(done[lever].dropna()) - {baseline}):
         arm = done[done[lever] == option].set_index(keys)
         common = arm.index.intersection(base.index)
+        inactive = _inactive(arm.loc[common, list(metrics)], base.loc[common, list(metrics)])
         for metric in metrics:
             a = arm.loc[common, metric].astype(float).reset_index(drop=True)
             b = base.loc[common, metric].astype(float).reset_index(drop=True)
@@ -323,9 +330,46 @@ def _compare(
                     "se_independent": float(np.sqrt(var_indep / n)) if n else np.nan,
                     "variance_reduction": var_indep / var_paired if var_paired > 0 else np.nan,
                     "ci_note": note,
+                    "n_formed": len(common),
+                    "n_unpaired": len(arm) - len(common),
+                    "n_inactive": inactive,
                 }
             )
     return rows
+
+
+def _inactive(a: pd.DataFrame, b: pd.DataFrame) -> int:
+    """Pairs in which no metric differs: the option's mechanisms did not act there."""
+    same = (a.to_numpy() == b.to_numpy()) | (pd.isna(a).to_numpy() & pd.isna(b).to_numpy())
+    return int(same.all(axis=1).sum())
+
+
+def pair_notes(result: pd.DataFrame, baseline: object, runs: pd.DataFrame) -> list[str]:
+    """What the pairs behind a comparison leave out, in words: runs that are not done, runs
+    without a baseline partner, pairs a metric has no value in (a threshold not reached by
+    the horizon), and options that changed no outcome in some pairs."""
+    out = []
+    if "status" in runs:
+        states = runs["status"].value_counts()
+        not_done = int(states.drop("done", errors="ignore").sum())
+        if not_done:
+            shown = ", ".join(f"{n} {s}" for s, n in states.drop("done", errors="ignore").items())
+            out.append(f"{not_done} of {len(runs)} runs are not done ({shown}; runs.parquet "
+                       "says why): they and their partners are in no pair")  # fmt: skip
+    options = result.drop_duplicates("option")
+    for r in options.itertuples():
+        if r.n_unpaired:
+            out.append(f"{r.n_unpaired} run(s) of {r.option} have no done {baseline} run to "
+                       "pair with: left out")  # fmt: skip
+        if r.n_inactive:
+            out.append(f"{r.option}: no outcome differs from {baseline} in {r.n_inactive} "
+                       f"of {r.n_formed} pairs (its mechanisms did not act there)")  # fmt: skip
+    short = result[result["n_pairs"] < result["n_formed"]]
+    for metric, rows in short.groupby("metric", sort=False):
+        cells = ", ".join(f"{r.option} {r.n_pairs} of {r.n_formed}" for r in rows.itertuples())
+        out.append(f"{metric}: pairs used {cells}; the others have no value in a run of the "
+                   "pair (a threshold not reached by the end of the horizon)")  # fmt: skip
+    return out
 
 
 def _formatter(*values: float):
@@ -523,7 +567,8 @@ def write_comparison(
     )
     n_rep = done["replicate"].nunique()
     n_pairs = int(result["n_pairs"].max())
-    n_combinations = n_pairs // max(n_rep, 1)
+    others = _swept_with(done, lever)
+    n_combinations = len(done[others].drop_duplicates()) if others else 1
     ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
     end = ", ".join(map(str, ends)) or "unknown"
     units = "; ".join(f"{m}: {unit(m)}" for m in table.columns if unit(m))
@@ -544,6 +589,7 @@ def write_comparison(
                 for m in same
             ),
             *(f"note: {n}" for n in ci_notes(result)),
+            *(f"note: {n}" for n in pair_notes(result, value, runs)),
             "variance reduction by pairing: how many times more replicates independent "
             "runs would need for the same CI (the arms' variances added over the variance "
             "of the paired differences; median over options): "

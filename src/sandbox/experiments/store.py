@@ -1,9 +1,10 @@
 """The result store: one folder per run, complete only when its manifest checks out.
 
-A run's id is derived from its resolved configuration (seed and replicate included,
-``output`` settings excluded), so the same run has the same id whatever launcher, worker
-count or job order produced it. A job computes it from the ``.hydra/config.yaml`` that
-Hydra saved for it, exactly as ``sandbox-collect`` does, so the two always agree.
+A run's id is derived from its configuration as written (seed and replicate included,
+``output`` settings excluded, interpolations left unresolved), so the same run has the
+same id whatever launcher, worker count or job order produced it. A job computes it from
+the ``.hydra/config.yaml`` that Hydra saved for it, exactly as ``sandbox-collect`` does,
+so the two always agree. A saved config is read as data: nothing in it is resolved.
 
 ``manifest.json`` is written last and carries the id, the code fingerprint, the input
 files' hashes and the checksum of every file the run wrote (``sandbox.experiments.manifest``). A run
@@ -66,23 +67,23 @@ class Check:
     manifest: dict | None = None
 
 
-def resolved(cfg: DictConfig | dict) -> dict:
-    """The config as plain data with every interpolation resolved.
+def as_data(cfg: DictConfig | dict, resolve: bool = False) -> dict:
+    """A config as plain data.
 
-    A composed config and the plain data of its saved ``.hydra/config.yaml`` (which Hydra
-    writes unresolved) give the same result.
+    A file's config (the plain data of a saved ``.hydra/config.yaml``) is data: an
+    interpolation in it (``${oc.env:...}``) stays the text it is, never resolved, so that
+    reading a downloaded run folder can neither run a resolver nor copy the environment
+    into a table. ``resolve`` resolves a config ``sandbox-run`` composed itself (whose
+    resolvers ``sandbox.config.safety`` has checked).
     """
     if isinstance(cfg, DictConfig):
-        return OmegaConf.to_container(cfg, resolve=True)
-    data = dict(cfg)
-    if "${" in json.dumps(data):
-        data = OmegaConf.to_container(OmegaConf.create(data), resolve=True)
-    return data
+        return OmegaConf.to_container(cfg, resolve=resolve)
+    return dict(cfg)
 
 
-def canonical(cfg: DictConfig | dict, ignore: tuple[str, ...] = ()) -> str:
-    """The resolved config as compact JSON with sorted keys, without ``ignore`` keys."""
-    data = resolved(cfg)
+def canonical(cfg: DictConfig | dict, ignore: tuple[str, ...] = (), resolve: bool = False) -> str:
+    """The config as compact JSON with sorted keys, without ``ignore`` keys (``as_data``)."""
+    data = as_data(cfg, resolve)
     for key in ignore:
         data.pop(key, None)
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
@@ -95,30 +96,65 @@ def load_saved(path: Path) -> dict:
 
 
 def run_id(cfg: DictConfig | dict) -> str:
-    """16 hex digits of the SHA-256 of the resolved config, without ``IGNORED`` keys."""
+    """16 hex digits of the SHA-256 of the config as written (interpolations unresolved),
+    without ``IGNORED`` keys: a composed config and its saved ``.hydra/config.yaml`` (which
+    Hydra writes unresolved) give the same id."""
     return hashlib.sha256(canonical(cfg, IGNORED).encode()).hexdigest()[:16]
 
 
 class UnreadableConfigError(ValueError):
-    """A run folder's saved config is missing, truncated or cannot be resolved."""
+    """A run folder's saved config is missing, truncated, or holds what cannot be run."""
 
 
 def saved_config(job_dir: Path) -> dict:
-    """The resolved config a run folder saved; ``UnreadableConfigError`` when it cannot be had.
+    """The config a run folder saved, as data (``as_data``: nothing in it is resolved);
+    ``UnreadableConfigError`` when it cannot be had.
 
     The message names the file and the kind of problem, never the file's contents.
     """
     path = Path(job_dir) / SAVED_CONFIG
+    if not path.is_file():
+        raise UnreadableConfigError(f"{SAVED_CONFIG} is missing")
     try:
         data = load_saved(path)
-        if not isinstance(data, dict) or not set(data) >= REQUIRED:
-            raise UnreadableConfigError(f"{SAVED_CONFIG} is not a complete saved config")
-        return resolved(data)
-    except UnreadableConfigError:
-        raise
     except Exception as err:
         problem = f"{SAVED_CONFIG} cannot be read ({type(err).__name__})"
         raise UnreadableConfigError(problem) from None
+    if not isinstance(data, dict) or not set(data) >= REQUIRED:
+        raise UnreadableConfigError(f"{SAVED_CONFIG} is not a complete saved config")
+    return data
+
+
+def interpolations(data: object, path: str = "") -> list[str]:
+    """The keys of ``data`` whose value holds an interpolation (``${...}``)."""
+    if isinstance(data, dict):
+        return [k for key, v in data.items() for k in interpolations(v, f"{path}{key}.")]
+    if isinstance(data, list):
+        return [k for i, v in enumerate(data) for k in interpolations(v, f"{path}{i}.")]
+    return [path.rstrip(".")] if isinstance(data, str) and "${" in data else []
+
+
+def saved_params(job_dir: Path) -> Params:
+    """The scenario a run folder saved, to run it again.
+
+    Raises:
+        UnreadableConfigError: the saved config cannot be read, or holds an interpolation:
+            a saved config is data, and resolving it could read the environment or a file.
+    """
+    from sandbox.config.schema import to_params
+
+    data = saved_config(job_dir)
+    keys = interpolations(data)
+    if keys:
+        raise UnreadableConfigError(
+            f"{SAVED_CONFIG} holds an interpolation at {', '.join(keys[:3])}; a saved config "
+            "is data and is not resolved (re-run the command that made it instead)"
+        )
+    try:
+        return to_params(data)
+    except Exception as err:
+        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise UnreadableConfigError(f"{SAVED_CONFIG} does not give a scenario ({reason})") from None
 
 
 def read_json(path: Path) -> dict | None:
@@ -203,7 +239,9 @@ def execute(job_dir: Path, cfg: DictConfig, params: Params) -> RunStatus:
     try:
         root = params.output.checkpoints
         result = run(params, CheckpointStore(root) if root else None)
-        write_results(job_dir, result, params, canonical(cfg), run_id=rid, inputs=inputs)
+        write_results(
+            job_dir, result, params, canonical(cfg, resolve=True), run_id=rid, inputs=inputs
+        )
     except Exception as err:
         _record_failure(job_dir, rid, err)
         return RunStatus.FAILED

@@ -10,6 +10,7 @@ comparison table (when its experiment names a baseline) and the path of its repo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import threading
@@ -21,26 +22,20 @@ import pandas as pd
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig
 
-from sandbox.experiments.collect import PROVINCES, MixedCodeError, collect
+from sandbox.experiments.collect import (
+    PROVINCES,
+    MixedCodeError,
+    NotASweepFolderError,
+    collect,
+    not_done,
+)
 from sandbox.experiments.compare import write_breakdown, write_comparison
+from sandbox.experiments.lock import FolderBusyError, FolderUnwritableError, folder_lock
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
+from sandbox.experiments.sweep_plan import SweepFolderError, SweepPlan, check_links, claim
 
 INTERVAL_S = 5.0
-
-
-def count_jobs(config: DictConfig) -> int | None:
-    """Number of jobs a sweep will launch (None if it cannot be told in advance)."""
-    try:
-        from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
-        from hydra.core.override_parser.overrides_parser import OverridesParser
-
-        params = config.hydra.sweeper.get("params") or {}
-        texts = [f"{k}={v}" for k, v in params.items()] + list(config.hydra.overrides.task)
-        overrides = OverridesParser.create().parse_overrides(texts)
-        return sum(len(batch) for batch in BasicSweeper.split_arguments(overrides, None))
-    except Exception:
-        return None
 
 
 def other_code(sweep_dir: Path) -> tuple[int, int]:
@@ -133,18 +128,19 @@ class SweepCallback(Callback):
         self.rank_by = rank_by
         self.rank_reference = rank_reference
         self.progress: Progress | None = None
+        self.held: contextlib.ExitStack | None = None
 
     def __getstate__(self) -> dict:
-        # launchers pickle callbacks to their workers; the progress thread stays here
-        return {**self.__dict__, "progress": None}
+        # launchers pickle callbacks to their workers; the progress thread and the
+        # folder's lock stay here
+        return {**self.__dict__, "progress": None, "held": None}
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
-        """Start the progress line."""
+        """Take the sweep folder (``claim_folder``), then start the progress line."""
         sweep_dir = Path(config.hydra.sweep.dir)
-        sweep_dir.mkdir(parents=True, exist_ok=True)
-        total = count_jobs(config)
-        size = "an unknown number of runs" if total is None else f"{total} run{'s' * (total != 1)}"
-        print(f"sweep: {size} into {sweep_dir}", flush=True)
+        plan = self.claim_folder(config, sweep_dir)
+        total = plan.jobs
+        print(f"sweep: {total} run{'s' * (total != 1)} into {sweep_dir}", flush=True)
         stale, finished = other_code(sweep_dir)
         if stale:
             print(f"sweep: {stale} of the {finished} finished runs in {sweep_dir} were made by "
@@ -153,6 +149,32 @@ class SweepCallback(Callback):
                   "(hydra.sweep.dir=...).", flush=True)  # fmt: skip
         self.progress = Progress(sweep_dir, total)
         self.progress.begin()
+
+    def claim_folder(self, config: DictConfig, sweep_dir: Path) -> SweepPlan:
+        """Hold the folder's lock for the whole sweep and record the sweep's plan in it.
+
+        A folder with a link a run would write through, held by another process, or
+        holding another sweep (``sandbox.experiments.sweep_plan``) is refused in one
+        paragraph with exit code 2, before anything is written.
+        """
+        from hydra.core.global_hydra import GlobalHydra
+
+        try:
+            plan = SweepPlan.of(config, GlobalHydra.instance().config_loader())
+            check_links(sweep_dir)
+            sweep_dir.mkdir(parents=True, exist_ok=True)
+            self.held = contextlib.ExitStack()
+            self.held.enter_context(folder_lock(sweep_dir, wait=0))
+            claim(sweep_dir, plan)
+        except (SweepFolderError, FolderBusyError, FolderUnwritableError) as err:
+            print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
+            sys.exit(2)
+        except Exception as err:  # Hydra would only warn, and run the sweep unclaimed
+            reason = f"{type(err).__name__}: {err}"
+            print(f"sandbox-run: the sweep folder {sweep_dir} could not be prepared "
+                  f"({reason}); nothing was run.", file=sys.stderr, flush=True)  # fmt: skip
+            sys.exit(1)
+        return plan
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         """Stop the progress line; collect the tables; print the comparison table; write
@@ -167,8 +189,15 @@ class SweepCallback(Callback):
             self.progress.end()
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
+            self._end(sweep_dir)
+        finally:
+            if self.held is not None:
+                self.held.close()
+
+    def _end(self, sweep_dir: Path) -> None:
+        try:
             runs, timeseries = collect(sweep_dir)
-        except MixedCodeError as err:
+        except (MixedCodeError, NotASweepFolderError, FolderBusyError) as err:
             print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
             sys.exit(2)
         print(f"collected: {runs}, {timeseries} and {runs.with_name(PROVINCES)}", flush=True)
@@ -188,13 +217,11 @@ class SweepCallback(Callback):
             except (ValueError, KeyError) as err:
                 print(f"sweep: no ranking table: {err}", file=sys.stderr, flush=True)
         report = report_of(sweep_dir)
-        table = pd.read_parquet(runs, columns=["job", "status", "error"])
-        bad = table[table["status"] != "done"]
-        if len(bad):
+        table = pd.read_parquet(runs, columns=["status"])
+        bad = not_done(runs, sweep_dir)
+        if bad:
             print(f"sweep: {len(bad)} of {len(table)} runs did not complete:", file=sys.stderr)
-            for job, state, error in bad.itertuples(index=False):
-                print(f"  {state}: {sweep_dir / job}: {error or 'not run'}", file=sys.stderr)
-            sys.stderr.flush()
+            print("\n".join(bad), file=sys.stderr, flush=True)
         if report is not None:
             print(f"report: {report}", flush=True)
         if len(bad):
