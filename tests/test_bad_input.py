@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 ENTRY = "from sandbox.cli import main; main()"
-BASE = ("region=toy", "citizens.n=500", "horizon.end=2019-06", "output.print_summary=false")
+BASE = (
+    "region=toy",
+    "citizens.n=500",
+    "horizon.end=2019-06",
+    "policy.start=2019-04",
+    "output.print_summary=false",
+)
 
 
 def sandbox_run(*args: str) -> subprocess.CompletedProcess:

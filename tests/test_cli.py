@@ -98,7 +98,7 @@ def test_summary_prints_each_rows_unit(run_dir) -> None:
     assert "months from 2019-01 to 50% / 90% of provinces with an app: " in done.stdout
 
 
-TINY_SWEEP = ("region=toy", "citizens.n=500", "horizon.end=2019-03")
+TINY_SWEEP = ("region=toy", "citizens.n=500", "horizon.end=2019-03", "policy.start=2019-02")
 
 
 def test_a_sweep_prints_how_many_runs_it_launches_before_it_starts(tmp_path) -> None:

@@ -16,7 +16,7 @@ from sandbox.model.model import SandboxModel
 EXPERIMENTS = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment").glob("*.yaml"))
 # experiments that are sweeps (calibration is one fit: tests/test_fit.py runs it)
 SWEEPS = [e for e in EXPERIMENTS if e != "calibration"]
-TINY = ["region=toy", "citizens.n=300", "horizon.end=2020-12"]
+TINY = ["region=toy", "citizens.n=300", "horizon.end=2020-12", "policy.start=2020-07"]
 
 
 def first_values(sweep_params: dict) -> list[str]:

@@ -22,7 +22,8 @@ EXPERIMENTS = ("policy_comparison", "sandbox_design", "phasing", "experimental_a
 SECTIONS = ("## What was run", "### Size", "### Code and versions", "## Comparison",
             "## Figures")  # fmt: skip
 PNG = b"\x89PNG\r\n\x1a\n"
-TINY = ("region=toy", "citizens.n=500", "horizon.end=2019-06", "resources=central_budget",
+TINY = ("region=toy", "citizens.n=500", "horizon.end=2019-06", "policy.start=2019-04",
+        "resources=central_budget",
         "data=fragmented", "replicate=0")  # fmt: skip
 
 

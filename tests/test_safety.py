@@ -24,7 +24,13 @@ from sandbox.config.validate import BYTES_PER_CITIZEN
 
 REPO = Path(__file__).parents[1]
 ENTRY = "from sandbox.cli import main; main()"
-TINY = ("region=toy", "citizens.n=300", "horizon.end=2019-03", "output.print_summary=false")
+TINY = (
+    "region=toy",
+    "citizens.n=300",
+    "horizon.end=2019-03",
+    "policy.start=2019-02",
+    "output.print_summary=false",
+)
 CANARY = "canary-4b1d9e"  # an environment variable's value that must never be printed
 
 

@@ -53,7 +53,8 @@ def test_finished_job_keeps_neither_config() -> None:
 def sweep(folder: Path, *extra: str) -> subprocess.CompletedProcess:
     args = [
         sys.executable, "-c", ENTRY, "-m", "region=toy", "citizens.n=200",
-        "horizon.end=2019-03", "policy=status_quo,controlled_pilot", "replicate=range(3)",
+        "horizon.end=2019-03", "policy.start=2019-02", "policy=status_quo,controlled_pilot",
+        "replicate=range(3)",
         "hydra/launcher=basic", f"hydra.sweep.dir={folder}", *extra,
     ]  # fmt: skip
     return subprocess.run(args, capture_output=True, text=True, timeout=300)

@@ -34,10 +34,38 @@ def test_another_setting_gives_another_name(settings, extra) -> None:
         assert suffix(settings) != suffix([*settings, extra])
 
 
+# text a shell may pass, from few characters; "_/( é" all read "_" in a folder's name
+MERGED = "_/( é"
+TEXT = st.text("a." + MERGED, min_size=1, max_size=12)
+ANY_SETTING = st.builds(lambda k, v: f"{k}={v}", st.from_regex(r"[a-z_.]{1,8}", fullmatch=True),
+                        TEXT)  # fmt: skip
+
+
+@given(st.lists(ANY_SETTING, min_size=1, max_size=4, unique=True), st.data())
+def test_different_settings_never_share_a_folder(one, data) -> None:
+    """A command whose values differ only in characters that escaping merges gets a folder
+    of its own."""
+    swap = st.sampled_from(MERGED)
+    other = ["".join(data.draw(swap) if c in MERGED else c for c in o) for o in one]
+    name = suffix(one)
+    assert not SAFE.search(name) and len(name) <= 1 + 100
+    if sorted(one) != sorted(other):
+        assert name != suffix(other)
+
+
+def test_escaped_names_carry_a_hash() -> None:
+    # both used to be named ",region.table=data_a_b.csv" and pooled into one table
+    one, other = suffix(["region.table=data/a/b.csv"]), suffix(["region.table=data/a_b.csv"])
+    assert one != other
+    assert one.startswith(",region.table=data_a_b.csv-")
+    assert other.startswith(",region.table=data_a_b.csv-")
+    assert suffix(["region.table=a_b.csv"]) == ",region.table=a_b.csv"  # safe: kept as typed
+
+
 def sweep(cwd: Path, n: int) -> Path:
     args = [sys.executable, "-c", "from sandbox.cli import main; main()", "-m",
             "experiment=policy_comparison", "region=toy", f"citizens.n={n}",
-            "horizon.end=2019-03", "policy=status_quo,controlled_pilot",
+            "horizon.end=2019-03", "policy.start=2019-02", "policy=status_quo,controlled_pilot",
             "resources=central_budget", "data=fragmented", "replicate=range(2)",
             "hydra/launcher=basic"]  # fmt: skip
     done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=300)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.compare import FLAGSHIP, lever_column
+from sandbox.experiments.lock import writes_into_sweep
 from sandbox.units import better, unit
 
 # +1: more is better; -1: less is better (time, harm and public money: sandbox.units.better)
@@ -99,6 +100,7 @@ def rank_moves(table: pd.DataFrame, reference: object = "none") -> pd.DataFrame:
     return wide.sort_index(key=lambda level: level.map(order) if level.name == "metric" else level)
 
 
+@writes_into_sweep
 def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str = "policy") -> str:
     """Rank ``lever``'s options within each option of ``by``; write
     ``ranking_by_<by>.parquet`` (the tidy ranks) and ``.txt`` (the ranks side by side);

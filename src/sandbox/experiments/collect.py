@@ -52,9 +52,7 @@ from sandbox.config.meta import with_role
 from sandbox.config.params import Params
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import clean_temporary, temporary_name
-from sandbox.experiments.lock import FolderBusyError, FolderUnwritableError, folder_lock
-from sandbox.experiments.manifest import MANIFEST
-from sandbox.experiments.store import ERROR as ERROR_FILE
+from sandbox.experiments.lock import FolderError, writes_into_sweep
 from sandbox.experiments.store import (
     IGNORED,
     SAVED_CONFIG,
@@ -70,9 +68,9 @@ from sandbox.experiments.sweep_plan import (
     RECORD,
     SweepFolderError,
     SweepPlan,
-    check_links,
     planned_jobs,
     read_plan,
+    run_folders,
 )
 from sandbox.model.metrics import METRICS, SUMMARY_EXTRA
 
@@ -93,37 +91,15 @@ CODE_COLUMNS = ("code_fingerprint", "code_git_commit", "code_git_dirty")
 INPUT_KEYS = ("region.table", "region.base_table")
 CHUNK_ROWS = 1000
 SAVED_OVERRIDES = Path(".hydra") / "overrides.yaml"
-# files that mark a folder as a run's: what Hydra saves for a job, and what a job writes
-RUN_MARKS = (str(SAVED_CONFIG), str(SAVED_OVERRIDES), MANIFEST, ERROR_FILE)
-NOT_RUNS = (TABLES, "report", ".checkpoints", ".submitit")  # a sweep folder's own folders
 
 
 class MixedCodeError(ConfigError):
     """Done runs of one sweep were made by different code."""
 
 
-class NotASweepFolderError(ValueError):
-    """The folder is not a sweep's (nothing to collect), or cannot be collected into."""
-
-
 def job_dirs(sweep_dir: Path) -> list[Path]:
     """Every run folder (one holding ``.hydra/config.yaml``) under a sweep folder."""
     return sorted(p.parent.parent for p in Path(sweep_dir).glob(f"**/{SAVED_CONFIG}"))
-
-
-def run_folders(sweep_dir: Path) -> list[Path]:
-    """Every folder under a sweep folder that holds any mark of a run (``RUN_MARKS``),
-    those whose saved config was removed included."""
-    sweep_dir = Path(sweep_dir)
-    found = set()
-    for mark in RUN_MARKS:
-        depth = len(Path(mark).parts)
-        for path in sweep_dir.glob(f"**/{mark}"):
-            folder = path.parents[depth - 1]
-            relative = folder.relative_to(sweep_dir)
-            if relative.parts and relative.parts[0] not in NOT_RUNS:
-                found.add(folder)
-    return sorted(found)
 
 
 def saved_overrides(job: Path) -> tuple[str, ...] | None:
@@ -213,7 +189,7 @@ def _run_id(job: Path) -> str:
 def _entries(sweep_dir: Path, plan: SweepPlan | None) -> list[Entry]:
     """Every planned job and every run folder, matched by their overrides, sorted by run
     id (rows without one last)."""
-    folders = run_folders(sweep_dir)
+    folders = sorted(run_folders(sweep_dir))
     if plan is None:
         entries = [Entry(_run_id(job), job) for job in folders]
     else:
@@ -316,35 +292,15 @@ def _schema_problem(job: Path, schemas: dict[str, pa.Schema]) -> str | None:
     return None
 
 
-def check_sweep_folder(sweep_dir: Path) -> SweepPlan | None:
-    """The folder's plan (None without one); ``NotASweepFolderError`` unless it is a
-    sweep's folder (a plan, Hydra's ``multirun.yaml`` or a run folder) without links that
-    a write would follow."""
-    sweep_dir = Path(sweep_dir)
-    if not sweep_dir.is_dir():
-        raise NotASweepFolderError(f"{sweep_dir} is not a folder")
-    try:
-        plan = read_plan(sweep_dir)
-        check_links(sweep_dir)
-    except SweepFolderError as err:
-        raise NotASweepFolderError(f"{sweep_dir}: {err}") from None
-    if plan is None and not (sweep_dir / "multirun.yaml").is_file() and not run_folders(sweep_dir):
-        raise NotASweepFolderError(
-            f"{sweep_dir} is not a sweep folder: it has no sweep record ({RECORD}), no "
-            "multirun.yaml and no run folder (one holding .hydra/config.yaml). Give the "
-            "folder a sandbox-run --multirun sweep wrote into; nothing was written."
-        )
-    return plan
-
-
+@writes_into_sweep
 def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path]:
     """Write ``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet`` of
     ``sweep_dir``, together, under the folder's lock.
 
     Raises:
-        NotASweepFolderError: the folder is not a sweep's, or cannot be written (nothing
-            is written then).
-        FolderBusyError: another process holds the folder's lock.
+        FolderError: the folder is not a sweep's, cannot be written, or another process
+            holds its lock (``sandbox.experiments.lock.writes_into_sweep``); nothing is
+            written then.
         MixedCodeError: done runs were made by more than one code version and
             ``allow_mixed_code`` is false. Nothing is written then.
 
@@ -353,12 +309,11 @@ def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path
         lies beside them).
     """
     sweep_dir = Path(sweep_dir)
-    plan = check_sweep_folder(sweep_dir)
     try:
-        with folder_lock(sweep_dir):
-            _collect(sweep_dir, plan, allow_mixed_code)
-    except FolderUnwritableError as err:
-        raise NotASweepFolderError(str(err)) from None
+        plan = read_plan(sweep_dir)
+    except SweepFolderError as err:
+        raise FolderError(f"{sweep_dir}: {err}") from None
+    _collect(sweep_dir, plan, allow_mixed_code)
     return sweep_dir / RUNS, sweep_dir / TIMESERIES
 
 
@@ -505,7 +460,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     try:
         runs, timeseries = collect(args.sweep_dir, args.allow_mixed_code)
-    except (MixedCodeError, NotASweepFolderError, FolderBusyError) as err:
+    except (MixedCodeError, FolderError) as err:
         print(f"sandbox-collect: {err}", file=sys.stderr)
         sys.exit(2)
     table = pd.read_parquet(runs, columns=["status"])

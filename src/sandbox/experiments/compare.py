@@ -29,6 +29,7 @@ import pandas as pd
 from scipy import stats
 
 from sandbox.experiments.atomic import write_atomic
+from sandbox.experiments.lock import FolderError, writes_into_sweep
 from sandbox.units import unit
 
 # The flagship table's metrics (names from ``sandbox.model.metrics``, units from
@@ -490,6 +491,7 @@ def sign_changes(result: pd.DataFrame) -> list[str]:
     return [f"{option} on {metric}" for (option, metric), flips in both.items() if flips]
 
 
+@writes_into_sweep
 def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_policy") -> str:
     """Break the comparison of ``lever`` against ``baseline`` down by the other levers
     swept with it (``breakdowns``); write ``comparison_vs_<baseline>_by_<levers>.parquet``
@@ -543,6 +545,7 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
     return "\n".join(out)
 
 
+@writes_into_sweep
 def write_comparison(
     sweep_dir: Path, baseline: object, lever: str = "lever_policy", by: Sequence[str] = ()
 ) -> str:
@@ -567,8 +570,8 @@ def write_comparison(
     )
     n_rep = done["replicate"].nunique()
     n_pairs = int(result["n_pairs"].max())
-    others = _swept_with(done, lever)
-    n_combinations = len(done[others].drop_duplicates()) if others else 1
+    swept = _swept_with(done, lever)
+    n_combinations = len(done[swept].drop_duplicates()) if swept else 1
     ends = sorted(set(done["setting_horizon_end"])) if "setting_horizon_end" in done else []
     end = ", ".join(map(str, ends)) or "unknown"
     units = "; ".join(f"{m}: {unit(m)}" for m in table.columns if unit(m))
@@ -625,11 +628,13 @@ def main(argv: list[str] | None = None) -> None:
                              "--by ablation")  # fmt: skip
     args = parser.parse_args(argv)
     if not (args.sweep_dir / "runs.parquet").is_file():
-        print(f"sandbox-compare: no runs.parquet in {args.sweep_dir}", file=sys.stderr)
+        print(f"sandbox-compare: no runs.parquet in {args.sweep_dir}: it is not a collected "
+              "sweep folder (sandbox-collect <sweep folder> collects one); nothing was "
+              "written.", file=sys.stderr)  # fmt: skip
         sys.exit(2)
     try:
         print(write_comparison(args.sweep_dir, args.baseline, args.lever, args.by))
-    except (ValueError, KeyError) as err:
+    except (ValueError, KeyError, FolderError) as err:
         print(f"sandbox-compare: {err}", file=sys.stderr)
         sys.exit(2)
 

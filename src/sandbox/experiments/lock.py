@@ -15,11 +15,12 @@ the lock it took when it started): one ``FileLock`` per folder and process, coun
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import socket
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,11 +33,15 @@ HOLDER = ".lock.holder"
 WAIT_S = 30.0  # how long collect, compare and report wait for a lock another process holds
 
 
-class FolderBusyError(RuntimeError):
+class FolderError(RuntimeError):
+    """A sweep folder cannot be written now: busy, read-only, or with a link in the way."""
+
+
+class FolderBusyError(FolderError):
     """Another process holds a sweep folder's lock."""
 
 
-class FolderUnwritableError(RuntimeError):
+class FolderUnwritableError(FolderError):
     """A folder a command must write into cannot be written."""
 
 
@@ -52,7 +57,9 @@ def unwritable_message(folder: Path, err: OSError) -> str:
 
 
 def _lock(folder: Path) -> FileLock:
-    return FileLock(folder / LOCK, is_singleton=True, thread_local=False)
+    # one instance per folder and process (however the folder is named), so that taking
+    # the lock again counts instead of waiting on this process's own lock
+    return FileLock(Path(folder).resolve() / LOCK, is_singleton=True, thread_local=False)
 
 
 def holder(folder: Path) -> str:
@@ -107,3 +114,32 @@ def folder_lock(folder: Path, wait: float = WAIT_S) -> Iterator[None]:
         yield
     finally:
         lock.release()
+
+
+def writes_into_sweep[T](function: Callable[..., T]) -> Callable[..., T]:
+    """Run ``function(sweep_dir, ...)`` under the folder's lock, once the folder is checked
+    to be a sweep's and the entries it writes through to be no links
+    (``sandbox.experiments.sweep_plan``): nothing is written into any other folder.
+
+    Raises:
+        FolderError: the folder is not a sweep's, holds such a link, is busy, or cannot be
+            written.
+    """
+
+    @functools.wraps(function)
+    def wrapper(sweep_dir, *args, **kwargs):
+        from sandbox.experiments.sweep_plan import (
+            SweepFolderError,
+            check_links,
+            check_sweep_folder,
+        )
+
+        try:
+            check_sweep_folder(Path(sweep_dir))
+            check_links(Path(sweep_dir), deep=False)
+        except SweepFolderError as err:
+            raise FolderError(str(err)) from None
+        with folder_lock(Path(sweep_dir)):
+            return function(sweep_dir, *args, **kwargs)
+
+    return wrapper

@@ -39,6 +39,7 @@ from sandbox.analysis import Results, design_levers
 from sandbox.experiments import sweep_record as record
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.collect import PROVINCES
+from sandbox.experiments.lock import FolderError, writes_into_sweep
 from sandbox.experiments.markdown import cell
 from sandbox.experiments.provenance import code_fingerprint
 from sandbox.experiments.report_comparisons import (
@@ -163,6 +164,7 @@ def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) 
     return [*lines, "### Code and versions", "", *versions_section(folder, results.runs), ""]
 
 
+@writes_into_sweep
 def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = None) -> Path:
     """Write ``report/report.md`` and its figures into ``sweep_dir``; return the report's path.
 
@@ -260,7 +262,7 @@ def main(argv: list[str] | None = None) -> None:
     except NotASweepError as err:
         print(not_a_sweep(args.sweep_dir, str(err)), file=sys.stderr)
         sys.exit(2)
-    except ValueError as err:
+    except (ValueError, FolderError) as err:
         print(f"sandbox-report: {err}", file=sys.stderr)
         sys.exit(2)
     print(f"report: {path}")

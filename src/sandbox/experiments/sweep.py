@@ -25,12 +25,11 @@ from omegaconf import DictConfig
 from sandbox.experiments.collect import (
     PROVINCES,
     MixedCodeError,
-    NotASweepFolderError,
     collect,
     not_done,
 )
 from sandbox.experiments.compare import write_breakdown, write_comparison
-from sandbox.experiments.lock import FolderBusyError, FolderUnwritableError, folder_lock
+from sandbox.experiments.lock import FolderError, folder_lock
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
 from sandbox.experiments.sweep_plan import SweepFolderError, SweepPlan, check_links, claim
@@ -166,7 +165,7 @@ class SweepCallback(Callback):
             self.held = contextlib.ExitStack()
             self.held.enter_context(folder_lock(sweep_dir, wait=0))
             claim(sweep_dir, plan)
-        except (SweepFolderError, FolderBusyError, FolderUnwritableError) as err:
+        except (SweepFolderError, FolderError) as err:
             print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
             sys.exit(2)
         except Exception as err:  # Hydra would only warn, and run the sweep unclaimed
@@ -197,7 +196,7 @@ class SweepCallback(Callback):
     def _end(self, sweep_dir: Path) -> None:
         try:
             runs, timeseries = collect(sweep_dir)
-        except (MixedCodeError, NotASweepFolderError, FolderBusyError) as err:
+        except (MixedCodeError, FolderError) as err:
             print(f"sandbox-run: {err}", file=sys.stderr, flush=True)
             sys.exit(2)
         print(f"collected: {runs}, {timeseries} and {runs.with_name(PROVINCES)}", flush=True)

@@ -35,14 +35,19 @@ def suffix(overrides: Sequence[str] | None = None) -> str:
     """``,<settings>`` naming a sweep by its command's overrides ('' when there are none).
 
     Their order does not matter. Characters a shell would need quoted become ``_``; a name
-    longer than ``MAX_LEN`` characters becomes the first 12 hex digits of its SHA-256
-    (the overrides themselves are in the sweep's ``multirun.yaml``).
+    that had to change so, or that is longer than ``MAX_LEN`` characters, is cut to fit and
+    ends in ``-`` and the first 12 hex digits of the SHA-256 of the overrides as typed: two
+    commands of different settings never share a folder (``region.table=data/a_b.csv`` and
+    ``region.table=data/a/b.csv`` both read ``data_a_b.csv``, but their hashes differ). The
+    overrides themselves are in the sweep's ``sweep.json`` and ``multirun.yaml``.
     """
     kept = sorted(o for o in (_command if overrides is None else overrides)
                   if not o.startswith(IGNORED))  # fmt: skip
     if not kept:
         return ""
-    name = SAFE.sub("_", ",".join(kept))
-    if len(name) > MAX_LEN:
-        name = hashlib.sha256(",".join(kept).encode()).hexdigest()[:12]
+    text = ",".join(kept)
+    name = SAFE.sub("_", text)
+    if name != text or len(name) > MAX_LEN:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        name = f"{name[: MAX_LEN - 13]}-{digest}"
     return f",{name}"

@@ -64,11 +64,13 @@ class SweepFolderError(ValueError):
 
 def sweep_overrides(config: DictConfig) -> list[str]:
     """The overrides a sweep expands: the experiment's ``hydra.sweeper.params``, then the
-    command line's (``hydra.overrides.task``), which take precedence for the same key."""
+    command line's (``hydra.overrides.task``, as typed: an interpolation in one is the
+    job's to resolve), which take precedence for the same key."""
     params = OmegaConf.select(config, "hydra.sweeper.params")
-    params = OmegaConf.to_container(params, resolve=True) if params else {}
+    params = OmegaConf.to_container(params, resolve=True) if params else {}  # as Hydra reads it
     texts = [f"{key}={value}" for key, value in params.items()]
-    return texts + [str(t) for t in OmegaConf.select(config, "hydra.overrides.task") or []]
+    task = OmegaConf.select(config, "hydra.overrides.task")
+    return texts + [str(t) for t in (OmegaConf.to_container(task) if task else [])]
 
 
 def axes(overrides: Sequence[Override]) -> dict[str, list[str]]:
@@ -327,22 +329,73 @@ def _own_link(folder: Path, path: Path) -> bool:
     return path == folder / ".tables" / "current" and "/" not in target and ".." not in target
 
 
-def check_links(folder: Path) -> None:
+def _shallow(folder: Path) -> Iterator[Path]:
+    """The entries a collect, comparison or report writes through: the folder's own and
+    those of its ``report`` and ``.tables`` folders."""
+    for path in folder.iterdir():
+        yield path
+        if path.name in ("report", ".tables") and path.is_dir() and not path.is_symlink():
+            yield from path.iterdir()
+
+
+def check_links(folder: Path, deep: bool = True) -> None:
     """Raise ``SweepFolderError`` when a sweep folder holds a symbolic link other than its
-    collection's own: a run's files would be written wherever the link points."""
+    collection's own: a file would be written wherever the link points.
+
+    ``deep``: every entry under the folder (a sweep, whose jobs write into run folders);
+    else only where a collect, comparison or report writes (``_shallow``).
+    """
     folder = Path(folder)
     if not folder.is_dir():
         return
-    for root, dirs, files in os.walk(folder):
-        for name in [*dirs, *files]:
-            path = Path(root) / name
-            if path.is_symlink() and not _own_link(folder, path):
-                raise SweepFolderError(
-                    f"{path} is a symbolic link (to {os.readlink(path)}): a sweep does not "
-                    "write through links, which could send a run's files anywhere. Remove "
-                    "the link (or copy the folder with its links resolved, cp -rL) and run "
-                    "the command again."
-                )
+    if deep:
+        paths = (Path(r) / n for r, ds, fs in os.walk(folder) for n in [*ds, *fs])
+    else:
+        paths = _shallow(folder)
+    for path in paths:
+        if path.is_symlink() and not _own_link(folder, path):
+            raise SweepFolderError(
+                f"{path} is a symbolic link (to {os.readlink(path)}): sandbox does not "
+                "write through links in a sweep folder, which could send its files "
+                "anywhere. Remove the link (or copy the folder with its links resolved, "
+                "cp -rL) and run the command again."
+            )
+
+
+# files that mark a folder as a run's: what Hydra saves for a job, and what a job writes
+RUN_MARKS = (".hydra/config.yaml", ".hydra/overrides.yaml", "manifest.json", "error.json")
+NOT_RUNS = (".tables", "report", ".checkpoints", ".submitit")  # a sweep folder's own folders
+
+
+def run_folders(sweep_dir: Path) -> Iterator[Path]:
+    """Every folder under a sweep folder that holds any mark of a run (``RUN_MARKS``),
+    those whose saved config was removed included; each once, in no particular order."""
+    sweep_dir = Path(sweep_dir)
+    seen = set()
+    for mark in RUN_MARKS:
+        depth = len(Path(mark).parts)
+        for path in sweep_dir.glob(f"**/{mark}"):
+            folder = path.parents[depth - 1]
+            relative = folder.relative_to(sweep_dir)
+            if relative.parts and relative.parts[0] not in NOT_RUNS and folder not in seen:
+                seen.add(folder)
+                yield folder
+
+
+def check_sweep_folder(folder: Path) -> None:
+    """Raise ``SweepFolderError`` unless ``folder`` is a sweep's: it holds a plan, Hydra's
+    ``multirun.yaml``, collected tables or a run folder."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SweepFolderError(f"{folder} is not a folder")
+    marks = (RECORD, "multirun.yaml", "runs.parquet")
+    if any((folder / m).exists() for m in marks) or next(run_folders(folder), None):
+        return
+    raise SweepFolderError(
+        f"{folder} is not a sweep folder: it has no sweep record ({RECORD}), no "
+        "multirun.yaml, no runs.parquet and no run folder (one holding .hydra/config.yaml). "
+        "Give a folder a sandbox-run --multirun sweep wrote into; nothing was written."
+    )
 
 
 def planned_jobs(plan: SweepPlan) -> Iterator[tuple[str, ...]]:
