@@ -116,26 +116,36 @@ def folder_lock(folder: Path, wait: float = WAIT_S) -> Iterator[None]:
         lock.release()
 
 
-def writes_into_sweep[T](function: Callable[..., T]) -> Callable[..., T]:
-    """Run ``function(sweep_dir, ...)`` under the folder's lock, once the folder is checked
-    to be a sweep's and the entries it writes through to be no links
-    (``sandbox.experiments.sweep_plan``): nothing is written into any other folder.
+def _is_sweep_folder(folder: Path) -> None:
+    from sandbox.experiments.sweep_plan import SweepFolderError, check_sweep_folder
+
+    try:
+        check_sweep_folder(folder)
+    except SweepFolderError as err:
+        raise FolderError(str(err)) from None
+
+
+def writes_into_sweep(
+    function: Callable | None = None, *, check: Callable[[Path], None] = _is_sweep_folder
+) -> Callable:
+    """Decorate ``function(sweep_dir, ...)`` to run under the folder's lock, once ``check``
+    has passed (by default: the folder is a sweep's) and the entries it writes through are
+    checked to be no links (``sandbox.experiments.sweep_plan.check_links``). Nothing is
+    written into a folder that fails either check.
 
     Raises:
         FolderError: the folder is not a sweep's, holds such a link, is busy, or cannot be
-            written.
+            written; ``check`` may raise its own error instead.
     """
+    if function is None:
+        return functools.partial(writes_into_sweep, check=check)
 
     @functools.wraps(function)
     def wrapper(sweep_dir, *args, **kwargs):
-        from sandbox.experiments.sweep_plan import (
-            SweepFolderError,
-            check_links,
-            check_sweep_folder,
-        )
+        from sandbox.experiments.sweep_plan import SweepFolderError, check_links
 
+        check(Path(sweep_dir))
         try:
-            check_sweep_folder(Path(sweep_dir))
             check_links(Path(sweep_dir), deep=False)
         except SweepFolderError as err:
             raise FolderError(str(err)) from None

@@ -164,7 +164,7 @@ def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) 
     return [*lines, "### Code and versions", "", *versions_section(folder, results.runs), ""]
 
 
-@writes_into_sweep
+@writes_into_sweep(check=record.check_collected)
 def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = None) -> Path:
     """Write ``report/report.md`` and its figures into ``sweep_dir``; return the report's path.
 

@@ -15,10 +15,10 @@ import shlex
 from pathlib import Path
 
 import pandas as pd
-from omegaconf import DictConfig, OmegaConf
-from omegaconf.errors import OmegaConfBaseException
+import yaml
 
 from sandbox.analysis import Results, load_sweep
+from sandbox.experiments.store import load_saved
 
 MULTIRUN = "multirun.yaml"
 TABLES = ("runs.parquet", "timeseries.parquet")
@@ -29,13 +29,8 @@ class NotASweepError(ValueError):
     """The folder is not a collected sweep (no readable tables, or no done run)."""
 
 
-def read_sweep(folder: Path) -> tuple[pd.DataFrame, Results]:
-    """Every row of ``runs.parquet`` (whatever its state) and the done runs' tidy tables.
-
-    Raises:
-        NotASweepError: the folder is missing, not collected, unreadable or has no done run;
-            the message says which.
-    """
+def check_collected(folder: Path) -> None:
+    """Raise ``NotASweepError`` unless ``folder`` holds a collection's tables."""
     folder = Path(folder)
     if not folder.is_dir():
         raise NotASweepError(f"{folder} is not a folder")
@@ -44,6 +39,17 @@ def read_sweep(folder: Path) -> tuple[pd.DataFrame, Results]:
         single = (folder / "summary.json").is_file() or (folder / "manifest.json").is_file()
         what = "it is a single run's folder" if single else "it has not been collected"
         raise NotASweepError(f"{folder} has no {' or '.join(missing)} ({what})")
+
+
+def read_sweep(folder: Path) -> tuple[pd.DataFrame, Results]:
+    """Every row of ``runs.parquet`` (whatever its state) and the done runs' tidy tables.
+
+    Raises:
+        NotASweepError: the folder is missing, not collected, unreadable or has no done run;
+            the message says which.
+    """
+    folder = Path(folder)
+    check_collected(folder)
     try:
         everything = pd.read_parquet(folder / "runs.parquet")
         states = everything["status"].value_counts().to_dict()
@@ -63,29 +69,33 @@ def _unreadable(folder: Path, err: Exception) -> str:
     return f"the tables of {folder} cannot be read ({reason})"
 
 
-def sweep_config(folder: Path) -> DictConfig | None:
-    """The sweep's config as Hydra saved it (``multirun.yaml``), or None."""
+def sweep_config(folder: Path) -> dict | None:
+    """The sweep's config as Hydra saved it (``multirun.yaml``), as data, or None.
+
+    It is data: an interpolation in it (``${oc.env:...}``) stays the text it is, so that a
+    report of a downloaded folder can neither run a resolver nor copy the environment.
+    """
     path = Path(folder) / MULTIRUN
     if not path.is_file():
         return None
     try:
-        cfg = OmegaConf.load(path)
-    except (OSError, OmegaConfBaseException, ValueError):
+        cfg = load_saved(path)
+    except (OSError, yaml.YAMLError, ValueError):
         return None
-    return cfg if isinstance(cfg, DictConfig) else None
+    return cfg if isinstance(cfg, dict) else None
 
 
-def select(cfg: DictConfig | None, key: str) -> object:
-    """``cfg``'s value at ``key`` (None when there is no config, key or value)."""
-    if cfg is None:
-        return None
-    try:
-        return OmegaConf.select(cfg, key, default=None, throw_on_resolution_failure=False)
-    except OmegaConfBaseException:
-        return None
+def select(cfg: dict | None, key: str) -> object:
+    """``cfg``'s value at the dotted ``key`` (None when there is no config, key or value)."""
+    node: object = cfg
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node
 
 
-def command(cfg: DictConfig | None) -> str | None:
+def command(cfg: dict | None) -> str | None:
     """The command that ran the sweep, from its saved overrides (None when unknown).
 
     The command line's overrides, then its Hydra settings (such as ``hydra.sweep.dir``);
@@ -102,7 +112,7 @@ def command(cfg: DictConfig | None) -> str | None:
     return shlex.join(["sandbox-run", "--multirun", *map(str, task), *settings])
 
 
-def swept(cfg: DictConfig | None) -> list[tuple[str, str, str]]:
+def swept(cfg: dict | None) -> list[tuple[str, str, str]]:
     """(key, values, set by) of the sweep: the experiment's ``hydra.sweeper.params``, then
     the command line's overrides, which take precedence."""
     params = select(cfg, "hydra.sweeper.params") or {}
@@ -114,11 +124,10 @@ def swept(cfg: DictConfig | None) -> list[tuple[str, str, str]]:
     return [(k, v, by) for k, (v, by) in rows.items()]
 
 
-def settings(cfg: DictConfig) -> str:
-    """The composed config of the sweep without Hydra's block, as YAML (unresolved)."""
-    body = OmegaConf.to_container(cfg, resolve=False)
-    body.pop("hydra", None)
-    return OmegaConf.to_yaml(OmegaConf.create(body)).rstrip()
+def settings(cfg: dict) -> str:
+    """The composed config of the sweep without Hydra's block, as YAML (as saved)."""
+    body = {k: v for k, v in cfg.items() if k != "hydra"}
+    return yaml.safe_dump(body, sort_keys=False, allow_unicode=True).rstrip()
 
 
 def research_question(experiment: str | None) -> str | None:
@@ -160,7 +169,7 @@ def manifest_versions(folder: Path, runs: pd.DataFrame) -> dict[str, str]:
     return {}
 
 
-def policy_start(runs: pd.DataFrame, cfg: DictConfig | None) -> str | None:
+def policy_start(runs: pd.DataFrame, cfg: dict | None) -> str | None:
     """The month the chosen policy starts acting, when every run has the same one."""
     for column in ("lever_policy_start", "setting_policy_start"):
         if column in runs:
