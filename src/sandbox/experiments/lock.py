@@ -30,7 +30,9 @@ from sandbox.experiments.atomic import write_json
 
 LOCK = ".lock"
 HOLDER = ".lock.holder"
-WAIT_S = 30.0  # how long collect, compare and report wait for a lock another process holds
+# how long collect, compare and report wait for a lock another process holds (seconds)
+WAIT_ENV = "SANDBOX_LOCK_WAIT"
+WAIT_S = 30.0
 
 
 class FolderError(RuntimeError):
@@ -85,14 +87,20 @@ def busy_message(folder: Path, waited: float) -> str:
 
 
 @contextmanager
-def folder_lock(folder: Path, wait: float = WAIT_S) -> Iterator[None]:
-    """Hold ``folder``'s lock (module docstring), waiting up to ``wait`` seconds.
+def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold ``folder``'s lock (module docstring), waiting up to ``wait`` seconds (default:
+    ``$SANDBOX_LOCK_WAIT``, else ``WAIT_S``).
 
     Raises:
         FolderBusyError: another process held it all that time (the message names it).
         FolderUnwritableError: the lock file cannot be made (a read-only folder).
     """
     folder = Path(folder)
+    if wait is None:
+        try:
+            wait = float(os.environ.get(WAIT_ENV) or WAIT_S)
+        except ValueError:
+            wait = WAIT_S
     lock = _lock(folder)
     try:
         lock.acquire(timeout=wait)

@@ -19,12 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sandbox.config.schema import to_params
 from sandbox.experiments.atomic import jsonable
 from sandbox.experiments.collect import job_dirs
 from sandbox.experiments.manifest import MANIFEST, damage
 from sandbox.experiments.runner import SUMMARY, TIMESERIES, run
-from sandbox.experiments.store import UnreadableConfigError, read_json, saved_config
+from sandbox.experiments.store import UnreadableConfigError, read_json, saved_params
 
 
 def first_difference(stored: pd.DataFrame, fresh: pd.DataFrame) -> str | None:
@@ -69,7 +68,7 @@ def reproduce(job: Path) -> str | None:
     if problem:
         return f"DAMAGED: {problem}"
     try:
-        params = to_params(saved_config(job))
+        params = saved_params(job)
     except UnreadableConfigError as err:
         return f"DAMAGED: {err}"
     fresh = run(params)

@@ -32,7 +32,13 @@ from sandbox.experiments.compare import write_breakdown, write_comparison
 from sandbox.experiments.lock import FolderError, folder_lock
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
-from sandbox.experiments.sweep_plan import SweepFolderError, SweepPlan, check_links, claim
+from sandbox.experiments.sweep_plan import (
+    SweepFolderError,
+    SweepPlan,
+    check_folder,
+    check_links,
+    claim,
+)
 
 INTERVAL_S = 5.0
 
@@ -161,6 +167,7 @@ class SweepCallback(Callback):
         try:
             plan = SweepPlan.of(config, GlobalHydra.instance().config_loader())
             check_links(sweep_dir)
+            check_folder(sweep_dir, plan)  # before the lock: a refused folder gets nothing
             sweep_dir.mkdir(parents=True, exist_ok=True)
             self.held = contextlib.ExitStack()
             self.held.enter_context(folder_lock(sweep_dir, wait=0))
