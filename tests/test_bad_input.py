@@ -76,6 +76,18 @@ CASES = {
     "unknown option": (["policy=anarchy"], ["policy", "anarchy"]),
     "unknown launcher": (["hydra/launcher=rayy"], ["hydra/launcher", "rayy", "joblib"]),
     "no such file": (["region.table=/no/such.csv"], ["region.table", "/no/such.csv"]),
+    "policy before the horizon": (
+        ["policy.start=2018-06"],
+        ["policy.start", "2018-06", "within the horizon (2019-01 to 2019-06)"],
+    ),
+    "policy after the horizon": (
+        ["policy=controlled_pilot", "policy.start=2020-01"],
+        ["policy.start", "2020-01", "2019-06 or earlier"],
+    ),
+    "a table the map cannot merge": (
+        ["region=vietnam", "region.table=toy.csv", "horizon.end=2025-12"],
+        ["merged_from", "region.merge_table", "vietnam_34.csv"],
+    ),
 }
 
 
@@ -123,3 +135,25 @@ def test_config_with_code_to_instantiate_is_refused(tmp_path, earlier) -> None:
     assert done.returncode == 2
     assert "_target_" in done.stderr and "hydra.callbacks.evil._target_" in done.stderr
     assert not marker.exists()
+
+
+def test_a_sweep_with_no_value_is_refused_and_makes_no_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "sweep"
+    for empty in ("replicate=range(0)", "replicate=range(3,1)"):
+        done = sandbox_run("-m", *BASE, empty, f"hydra.sweep.dir={folder}")
+        assert done.returncode == 2
+        assert "replicate" in done.stderr and "at least one value" in done.stderr
+        assert not folder.exists()
+
+
+def test_a_sweep_whose_levers_cannot_act_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "sweep"
+    done = sandbox_run("-m", *BASE, "policy.start=2026-01", "policy=status_quo,facilitation",
+                       f"hydra.sweep.dir={folder}")  # fmt: skip
+    assert done.returncode == 2 and not folder.exists()
+    assert "policy.start" in done.stderr and "Set policy.start to 2019-06 or earlier" in done.stderr
+
+
+def test_a_history_only_run_may_end_before_the_policy_starts(tmp_path: Path) -> None:
+    done = sandbox_run(*BASE, "policy.start=2026-01", f"hydra.run.dir={tmp_path / 'run'}")
+    assert done.returncode == 0, done.stderr
