@@ -33,6 +33,7 @@ from sandbox.errors import ConfigError
 from sandbox.experiments import sweep_folder
 from sandbox.experiments.runner import format_summary, run, write_results
 from sandbox.experiments.store import canonical, execute, run_id
+from sandbox.experiments.sweep_plan import SweepFolderError
 
 
 def config_dir() -> Path:
@@ -328,6 +329,7 @@ def _check(argv: list[str]) -> tuple[list[str], Plan | None]:
             base = composer.compose(overrides, RunMode.MULTIRUN)
             checker = jobs.check_sweep(composer, base, parsed, dirs)
             HydraConfig.instance().set_config(base)
+            _check_sweep_folder(base, composer.hydra.config_loader)
             first = jobs.sweep_jobs(base, composer.hydra.config_loader)[1]
             plan = Plan(checker.jobs, str(OmegaConf.select(base, "hydra.sweep.dir")),
                         list(itertools.islice(first, SHOWN_JOBS)), multirun=True)  # fmt: skip
@@ -337,6 +339,18 @@ def _check(argv: list[str]) -> tuple[list[str], Plan | None]:
     finally:
         GlobalHydra.instance().clear()
     return _command(flags, overrides), plan
+
+
+def _check_sweep_folder(base: DictConfig, config_loader) -> None:
+    """Refuse, before Hydra writes anything, a sweep into a folder it may not use
+    (``sandbox.experiments.sweep_plan``; the sweep checks again under the folder's lock)."""
+    from omegaconf import OmegaConf
+
+    from sandbox.experiments.sweep_plan import SweepPlan, check_folder, check_links
+
+    folder = Path(str(OmegaConf.select(base, "hydra.sweep.dir")))
+    check_links(folder)
+    check_folder(folder, SweepPlan.of(base, config_loader))
 
 
 def _failed_path(err: OSError) -> str | None:
@@ -411,7 +425,7 @@ def main() -> None:
             print(dry_run([a for a in argv if a != DRY_RUN]))
             return
         command = _precheck(argv)
-    except ConfigError as err:
+    except (ConfigError, SweepFolderError) as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
     sweep_folder.record_command(_split_argv(command)[1])
