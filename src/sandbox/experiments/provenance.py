@@ -293,7 +293,7 @@ def platform_name(record: dict | None) -> str:
     if not isinstance(record, dict):
         return "not recorded"
     return (
-        f"{record.get('machine')} {record.get('cpu')!r}; NumPy SIMD "
-        f"{_short('numpy_simd', record.get('numpy_simd'))}; BLAS "
-        f"{_short('blas', record.get('blas'))}; {record.get('libc')}"
+        f"[{record.get('machine')} {record.get('cpu')!r}, NumPy SIMD "
+        f"{_short('numpy_simd', record.get('numpy_simd'))}, BLAS "
+        f"{_short('blas', record.get('blas'))}, {record.get('libc')}]"
     )

@@ -267,8 +267,8 @@ def check(job: Path) -> Verdict:
     if within and elsewhere:
         text = (
             f"{Kind.WITHIN_TOLERANCE.value} (relative {RTOL:g}): recorded on "
-            f"{platform_name(recorded_platform)}; here {platform_name(here)}; differs in: "
-            f"{'; '.join(differences)}; {size}"
+            f"{platform_name(recorded_platform)}, here on {platform_name(here)}; differs "
+            f"in: {'; '.join(differences)}; {size}"
         )
         return Verdict(Kind.WITHIN_TOLERANCE, text, True)
     return Verdict(Kind.OTHER_RESULT, f"OTHER RESULT: {results.removeprefix('results differ: ')}")
