@@ -1,5 +1,5 @@
-"""The committed reference sweep re-runs bit for bit and re-collects to the same tables
-(the per-province one included)."""
+"""The committed reference sweep re-runs to the same numbers and re-collects to the same
+tables (the per-province one included)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.experiments.collect import PROVINCES, RUNS, TIMESERIES, collect, job_dirs
-from sandbox.experiments.reproduce import reproduce
+from sandbox.experiments.reproduce import check
 
 REFERENCE = Path(__file__).parents[1] / "results" / "reference" / "policy_comparison"
 
@@ -22,11 +22,19 @@ def test_reference_has_every_regime_with_paired_replicates() -> None:
     assert runs["lever_policy"].nunique() == 6
 
 
-def test_sample_of_reference_runs_reproduces_exactly() -> None:
+def test_sample_of_reference_runs_reproduces() -> None:
+    """Bit for bit on the platform the reference was made on, within floating-point
+    tolerance on another one (its manifests record it), whatever code re-runs it: numbers
+    that differ otherwise fail, and then the reference must be rebuilt on purpose
+    (``make reference``) if the change of results is meant."""
     jobs = job_dirs(REFERENCE)
     pick = np.random.default_rng(0).choice(len(jobs), 3, replace=False)
     for i in pick:
-        assert reproduce(jobs[i]) is None, jobs[i].name
+        verdict = check(jobs[i])
+        assert verdict.same_numbers, (
+            f"{jobs[i].name}: {verdict.text} (if the code's change of results is meant, "
+            "rebuild the reference: make reference)"
+        )
 
 
 def test_collecting_again_gives_the_committed_tables(tmp_path: Path) -> None:

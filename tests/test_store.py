@@ -203,7 +203,7 @@ def test_reproduce_names_the_damaged_file(case: str, swept: Path, tmp_path: Path
     harm(job)
     done = subprocess.run([*REPRODUCE, str(job)], capture_output=True, text=True)
     assert done.returncode == 1
-    assert "DIFFERS: DAMAGED" in done.stdout and words in done.stdout
+    assert ": DAMAGED: " in done.stdout and words in done.stdout
 
 
 def test_reproduce_compares_the_summary_too(swept: Path, tmp_path: Path) -> None:
@@ -215,7 +215,7 @@ def test_reproduce_compares_the_summary_too(swept: Path, tmp_path: Path) -> None
     manifest["files"]["summary.json"] = file_sha256(job / "summary.json")
     (job / "manifest.json").write_text(json.dumps(manifest))
     assert inspect(job, manifest["run_id"]).status is RunStatus.DONE
-    assert reproduce(job).startswith("summary.json: adoption: stored")
+    assert reproduce(job).startswith("OTHER RESULT: summary.json: adoption: stored")
     assert reproduce(job_dirs(folder)[1]) is None
 
 

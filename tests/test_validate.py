@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -123,6 +124,38 @@ def test_bad_arguments_get_one_paragraph_and_exit_2(
     for word in words:
         assert word in err
     assert not (tmp_path / "never").exists()
+
+
+def _unwritable(tmp_path: Path, case: str) -> Path:
+    if case == "under a file":
+        (tmp_path / "a file").write_text("")
+        return tmp_path / "a file" / "report"
+    if case == "read-only folder":
+        if os.geteuid() == 0:
+            pytest.skip("root writes into a read-only folder")
+        folder = tmp_path / "read-only"
+        folder.mkdir(mode=0o500)
+        return folder / "report"
+    if not Path("/proc/self").is_dir():
+        pytest.skip("no /proc")
+    return Path("/proc") / "sandbox-validate" / "report"  # no file can be made in /proc
+
+
+@pytest.mark.parametrize("case", ["under a file", "read-only folder", "in /proc"])
+def test_an_unwritable_out_is_refused_before_any_check(
+    case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _unwritable(tmp_path, case)
+
+    def never(*args: object) -> list:
+        raise AssertionError("a check ran before --out was found unwritable")
+
+    monkeypatch.setattr(cli, "runners", lambda source: dict.fromkeys(FAMILIES, never))
+    assert validate("--size", "small", "--only", "bass", "--out", str(out)) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("sandbox-validate: Invalid value for '--out'") and "\n" not in err
+    assert repr(str(out)) in err and "can create or write in" in err
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """A run's ``manifest.json``: what a reviewer needs to trust and reproduce it.
 
 Seeds and streams, the config's hash, the code version and input files it was computed
-with (``sandbox.experiments.provenance``), the platform, and the SHA-256 of every file
-the run wrote.
+with (``sandbox.experiments.provenance``), the platform (``compute_platform``: CPU, NumPy's
+SIMD code, BLAS and its kernel, C library, builds), and the SHA-256 of every file the run
+wrote.
 The manifest is written last: its presence marks the run complete, and its checksums let
 a resume, ``sandbox-collect`` and ``sandbox-reproduce`` tell a damaged or edited output
 from the one the run wrote.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sandbox.experiments.provenance import code_version, file_sha256
+from sandbox.experiments.provenance import code_version, compute_platform, file_sha256
 from sandbox.model.rng import STREAMS, stream_seed
 
 MANIFEST = "manifest.json"
@@ -32,13 +33,15 @@ def config_hash(config_text: str) -> str:
 
 @functools.cache
 def environment() -> dict:
-    """Python, packages and platform: the same for every run of a process."""
+    """Python, packages and platform (``compute_platform``: the CPU, NumPy's SIMD code,
+    BLAS and its kernel, the C library, the builds): the same for every run of a process."""
     distributions = sorted(importlib.metadata.distributions(), key=lambda d: d.name.lower())
     return {
         "python": sys.version,
         "packages": {d.metadata["Name"]: d.version for d in distributions},
         "platform": platform.platform(),
         "machine": platform.machine(),
+        "compute_platform": compute_platform(),
     }
 
 

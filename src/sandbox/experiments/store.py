@@ -134,29 +134,6 @@ def interpolations(data: object, path: str = "") -> list[str]:
     return [path.rstrip(".")] if isinstance(data, str) and "${" in data else []
 
 
-def saved_params(job_dir: Path) -> Params:
-    """The scenario a run folder saved, to run it again.
-
-    Raises:
-        UnreadableConfigError: the saved config cannot be read, or holds an interpolation:
-            a saved config is data, and resolving it could read the environment or a file.
-    """
-    from sandbox.config.schema import to_params
-
-    data = saved_config(job_dir)
-    keys = interpolations(data)
-    if keys:
-        raise UnreadableConfigError(
-            f"{SAVED_CONFIG} holds an interpolation at {', '.join(keys[:3])}; a saved config "
-            "is data and is not resolved (re-run the command that made it instead)"
-        )
-    try:
-        return to_params(data)
-    except Exception as err:
-        reason = str(err).splitlines()[0] if str(err) else type(err).__name__
-        raise UnreadableConfigError(f"{SAVED_CONFIG} does not give a scenario ({reason})") from None
-
-
 def read_json(path: Path) -> dict | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sandbox.model.portable import exp
+
 
 def bass_share(t_years: np.ndarray, p: float, q: float) -> np.ndarray:
     """Cumulative adopter share of the Bass model at times ``t_years``."""
-    decay = np.exp(-(p + q) * np.asarray(t_years, dtype=float))
+    decay = exp(-(p + q) * np.asarray(t_years, dtype=float))
     return (1.0 - decay) / (1.0 + (q / p) * decay)
 
 

@@ -9,6 +9,7 @@ policy in which it exists.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -83,7 +84,7 @@ def _incident(model: SandboxModel, pilot: Pilot, draws: np.ndarray, scale: float
     """An incident (data breach, outage) with the domain's hazard times ``scale``."""
     offset = model.params.pilots.incident_offset
     hazard = scale * model.domains.risk_list[pilot.domain] * (offset - pilot.firm.capability)
-    if draws[INCIDENT] >= -np.expm1(-hazard):
+    if draws[INCIDENT] >= -math.expm1(-hazard):
         return
     monitoring = pilot.track.params.monitoring
     pilot.incidents += 1
@@ -104,7 +105,7 @@ def _conclude(model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> None:
         pilot.outcome_draw = float(draws[SUCCESS])  # an extension does not draw again
     chance = model.success_probability(pilot) + pilot.track.success_bonus(pilot)
     if pilot.outcome_draw < chance:
-        pilot.scale_threshold = float(-np.log1p(-draws[SCALE]))
+        pilot.scale_threshold = -math.log1p(-float(draws[SCALE]))
         model.finish(pilot, Status.SUCCEEDED)
     elif not pilot.track.extend(model, pilot, draws):
         model.finish(pilot, Status.FAILED)

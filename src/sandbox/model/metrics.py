@@ -13,6 +13,7 @@ import pandas as pd
 
 from sandbox.model.agents.firm import FirmKind
 from sandbox.model.domains import CITIZEN_FACING, DOMAINS
+from sandbox.model.portable import dot
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
@@ -167,13 +168,13 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
         "services_per_province": float(status.deployed.sum() / model.region.n),
         "population_covered": float(
-            population_k @ (1.0 - np.prod(1.0 - status.coverage, axis=1)) / total
+            dot(population_k, 1.0 - np.prod(1.0 - status.coverage, axis=1)) / total
         ),
         "population_scaled": float(
-            population_k @ (1.0 - np.prod(1.0 - status.scaled, axis=1)) / total
+            dot(population_k, 1.0 - np.prod(1.0 - status.scaled, axis=1)) / total
         ),
         **{
-            f"population_covered_{d.key}": float(population_k @ status.coverage[:, d] / total)
+            f"population_covered_{d.key}": float(dot(population_k, status.coverage[:, d]) / total)
             for d in DOMAINS
         },
         "pilots_running": model.n_running(),
@@ -195,7 +196,7 @@ def observe(model: SandboxModel) -> dict[str, float]:
         },
         "interoperability": float(model.data_regime.interoperability),
         **{f"firms_{k.value}": kinds[k] for k in FirmKind},
-        "market_hhi": float(10_000 * (share**2).sum()),
+        "market_hhi": float(10_000 * (share * share).sum()),
         "sme_contract_share": model.counts["contracts_sme"]
         / max(1, sum(model.counts[f"contracts_{k.value}"] for k in FirmKind)),
         "provinces_connected_platform": int(model.data_regime.connected.sum()),

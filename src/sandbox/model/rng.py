@@ -24,6 +24,7 @@ shared by every policy (paired runs).
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numpy as np
@@ -137,7 +138,7 @@ def poisson(u: float, mean: float) -> int:
         from scipy.stats import poisson as distribution  # imported only when needed
 
         return int(distribution.ppf(u, mean))
-    k, term = 0, np.exp(-mean)
+    k, term = 0, math.exp(-mean)
     total = term
     while u > total and term > 0:
         k += 1
@@ -155,4 +156,4 @@ def geometric(u: float, mean: float) -> int:
     p = 1.0 / max(1.0, mean)
     if p >= 1.0:
         return 1
-    return 1 + int(np.log1p(-u) / np.log1p(-p))
+    return 1 + int(math.log1p(-u) / math.log1p(-p))

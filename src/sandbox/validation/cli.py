@@ -7,7 +7,8 @@ Runs the families of ``sandbox.validation`` (bass, invariants, metamorphic, targ
 funnel), prints one line per check and the path of the report, and writes ``report.md``
 and ``validation.json`` into ``--out`` (default ``results/validation/<size>_<time>``).
 Exit code 0 when every check passed, 1 when any failed, 2 for a bad argument (one
-paragraph naming the option, the value and what is allowed; nothing is run or written).
+paragraph naming the option, the value and what is allowed; nothing is run or written),
+an ``--out`` that cannot be written included.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import datetime as dt
 import os
 import shlex
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -114,11 +116,27 @@ def _jobs(text: str) -> int:
 
 
 def _out(out: Path | None, size: str) -> Path:
+    """The report's folder, checked writable before any check runs (nothing is created)."""
     if out is None:
         stamp = dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-        return Path("results") / "validation" / f"{size}_{stamp}"
+        out = Path("results") / "validation" / f"{size}_{stamp}"
+    allowed = "a folder this user can create or write in (it is created if missing)"
     if out.exists() and not out.is_dir():
-        raise ConfigError("--out", str(out), "a folder (it is created if missing), not a file")
+        raise ConfigError("--out", str(out), f"{allowed}, not a file")
+    existing = out
+    while not existing.exists():  # the folder the report's folders would be made in
+        if os.path.lexists(existing):
+            raise ConfigError("--out", str(out), f"{allowed}; {existing} is a broken link")
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError("--out", str(out), f"{allowed}; {existing} is a file")
+    try:
+        with tempfile.NamedTemporaryFile(dir=existing, prefix=".sandbox-validate-"):
+            pass
+    except OSError as err:
+        why = err.strerror or type(err).__name__
+        problem = f"{allowed}; no file can be created in {existing} ({why})"
+        raise ConfigError("--out", str(out), problem) from None
     return out
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from sandbox.model.domains import DOMAINS, Domain
 from sandbox.model.pilots import BUSY, Pilot, Status
+from sandbox.model.portable import dot, exp
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
@@ -169,7 +170,7 @@ class LocalAuthority(mesa.Agent):
             self.model.reject(pilot)
             return
         score = np.array([f.capability + f.experience[pilot.domain] for f in pilot.bids])
-        weight = np.exp((score - score.max()) / self.model.params.firms.choice_noise)
+        weight = exp((score - score.max()) / self.model.params.firms.choice_noise)
         cumulative = np.cumsum(weight)
         pick = int(np.searchsorted(cumulative, draw * cumulative[-1], side="right"))
         pilot.firm = pilot.bids[min(pick, len(pilot.bids) - 1)]
@@ -197,7 +198,7 @@ class LocalAuthority(mesa.Agent):
         """
         for name in RATES:
             values = np.array([getattr(a, name) for a in members])
-            setattr(self, name, float(weights @ values))
+            setattr(self, name, dot(weights, values))
         self.pilots = [q for a in members for q in a.pilots]
         self.province = unit
         self.name = region.names[unit]

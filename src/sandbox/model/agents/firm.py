@@ -79,7 +79,7 @@ class Firm(mesa.Agent):
             rng.beta(params.capability * concentration, (1 - params.capability) * concentration)
         )
         sigma = firms.capital_sigma  # location -sigma^2/2: the mean capital is params.capital
-        self.capital = float(params.capital * rng.lognormal(-(sigma**2) / 2, sigma))
+        self.capital = float(params.capital * rng.lognormal(-(sigma * sigma) / 2, sigma))
         self.risk_tolerance = params.risk_tolerance
         self.experience = np.zeros(N_DOMAINS)
         self.won_value = 0.0  # contract value won so far, billion VND
