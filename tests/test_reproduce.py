@@ -33,6 +33,7 @@ SWEEP = (
     "region=toy",
     "citizens.n=500",
     "horizon.end=2020-06",
+    "policy.start=2020-01",
     "policy=status_quo,controlled_pilot",
     "hydra.sweep.subdir=${hydra:job.override_dirname}",
 )
