@@ -66,13 +66,13 @@ def test_a_branched_run_equals_a_straight_run_bit_for_bit(tmp_path, levers) -> N
     params = scenario(*SHORT, "seed=4", *levers)
     first = scenario(*SHORT, "seed=4", *LEVERS[0])  # another policy stores the history
     store.model(first)
-    assert len(list(tmp_path.glob("*.pkl"))) == 1
+    assert len(list(tmp_path.glob("*.npz"))) == 1
     assert history_key(first) == history_key(params)
     branched = run(params, store)
     straight = run(params)
     pd.testing.assert_frame_equal(branched.timeseries, straight.timeseries, check_exact=True)
     assert json.dumps(branched.summary) == json.dumps(straight.summary)  # NaN-aware
-    assert len(list(tmp_path.glob("*.pkl"))) == 1  # loaded, not computed again
+    assert len(list(tmp_path.glob("*.npz"))) == 1  # loaded, not computed again
 
 
 def test_the_history_key_ignores_levers_and_output_but_not_the_world() -> None:
@@ -84,17 +84,19 @@ def test_the_history_key_ignores_levers_and_output_but_not_the_world() -> None:
 
 
 def test_a_named_checkpoint_is_branched_from_and_checked(tmp_path) -> None:
-    store = CheckpointStore(tmp_path)
+    store = CheckpointStore(tmp_path / ".checkpoints")
     store.model(scenario(*SHORT, "seed=5"))
-    key = next(tmp_path.glob("*.pkl")).stem
-    named = (f"history.checkpoint={key}", f"output.checkpoints={tmp_path}")
-    result = run(scenario(*SHORT, "seed=5", "policy=controlled_pilot", *named))
+    key = next(store.root.glob("*.npz")).stem
+    named = scenario(*SHORT, "seed=5", "policy=controlled_pilot", f"history.checkpoint={key}")
+    result = run(named, folder=tmp_path)  # a key is looked up in the folder's store
     straight = run(scenario(*SHORT, "seed=5", "policy=controlled_pilot"))
     pd.testing.assert_frame_equal(result.timeseries, straight.timeseries, check_exact=True)
     with pytest.raises(ConfigError, match=r"authorities\.risk_weight"):
-        run(scenario(*SHORT, "seed=5", "authorities.risk_weight=3", *named))
+        run(scenario(*SHORT, "seed=5", "authorities.risk_weight=3", f"history.checkpoint={key}"),
+            store)  # fmt: skip
+    other = "0123abcd" * 8  # a key the store does not hold
     with pytest.raises(ConfigError, match=r"history\.checkpoint"):
-        run(scenario(*SHORT, "history.checkpoint=0123abcd", f"output.checkpoints={tmp_path}"))
+        run(scenario(*SHORT, f"history.checkpoint={other}"), store)
 
 
 def test_ppp_exists_only_from_2021() -> None:
@@ -116,4 +118,4 @@ def test_history_months_are_computed_once_per_replicate(tmp_path) -> None:
     for levers in LEVERS:
         for replicate in (0, 1):
             run(scenario(*SHORT, f"replicate={replicate}", *levers), store)
-    assert len(list(tmp_path.glob("*.pkl"))) == len(list(tmp_path.glob("*.json"))) == 2
+    assert len(list(tmp_path.glob("*.npz"))) == len(list(tmp_path.glob("*.json"))) == 2
