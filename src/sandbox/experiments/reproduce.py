@@ -6,6 +6,11 @@ manifest (every file it wrote must match its SHA-256), then simulated again from
 summary (``summary.json``) are compared value by value with the stored ones. One line per
 run says ``identical`` or names the file and the first difference (in column order for
 the table); the exit code is 1 if any run differs or is damaged.
+
+A saved config that names a stored history (``history.checkpoint``) is re-run from it only
+when the history is found in the folder's store or inside the folder (or ``results/``)
+and passes its checks (``sandbox.experiments.checkpoint``); otherwise that run is
+``REFUSED`` with one paragraph saying why, and the exit code is 2.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.config.schema import to_params
+from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import jsonable
 from sandbox.experiments.collect import job_dirs
 from sandbox.experiments.manifest import MANIFEST, damage
@@ -59,8 +65,17 @@ def summary_difference(stored: dict, fresh: dict) -> str | None:
     return None
 
 
-def reproduce(job: Path) -> str | None:
-    """Check and re-run one completed run; ``None`` when identical, else what differs."""
+REFUSED = "REFUSED: "
+
+
+def reproduce(job: Path, folder: Path | None = None) -> str | None:
+    """Check and re-run one completed run; ``None`` when identical, else what differs.
+
+    Args:
+        job: the run's folder.
+        folder: the folder being reproduced (a sweep's): a stored history the run names
+            is looked up in it (``sandbox.experiments.runner.run``).
+    """
     job = Path(job)
     manifest = read_json(job / MANIFEST)
     if manifest is None:
@@ -72,7 +87,10 @@ def reproduce(job: Path) -> str | None:
         params = to_params(saved_config(job))
     except UnreadableConfigError as err:
         return f"DAMAGED: {err}"
-    fresh = run(params)
+    try:
+        fresh = run(params, folder=Path(folder) if folder is not None else job)
+    except ConfigError as err:
+        return f"{REFUSED}{err}"
     if TIMESERIES in manifest["files"]:
         difference = first_difference(pd.read_parquet(job / TIMESERIES), fresh.timeseries)
         if difference:
@@ -96,13 +114,17 @@ def main(argv: list[str] | None = None) -> None:
     if args.sample is not None and args.sample < len(jobs):
         pick = np.random.default_rng(args.seed).choice(len(jobs), args.sample, replace=False)
         jobs = [jobs[i] for i in sorted(pick)]
-    mismatches = 0
+    mismatches = refused = 0
     for job in jobs:
-        difference = reproduce(job)
+        difference = reproduce(job, args.folder)
         mismatches += difference is not None
-        print(f"{job}: {'identical' if difference is None else 'DIFFERS: ' + difference}")
+        if difference is not None and difference.startswith(REFUSED):
+            refused += 1
+            print(f"{job}: {difference}")
+        else:
+            print(f"{job}: {'identical' if difference is None else 'DIFFERS: ' + difference}")
     print(f"{len(jobs) - mismatches} of {len(jobs)} runs identical")
-    sys.exit(1 if mismatches else 0)
+    sys.exit(2 if refused else 1 if mismatches else 0)
 
 
 if __name__ == "__main__":  # python -m sandbox.experiments.reproduce
