@@ -43,6 +43,7 @@ import importlib
 import inspect
 import json
 import math
+import operator
 import pkgutil
 import random
 import re
@@ -138,6 +139,27 @@ def _slots(cls: type) -> tuple[str, ...]:
     return tuple(names)
 
 
+@functools.cache
+def _slot_getter(cls: type) -> Any:
+    """For a class whose instances have slots only (no ``__dict__``): a function giving
+    every slot's value in ``_slots`` order (None for other classes)."""
+    names = _slots(cls)
+    if not names or cls.__dictoffset__ != 0 or any(not NAME.fullmatch(n) for n in names):
+        return None
+    getter = operator.attrgetter(*names)
+    return getter if len(names) > 1 else lambda obj: (getter(obj),)
+
+
+@functools.cache
+def _slot_setters(cls: type) -> tuple[Any, ...]:
+    """The ``__set__`` of each slot's descriptor, in ``_slots`` order."""
+    setters = []
+    for name in _slots(cls):
+        owner = next(k for k in cls.__mro__ if name in k.__dict__.get("__slots__", ()))
+        setters.append(owner.__dict__[name].__set__)
+    return tuple(setters)
+
+
 def _state(obj: object) -> dict[str, Any]:
     """An instance's attributes: its ``__dict__`` and the slots that are set."""
     state = dict(getattr(obj, "__dict__", ()))
@@ -225,7 +247,8 @@ class _Writer:
         if index is not None:
             return ["r", index]
         if kind is np.float64:
-            return ["d", self.value(float(x), path)]
+            number = float(x)
+            return ["d", number if number - number == 0.0 else self.value(number, path)]
         if isinstance(x, enum.Enum):
             return ["e", self.class_name(kind, path), x.name]
         if isinstance(x, np.generic):
@@ -246,16 +269,12 @@ class _Writer:
         raise UnstorableError(f"{_where(path)}: a key or set member of type {type(x).__qualname__}")
 
     def values(self, items: Any, path: Any) -> list:
-        out = []
-        for i, v in enumerate(items):
-            kind = type(v)
-            if kind in INLINE or (kind is float and v - v == 0.0):
-                out.append(v)
-            elif kind is np.float64 and v - v == 0.0:
-                out.append(["d", float(v)])
-            else:
-                out.append(self.value(v, (path, [i])))
-        return out
+        return [
+            v
+            if type(v) in INLINE or (type(v) is float and v - v == 0.0)
+            else self.value(v, (path, [i]))
+            for i, v in enumerate(items)
+        ]
 
     def pairs(self, mapping: dict, path: Any) -> list:
         out = []
@@ -273,6 +292,12 @@ class _Writer:
     def shape(self, obj: object, path: Any, skip: frozenset[str] = frozenset()) -> list:
         """``[shape index, values]``: the object's class and attribute names, and values."""
         cls = type(obj)
+        getter = _slot_getter(cls)
+        if getter is not None and not skip:  # slots only, every one set: one C call
+            try:
+                return self.slot_shape(obj, cls, getter, path)
+            except AttributeError:
+                pass
         state = obj.__dict__ if not _slots(cls) and not skip else _state(obj)
         names = tuple(n for n in state if n not in skip) if skip else tuple(state)
         index = self.shape_index.get((cls, names))
@@ -282,16 +307,28 @@ class _Writer:
                     raise UnstorableError(f"{_where(path)}: an attribute named {name!r}")
             index = self.shape_index[cls, names] = len(self.shapes)
             self.shapes.append([self.class_name(cls, path), list(names)])
-        out = []
-        for n in names:
-            v = state[n]
-            kind = type(v)
-            if kind in INLINE or (kind is float and v - v == 0.0):
-                out.append(v)
-            elif kind is np.float64 and v - v == 0.0:
-                out.append(["d", float(v)])
-            else:
-                out.append(self.value(v, (path, n)))
+        out = [
+            v
+            if type(v) in INLINE or (type(v) is float and v - v == 0.0)
+            else self.value(v, (path, n))
+            for n, v in ((n, state[n]) for n in names)
+        ]
+        return [index, out]
+
+    def slot_shape(self, obj: object, cls: type, getter: Any, path: Any) -> list:
+        """``shape`` of an instance of a class with slots only, every slot set."""
+        values = getter(obj)
+        names = _slots(cls)
+        index = self.shape_index.get((cls, names))
+        if index is None:
+            index = self.shape_index[cls, names] = len(self.shapes)
+            self.shapes.append([self.class_name(cls, path), list(names)])
+        out = [
+            v
+            if type(v) in INLINE or (type(v) is float and v - v == 0.0)
+            else self.value(v, (path, n))
+            for n, v in zip(names, values, strict=True)
+        ]
         return [index, out]
 
     def entry(self, x: Any, path: Any) -> list:
@@ -305,7 +342,7 @@ class _Writer:
             return ["tuple", self.values(x, path)]
         if kind is dict:
             keys = tuple(x)
-            if not all(type(k) is str for k in keys):
+            if not set(map(type, keys)) <= {str}:
                 return ["dict", self.pairs(x, path)]
             index = self.keyset_index.get(keys)
             if index is None:
@@ -472,6 +509,7 @@ class _Reader:
         self.objects: list[Any] = [_MISSING] * len(entries)
         self.building: set[int] = set()
         self.models: list[tuple[mesa.Model, dict]] = []
+        self.dtypes: dict[str, np.dtype] = {}
 
     def shape(self, shape: Any) -> tuple[type, tuple[str, ...], bool]:
         """A class, its attribute names, and whether they all go into ``__dict__``."""
@@ -538,9 +576,12 @@ class _Reader:
         return bytes.fromhex(text)
 
     def dtype(self, text: Any) -> np.dtype:
-        if type(text) is not str or not DTYPE.fullmatch(text):
-            raise UnreadableError("a dtype is not one of plain data")
-        return np.dtype(text)
+        dtype = self.dtypes.get(text) if type(text) is str else None
+        if dtype is None:
+            if type(text) is not str or not DTYPE.fullmatch(text):
+                raise UnreadableError("a dtype is not one of plain data")
+            dtype = self.dtypes[text] = np.dtype(text)
+        return dtype
 
     def lookup(self, name: Any) -> type:
         cls = classes().get(name) if type(name) is str and CLASS.fullmatch(name) else None
@@ -729,6 +770,10 @@ class _Reader:
             obj.__dict__.update(zip(names, values, strict=True))
             return
         slots = _slots(type(obj))
+        if names == slots:
+            for setter, value in zip(_slot_setters(type(obj)), values, strict=True):
+                setter(obj, value)
+            return
         namespace = getattr(obj, "__dict__", None)
         for name, value in zip(names, values, strict=True):
             if name in slots:
