@@ -14,10 +14,14 @@ import io
 import json
 import os
 import pickle
+import random
 import shlex
 import shutil
+import struct
 import subprocess
 import sys
+from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +43,9 @@ from sandbox.experiments.checkpoint import (
 from sandbox.experiments.provenance import file_sha256
 from sandbox.experiments.runner import run
 from sandbox.experiments.store import saved_config
+from sandbox.model.domains import Domain
+from sandbox.model.pilots import Pilot, Status
+from sandbox.model.rng import poisson
 
 ENTRY = "from sandbox.cli import main; main()"
 REPRODUCE = "from sandbox.experiments.reproduce import main; main()"
@@ -306,9 +313,62 @@ def test_a_refused_history_in_the_store_is_said_and_computed_again(tmp_path, cap
     assert load_history(path, history_key(params)).t == 3
 
 
+def bits(x: object) -> object:
+    """A number's exact value: its bytes (a NaN's payload and -0.0's sign included)."""
+    if isinstance(x, np.generic):
+        return x.tobytes()
+    return struct.pack("<d", x) if isinstance(x, float) else x
+
+
+def test_every_kind_of_value_comes_back_exactly() -> None:
+    """Types, bits, sharing and cycles survive: what the model's refactors may store."""
+    pilot = Pilot(3, Domain.TRANSPORTATION, None, proposed=4, duration=5, scope=0.25)
+    array = np.arange(6.0).reshape(2, 3, order="F")
+    array.flags.writeable = False
+    generator = np.random.default_rng(7)
+    generator.random(3)
+    shared: list = ["shared"]
+    graph = {
+        "floats": (float("nan"), -0.0, float("inf"), 1e-310, np.float64(-0.0), np.float32(0.1)),
+        "ints": (2**70, np.int64(-5), np.uint8(200), np.bool_(True), True),
+        "names": ("ok", "\u00e9\u0000", b"".hex()),
+        "containers": ({1, "a", (2, Domain.HEALTHCARE)}, frozenset({3}), Counter(a=2)),
+        "keys": {(1, "x"): 1, Status.RUNNING: 2, None: 3, 2.5: 4},
+        "objects": (pilot, pilot, Pilot, poisson),
+        "arrays": (array, np.array(["a", "bc"]), np.zeros((0, 3), dtype=np.int32)),
+        "random": (generator, generator.bit_generator, random.Random(5)),
+        "months": pd.period_range("2019-01", "2019-06", freq="M"),
+        "shared": (shared, shared),
+    }
+    cycle: list = [graph]
+    graph["cycle"] = cycle
+    buffer = io.BytesIO()
+    snapshot.write(buffer, graph)
+    buffer.seek(0)
+    back = snapshot.read(buffer)
+    assert back["cycle"][0] is back
+    assert back["shared"][0] is back["shared"][1] and back["shared"][0] is not shared
+    assert back["objects"][0] is back["objects"][1] and back["objects"][0] == pilot
+    assert back["objects"][2] is Pilot and back["objects"][3] is poisson
+    for a, b in zip(back["floats"] + back["ints"], graph["floats"] + graph["ints"], strict=True):
+        assert type(a) is type(b) and bits(a) == bits(b)
+    assert back["names"] == graph["names"] and back["containers"] == graph["containers"]
+    assert back["keys"] == graph["keys"] and list(back["keys"]) == list(graph["keys"])
+    for a, b in zip(back["arrays"], graph["arrays"], strict=True):
+        assert a.dtype == b.dtype and a.shape == b.shape and (a == b).all()
+        assert a.flags.f_contiguous == b.flags.f_contiguous
+        assert a.flags.writeable == b.flags.writeable
+    again, bit_generator, stdlib = back["random"]
+    assert again.bit_generator is bit_generator
+    assert again.random() == generator.random() and stdlib.random() == random.Random(5).random()
+    assert back["months"].equals(graph["months"])
+
+
 def test_nothing_unstorable_is_written_silently() -> None:
-    with pytest.raises(snapshot.UnstorableError, match=r"model\[1\].*builtins.function"):
+    with pytest.raises(snapshot.UnstorableError, match=r"model\[1\].*<lambda>"):
         snapshot.write(io.BytesIO(), [1, lambda: None])
+    with pytest.raises(snapshot.UnstorableError, match=r"model\[0\].*Decimal"):
+        snapshot.write(io.BytesIO(), [Decimal(1)])
     base = np.zeros(4)
     with pytest.raises(snapshot.UnstorableError, match="sharing memory"):
         snapshot.write(io.BytesIO(), [base, base[1:]])

@@ -92,11 +92,11 @@ class UnstorableError(TypeError):
 
 
 @functools.cache
-def classes() -> dict[str, type]:
-    """The allow-list: every class defined in a module of ``PACKAGES``, by
+def _allowed() -> dict[str, type | types.FunctionType]:
+    """Every class and function defined at the top of a module of ``PACKAGES``, by
     ``module:qualified name``. The modules are found in the installed package, never
     named by a file."""
-    found: dict[str, type] = {}
+    found: dict[str, type | types.FunctionType] = {}
     for name in PACKAGES:
         package = importlib.import_module(name)
         modules = [package]
@@ -104,14 +104,22 @@ def classes() -> dict[str, type]:
             modules.append(importlib.import_module(info.name))
         for module in modules:
             for value in vars(module).values():
-                if isinstance(value, type) and value.__module__ == module.__name__:
-                    found[f"{value.__module__}:{value.__qualname__}"] = value
+                if not isinstance(value, type | types.FunctionType):
+                    continue
+                key = f"{value.__module__}:{value.__qualname__}"
+                if value.__module__ == module.__name__ and CLASS.fullmatch(key):
+                    found[key] = value
     return found
+
+
+def classes() -> dict[str, type]:
+    """The allow-list of classes (``_allowed``): the only ones a file may name."""
+    return {k: v for k, v in _allowed().items() if isinstance(v, type)}
 
 
 def _class_name(cls: type) -> str | None:
     name = f"{cls.__module__}:{cls.__qualname__}"
-    return name if classes().get(name) is cls else None
+    return name if _allowed().get(name) is cls else None
 
 
 @functools.cache
@@ -253,6 +261,8 @@ class _Writer:
             return ["e", self.class_name(kind, path), x.name]
         if isinstance(x, np.generic):
             return ["s", self.dtype(x.dtype, path), x.tobytes().hex()]
+        if isinstance(x, type) or kind is types.FunctionType:  # a class or function itself
+            return ["c", self.class_name(x, path)]
         index = len(self.objects)
         self.memo[id(x)] = index
         self.keep.append(x)
@@ -382,12 +392,14 @@ class _Writer:
             items = self.values(x, path)
         return ["object", *self.shape(x, path), items]
 
-    def class_name(self, cls: type, path: Any) -> str:
+    def class_name(self, cls: type | types.FunctionType, path: Any) -> str:
         name = _class_name(cls)
         if name is None:
+            what = "" if isinstance(cls, types.FunctionType) else "an instance of "
             raise UnstorableError(
-                f"{_where(path)}: an instance of {cls.__module__}.{cls.__qualname__}, which is "
-                f"not a class of {' or '.join(PACKAGES)} nor a type this format stores"
+                f"{_where(path)}: {what}{cls.__module__}.{cls.__qualname__}, which is not "
+                f"defined at the top of a module of {' or '.join(PACKAGES)} nor a type this "
+                "format stores"
             )
         return name
 
@@ -558,6 +570,12 @@ class _Reader:
             return np.float64(number)
         if tag == "f" and len(v) == 2:
             return struct.unpack("<d", self.hex(v[1], 8))[0]
+        if tag == "c" and len(v) == 2:
+            name = v[1]
+            found = _allowed().get(name) if type(name) is str and CLASS.fullmatch(name) else None
+            if found is None:
+                raise UnreadableError("it names a class or function outside the allow-list")
+            return found
         if tag == "e" and len(v) == 3:
             cls = self.lookup(v[1])
             if not issubclass(cls, enum.Enum) or type(v[2]) is not str:
@@ -584,8 +602,8 @@ class _Reader:
         return dtype
 
     def lookup(self, name: Any) -> type:
-        cls = classes().get(name) if type(name) is str and CLASS.fullmatch(name) else None
-        if cls is None:
+        cls = _allowed().get(name) if type(name) is str and CLASS.fullmatch(name) else None
+        if not isinstance(cls, type):
             raise UnreadableError("it names a class outside the allow-list")
         return cls
 
