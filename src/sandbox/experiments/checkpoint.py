@@ -256,13 +256,19 @@ def resolve(reference: str, store: CheckpointStore | None, folder: Path | None) 
     else:
         raise ConfigError("history.checkpoint", reference, allowed)
     real = path.resolve()
-    if not any(real.is_relative_to(r.resolve()) for r in roots) or not real.is_file():
-        raise ConfigError("history.checkpoint", reference, allowed)
+    if not any(real.is_relative_to(r.resolve()) for r in roots):
+        raise ConfigError("history.checkpoint", reference, f"{allowed}; this one leads out")
+    if not real.is_file():
+        raise ConfigError("history.checkpoint", reference, f"{allowed}; there is no such file")
     return real
 
 
-def branch(reference: str, params: Params, store: CheckpointStore | None = None,
-           folder: Path | None = None) -> SandboxModel:  # fmt: skip
+def branch(
+    reference: str,
+    params: Params,
+    store: CheckpointStore | None = None,
+    folder: Path | None = None,
+) -> SandboxModel:
     """Load the history named in ``history.checkpoint`` and enact ``params``' policy on it.
 
     Args:

@@ -8,8 +8,10 @@ so that reorganising the model's classes needs no change here. What the graph ma
   ``set``, ``frozenset`` and ``collections.Counter`` (dictionary keys and set members are
   plain values: numbers, texts, enum members and tuples of them);
 * instances of the classes defined in ``sandbox.model`` and ``sandbox.config.params`` (the
-  allow-list, ``classes``), by their attributes (``__dict__`` and slots); enum members by
-  name; bound methods of such instances (the month's ``Stages``) by name;
+  allow-list, ``classes``), by their attributes (``__dict__`` and slots), dataclasses
+  (frozen or with slots) included; enum members by name; bound methods of such instances
+  (the month's ``Stages``) by name; those classes and the functions defined at the top
+  of those modules themselves, by name;
 * NumPy arrays (of booleans, numbers or fixed-width texts) and scalars; NumPy bit generators
   (by their state) and the ``Generator``s drawing from them; ``random.Random`` (by its
   state); ``pandas.PeriodIndex`` (by its ordinals and frequency);
