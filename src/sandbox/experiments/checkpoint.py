@@ -163,10 +163,13 @@ class CheckpointStore:
 
     Args:
         root: the folder (created when needed).
+        folder: the sweep's folder it lies in (``inside``), if any: a history named by
+            its path may lie there too (``resolve``).
     """
 
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, folder: Path | str | None = None) -> None:
         self.root = Path(root)
+        self.folder = Path(folder) if folder is not None else None
 
     @classmethod
     def inside(cls, folder: Path | str, name: str) -> CheckpointStore | None:
@@ -188,7 +191,7 @@ class CheckpointStore:
                 f"a folder inside the sweep's folder {folder} (a relative name without '..', "
                 "not a link that leads out of it), or '' to store no history",
             )
-        return cls(root)
+        return cls(root, folder)
 
     def path(self, key: str) -> Path:
         """Where the history with ``key`` is (or would be) stored."""

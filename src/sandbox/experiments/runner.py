@@ -67,10 +67,13 @@ def run(
             A history named in ``history.checkpoint`` is branched from in any case.
         folder: the sweep's folder (or the folder re-run by ``sandbox-reproduce``): a
             history named by its path may lie in it (or in ``results/``); without
-            ``store``, a key is looked up in its store (``output.checkpoints``).
+            ``store``, a key is looked up in its store (``output.checkpoints``). By
+            default the folder ``store`` lies in.
     """
     start = time.perf_counter()
     if params.history.checkpoint:
+        if folder is None and store is not None:
+            folder = store.folder
         if store is None and folder is not None:
             store = CheckpointStore.inside(folder, params.output.checkpoints)
         model = branch(params.history.checkpoint, params, store, folder)

@@ -205,8 +205,7 @@ def execute(
     (job_dir / ERROR).unlink(missing_ok=True)
     try:
         folder = Path(sweep_dir) if sweep_dir is not None else job_dir.parent
-        store = CheckpointStore.inside(folder, params.output.checkpoints)
-        result = run(params, store, folder)
+        result = run(params, CheckpointStore.inside(folder, params.output.checkpoints))
         write_results(job_dir, result, params, canonical(cfg), run_id=rid, inputs=inputs)
     except Exception as err:
         _record_failure(job_dir, rid, err)
