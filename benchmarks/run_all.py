@@ -6,13 +6,16 @@
    update alone, and the whole model's month);
 3. one-to-one Vietnam: ``citizens.n=100000000``, wall time and peak memory (own process),
    with the process's CPU time (on a shared machine, wall time over CPU time shows how
-   much of it other processes took).
+   much of it other processes took);
+4. stored history: the default history (2019-01 to policy.start, 84 months, 10^5
+   citizens) simulated, then stored and loaded as a sweep's store does
+   (``sandbox.experiments.checkpoint``: the file, its record and the SHA-256 check).
 
 Usage: python benchmarks/run_all.py [--skip-full] [--only NAME[,NAME]] [--full-repeats N]
 
 ``--only`` picks benchmarks by name (``default_run``, ``citizen_update``, ``whole_model``,
-``full_vietnam``); ``--full-repeats`` runs the one-to-one run N times, each in a fresh
-process, and reports the medians (peak memory: the largest) with every run.
+``stored_history``, ``full_vietnam``); ``--full-repeats`` runs the one-to-one run N times,
+each in a fresh process, and reports the medians (peak memory: the largest) with every run.
 """
 
 from __future__ import annotations
@@ -125,6 +128,39 @@ def full_vietnam(repeats: int = 1) -> dict:
     return {**summary, "peak_rss_gib": max(run["peak_rss_gib"] for run in runs), "runs": runs}
 
 
+def stored_history(repeats: int = 9) -> dict:
+    """Medians of storing and loading the default history, beside the time to simulate it."""
+    import tempfile
+    from pathlib import Path
+
+    from sandbox.experiments.checkpoint import history_key, load_history, write_history
+
+    scenario = params()
+    model = SandboxModel(scenario)
+    start = time.perf_counter()
+    model.run_history()
+    simulate = time.perf_counter() - start
+    key = history_key(scenario)
+    stores, loads = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{key}.npz"
+        for _ in range(repeats):
+            start = time.perf_counter()
+            write_history(path, model, scenario)
+            stores.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            load_history(path, key)
+            loads.append(time.perf_counter() - start)
+        size = path.stat().st_size
+    return {
+        "months": model.t,
+        "simulate_s": simulate,
+        "store_s": statistics.median(stores),
+        "load_s": statistics.median(loads),
+        "file_mb": size / 1e6,
+    }
+
+
 def _option(name: str, default: str) -> str:
     """The value after ``name`` on the command line, else ``default``."""
     return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
@@ -136,6 +172,7 @@ def main() -> None:
         "default_run": ("default_run", default_run),
         "citizen_update": ("citizen_update_1e7", citizen_update),
         "whole_model": ("whole_model_1e7", whole_model),
+        "stored_history": ("stored_history", stored_history),
         "full_vietnam": (
             "full_vietnam_1e8",
             lambda: full_vietnam(int(_option("--full-repeats", "1"))),

@@ -66,7 +66,7 @@ def _app(cfg: DictConfig) -> None:
     hydra_cfg = HydraConfig.get()
     out_dir = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode is RunMode.MULTIRUN:
-        execute(out_dir, cfg, params)
+        execute(out_dir, cfg, params, Path(hydra_cfg.sweep.dir))
         return
     try:
         result = run(params)

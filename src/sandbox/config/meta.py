@@ -43,6 +43,10 @@ KINDS: dict[str, str] = {  # kind of range -> what it allows, in error messages 
     "flag": "true or false",
     "text": "a text value",
     "month": "a month written YYYY-MM",
+    "subfolder": "a folder inside the sweep's folder (a relative name without '..'), or '' for "
+    "none",
+    "stored_history": "'' for none, the key of a stored history (64 hex digits) or the path "
+    "of its .npz file",
 }
 Range = str | tuple[str, ...] | tuple[float, float]
 KEY = "sandbox"  # the key of our metadata in a field's metadata mapping

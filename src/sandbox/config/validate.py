@@ -36,7 +36,14 @@ FIRST_MONTH, LAST_MONTH = "1990-01", "2100-12"
 BYTES_PER_CITIZEN = 13 + 72
 BASE_BYTES = 512 * 2**20  # Python, NumPy, pandas, Mesa and the agents
 MEMORY_SHARE = 0.8  # of this machine's memory a run may take
-TYPED = {"flag": bool, "text": str, "month": str}  # kinds whose type says most
+TYPED = {  # kinds whose type says most
+    "flag": bool,
+    "text": str,
+    "month": str,
+    "subfolder": str,
+    "stored_history": str,
+}
+HISTORY_KEY = re.compile(r"[0-9a-f]{64}")  # a stored history's key (SHA-256 in hex)
 MEMORY_BOUND = "citizens.n"  # bounded by memory (``check_memory``), not by ``MAX_WHOLE``
 
 
@@ -105,6 +112,10 @@ def check_value(key: str, value: object) -> None:
             raise ConfigError(key, value, allowed(rng))
         if rng == "month":
             check_month(key, value)
+        elif rng == "subfolder":
+            check_subfolder(key, value)
+        elif rng == "stored_history":
+            check_stored_history(key, value)
         return
     if isinstance(value, bool | str):
         return
@@ -205,6 +216,27 @@ def check_month(key: str, value: object) -> None:
         raise ConfigError(key, value, "a month written YYYY-MM (e.g. 2019-01)")
     if not FIRST_MONTH <= str(value) <= LAST_MONTH:
         raise ConfigError(key, value, f"a month from {FIRST_MONTH} to {LAST_MONTH}")
+
+
+def check_subfolder(key: str, value: str) -> None:
+    """Raise ``ConfigError`` unless ``value`` is '' or a relative folder name that stays
+    inside the folder it is resolved in (no absolute path, no ``..``, not the folder
+    itself)."""
+    if value == "":
+        return
+    path = Path(value)
+    if path.is_absolute() or ".." in path.parts or path == Path(".") or "\0" in value:
+        raise ConfigError(key, value, KINDS["subfolder"])
+
+
+def check_stored_history(key: str, value: str) -> None:
+    """Raise ``ConfigError`` unless ``value`` is '', a history key or the path of a
+    ``.npz`` file (where it may lie is checked when it is read:
+    ``sandbox.experiments.checkpoint.resolve``)."""
+    if value == "" or HISTORY_KEY.fullmatch(value):
+        return
+    if not value.endswith(".npz") or Path(value).name == ".npz" or "\0" in value:
+        raise ConfigError(key, value, KINDS["stored_history"])
 
 
 def _validate_horizon(params: Params) -> None:

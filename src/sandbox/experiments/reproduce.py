@@ -17,11 +17,16 @@ value with the stored ones. One line per run gives its verdict:
 * ``OTHER RESULT``: the same code, other numbers (on the same platform, on an unrecorded
   one, or beyond the tolerance): the first difference;
 * ``DAMAGED``: a file does not match its checksum, the manifest or the saved config cannot
-  be read, or the saved config gives another run id.
+  be read, the saved config gives another run id, or it holds an interpolation (a saved
+  config is data: nothing in it is resolved);
+* ``REFUSED``: the run names a stored history (``history.checkpoint``) that is not found
+  in the folder's store or inside the folder (or ``results/``), or fails its checks
+  (``sandbox.experiments.checkpoint``): one paragraph says why, and nothing is run.
 
 The last line counts the verdicts. Exit code 0 when every run is identical or identical
 within tolerance on another platform, 1 when any is other code, other result or damaged,
-2 for a wrong command (no completed run under the folder, a bad option).
+2 when any is refused, and for a wrong command (no completed run under the folder, a bad
+option).
 """
 
 from __future__ import annotations
@@ -84,6 +89,7 @@ class Kind(Enum):
     OTHER_CODE = "OTHER CODE"
     OTHER_RESULT = "OTHER RESULT"
     DAMAGED = "DAMAGED"
+    REFUSED = "REFUSED"
 
 
 @dataclass(frozen=True)
@@ -208,8 +214,14 @@ def _edited_config(job: Path, recorded: object, given: str) -> str:
     )
 
 
-def check(job: Path) -> Verdict:
-    """Check one completed run, re-run it and give its verdict (module docstring)."""
+def check(job: Path, folder: Path | None = None) -> Verdict:
+    """Check one completed run, re-run it and give its verdict (module docstring).
+
+    Args:
+        job: the run's folder.
+        folder: the folder being reproduced (a sweep's): a stored history the run names
+            is looked up in it (``sandbox.experiments.runner.run``); default ``job``.
+    """
     job = Path(job)
     manifest = read_json(job / MANIFEST)
     if manifest is None:
@@ -237,11 +249,14 @@ def check(job: Path) -> Verdict:
     code = f"made by code {made_by}, installed code {installed}"
     try:
         params = to_params(config)
-        fresh = run(params)
     except ConfigError as err:
         if made_by != installed:
             return Verdict(Kind.OTHER_CODE, f"OTHER CODE: {code}; cannot be re-run: {err}")
         return Verdict(Kind.DAMAGED, f"DAMAGED: its saved config is refused: {err}")
+    try:
+        fresh = run(params, folder=Path(folder) if folder is not None else job)
+    except ConfigError as err:  # a stored history it names is refused
+        return Verdict(Kind.REFUSED, f"REFUSED: {err}")
     gap = compare(job, manifest, fresh)
     recorded_platform = manifest.get("compute_platform")
     here = compute_platform()
@@ -291,9 +306,9 @@ def _changed_inputs(manifest: dict, params: Params) -> list[str]:
     return sorted(k for k in now if then.get(k) not in (None, now[k]))
 
 
-def reproduce(job: Path) -> str | None:
+def reproduce(job: Path, folder: Path | None = None) -> str | None:
     """Check and re-run one completed run; ``None`` when identical, else its verdict."""
-    verdict = check(job)
+    verdict = check(job, folder)
     return None if verdict.kind is Kind.IDENTICAL else verdict.text
 
 
@@ -340,7 +355,7 @@ def main(argv: list[str] | None = None) -> None:
         jobs = [jobs[i] for i in sorted(pick)]
     counts: Counter[Kind] = Counter()
     for job in jobs:
-        verdict = check(job)
+        verdict = check(job, args.folder)
         counts[verdict.kind] += 1
         print(f"{job}: {verdict.text}", flush=True)
     print(
@@ -348,9 +363,10 @@ def main(argv: list[str] | None = None) -> None:
         f"{counts[Kind.WITHIN_TOLERANCE]} identical within tolerance on another platform, "
         f"{counts[Kind.OTHER_CODE]} other code, {counts[Kind.OTHER_RESULT]} other result, "
         f"{counts[Kind.DAMAGED]} damaged"
+        + (f", {counts[Kind.REFUSED]} refused" if counts[Kind.REFUSED] else "")
     )
     reproduced = counts[Kind.IDENTICAL] + counts[Kind.WITHIN_TOLERANCE]
-    sys.exit(0 if reproduced == len(jobs) else 1)
+    sys.exit(2 if counts[Kind.REFUSED] else 0 if reproduced == len(jobs) else 1)
 
 
 if __name__ == "__main__":  # python -m sandbox.experiments.reproduce

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sandbox.config.params import Params
 from sandbox.experiments.atomic import write_json, write_parquet
-from sandbox.experiments.checkpoint import CheckpointStore, branch, has_history, resolve
+from sandbox.experiments.checkpoint import CheckpointStore, branch, has_history
 from sandbox.experiments.manifest import MANIFEST, build_manifest, checksums
 from sandbox.experiments.provenance import input_hashes
 from sandbox.model.bass import max_abs_error
@@ -55,19 +55,28 @@ class RunResult:
     wall_seconds: float
 
 
-def run(params: Params, store: CheckpointStore | None = None) -> RunResult:
+def run(
+    params: Params, store: CheckpointStore | None = None, folder: Path | None = None
+) -> RunResult:
     """Simulate one scenario.
 
     Args:
         params: the scenario.
         store: where histories are kept (``sandbox.experiments.checkpoint``); with one,
             the history up to ``policy.start`` is loaded when stored and stored when not.
-            A checkpoint named in ``history.checkpoint`` is branched from in any case.
+            A history named in ``history.checkpoint`` is branched from in any case.
+        folder: the sweep's folder (or the folder re-run by ``sandbox-reproduce``): a
+            history named by its path may lie in it (or in ``results/``); without
+            ``store``, a key is looked up in its store (``output.checkpoints``). By
+            default the folder ``store`` lies in.
     """
     start = time.perf_counter()
     if params.history.checkpoint:
-        path = resolve(params.history.checkpoint, params.output.checkpoints)
-        model = branch(path, params)
+        if folder is None and store is not None:
+            folder = store.folder
+        if store is None and folder is not None:
+            store = CheckpointStore.inside(folder, params.output.checkpoints)
+        model = branch(params.history.checkpoint, params, store, folder)
     elif store is not None and has_history(params):
         model = store.model(params)
     else:

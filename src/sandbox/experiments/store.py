@@ -186,11 +186,14 @@ def job_run_id(job_dir: Path, cfg: DictConfig) -> str:
     return run_id(cfg)  # hydra.output_subdir=null: nothing saved, the live config stands
 
 
-def execute(job_dir: Path, cfg: DictConfig, params: Params) -> RunStatus:
+def execute(
+    job_dir: Path, cfg: DictConfig, params: Params, sweep_dir: Path | None = None
+) -> RunStatus:
     """Run one job of a sweep unless it is done by this code from these inputs.
 
     A failure is recorded in ``error.json`` (its error and traceback) and never raised, so
-    no launcher stops the sweep.
+    no launcher stops the sweep. Histories are stored in ``output.checkpoints`` inside
+    ``sweep_dir`` (the sweep's folder; by default the job folder's parent).
 
     Returns:
         ``DONE`` when the run was already complete or has just completed, ``FAILED`` when
@@ -214,11 +217,10 @@ def execute(job_dir: Path, cfg: DictConfig, params: Params) -> RunStatus:
     (job_dir / MANIFEST).unlink(missing_ok=True)  # a kill from here on leaves it missing
     (job_dir / ERROR).unlink(missing_ok=True)
     try:
-        root = params.output.checkpoints
-        result = run(params, CheckpointStore(root) if root else None)
-        write_results(
-            job_dir, result, params, canonical(cfg, resolve=True), run_id=rid, inputs=inputs
-        )
+        folder = Path(sweep_dir) if sweep_dir is not None else job_dir.parent
+        result = run(params, CheckpointStore.inside(folder, params.output.checkpoints))
+        config_text = canonical(cfg, resolve=True)
+        write_results(job_dir, result, params, config_text, run_id=rid, inputs=inputs)
     except Exception as err:
         _record_failure(job_dir, rid, err)
         return RunStatus.FAILED

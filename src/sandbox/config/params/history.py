@@ -29,8 +29,9 @@ class HistoryParams:
     checkpoint: str = param(
         "",
         unit="–",
-        range="text",
+        range="stored_history",
         role="setting",
         source="decision: branch new policies from a stored history",
-        doc="a stored history to branch from: its key, or the path of its .pkl ('' for none)",
+        doc="a stored history to branch from: its key in the sweep's store, or the path of its "
+        ".npz inside the sweep's folder or results/ ('' for none)",
     )

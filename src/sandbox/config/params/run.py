@@ -102,12 +102,13 @@ class OutputParams:
         doc="print the summary table at the end of a run",
     )
     checkpoints: str = param(
-        "results/checkpoints",
+        ".checkpoints",
         unit="folder",
-        range="text",
+        range="subfolder",
         role="setting",
-        source="decision: stored histories live in the result store",
-        doc="folder of stored histories a sweep branches from ('' to store none)",
+        source="decision: each sweep keeps the histories it branches from in its own folder",
+        doc="folder inside each sweep's folder of the stored histories its runs branch from "
+        "('' to store none)",
     )
     mesa_log_level: str = param(
         "WARNING",
