@@ -42,7 +42,7 @@ from sandbox.experiments.checkpoint import (
 )
 from sandbox.experiments.provenance import file_sha256
 from sandbox.experiments.runner import run
-from sandbox.experiments.store import saved_config
+from sandbox.experiments.store import run_id, saved_config
 from sandbox.model.domains import Domain
 from sandbox.model.pilots import Pilot, Status
 from sandbox.model.rng import poisson
@@ -175,6 +175,10 @@ def test_a_crafted_history_in_a_downloaded_sweep_is_refused_by_reproduce(
         shutil.copytree(saved_run, sweep / job)
         with_checkpoint(sweep / job / ".hydra" / "config.yaml", reference,
                         checkpoints=".checkpoints")  # fmt: skip
+        manifest = sweep / job / "manifest.json"  # the run id of the edited config, as an
+        data = json.loads(manifest.read_text())  # attacker would write it
+        data["run_id"] = run_id(saved_config(sweep / job))
+        manifest.write_text(json.dumps(data))
     done = command(".", cwd=sweep, entry=REPRODUCE)
     assert not canary.exists()
     assert done.returncode == 2, done.stdout + done.stderr
