@@ -1,16 +1,13 @@
-"""Units and readable names of the metrics (and of the levers the experiments sweep).
+"""Units and readable names of the outcomes (and of the levers the experiments sweep).
 
-The one place a result's unit is written: the comparison tables (``sandbox.experiments
-.compare``), the ranking (``sandbox.analysis.ranking``), a single run's summary and every
-figure's labels read it from here. It sits outside ``sandbox.analysis`` and
-``sandbox.experiments`` so that both import it (``sandbox.analysis`` imports
-``sandbox.experiments.compare``, so a unit kept in the analysis package could not be read
-by the comparison without an import cycle).
-
-``sandbox.model.metrics`` names and describes each metric; the unit is read from the
-metric's name by the rules below (its family), so a metric the model adds in a known
-family needs no entry here. A metric of no known family has no unit (``""``); its label
-is then its readable name alone.
+Every outcome's unit, meaning and direction are declared once, in the table of
+``sandbox.model.outcomes``; this module reads them for the comparison tables
+(``sandbox.experiments.compare``), the ranking (``sandbox.analysis.ranking``), a single
+run's summary and every figure's labels. It adds what the table does not hold: the units
+of the levers, of the per-province table (``provinces.parquet``) and of its spread across
+provinces, readable names, and rules for a ``months_to_<p>pct_<what>`` threshold the
+table does not list. It sits outside ``sandbox.analysis`` and ``sandbox.experiments`` so
+that both import it.
 """
 
 from __future__ import annotations
@@ -18,50 +15,16 @@ from __future__ import annotations
 import re
 
 from sandbox.model.domains import DOMAINS
-from sandbox.model.metrics import FUNNEL, LEFT, METRICS, SUMMARY_EXTRA
+from sandbox.model.outcomes import BY_NAME
 
-# exact names first, then the months_to_ family, then prefixes and suffixes; first match wins
-EXACT = {
-    "adoption": "share of population",
-    "adoption_urban": "share of urban population",
-    "adoption_rural": "share of rural population",
-    "urban_rural_gap": "urban minus rural share",
-    "citizens_harmed": "people, cumulative",
-    "incidents": "incidents, cumulative",
-    "pilots_running": "pilots",
-    "pilots_scaled": "services scaled province-wide, cumulative",
-    "private_public_ratio": "private / public",
-    "market_hhi": "HHI, 0-10,000",
-    "interoperability": "index, 0-1",
-    "provinces": "provinces of the month's map",
-    "services_per_province": f"deployed services per province, 0-{len(DOMAINS)}",
-    "sme_contract_share": "share of contracts won by start-ups, cumulative",
-    "proposals_unfunded": "proposals, cumulative",
-    "rules_struck_down": "rules, cumulative",
-    # the per-province table (provinces.parquet) and its spread across provinces
-    "services_deployed": f"of {len(DOMAINS)} domains",
-    **{f"{stage}_share": f"share of {previous}" for stage, previous in (*FUNNEL, *LEFT)},
-}
+# columns outside the outcome table: the per-province table (provinces.parquet)
+EXACT = {"services_deployed": f"of {len(DOMAINS)} domains"}
 # months_to_<p>pct_<what>: months until a threshold (sandbox.experiments.runner's summary)
 MONTHS_TO = re.compile(r"months_to_(\d+)pct_(\w+)")
 MONTHS_TO_UNITS = {
     "app": "months from the first month to {p}% of provinces with an app",
     "scaled": "months from policy.start to {p}% of people reached by a scaled service",
     "depth": "months from policy.start to {share:g} of " + f"{len(DOMAINS)} services per province",
-}
-PREFIXES = {
-    "provinces_": "provinces",
-    "pilots_": "pilots, cumulative",
-    "clarity_": "index, 0-1",
-    "firms_": "firms",
-    "months_to_": "months",
-    "population_": "share of population",
-    "contracts_": "contracts, cumulative",
-    "sandbox_": "applications, cumulative",
-}
-SUFFIXES = {
-    "_spending": "billion VND, cumulative",
-    "_investment": "billion VND, cumulative",
 }
 # statistics across provinces (sandbox.analysis.equity.spread_across_provinces):
 # ``<value>_<statistic>`` has the unit of ``<value>``; ``<value>_n_zero`` counts provinces
@@ -119,7 +82,9 @@ def _spread(metric: str) -> tuple[str, str] | None:
 
 
 def unit(metric: str) -> str:
-    """The unit of ``metric`` (``""`` when unknown)."""
+    """The unit of ``metric`` (``""`` when unknown): the outcome table's, else by rule."""
+    if metric in BY_NAME:
+        return BY_NAME[metric].unit
     if metric in EXACT:
         return EXACT[metric]
     if metric in LEVERS:
@@ -129,28 +94,28 @@ def unit(metric: str) -> str:
         value, statistic = spread
         if statistic == SPREAD_ZERO:
             return "provinces"
-        return EXACT.get(value, "share of the province's population")
+        return unit(value) if value in BY_NAME else EXACT[value]
     found = MONTHS_TO.fullmatch(metric)
     if found and found.group(2) in MONTHS_TO_UNITS:
         p = int(found.group(1))
         share = p / 100 * len(DOMAINS)
         return MONTHS_TO_UNITS[found.group(2)].format(p=p, share=share)
-    for prefix, text in PREFIXES.items():
-        if metric.startswith(prefix):
-            return text
-    for suffix, text in SUFFIXES.items():
-        if metric.endswith(suffix):
-            return text
     return ""
 
 
-def better(metric: str) -> str:
-    """Which way ``metric`` improves: ``"min"`` for times (``months_to_...``), harm and cost,
-    ``"max"`` otherwise (the ranking and the trade-off frontier read it)."""
-    lower = ("months_to_", "citizens_harmed", "incidents", "pilots_halted", "pilots_failed")
-    if metric.startswith(lower) or metric.endswith(("_spending", "_gap")):
-        return "min"
-    return "max"
+def better(metric: str) -> str | None:
+    """Which way ``metric`` improves: ``"max"``, ``"min"``, or ``None`` for an outcome that
+    is neither better high nor low (the table's ``better``). A spread across provinces
+    improves as its value does; any other ``months_to_...`` threshold is better sooner."""
+    outcome = BY_NAME.get(metric)
+    if outcome is None:
+        spread = _spread(metric)
+        if spread and spread[1] != SPREAD_ZERO:
+            return "max"
+        if metric.startswith("months_to_"):
+            return "min"
+        return None
+    return {"more": "max", "less": "min"}.get(outcome.better)
 
 
 def name(metric: str) -> str:
@@ -183,5 +148,6 @@ def label(metric: str, what: str | None = None) -> str:
 
 
 def describe(metric: str) -> str:
-    """The model's description of ``metric`` (``""`` when it has none)."""
-    return METRICS.get(metric) or SUMMARY_EXTRA.get(metric) or ""
+    """The outcome table's meaning of ``metric`` (``""`` when it is not an outcome)."""
+    outcome = BY_NAME.get(metric)
+    return outcome.meaning if outcome else ""

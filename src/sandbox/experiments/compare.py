@@ -30,22 +30,12 @@ from scipy import stats
 
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.lock import FolderError, writes_into_sweep
+from sandbox.model.outcomes import HEADLINE
 from sandbox.units import unit
 
-# The flagship table's metrics (names from ``sandbox.model.metrics``, units from
-# ``sandbox.units``). Chosen so that none is equal under every regime: by 2026 the shared
-# history has put a service in almost every province, so counts of provinces no longer
-# tell regimes apart; depth, scaling, speed, harm, cost and who takes part do.
-FLAGSHIP = (
-    "adoption",
-    "services_per_province",
-    "months_to_80pct_depth",
-    "pilots_scaled",
-    "citizens_harmed",
-    "public_spending",
-    "private_investment",
-    "sme_contract_share",
-)
+# The outcomes every comparison reports: the headline outcomes of the outcome table
+# (``sandbox.model.outcomes``), in their order.
+FLAGSHIP = HEADLINE
 
 
 # ``ci_note`` of a difference without an interval, and how a table's cell shows it

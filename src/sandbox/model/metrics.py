@@ -1,7 +1,7 @@
-"""Metric names (defined once, docs/model.md#observation) and the monthly observation.
+"""The monthly observation: every outcome of ``sandbox.model.outcomes`` from the model's state.
 
-The names here are the columns of ``timeseries.parquet``, the keys of ``summary.json``
-and the labels of plots.
+``METRICS`` (the columns of ``timeseries.parquet``), ``COUNTERS`` and ``SUMMARY_EXTRA``
+(the summary-only keys of ``summary.json``) name them, derived from that one table.
 """
 
 from __future__ import annotations
@@ -11,116 +11,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from sandbox.model import outcomes
 from sandbox.model.agents.firm import FirmKind
 from sandbox.model.domains import CITIZEN_FACING, DOMAINS
+from sandbox.model.outcomes import COVERAGE_THRESHOLDS, DEPTH_THRESHOLDS, FUNNEL, LEFT  # noqa: F401  (re-exported)
 from sandbox.model.portable import dot
 
 if TYPE_CHECKING:
     from sandbox.model.model import SandboxModel
 
-COVERAGE_THRESHOLDS = (75, 90)  # % of the population reached by scaled services
-DEPTH_THRESHOLDS = (80, 90)  # % of the six services deployed, on average per province
-
-COUNTERS: dict[str, str] = {
-    "pilots_proposed": "pilots proposed so far",
-    "pilots_approved": "pilots approved so far",
-    "pilots_rejected": "proposals refused, unfunded or without a bidder so far",
-    "pilots_succeeded": "pilots that ended in success so far",
-    "pilots_failed": "pilots that ended in failure so far",
-    "pilots_halted": "pilots halted after an incident so far",
-    "pilots_scaled": "succeeded pilots scaled to the whole province so far",
-    "sandbox_applications": "proposals made on the sandbox track so far",
-    "sandbox_admitted": "sandbox applications admitted at a cohort call so far",
-    "sandbox_withdrawn": "sandbox applications not admitted that withdrew so far",
-    "sandbox_to_adhoc": "sandbox applications not admitted that went ad hoc so far",
-    "sandbox_testing": "admitted trials financed that started testing so far",
-    "sandbox_completed": "trials that reached their end (not halted) so far",
-    "sandbox_graduated": "completed trials that graduated (success without incident) so far",
-    "rules_struck_down": "local experimental rules struck down by the centre so far",
-    "proposals_unfunded": "approved proposals that died for want of money so far",
-    **{f"contracts_{k.value}": f"contracts won by {k.value} firms so far" for k in FirmKind},
-    "incidents": "incidents (data breach, outage) so far",
-    "citizens_harmed": "people harmed by incidents so far",
-}
-
-METRICS: dict[str, str] = {
-    "provinces": "provinces (units) of the month's map: 63 until June 2025, 34 after",
-    "population_share_with_project": (
-        "share of the population in provinces with a project (the 2019 provinces: continuous "
-        "across the merger)"
-    ),
-    "population_share_with_app": (
-        "share of the population in provinces with a deployed app (the 2019 provinces)"
-    ),
-    "population_share_with_initiative": (
-        "share of the population in provinces with a succeeded initiative (the 2019 provinces)"
-    ),
-    "provinces_with_project": "provinces with a smart-urban project (>= project_min_domains live)",
-    "provinces_with_app": "provinces with at least one deployed application",
-    "provinces_with_initiative": "provinces with at least one succeeded smart-city initiative",
-    "provinces_with_gis": "provinces with an urban database / GIS foundation",
-    **{f"provinces_service_{d.key}": f"provinces with a deployed {d.key} service" for d in DOMAINS},
-    "provinces_citizen_service": "provinces with a deployed citizen-facing service (not planning)",
-    "services_per_province": "deployed services (province x domain) per province, 0-6",
-    "population_covered": "share of the population within reach of at least one service",
-    "population_scaled": "share of the population within reach of a scaled (province-wide) service",
-    **{
-        f"population_covered_{d.key}": f"share of the population a {d.key} service reaches"
-        for d in DOMAINS
-    },
-    "pilots_running": "pilots running now",
-    **COUNTERS,
-    "adoption": "share of the population using a smart service",
-    "adoption_urban": "share of the urban population using a smart service",
-    "adoption_rural": "share of the rural population using a smart service",
-    "urban_rural_gap": "adoption_urban minus adoption_rural",
-    "provinces_no_service": "provinces whose citizens have no service at all",
-    "public_spending": "central plus local money spent so far, billion VND",
-    "central_spending": "central money spent so far (grants and data platform), billion VND",
-    "local_spending": "local money spent so far, billion VND",
-    "private_investment": "private co-finance mobilised so far, billion VND",
-    "private_public_ratio": "private_investment / public_spending",
-    **{f"clarity_{d.key}": f"legal clarity of {d.key}, [0, 1]" for d in DOMAINS},
-    "interoperability": "national data interoperability index, [0, 1]",
-    **{f"firms_{k.value}": f"active {k.value} firms" for k in FirmKind},
-    "market_hhi": "Herfindahl-Hirschman index of contract value won by active firms, 0-10,000",
-    "sme_contract_share": "share of all contracts so far won by domestic SMEs (start-ups)",
-    "provinces_connected_platform": "provinces connected to the national data-sharing platform",
-}
-
-# the sandbox funnel: each stage as a share of the one before (NaN when that is zero)
-FUNNEL: tuple[tuple[str, str], ...] = (
-    ("sandbox_admitted", "sandbox_applications"),
-    ("sandbox_testing", "sandbox_admitted"),
-    ("sandbox_completed", "sandbox_testing"),
-    ("sandbox_graduated", "sandbox_completed"),
-)
-# how applications not admitted leave the sandbox: ad hoc (re-priced) or withdrawn
-LEFT: tuple[tuple[str, str], ...] = (
-    ("sandbox_to_adhoc", "sandbox_applications"),
-    ("sandbox_withdrawn", "sandbox_applications"),
-)
-
-SUMMARY_EXTRA: dict[str, str] = {
-    **{f"{a}_share": f"{a} / {b}: the sandbox funnel (NaN if {b} is 0)" for a, b in FUNNEL},
-    **{f"{a}_share": f"{a} / {b}: how applications leave (NaN if {b} is 0)" for a, b in LEFT},
-    "months_to_50pct_app": "months until half of the provinces have a deployed application",
-    "months_to_90pct_app": "months until 90% of the provinces have a deployed application",
-    **{
-        f"months_to_{p}pct_scaled": (
-            f"months from policy.start until {p}% of the population is within reach of a "
-            "scaled (province-wide) service (NaN if never)"
-        )
-        for p in COVERAGE_THRESHOLDS
-    },
-    **{
-        f"months_to_{p}pct_depth": (
-            f"months from policy.start until provinces have on average {p}% of the six "
-            "services deployed (services_per_province; NaN if never)"
-        )
-        for p in DEPTH_THRESHOLDS
-    },
-}
+# names and meanings, from the one table of outcomes (``sandbox.model.outcomes``)
+COUNTERS: dict[str, str] = {o.name: o.meaning for o in outcomes.COUNTERS}
+METRICS: dict[str, str] = {o.name: o.meaning for o in outcomes.MONTHLY}
+SUMMARY_EXTRA: dict[str, str] = {o.name: o.meaning for o in outcomes.SUMMARY if o.only is None}
 
 
 def observe(model: SandboxModel) -> dict[str, float]:
