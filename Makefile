@@ -14,7 +14,7 @@ test: $(STAMP) $(RAY_STAMP)  ## lint, format check and the test suite (with the 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	rm -f .pytest-exit-code
-	$(BIN)/python -m pytest $(PYTEST_ARGS) || { echo $$? > .pytest-exit-code; exit 1; }
+	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS) || { echo $$? > .pytest-exit-code; exit 1; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
