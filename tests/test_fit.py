@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -23,7 +24,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sandbox.calibration.distance import deviance
+from sandbox.calibration.distance import Deviance, deviance
 from sandbox.calibration.fit import DB, STATUS, run_fit
 from sandbox.calibration.posterior import (
     WEIGHT,
@@ -34,7 +35,14 @@ from sandbox.calibration.posterior import (
 )
 from sandbox.calibration.priors import Free, load_priors
 from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
-from sandbox.calibration.targets import Target, load_targets
+from sandbox.calibration.targets import (
+    Target,
+    concordance,
+    held_out,
+    load_figures,
+    load_targets,
+    parse,
+)
 from sandbox.config.params import CalibrationParams
 from sandbox.errors import ConfigError
 from tests.conftest import scenario
@@ -86,6 +94,94 @@ def test_bad_priors_are_refused_in_one_paragraph(tmp_path: Path, body: str, word
     path.write_text(body)
     with pytest.raises(ConfigError, match=words):
         load_priors(path)
+
+
+def test_the_fit_reads_only_the_figures_declared_fit() -> None:
+    figures = load_figures()
+    assert {t.use for t in figures} == {"fit", "hand", "check"}
+    fitted = load_targets()
+    assert fitted == tuple(t for t in figures if t.use == "fit")
+    assert all(t.use == "fit" for t in fitted)
+    for t in figures:  # every figure states its tolerance, why, and its source
+        assert t.tolerance >= 0 and t.tolerance_why and t.source and t.figure, t.name
+    checks = [t for t in figures if t.use != "fit"]
+    with pytest.raises(ValueError, match="use: fit"):
+        Deviance((*fitted, checks[0]))
+
+
+def test_a_hold_out_fits_the_figures_up_to_its_month_only() -> None:
+    figures = load_figures()
+    early = load_targets(holdout_after="2021-12")
+    assert [t.name for t in early] == ["projects_2021"]
+    assert [t.name for t in held_out(figures, "2021-12")] == [
+        "projects_2023",
+        "initiatives_2024",
+        "applications_2024",
+    ]
+    assert held_out(figures, "") == ()
+    with pytest.raises(ConfigError, match="not before the first fitted figure"):
+        load_targets(holdout_after="2020-06")
+    with pytest.raises(ConfigError, match="YYYY-MM"):
+        load_targets(holdout_after="2021")
+
+
+FIGURE = (
+    "{name: x, use: check, month: 2021-12, metric: provinces_with_app, value: 40, "
+    "out_of: 63, tolerance: 4, tolerance_why: because, figure: a count, source: somewhere"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (", use: maybe}", "use one of fit, hand, check"),
+        (", tolerance: -1}", "tolerance >= 0"),
+        (", tolerance_why: ''}", "tolerance >= 0 stated with tolerance_why"),
+        (", metric: provinces_nowhere}", "unknown: provinces_nowhere"),
+        (", metric: 'provinces_with_app +'}", "'a / b'"),
+        (", metric: null}", "status: not modelled yet"),
+        (", use: fit, metric: 'sandbox_testing / sandbox_admitted'}", "use: fit only for a count"),
+        (", use: hand}", "sets: the parameter"),
+        (", month: 2021}", "YYYY-MM"),
+        (", source: ''}", "full citation"),
+    ],
+)
+def test_a_malformed_figure_is_refused_in_one_paragraph(
+    tmp_path: Path, change: str, words: str
+) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text(f"targets:\n  - {FIGURE}{change}\n")
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_figures(path)
+    path.write_text(f"targets:\n  - {FIGURE}}}\n")
+    assert load_figures(path)[0].name == "x"  # the same figure, unchanged, is accepted
+
+
+def test_a_figure_missing_its_tolerance_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text(
+        "targets:\n  - {name: x, use: check, month: 2021-12, metric: provinces_with_app,\n"
+        "     value: 40, out_of: 63, figure: a count, source: somewhere}\n"
+    )
+    with pytest.raises(ConfigError, match="missing: tolerance, tolerance_why"):
+        load_figures(path)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([5, 3, 2, 1], 1.0), ([1, 2, 3, 5], 0.0), ([5, 2, 3, 1], 5 / 6), ([2, 2, 1, 0], 5.5 / 6)],
+)
+def test_concordance_is_the_share_of_pairs_in_the_stated_order(values, expected) -> None:
+    assert concordance(np.array(values)) == pytest.approx(expected)
+
+
+def test_expressions_pool_shares_and_order_the_means() -> None:
+    rows = pd.DataFrame({"a": [1.0, 3.0], "b": [4.0, 4.0], "c": [0.0, 1.0]})
+    assert parse("a / b").pooled(rows) == pytest.approx(0.5)  # (1 + 3) / (4 + 4)
+    assert parse("a / b").each(rows.iloc[0]) == pytest.approx(0.25)
+    assert parse("b > a > c").pooled(rows) == 1.0  # means 4 > 2 > 0.5
+    assert parse("a").pooled(rows) == 2.0
+    assert parse("c / c").each(rows.iloc[0]) != parse("c / c").each(rows.iloc[0])  # NaN
 
 
 def test_a_missing_targets_file_lists_the_known_ones() -> None:
@@ -189,7 +285,8 @@ def test_declared_defaults_are_the_published_central_point() -> None:
 
 
 # ---------------------------------------------------------- fits on a toy model
-TOY = Target("share", "2024-12", "toy", 45, N, "toy count", "none")
+TOY = Target(name="share", use="fit", month="2024-12", metric="toy", value=45, out_of=N,
+             tolerance=4, tolerance_why="toy", figure="toy count", source="none")  # fmt: skip
 TOY_FREE = (Free("p", 0.0, 1.0, "the toy's only parameter"),)
 
 

@@ -57,8 +57,9 @@ def test_an_impossible_target_fails(tmp_path: Path) -> None:
     targets = tmp_path / "impossible.yaml"
     targets.write_text(
         "targets:\n"
-        "  - {name: seventy, month: 2019-06, metric: provinces_with_app, value: 70,\n"
-        "     out_of: 63, figure: more provinces than there are, source: none}\n",
+        "  - {name: seventy, use: fit, month: 2019-06, metric: provinces_with_app, value: 70,\n"
+        "     out_of: 63, tolerance: 4, tolerance_why: as the fit's, figure: more provinces\n"
+        "     than there are, source: none}\n",
         encoding="utf-8",
     )
     out = tmp_path / "report"
