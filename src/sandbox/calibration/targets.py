@@ -180,6 +180,12 @@ def _problem(item: dict) -> str | None:
         return f"use one of {', '.join(USES)}, not {item['use']!r}"
     if item.get("family", "targets") not in FAMILIES:
         return f"family one of {', '.join(FAMILIES)}"
+    scenarios = item.get("scenarios", [""])
+    if not isinstance(scenarios, list) or (item.get("family") == "funnel") == (scenarios == [""]):
+        return (
+            "scenarios: a list of sandbox-run overrides for family: funnel (the regimes "
+            "with a sandbox), none for family: targets (the default history)"
+        )
     if not MONTH.fullmatch(str(item["month"])):
         return f"month a month written YYYY-MM, not {item['month']!r}"
     try:
@@ -206,7 +212,6 @@ def _problem(item: dict) -> str | None:
         expression.kind != "metric"
         or not isinstance(item["out_of"], int)
         or item.get("family", "targets") != "targets"
-        or item.get("scenarios", [""]) != [""]
     ):
         return "use: fit only for a count of one metric, out_of a whole number, in the history"
     if item["use"] == "hand" and item.get("sets") not in describe(Params):
