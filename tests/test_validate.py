@@ -167,12 +167,18 @@ def test_out_of_sample_failures_change_the_exit_code_only_with_strict(
 def test_json_prints_only_the_checks_on_stdout(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, record, _ = tiny(tmp_path, monkeypatch, "--json")
+    _, record, text = tiny(tmp_path, monkeypatch, "--json")
     captured = capsys.readouterr()
     checks = json.loads(captured.out)
     assert [c["name"] for c in checks] == [r["name"] for r in record["results"]]
     assert checks == [{k: r[k] for k in report.RECORD} for r in record["results"]]
     assert "report: " in captured.err and "report: " not in captured.out
+    summary = section(text, "Summary").splitlines()
+    for check, full in zip(checks, record["results"], strict=True):
+        assert check["value"] == full["numbers"].get("model")  # the unrounded figure
+        (row,) = [r for r in summary if r.startswith(f"| targets | {check['name']} | ")]
+        cells = [c.strip() for c in row.split(" | ")]
+        assert cells[3:6] == [report.fmt(check[k]) for k in ("value", "target", "tolerance")]
 
 
 def frames_with(values: list[float], month: str = "2021-12") -> list[pd.DataFrame]:
