@@ -34,6 +34,7 @@ from sandbox.calibration.posterior import (
     weighted_quantile,
 )
 from sandbox.calibration.priors import Free, load_priors
+from sandbox.calibration.report import identifiability, strongest_pairs
 from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
 from sandbox.calibration.targets import (
     Target,
@@ -447,3 +448,109 @@ def test_calibration_with_unknown_priors_fails_in_one_paragraph(tmp_path: Path) 
     assert done.returncode == 2
     assert "No such file for 'calibration file (priors)': 'nowhere'" in done.stderr
     assert "history" in done.stderr
+
+
+def test_a_hold_out_fit_leaves_the_later_figures_out_of_the_distance(tmp_path: Path) -> None:
+    import pyabc
+
+    args = (
+        "experiment=calibration",
+        "calibration.holdout_after=2021-12",
+        "calibration.population=6",
+        "calibration.generations=1",
+        "calibration.report_replicates=2",
+        "calibration.recovery=false",
+        "calibration.sampler=single",
+        "citizens.n=2000",
+        f"calibration.store={tmp_path}",
+        f"hydra.run.dir={tmp_path / 'launch'}",
+    )
+    done = sandbox_run(*args)
+    assert done.returncode == 0, done.stderr
+    (folder,) = [p for p in tmp_path.iterdir() if p.name.startswith("vietnam_2024-to2021-12-")]
+    history = pyabc.History(f"sqlite:///{folder / DB}")
+    assert history.observed_sum_stat() == {"projects_2021": 41.0}  # all the distance sees
+    _, stats = history.get_weighted_sum_stats(t=history.max_t)
+    assert all(set(s) == {"projects_2021", "model_seconds"} for s in stats)
+    report = (folder / "report" / "report.md").read_text()
+    later = "projects_2023 (2023-12), initiatives_2024 (2024-12), applications_2024 (2024-12)"
+    assert f"## Hold-out: fitted to projects_2021 (2021-12), predicted {later}" in report
+    hold = report.split("## Hold-out")[1].split("\n## ")[0]
+    for name in ("projects_2023", "initiatives_2024", "applications_2024"):
+        (row,) = [line for line in hold.splitlines() if line.startswith(f"| {name} |")]
+        assert "held out (fit figure)" in row
+        low, high = map(float, re.search(r"\(([\d.]+)-([\d.]+)\)", row).groups())
+        assert 0 <= low <= high <= 63  # a 5-95% predictive interval of a count of 63
+    assert "## Out-of-sample figures (declared checks, never fitted)" in report
+    assert "| platform_2019 |" in report and "operations_centres" not in report
+    assert "hold-out after 2021-12: predicting, not fitting, projects_2023" in done.stdout
+
+
+def test_a_hold_out_fit_does_not_depend_on_the_figures_it_holds_out(tmp_path: Path) -> None:
+    from sandbox.calibration.fit import fit_key
+
+    text = (Path(__file__).parents[1] / "configs/targets/vietnam_2024.yaml").read_text()
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("value: 48\n", "value: 12\n"), encoding="utf-8")
+    params, free = scenario(), load_priors()
+    keys = [
+        fit_key(params, load_targets(source, holdout_after=month), free)
+        for month in ("2021-12", "")
+        for source in ("vietnam_2024", changed)
+    ]
+    assert keys[0] == keys[1]  # projects_2023 held out: its value cannot matter
+    assert keys[2] != keys[3]  # fitted: it does
+
+
+def test_a_hold_out_fit_is_not_published(tmp_path: Path) -> None:
+    done = sandbox_run(
+        "experiment=calibration", "calibration.holdout_after=2021-12",
+        "calibration.publish=history", f"hydra.run.dir={tmp_path}",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "calibration.publish" in done.stderr and "hold-out" in done.stderr
+
+
+# ------------------------------------------------------------- identifiability
+def test_identifiability_reads_known_posterior_widths() -> None:
+    """A synthetic posterior whose widths are known: a parameter confined to a tenth of
+    its prior, one to 60% of it, one left uniform, and a weighted one; two correlated."""
+    rng = np.random.default_rng(4)
+    n = 40_000
+    narrow = rng.uniform(0.45, 0.55, n)  # IQR 0.05 of the prior's 0.5: ratio 0.1
+    middle = rng.uniform(0.2, 0.8, n)  # IQR 0.3 of 0.5: ratio 0.6
+    wide = rng.uniform(0.0, 10.0, n)  # the prior itself: ratio 1
+    weighted = rng.uniform(0.0, 2.0, n)  # weight only on [0.5, 1.0]: ratio 0.25
+    follows = np.clip(middle + rng.normal(0, 0.05, n), 0, 1)  # r about +0.96 with middle
+    frame = pd.DataFrame(
+        {"a": narrow, "b": middle, "c": wide, "d": weighted, "e": follows,
+         WEIGHT: ((weighted >= 0.5) & (weighted <= 1.0)).astype(float)}
+    )  # fmt: skip
+    free = tuple(Free(k, lo, hi, "test") for k, lo, hi in
+                 [("a", 0, 1), ("b", 0, 1), ("c", 0, 10), ("d", 0, 2), ("e", 0, 1)])  # fmt: skip
+    table = identifiability(frame, free)
+    expected = {"a": 0.1, "b": 0.6, "c": 1.0, "d": 0.25, "e": 0.6}
+    for key, ratio in expected.items():
+        assert table.at[key, "IQR ratio"] == pytest.approx(ratio, abs=0.03), key
+    assert table.at["a", "90% ratio"] == pytest.approx(0.09 / 0.9, abs=0.03)
+    assert table.at["c", "90% ratio"] == pytest.approx(1.0, abs=0.03)
+    assert list(table["verdict"]) == [
+        "pinned down",
+        "partly",
+        "not identified by these targets",
+        "pinned down",
+        "partly",
+    ]
+    from sandbox.plots.calibration import weighted_correlation
+
+    (a, b, r), *_ = strongest_pairs(weighted_correlation(frame))
+    assert {a, b} == {"b", "e"} and r == pytest.approx(0.96, abs=0.02)
+
+
+def test_identifiability_counts_weights() -> None:
+    """Equal values, unequal weights: the weighted quartiles, not the particles', count."""
+    values = np.linspace(0, 1, 1001)
+    frame = pd.DataFrame({"x": values, WEIGHT: np.where(values <= 0.2, 1.0, 1e-9)})
+    table = identifiability(frame, (Free("x", 0, 1, "test"),))
+    assert table.at["x", "IQR ratio"] == pytest.approx(0.2, abs=0.01)  # IQR 0.1 of 0.5
+    assert table.at["x", "verdict"] == "pinned down"
