@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -23,7 +24,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from sandbox.calibration.distance import deviance
+from sandbox.calibration.distance import Deviance, deviance
 from sandbox.calibration.fit import DB, STATUS, run_fit
 from sandbox.calibration.posterior import (
     WEIGHT,
@@ -33,8 +34,16 @@ from sandbox.calibration.posterior import (
     weighted_quantile,
 )
 from sandbox.calibration.priors import Free, load_priors
+from sandbox.calibration.report import identifiability, strongest_pairs
 from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
-from sandbox.calibration.targets import Target, load_targets
+from sandbox.calibration.targets import (
+    Target,
+    concordance,
+    held_out,
+    load_figures,
+    load_targets,
+    parse,
+)
 from sandbox.config.params import CalibrationParams
 from sandbox.errors import ConfigError
 from tests.conftest import scenario
@@ -86,6 +95,94 @@ def test_bad_priors_are_refused_in_one_paragraph(tmp_path: Path, body: str, word
     path.write_text(body)
     with pytest.raises(ConfigError, match=words):
         load_priors(path)
+
+
+def test_the_fit_reads_only_the_figures_declared_fit() -> None:
+    figures = load_figures()
+    assert {t.use for t in figures} == {"fit", "hand", "check"}
+    fitted = load_targets()
+    assert fitted == tuple(t for t in figures if t.use == "fit")
+    assert all(t.use == "fit" for t in fitted)
+    for t in figures:  # every figure states its tolerance, why, and its source
+        assert t.tolerance >= 0 and t.tolerance_why and t.source and t.figure, t.name
+    checks = [t for t in figures if t.use != "fit"]
+    with pytest.raises(ValueError, match="use: fit"):
+        Deviance((*fitted, checks[0]))
+
+
+def test_a_hold_out_fits_the_figures_up_to_its_month_only() -> None:
+    figures = load_figures()
+    early = load_targets(holdout_after="2021-12")
+    assert [t.name for t in early] == ["projects_2021"]
+    assert [t.name for t in held_out(figures, "2021-12")] == [
+        "projects_2023",
+        "initiatives_2024",
+        "applications_2024",
+    ]
+    assert held_out(figures, "") == ()
+    with pytest.raises(ConfigError, match="not before the first fitted figure"):
+        load_targets(holdout_after="2020-06")
+    with pytest.raises(ConfigError, match="YYYY-MM"):
+        load_targets(holdout_after="2021")
+
+
+FIGURE = (
+    "{name: x, use: check, month: 2021-12, metric: provinces_with_app, value: 40, "
+    "out_of: 63, tolerance: 4, tolerance_why: because, figure: a count, source: somewhere"
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (", use: maybe}", "use one of fit, hand, check"),
+        (", tolerance: -1}", "tolerance >= 0"),
+        (", tolerance_why: ''}", "tolerance >= 0 stated with tolerance_why"),
+        (", metric: provinces_nowhere}", "unknown: provinces_nowhere"),
+        (", metric: 'provinces_with_app +'}", "'a / b'"),
+        (", metric: null}", "status: not modelled yet"),
+        (", use: fit, metric: 'sandbox_testing / sandbox_admitted'}", "use: fit only for a count"),
+        (", use: hand}", "sets: the parameter"),
+        (", month: 2021}", "YYYY-MM"),
+        (", source: ''}", "full citation"),
+    ],
+)
+def test_a_malformed_figure_is_refused_in_one_paragraph(
+    tmp_path: Path, change: str, words: str
+) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text(f"targets:\n  - {FIGURE}{change}\n")
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        load_figures(path)
+    path.write_text(f"targets:\n  - {FIGURE}}}\n")
+    assert load_figures(path)[0].name == "x"  # the same figure, unchanged, is accepted
+
+
+def test_a_figure_missing_its_tolerance_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "figures.yaml"
+    path.write_text(
+        "targets:\n  - {name: x, use: check, month: 2021-12, metric: provinces_with_app,\n"
+        "     value: 40, out_of: 63, figure: a count, source: somewhere}\n"
+    )
+    with pytest.raises(ConfigError, match="missing: tolerance, tolerance_why"):
+        load_figures(path)
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([5, 3, 2, 1], 1.0), ([1, 2, 3, 5], 0.0), ([5, 2, 3, 1], 5 / 6), ([2, 2, 1, 0], 5.5 / 6)],
+)
+def test_concordance_is_the_share_of_pairs_in_the_stated_order(values, expected) -> None:
+    assert concordance(np.array(values)) == pytest.approx(expected)
+
+
+def test_expressions_pool_shares_and_order_the_means() -> None:
+    rows = pd.DataFrame({"a": [1.0, 3.0], "b": [4.0, 4.0], "c": [0.0, 1.0]})
+    assert parse("a / b").pooled(rows) == pytest.approx(0.5)  # (1 + 3) / (4 + 4)
+    assert parse("a / b").each(rows.iloc[0]) == pytest.approx(0.25)
+    assert parse("b > a > c").pooled(rows) == 1.0  # means 4 > 2 > 0.5
+    assert parse("a").pooled(rows) == 2.0
+    assert parse("c / c").each(rows.iloc[0]) != parse("c / c").each(rows.iloc[0])  # NaN
 
 
 def test_a_missing_targets_file_lists_the_known_ones() -> None:
@@ -189,7 +286,8 @@ def test_declared_defaults_are_the_published_central_point() -> None:
 
 
 # ---------------------------------------------------------- fits on a toy model
-TOY = Target("share", "2024-12", "toy", 45, N, "toy count", "none")
+TOY = Target(name="share", use="fit", month="2024-12", metric="toy", value=45, out_of=N,
+             tolerance=4, tolerance_why="toy", figure="toy count", source="none")  # fmt: skip
 TOY_FREE = (Free("p", 0.0, 1.0, "the toy's only parameter"),)
 
 
@@ -350,3 +448,109 @@ def test_calibration_with_unknown_priors_fails_in_one_paragraph(tmp_path: Path) 
     assert done.returncode == 2
     assert "No such file for 'calibration file (priors)': 'nowhere'" in done.stderr
     assert "history" in done.stderr
+
+
+def test_a_hold_out_fit_leaves_the_later_figures_out_of_the_distance(tmp_path: Path) -> None:
+    import pyabc
+
+    args = (
+        "experiment=calibration",
+        "calibration.holdout_after=2021-12",
+        "calibration.population=6",
+        "calibration.generations=1",
+        "calibration.report_replicates=2",
+        "calibration.recovery=false",
+        "calibration.sampler=single",
+        "citizens.n=2000",
+        f"calibration.store={tmp_path}",
+        f"hydra.run.dir={tmp_path / 'launch'}",
+    )
+    done = sandbox_run(*args)
+    assert done.returncode == 0, done.stderr
+    (folder,) = [p for p in tmp_path.iterdir() if p.name.startswith("vietnam_2024-to2021-12-")]
+    history = pyabc.History(f"sqlite:///{folder / DB}")
+    assert history.observed_sum_stat() == {"projects_2021": 41.0}  # all the distance sees
+    _, stats = history.get_weighted_sum_stats(t=history.max_t)
+    assert all(set(s) == {"projects_2021", "model_seconds"} for s in stats)
+    report = (folder / "report" / "report.md").read_text()
+    later = "projects_2023 (2023-12), initiatives_2024 (2024-12), applications_2024 (2024-12)"
+    assert f"## Hold-out: fitted to projects_2021 (2021-12), predicted {later}" in report
+    hold = report.split("## Hold-out")[1].split("\n## ")[0]
+    for name in ("projects_2023", "initiatives_2024", "applications_2024"):
+        (row,) = [line for line in hold.splitlines() if line.startswith(f"| {name} |")]
+        assert "held out (fit figure)" in row
+        low, high = map(float, re.search(r"\(([\d.]+)-([\d.]+)\)", row).groups())
+        assert 0 <= low <= high <= 63  # a 5-95% predictive interval of a count of 63
+    assert "## Out-of-sample figures (declared checks, never fitted)" in report
+    assert "| platform_2019 |" in report and "operations_centres" not in report
+    assert "hold-out after 2021-12: predicting, not fitting, projects_2023" in done.stdout
+
+
+def test_a_hold_out_fit_does_not_depend_on_the_figures_it_holds_out(tmp_path: Path) -> None:
+    from sandbox.calibration.fit import fit_key
+
+    text = (Path(__file__).parents[1] / "configs/targets/vietnam_2024.yaml").read_text()
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(text.replace("value: 48\n", "value: 12\n"), encoding="utf-8")
+    params, free = scenario(), load_priors()
+    keys = [
+        fit_key(params, load_targets(source, holdout_after=month), free)
+        for month in ("2021-12", "")
+        for source in ("vietnam_2024", changed)
+    ]
+    assert keys[0] == keys[1]  # projects_2023 held out: its value cannot matter
+    assert keys[2] != keys[3]  # fitted: it does
+
+
+def test_a_hold_out_fit_is_not_published(tmp_path: Path) -> None:
+    done = sandbox_run(
+        "experiment=calibration", "calibration.holdout_after=2021-12",
+        "calibration.publish=history", f"hydra.run.dir={tmp_path}",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert "calibration.publish" in done.stderr and "hold-out" in done.stderr
+
+
+# ------------------------------------------------------------- identifiability
+def test_identifiability_reads_known_posterior_widths() -> None:
+    """A synthetic posterior whose widths are known: a parameter confined to a tenth of
+    its prior, one to 60% of it, one left uniform, and a weighted one; two correlated."""
+    rng = np.random.default_rng(4)
+    n = 40_000
+    narrow = rng.uniform(0.45, 0.55, n)  # IQR 0.05 of the prior's 0.5: ratio 0.1
+    middle = rng.uniform(0.2, 0.8, n)  # IQR 0.3 of 0.5: ratio 0.6
+    wide = rng.uniform(0.0, 10.0, n)  # the prior itself: ratio 1
+    weighted = rng.uniform(0.0, 2.0, n)  # weight only on [0.5, 1.0]: ratio 0.25
+    follows = np.clip(middle + rng.normal(0, 0.05, n), 0, 1)  # r about +0.96 with middle
+    frame = pd.DataFrame(
+        {"a": narrow, "b": middle, "c": wide, "d": weighted, "e": follows,
+         WEIGHT: ((weighted >= 0.5) & (weighted <= 1.0)).astype(float)}
+    )  # fmt: skip
+    free = tuple(Free(k, lo, hi, "test") for k, lo, hi in
+                 [("a", 0, 1), ("b", 0, 1), ("c", 0, 10), ("d", 0, 2), ("e", 0, 1)])  # fmt: skip
+    table = identifiability(frame, free)
+    expected = {"a": 0.1, "b": 0.6, "c": 1.0, "d": 0.25, "e": 0.6}
+    for key, ratio in expected.items():
+        assert table.at[key, "IQR ratio"] == pytest.approx(ratio, abs=0.03), key
+    assert table.at["a", "90% ratio"] == pytest.approx(0.09 / 0.9, abs=0.03)
+    assert table.at["c", "90% ratio"] == pytest.approx(1.0, abs=0.03)
+    assert list(table["verdict"]) == [
+        "pinned down",
+        "partly",
+        "not identified by these targets",
+        "pinned down",
+        "partly",
+    ]
+    from sandbox.plots.calibration import weighted_correlation
+
+    (a, b, r), *_ = strongest_pairs(weighted_correlation(frame))
+    assert {a, b} == {"b", "e"} and r == pytest.approx(0.96, abs=0.02)
+
+
+def test_identifiability_counts_weights() -> None:
+    """Equal values, unequal weights: the weighted quartiles, not the particles', count."""
+    values = np.linspace(0, 1, 1001)
+    frame = pd.DataFrame({"x": values, WEIGHT: np.where(values <= 0.2, 1.0, 1e-9)})
+    table = identifiability(frame, (Free("x", 0, 1, "test"),))
+    assert table.at["x", "IQR ratio"] == pytest.approx(0.2, abs=0.01)  # IQR 0.1 of 0.5
+    assert table.at["x", "verdict"] == "pinned down"

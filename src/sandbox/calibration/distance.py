@@ -10,6 +10,9 @@ zero for a perfect fit, about chi-square with one degree of freedom per target n
 and larger for a miss near 0 or n than for the same miss near n / 2 (a count of 60 of
 63 is tighter than one of 41). ``m`` is kept in ``[CLIP, n - CLIP]`` so that a model
 that gives 0 or n stays finite.
+
+Only figures declared ``use: fit`` in the targets file enter it: ``Deviance`` refuses any
+other (a check must never be fitted).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ class Deviance:
     """The distance pyabc calls: ``distance(simulated, observed)`` on target dicts."""
 
     def __init__(self, targets: tuple[Target, ...]) -> None:
+        others = [t.name for t in targets if t.use != "fit"]
+        if others:  # a check or a hand-set figure must never be fitted
+            raise ValueError(f"only figures declared use: fit are fitted, not {others}")
         self.names = [t.name for t in targets]
         self.out_of = np.array([t.out_of for t in targets], dtype=float)
 

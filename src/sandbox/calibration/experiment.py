@@ -1,14 +1,18 @@
 """``sandbox-run experiment=calibration``: fit, check the fit recovers a known truth,
 publish the posterior if asked, and write the report.
 
-1. Fit the free parameters (``configs/priors/``) to the targets (``configs/targets/``).
+1. Fit the free parameters (``configs/priors/``) to the figures the targets file
+   (``configs/targets/``) declares ``use: fit``; with ``calibration.holdout_after`` only
+   to those up to that month (a temporal hold-out: the later ones are predicted).
 2. Recovery (``calibration.recovery``): take the posterior's central point as a known
    truth, simulate the targets from it (the mean of ``report_replicates`` histories), fit
    those with the same settings (in ``recovery/<key of those targets>/``), and check the
    truth lies in each 90% interval.
 3. ``calibration.publish=<name>``: copy the posterior to ``configs/calibrated/<name>.csv``
    (with a ``.yaml`` saying what made it).
-4. The report (``sandbox.calibration.report``), in the fit's folder.
+4. The report (``sandbox.calibration.report``), in the fit's folder: with the held-out
+   figures as predictions and the declared checks out of sample, both with posterior
+   predictive intervals.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from sandbox.calibration.fit import POSTERIOR, FitResult, fit_key, run_fit
 from sandbox.calibration.posterior import WEIGHT, central_point, weighted_quantile
 from sandbox.calibration.priors import Free, load_priors
 from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
-from sandbox.calibration.targets import Target, load_targets
+from sandbox.calibration.targets import Target, fit_targets, held_out, load_figures
 from sandbox.config.meta import with_values
 from sandbox.config.params import Params
+from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import write_atomic, write_json
 
 RECOVERY = "recovery"
@@ -36,10 +41,19 @@ INTERVAL = (0.05, 0.95)  # the posterior interval the truth must fall in
 
 
 def fit_folder(params: Params, targets: tuple[Target, ...], free: tuple[Free, ...]) -> Path:
-    """Where the fit of ``params`` lives in the result store."""
+    """Where the fit of ``params`` lives in the result store (a hold-out's name says up to
+    which month it fitted)."""
     c = params.calibration
-    name = f"{Path(c.targets).stem}-{Path(c.priors).stem}-{fit_key(params, targets, free)}"
+    stem = Path(c.targets).stem + (f"-to{c.holdout_after}" if c.holdout_after else "")
+    name = f"{stem}-{Path(c.priors).stem}-{fit_key(params, targets, free)}"
     return Path(c.store) / name
+
+
+def predictions(figures: tuple[Target, ...], holdout_after: str) -> tuple[Target, ...]:
+    """The figures a fit does not use that its history can predict: the held-out fitted
+    figures, then the declared checks of the default history that today's model gives."""
+    checks = tuple(t for t in figures if t.use == "check" and t.family == "targets" and t.modelled)
+    return (*held_out(figures, holdout_after), *checks)
 
 
 def synthetic_targets(
@@ -101,12 +115,23 @@ def calibrate(params: Params, command: str = "", log=print, folder: Path | None 
     from sandbox.calibration.report import write_report
 
     c = params.calibration
-    targets, free = load_targets(c.targets), load_priors(c.priors)
+    figures, free = load_figures(c.targets), load_priors(c.priors)
+    targets = fit_targets(figures, c.holdout_after)
+    if c.holdout_after and c.publish:
+        raise ConfigError(
+            "calibration.publish",
+            c.publish,
+            "'' with calibration.holdout_after (a hold-out fit checks the model; publish a "
+            "fit to every figure)",
+        )
     folder = folder or fit_folder(params, targets, free)
     simulator = HistorySimulator(
         history_params(params, targets, c.citizens), free, targets, c.replicates
     )
     log(f"calibration: {len(free)} free parameters, {len(targets)} targets, into {folder}")
+    if c.holdout_after:
+        later = ", ".join(t.name for t in held_out(figures, c.holdout_after)) or "none"
+        log(f"calibration: hold-out after {c.holdout_after}: predicting, not fitting, {later}")
     result = run_fit(folder, simulator, {t.name: float(t.value) for t in targets}, c, log)
     log(_summary("fit", result))
     recovery = None
@@ -122,7 +147,10 @@ def calibrate(params: Params, command: str = "", log=print, folder: Path | None 
         log(_summary("recovery", again))
     if c.publish:
         log(f"calibration: posterior published to {publish(result, c.publish, params, command)}")
-    report = write_report(folder, params, targets, free, result, recovery, command)
+    report = write_report(
+        folder, params, targets, free, result, recovery, command,
+        predicted=predictions(figures, c.holdout_after),
+    )  # fmt: skip
     log(f"report: {report}")
     return report
 

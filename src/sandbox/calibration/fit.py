@@ -51,7 +51,7 @@ def fit_key(params: Params, targets: tuple[Target, ...], free: tuple[Free, ...])
     size = {k: getattr(params.calibration, k) for k in SIZE}
     content = {
         "world": world,
-        "targets": [asdict(t) for t in targets],
+        "targets": [t.fit_fields() for t in targets],
         "free": [asdict(f) for f in free],
         "size": size,
         "code": code_fingerprint(),

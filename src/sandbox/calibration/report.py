@@ -4,7 +4,11 @@ validation (``report/report.md`` and PNG figures in the fit's folder).
 Besides the stored fit it runs ``report_replicates`` histories at the posterior's central
 point and as many with a particle drawn from the posterior each (a few seconds), for the
 spread of the targets and for every other metric at the last target month, which later
-published figures can be checked against out of sample.
+published figures can be checked against out of sample. The posterior draws are the
+posterior predictive: with a temporal hold-out (``calibration.holdout_after``) they give
+the held-out figures' predictions and intervals, and with or without one they give the
+declared out-of-sample figures' (``use: check``). ``identifiability`` says, per fitted
+parameter, how far the targets narrowed its prior.
 """
 
 from __future__ import annotations
@@ -36,23 +40,132 @@ REPORT = "report.md"
 CENTRAL = "central point"
 PREDICTIVE = "posterior draws"
 STRONG = 0.5  # |correlation| from which two parameters count as hard to tell apart
+INTERVAL = (0.05, 0.95)  # the predictive interval of a figure not fitted
+# posterior IQR over prior IQR below which a parameter counts as pinned down, partly
+# identified; at or above the second, the targets barely narrowed it (1: not at all)
+PINNED, PARTLY = 0.5, 0.8
+STRONGEST = 3  # correlations named in the identifiability section
 
 
 def replicate_runs(
-    params: Params, targets: tuple[Target, ...], values: list[dict], seed: int
+    params: Params,
+    targets: tuple[Target, ...],
+    values: list[dict],
+    seed: int,
+    predicted: tuple[Target, ...] = (),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Histories to the last target month, replicate ``r`` with ``values[r]``.
+    """Histories to the last month of the targets and the ``predicted`` figures,
+    replicate ``r`` with ``values[r]``.
 
     Returns:
-        replicates x targets, and replicates x metrics at the last target month.
+        replicates x figures (the targets, then the predicted), and replicates x metrics
+        at the last target month.
     """
-    base = with_values(params, {"horizon.end": last_month(targets), "seed": seed})
-    at_targets, last = [], []
+    figures = (*targets, *predicted)
+    base = with_values(params, {"horizon.end": last_month(figures), "seed": seed})
+    at_figures, last = [], []
     for r, value in enumerate(values):
         frame = run_history(with_values(base, {**value, "replicate": r}))
-        at_targets.append({t.name: t.observed(frame) for t in targets})
+        at_figures.append({t.name: t.observed(frame) for t in figures})
         last.append(frame.loc[last_month(targets)])
-    return pd.DataFrame(at_targets), pd.DataFrame(last).reset_index(drop=True)
+    return pd.DataFrame(at_figures), pd.DataFrame(last).reset_index(drop=True)
+
+
+def predictions_table(runs: dict[str, pd.DataFrame], figures: tuple[Target, ...]) -> pd.DataFrame:
+    """Each figure not fitted beside its posterior predictive: the mean and 5-95% of the
+    histories with a posterior draw each (and of those at the central point), whether the
+    published value lies in that interval, and whether the predictive mean is within the
+    tolerance the targets file declares."""
+    rows = {}
+    for t in figures:
+        drawn = runs[PREDICTIVE][t.name].dropna()
+        lo, hi = np.quantile(drawn, INTERVAL) if len(drawn) else (np.nan, np.nan)
+        mean = float(drawn.mean()) if len(drawn) else float("nan")
+        rows[t.name] = {
+            "month": t.month,
+            "what was published": t.figure,
+            "metric": t.metric,
+            "use": "held out (fit figure)" if t.use == "fit" else "check (never fitted)",
+            "published": t.value,
+            f"{PREDICTIVE}: mean (5-95%)": f"{mean:.3g} ({lo:.3g}-{hi:.3g})",
+            f"{CENTRAL}: mean (sd)": f"{runs[CENTRAL][t.name].mean():.3g} "
+            f"({runs[CENTRAL][t.name].std():.2g})",
+            "published in 5-95%": "yes" if lo <= t.value <= hi else "no",
+            "declared tolerance": f"{t.tolerance:g}",
+            "within it": "yes" if t.passes(mean) else "no",
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
+
+
+def verdict(ratio: float) -> str:
+    """How far the targets pin a parameter down, from its posterior / prior IQR."""
+    if ratio < PINNED:
+        return "pinned down"
+    if ratio < PARTLY:
+        return "partly"
+    return "not identified by these targets"
+
+
+def identifiability(posterior: pd.DataFrame, free: tuple[Free, ...]) -> pd.DataFrame:
+    """Per parameter: how much the targets narrowed its uniform prior.
+
+    ``IQR ratio`` is the weighted posterior interquartile range over the prior's (half its
+    width); ``90% ratio`` the weighted 5-95% range over the prior's (0.9 of its width).
+    Both are 1 for a posterior that is the prior and near 0 for one pinned to a point;
+    the verdict reads the IQR ratio (``PINNED``, ``PARTLY``), the steadier of the two
+    with a few hundred particles.
+    """
+    weights = posterior[WEIGHT].to_numpy(dtype=float)
+    rows = {}
+    for f in free:
+        values = posterior[f.key].to_numpy(dtype=float)
+        q = {p: weighted_quantile(values, weights, p) for p in (0.05, 0.25, 0.75, 0.95)}
+        width = f.high - f.low
+        iqr = (q[0.75] - q[0.25]) / (width / 2)
+        rows[f.key] = {
+            "prior": f"{f.low:g}-{f.high:g}",
+            "posterior IQR": f"{q[0.25]:.3g}-{q[0.75]:.3g}",
+            "IQR ratio": iqr,
+            "90% ratio": (q[0.95] - q[0.05]) / (0.9 * width),
+            "verdict": verdict(iqr),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("parameter")
+
+
+def strongest_pairs(corr: pd.DataFrame, n: int = STRONGEST) -> list[tuple[str, str, float]]:
+    """The ``n`` parameter pairs with the largest |correlation|, largest first."""
+    keys = list(corr.index)
+    pairs = [(a, b, float(corr.at[a, b])) for i, a in enumerate(keys) for b in keys[i + 1 :]]
+    return sorted(pairs, key=lambda p: -abs(p[2]))[:n]
+
+
+def identifiability_lines(posterior: pd.DataFrame, free: tuple[Free, ...], corr) -> list[str]:
+    """The report's identifiability section."""
+    table = identifiability(posterior, free)
+    counts = table["verdict"].value_counts()
+    ratios = ("IQR ratio", "90% ratio")
+    shown = table.assign(**{k: table[k].map(lambda v: f"{v:.2f}") for k in ratios})
+    return [
+        "## Identifiability: how much the targets pin each parameter down",
+        "",
+        "Posterior width over prior width, per fitted parameter: the weighted interquartile "
+        "range over the prior's (IQR ratio) and the weighted 5-95% range over the prior's "
+        "(90% ratio); 1 means the targets left the prior as it was. Verdict from the IQR "
+        f"ratio: below {PINNED} pinned down, below {PARTLY} partly, else not identified by "
+        "these targets. "
+        + ", ".join(
+            f"{counts.get(v, 0)} {v}"
+            for v in ("pinned down", "partly", "not identified by these targets")
+        )
+        + ".",
+        "",
+        markdown_table(shown),
+        "",
+        "Strongest posterior correlations (the targets fix a combination, not each parameter):",
+        "",
+        *[f"- `{a}` and `{b}`: {r:+.2f}" for a, b, r in strongest_pairs(corr)],
+        "",
+    ]
 
 
 def _spread(values: pd.Series, digits: int = 1) -> str:
@@ -106,6 +219,43 @@ def strong_pairs(corr: pd.DataFrame) -> list[str]:
     ]
 
 
+def _named(figures: tuple[Target, ...]) -> str:
+    return ", ".join(f"{t.name} ({t.month})" for t in figures) or "none"
+
+
+def _predictions(runs, targets, held, checks, holdout_after: str, n: int) -> list[str]:
+    """The hold-out section (when there is one) and the declared checks' section."""
+    about = (
+        f"Posterior predictive: {n} histories, each with a parameter set drawn from the "
+        "posterior (chance and parameter uncertainty together); the published value is "
+        "compared with their 5-95% range and, with the tolerance the targets file declares, "
+        "with their mean."
+    )
+    lines = []
+    if holdout_after:
+        lines += [
+            f"## Hold-out: fitted to {_named(targets)}, predicted {_named(held)}",
+            "",
+            f"A temporal hold-out (`calibration.holdout_after={holdout_after}`): the fit saw "
+            f"only the figures up to {holdout_after}; the later fitted figures were left out "
+            "of the distance and are predicted here. " + about,
+            "",
+            markdown_table(predictions_table(runs, held)) if held else "No figure held out.",
+            "",
+        ]
+    if checks:
+        lines += [
+            "## Out-of-sample figures (declared checks, never fitted)",
+            "",
+            "The figures the targets file declares `use: check` that the history gives "
+            "(`sandbox-validate` checks them at the published central point). " + about,
+            "",
+            markdown_table(predictions_table(runs, checks)),
+            "",
+        ]
+    return lines
+
+
 def metrics_table(last: pd.DataFrame) -> pd.DataFrame:
     """Every metric at the last target month: mean, sd, 5% and 95% over replicates."""
     numeric = last.select_dtypes("number")
@@ -120,7 +270,9 @@ def metrics_table(last: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("metric")
 
 
-def _what_was_run(folder: Path, params: Params, result: FitResult, command: str) -> list[str]:
+def _what_was_run(
+    folder: Path, params: Params, result: FitResult, command: str, targets: tuple[Target, ...]
+) -> list[str]:
     c, s = params.calibration, result.status
     code = code_version()
     overhead = s.get("overhead_share")
@@ -129,6 +281,9 @@ def _what_was_run(folder: Path, params: Params, result: FitResult, command: str)
         "",
         f"- command: `{command or 'sandbox-run experiment=calibration'}`",
         f"- fit folder: `{folder}` (resumable: pyabc's database `abc.db`)",
+        f"- figures fitted (`use: fit` in `{c.targets}`"
+        + (f", up to `calibration.holdout_after={c.holdout_after}`" if c.holdout_after else "")
+        + f"): {_named(targets)}",
         f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
         f"- method: ABC-SMC (pyabc {importlib.metadata.version('pyabc')}), uniform priors, "
         "binomial deviance between the published counts and the mean of "
@@ -156,20 +311,28 @@ def write_report(
     result: FitResult,
     recovery: dict | None,
     command: str = "",
+    predicted: tuple[Target, ...] = (),
 ) -> Path:
-    """Write ``report/report.md`` and its figures into the fit's ``folder``."""
+    """Write ``report/report.md`` and its figures into the fit's ``folder``.
+
+    Args:
+        predicted: figures not fitted that the history gives: the held-out fitted figures
+            (``use: fit`` after ``calibration.holdout_after``), then declared checks.
+    """
     out = folder / FOLDER
     out.mkdir(parents=True, exist_ok=True)
     c, posterior = params.calibration, result.posterior
     n = c.report_replicates
     point = central_point(posterior)
-    central, last = replicate_runs(params, targets, [point] * n, seed=c.seed + 2)
+    central, last = replicate_runs(params, targets, [point] * n, c.seed + 2, predicted)
     drawn = [draw(posterior, c.seed + 3, r) for r in range(n)]
-    predictive, _ = replicate_runs(params, targets, drawn, seed=c.seed + 3)
+    predictive, _ = replicate_runs(params, targets, drawn, c.seed + 3, predicted)
     runs = {CENTRAL: central, PREDICTIVE: predictive}
     corr = plots.weighted_correlation(posterior)
+    held = tuple(t for t in predicted if t.use == "fit")
+    checks = tuple(t for t in predicted if t.use != "fit")
     figures = {
-        "targets.png": plots.targets_figure(runs, targets),
+        "targets.png": plots.targets_figure(runs, (*targets, *held)),
         "marginals.png": plots.marginals_figure(posterior, free),
         "correlations.png": plots.correlation_figure(corr),
     }
@@ -178,7 +341,7 @@ def write_report(
         "",
         "What was fitted, to what, how well, and what is left for validation.",
         "",
-        *_what_was_run(folder, params, result, command),
+        *_what_was_run(folder, params, result, command, targets),
         "## Fit to the targets",
         "",
         f"Simulated over {n} histories at the posterior's central point (each parameter's "
@@ -208,6 +371,8 @@ def write_report(
         "",
         "![correlations](correlations.png)",
         "",
+        *identifiability_lines(posterior, free, corr),
+        *_predictions(runs, targets, held, checks, c.holdout_after, n),
         "## Generations",
         "",
         markdown_table(

@@ -77,7 +77,8 @@ def check_closed_form(size: Size, jobs: int) -> list[CheckResult]:
                     "closed form in every month"
                 ),
                 value=worst,
-                tolerance=f"max abs error <= {CLOSED_FORM_TOLERANCE}",
+                condition=f"max abs error <= {CLOSED_FORM_TOLERANCE}",
+                tolerance=CLOSED_FORM_TOLERANCE,
                 numbers={
                     "p": p,
                     "q": q,
@@ -167,7 +168,8 @@ def check_bernoulli_reference(size: Size, jobs: int) -> CheckResult:
             f"{', '.join(map(str, REFERENCE_COVERAGE))} adopt as per-citizen Bernoulli draws do"
         ),
         value=worst,
-        tolerance=f"max abs difference <= {REFERENCE_TOLERANCE}",
+        condition=f"max abs difference <= {REFERENCE_TOLERANCE}",
+        tolerance=REFERENCE_TOLERANCE,
         numbers={
             "p": REFERENCE_P,
             "q": REFERENCE_Q,

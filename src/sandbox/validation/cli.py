@@ -1,20 +1,29 @@
 """``sandbox-validate``: run the checks with independent oracles; write a pass/fail report.
 
 Usage: ``sandbox-validate [--size small|default] [--only FAMILY[,FAMILY...]] [--out DIR]
-[--targets NAME|PATH] [--jobs N]``.
+[--targets NAME|PATH] [--jobs N] [--json] [--strict]``.
 
 Runs the families of ``sandbox.validation`` (bass, invariants, metamorphic, targets,
-funnel), prints one line per check and the path of the report, and writes ``report.md``
-and ``validation.json`` into ``--out`` (default ``results/validation/<size>_<time>``).
-Exit code 0 when every check passed, 1 when any failed, 2 for a bad argument (one
-paragraph naming the option, the value and what is allowed; nothing is run or written),
-an ``--out`` that cannot be written included.
+funnel), prints one line per check, the verdict and the path of the report, and writes
+``report.md`` and ``validation.json`` into ``--out`` (default
+``results/validation/<size>_<time>``). With ``--json`` stdout holds only the checks as a
+JSON list (``report.RECORD``'s keys each); the table and the report's path go to stderr.
+
+The published figures come from the targets file, each declared fitted, set by hand or
+checked (``configs/targets/``). Exit code 0 when every in-sample check (figures the model
+was fitted to or set from) and every model check (oracles) passed, 1 when any failed; a
+failing out-of-sample check is listed in the report and the verdict, but makes the exit
+code 1 only with ``--strict`` (today's model is known to miss some). A figure the model
+does not yet give is reported as not modelled and never fails. Exit code 2 for a bad
+argument (one paragraph naming the option, the value and what is allowed; nothing is run
+or written), an ``--out`` that cannot be written included.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import shlex
 import sys
@@ -27,7 +36,7 @@ from typing import NoReturn
 from sandbox.calibration.targets import DEFAULT as DEFAULT_TARGETS
 from sandbox.errors import ConfigError
 from sandbox.experiments.provenance import code_version
-from sandbox.validation import bass, funnel, invariants, metamorphic, report, targets
+from sandbox.validation import bass, figures, funnel, invariants, metamorphic, report, targets
 from sandbox.validation.result import CheckResult
 from sandbox.validation.sizes import SIZES, Size
 
@@ -35,7 +44,7 @@ PROG = "sandbox-validate"
 Family = Callable[[Size, int], list[CheckResult]]
 OPTIONS = (
     "--size small|default, --only FAMILY[,FAMILY...], --out DIR, --targets NAME|PATH, "
-    "--jobs N (and --help)"
+    "--jobs N, --json, --strict (and --help)"
 )
 
 
@@ -89,6 +98,17 @@ def parser() -> argparse.ArgumentParser:
         default=str(os.cpu_count() or 1),
         metavar="N",
         help="processes for the replicate loops (default: every CPU)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print the checks as a JSON list on stdout (the table goes to stderr)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when an out-of-sample check fails too (by default only in-sample and "
+        "model checks decide the exit code)",
     )
     return p
 
@@ -147,12 +167,13 @@ def runners(targets_source: str) -> dict[str, Family]:
         "invariants": invariants.check,
         "metamorphic": metamorphic.check,
         "targets": lambda size, jobs: targets.check(size, jobs, targets_source),
-        "funnel": funnel.check,
+        "funnel": lambda size, jobs: funnel.check(size, jobs, targets_source),
     }
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the checks, write the report, exit 0 (all passed), 1 (any failed) or 2."""
+    """Run the checks, write the report, exit 0 (in-sample and model checks passed, and
+    with ``--strict`` the out-of-sample ones), 1 (any of those failed) or 2."""
     args = parser().parse_args(argv)
     started = time.perf_counter()
     stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -162,8 +183,8 @@ def main(argv: list[str] | None = None) -> None:
         families = _families(args.only)
         jobs = _jobs(args.jobs)
         out = _out(args.out, args.size)
-        if "targets" in families:
-            targets.read(args.targets)  # a bad file stops the command before anything runs
+        if {"targets", "funnel"} & set(families):
+            figures.read(args.targets)  # a bad file stops the command before anything runs
     except ConfigError as err:
         fail(str(err))
     size = SIZES[args.size]
@@ -188,11 +209,15 @@ def main(argv: list[str] | None = None) -> None:
         cpus=os.cpu_count() or 1,
         code=code_version(),
         targets=str(args.targets),
+        strict=args.strict,
     )
     path = report.write(out, result)
-    print(report.console_table(result))
-    print(f"report: {path}")
-    sys.exit(0 if result.passed else 1)
+    table = sys.stderr if args.json else sys.stdout
+    print(report.console_table(result), file=table)
+    print(f"report: {path}", file=table)
+    if args.json:
+        print(json.dumps(report.checks_json(result), indent=1, allow_nan=False))
+    sys.exit(result.exit_code)
 
 
 if __name__ == "__main__":

@@ -114,7 +114,7 @@ def budget_never_lowers_projects(runs: dict[str, list[pd.DataFrame]]) -> CheckRe
         claim="more central budget never lowers the mean of provinces with a project "
         "(averaged over the months of the run)",
         value=min(s.mean for s in steps),
-        tolerance=f"each step's mean paired change >= -{Z:g} SE; mean at {BUDGETS[-1]:g} > "
+        condition=f"each step's mean paired change >= -{Z:g} SE; mean at {BUDGETS[-1]:g} > "
         "mean at 0",
         numbers={
             "replicates": len(averages[0]),
@@ -151,7 +151,7 @@ def no_risk_no_harm(runs: dict[str, list[pd.DataFrame]]) -> CheckResult:
         claim="with zero incident risk there is no incident and nobody is harmed "
         f"({', '.join(SAFE_POLICIES)}), though pilots run",
         value=worst,
-        tolerance="incidents + harmed = 0 in every month; pilots ran; harm > 0 at default risk",
+        condition="incidents + harmed = 0 in every month; pilots ran; harm > 0 at default risk",
         numbers={
             "replicates": len(runs["status_quo"]),
             "policies": ", ".join(SAFE_POLICIES),
@@ -185,7 +185,7 @@ def closed_sandbox_is_status_quo(runs: dict[str, list[pd.DataFrame]]) -> CheckRe
         claim="a sandbox with capacity 0 equals the status quo on the approval path "
         f"({', '.join(APPROVAL_PATH)}) in every month, replicate by replicate",
         value=len(differ),
-        tolerance="0 replicates differ; the open sandbox differs in >= 1",
+        condition="0 replicates differ; the open sandbox differs in >= 1",
         numbers={
             "replicates": len(quo),
             "replicates_differing": len(differ),
@@ -209,7 +209,7 @@ def startups_gain_in_sandbox(runs: dict[str, list[pd.DataFrame]]) -> CheckResult
         claim="start-ups' (SMEs') share of contracts is lower under the status quo than "
         "under the sandbox (final month)",
         value=gain.mean,
-        tolerance=f"mean paired gain (sandbox - status quo) > {Z:g} SE",
+        condition=f"mean paired gain (sandbox - status quo) > {Z:g} SE",
         numbers={
             "replicates": len(quo),
             "status_quo_mean": float(quo.mean()),
@@ -252,7 +252,7 @@ def imitation_only_speeds_diffusion(size: Size, jobs: int) -> CheckResult:
         "institutional metric identical and lowers adoption in no month (default scenario, "
         "controlled_pilot)",
         value=lowest,
-        tolerance="smallest monthly adoption gain >= 0; 0 replicates with institutions changed",
+        condition="smallest monthly adoption gain >= 0; 0 replicates with institutions changed",
         numbers={
             "replicates": len(pairs),
             "replicates_institutions_changed": len(changed),

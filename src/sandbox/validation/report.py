@@ -1,6 +1,15 @@
-"""The validation report: ``report.md`` for people, ``validation.json`` for programs, and
-the short table printed at the end of ``sandbox-validate``. Files are written atomically
-(``sandbox.experiments.atomic.write_atomic``: a temporary name, then a rename)."""
+"""The validation report: ``report.md`` for people, ``validation.json`` for programs, the
+checks as a JSON list (``sandbox-validate --json``) and the short table printed at the end
+of ``sandbox-validate``. Files are written atomically
+(``sandbox.experiments.atomic.write_atomic``: a temporary name, then a rename).
+
+Checks fall in three sections (``CheckResult.section``): in-sample (figures the model was
+fitted to or set by hand from: they show the fit holds, not that the model is valid), out
+of sample (figures declared ``use: check``: validation) and model checks against oracles
+(no published figure). The command's verdict (``Report.passed``) is that of the in-sample
+and model checks; out-of-sample failures are listed plainly and fail the command only
+with ``--strict`` (``Report.exit_code``).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +25,15 @@ import numpy as np
 from sandbox.experiments.atomic import write_atomic
 from sandbox.model.metrics import FUNNEL
 from sandbox.validation import funnel
-from sandbox.validation.result import CheckResult
+from sandbox.validation.result import (
+    FAILED,
+    IN_SAMPLE,
+    NOT_MODELLED,
+    ORACLE,
+    OUT_OF_SAMPLE,
+    PASSED,
+    CheckResult,
+)
 from sandbox.validation.sizes import Size
 
 REPORT = "report.md"
@@ -26,9 +43,18 @@ FAMILIES: dict[str, str] = {
     "per-citizen Bernoulli reference (heterogeneous citizens)",
     "invariants": "bounds and conservation in every month of every run",
     "metamorphic": "how outputs move when inputs move, paired over replicates",
-    "targets": "the default history against the published counts",
-    "funnel": "the sandbox funnel, for comparison with real sandboxes' cohorts",
+    "targets": "the default history against the published figures, fitted and not",
+    "funnel": "the sandbox funnel against the UK FCA sandbox's cohorts",
 }
+SECTIONS_TITLE = {
+    IN_SAMPLE: "In-sample: these were fitted (or set by hand)",
+    OUT_OF_SAMPLE: "Out of sample: not used in the fit",
+    ORACLE: "Model checks against oracles (no published figure)",
+}
+# the keys of each check in ``--json`` and ``validation.json`` (target and tolerance are
+# null for a check without one number to meet; value and passed null when not modelled)
+RECORD = ("family", "name", "value", "target", "tolerance", "passed", "used_in_fit", "use",
+          "status", "section", "condition", "claim")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -47,6 +73,7 @@ class Report:
         cpus: CPUs of the machine.
         code: the code version (``sandbox.experiments.provenance.code_version``).
         targets: the targets file used.
+        strict: whether an out-of-sample failure fails the command (``--strict``).
     """
 
     command: str
@@ -60,16 +87,37 @@ class Report:
     cpus: int
     code: dict[str, object]
     targets: str
+    strict: bool = False
+
+    def section(self, name: str) -> list[CheckResult]:
+        """The checks of one section (``IN_SAMPLE``, ``OUT_OF_SAMPLE``, ``ORACLE``)."""
+        return [r for r in self.results if r.section == name]
+
+    @property
+    def judged(self) -> list[CheckResult]:
+        """The checks the verdict rests on: in-sample and model checks."""
+        return [r for r in self.results if r.section != OUT_OF_SAMPLE]
 
     @property
     def passed(self) -> bool:
-        """Whether every check passed."""
-        return all(r.passed for r in self.results)
+        """Whether every in-sample and model check passed (out of sample aside)."""
+        return all(r.status != FAILED for r in self.judged)
 
     @property
     def failed(self) -> list[CheckResult]:
-        """The checks that failed."""
-        return [r for r in self.results if not r.passed]
+        """The in-sample and model checks that failed."""
+        return [r for r in self.judged if r.status == FAILED]
+
+    def out_of_sample(self, status: str) -> list[CheckResult]:
+        """The out-of-sample checks with ``status`` (passed, failed, not modelled)."""
+        return [r for r in self.section(OUT_OF_SAMPLE) if r.status == status]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when the in-sample and model checks passed (and, with ``strict``, every
+        out-of-sample check that is modelled), else 1."""
+        strict_failed = self.strict and self.out_of_sample(FAILED)
+        return 0 if self.passed and not strict_failed else 1
 
 
 def fmt(value: object) -> str:
@@ -85,9 +133,25 @@ def fmt(value: object) -> str:
     return str(value)
 
 
-def verdict(passed: bool) -> str:
-    """``PASS`` or ``FAIL``."""
-    return "PASS" if passed else "FAIL"
+def verdict(result: CheckResult | bool) -> str:
+    """``PASS``, ``FAIL`` or ``NOT MODELLED``."""
+    if isinstance(result, bool):
+        return "PASS" if result else "FAIL"
+    return {PASSED: "PASS", FAILED: "FAIL", NOT_MODELLED: "NOT MODELLED"}[result.status]
+
+
+def used_in_fit(result: CheckResult, short: bool = False) -> str:
+    """Whether the check's figure was used in the fit, in words (``short``: for the
+    console)."""
+    if result.use == "fit":
+        return "yes (fitted)"
+    if result.use == "hand":
+        return (
+            "yes (by hand)"
+            if short
+            else (f"yes (used to set `{result.numbers.get('sets')}` by hand)")
+        )
+    return "no" if result.use == "check" else "– (no data)"
 
 
 def _row(cells: Sequence[object]) -> str:
@@ -98,38 +162,73 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
     return [_row(header), _row(["---"] * len(header)), *(_row(r) for r in rows)]
 
 
-def console_table(report: Report) -> str:
-    """The short table printed to stdout: one line per check, then the funnel's shares."""
-    rows = [("family", "check", "value", "tolerance", "result")]
-    rows += [
-        (r.family, r.name, fmt(r.value), r.tolerance, verdict(r.passed)) for r in report.results
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+def _names(results: list[CheckResult]) -> str:
+    return ", ".join(f"{r.family}/{r.name}" for r in results)
+
+
+def headline(report: Report) -> list[str]:
+    """The verdict in plain words: in-sample and model checks, then out of sample."""
+    judged, failed = report.judged, report.failed
     lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[4]
+        f"{verdict(report.passed)}: {len(judged) - len(failed)} of {len(judged)} in-sample "
+        "and model checks passed" + (f"; failed: {_names(failed)}" if failed else "")
+    ]
+    outside = report.section(OUT_OF_SAMPLE)
+    if outside:
+        ok, bad, nm = (report.out_of_sample(s) for s in (PASSED, FAILED, NOT_MODELLED))
+        text = f"out of sample: {len(ok)} of {len(outside)} passed"
+        text += f"; FAILED: {_names(bad)}" if bad else "; none failed"
+        text += f"; not modelled: {_names(nm)}" if nm else ""
+        lines.append(text)
+        if bad:
+            lines.append(
+                f"exit code {report.exit_code}: "
+                + (
+                    "out-of-sample failures fail the command (--strict)"
+                    if report.strict
+                    else "out-of-sample failures are reported, not fatal, without --strict"
+                )
+            )
+    return lines
+
+
+def console_table(report: Report) -> str:
+    """The short table printed at the end: one line per check, the funnel's shares, the
+    verdict."""
+    rows = [("family", "check", "used in fit", "value", "condition", "result")]
+    rows += [
+        (r.family, r.name, used_in_fit(r, short=True), fmt(r.value), r.condition, verdict(r))
+        for r in report.results
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)) + "  " + row[5]
         for row in rows
     ]
     shares = _funnel_rows(report)
     if shares:
-        lines += ["", "sandbox funnel (pooled share; published: UK FCA sandbox, first year)"]
+        lines += ["", "sandbox funnel (pooled share; published: UK FCA sandbox, first cohorts)"]
         lines += [
-            f"  {regime:<17} {stage:<24} {share:>6}  (published {published})"
-            for regime, stage, _, share, _, published in shares
+            f"  {regime:<17} {stage:<24} {share:>6}  (published {published}; {use})"
+            for regime, stage, _, share, _, published, use in shares
         ]
-    failed = report.failed
-    lines.append("")
-    lines.append(
-        f"{verdict(report.passed)}: {len(report.results) - len(failed)} of "
-        f"{len(report.results)} checks passed in {report.wall_seconds:.1f} s "
-        f"({report.size.name} size, {report.jobs} jobs)"
+    lines += ["", *headline(report)]
+    lines[-len(headline(report))] += (
+        f" in {report.wall_seconds:.1f} s ({report.size.name} size, {report.jobs} jobs)"
     )
     return "\n".join(lines)
+
+
+def _share_use(use: object) -> str:
+    if use == "hand":
+        return "in-sample: used to set policy.sandbox.approval_prob by hand"
+    return "out of sample" if use == "check" else "not published"
 
 
 def _funnel_rows(report: Report) -> list[tuple[str, ...]]:
     rows = []
     for r in report.results:
-        if r.family != funnel.FAMILY:
+        if r.family != funnel.FAMILY or f"{FUNNEL[0][0]}_share" not in r.numbers:
             continue
         for stage, before in FUNNEL:
             n = r.numbers
@@ -141,6 +240,7 @@ def _funnel_rows(report: Report) -> list[tuple[str, ...]]:
                     fmt(n[f"{stage}_share"]),
                     fmt(n[f"{stage}_share_sd"]),
                     fmt(n[f"{stage}_share_published"]),
+                    _share_use(n[f"{stage}_share_use"]),
                 )
             )
     return rows
@@ -150,36 +250,158 @@ def _numbers(result: CheckResult) -> str:
     return "; ".join(f"{k} {fmt(v)}" for k, v in result.numbers.items())
 
 
+def _figure_rows(results: list[CheckResult], why: bool) -> list[tuple[object, ...]]:
+    rows = []
+    for r in results:
+        n = r.numbers
+        spread = "" if not r.modelled else f" (sd {fmt(n['sd'])}; {fmt(n['5%'])}–{fmt(n['95%'])})"
+        row = [
+            f"{r.family}/{r.name}",
+            r.claim,
+            n["metric"] or f"none ({n.get('status')})",
+            f"{fmt(r.value)}{spread}",
+            fmt(r.target),
+            fmt(r.tolerance),
+        ]
+        if why:
+            row.append(n["tolerance_why"])
+        rows.append((*row, used_in_fit(r), verdict(r)))
+    return rows
+
+
+def _in_sample(report: Report) -> list[str]:
+    results = report.section(IN_SAMPLE)
+    if not results:
+        return []
+    return [
+        "",
+        f"## {SECTIONS_TITLE[IN_SAMPLE]}",
+        "",
+        "These figures were used to fit the model (ABC-SMC, `use: fit` in the targets "
+        "file) or to set a parameter by hand (`use: hand`). Meeting them shows the fit "
+        "holds; it is no validation. Model: the figure over the replicates (a mean, or a "
+        "pooled share), with the replicates' sd and 5–95%.",
+        "",
+        *_table(
+            (
+                "check",
+                "figure",
+                "metric",
+                "model",
+                "published",
+                "tolerance",
+                "used in fit",
+                "result",
+            ),
+            _figure_rows(results, why=False),
+        ),
+    ]
+
+
+def _out_of_sample(report: Report) -> list[str]:
+    results = report.section(OUT_OF_SAMPLE)
+    if not results:
+        return []
+    lines = [
+        "",
+        f"## {SECTIONS_TITLE[OUT_OF_SAMPLE]}",
+        "",
+        "Figures declared `use: check` in the targets file: none was used to fit the model "
+        "or to set a parameter. Each tolerance was declared in the file, with its reason, "
+        "before any comparison. A figure today's model has no metric for is reported as "
+        "not modelled: neither passed nor failed.",
+        "",
+        *_table(
+            (
+                "check",
+                "figure",
+                "metric",
+                "model",
+                "published",
+                "tolerance",
+                "why this tolerance",
+                "used in fit",
+                "result",
+            ),
+            _figure_rows(results, why=True),
+        ),
+    ]
+    bad, nm = report.out_of_sample(FAILED), report.out_of_sample(NOT_MODELLED)
+    if bad:
+        lines += ["", "**Failed** (today's model misses these published figures):", ""]
+        lines += [f"- {r.family}/{r.name}: {'; '.join(r.problems)}" for r in bad]
+    if nm:
+        lines += ["", "**Not modelled** (no metric in today's model):", ""]
+        lines += [f"- {r.family}/{r.name}: {r.numbers.get('mapping')}" for r in nm]
+    return lines
+
+
+def _oracles(report: Report) -> list[str]:
+    results = report.section(ORACLE)
+    if not results:
+        return []
+    return [
+        "",
+        f"## {SECTIONS_TITLE[ORACLE]}",
+        "",
+        "The model against oracles that share no code with it (a closed form, a reference "
+        "implementation, bounds, relations between runs): no published figure is involved.",
+        "",
+        *_table(
+            ("check", "claim", "value", "condition", "result"),
+            [
+                (f"{r.family}/{r.name}", r.claim, fmt(r.value), r.condition, verdict(r))
+                for r in results
+            ],
+        ),
+    ]
+
+
 def markdown(report: Report) -> str:
     """The whole report as Markdown."""
-    failed = report.failed
     code = report.code
     dirty = " (uncommitted changes)" if code.get("code_git_dirty") else ""
+    first, *rest = headline(report)
     lines = [
         "# Validation report",
         "",
         f"- command: `{report.command}`",
         f"- size: {report.size.name} ({_size_text(report.size)})",
         f"- families: {', '.join(report.families)}",
+        f"- targets file: `{report.targets}`",
         f"- started {report.started}; wall time {report.wall_seconds:.1f} s on {report.jobs} "
         f"jobs ({report.cpus} CPUs); per family: "
         + ", ".join(f"{k} {v:.1f} s" for k, v in report.family_seconds.items()),
         f"- code: fingerprint {code.get('code_fingerprint')}, git commit "
         f"{code.get('code_git_commit') or 'unknown'}{dirty}",
         "",
-        f"**{verdict(report.passed)}**: {len(report.results) - len(failed)} of "
-        f"{len(report.results)} checks passed"
-        + (f"; failed: {', '.join(f'{r.family}/{r.name}' for r in failed)}." if failed else "."),
+        f"**{first}**.",
+        *(f"\n{line}." for line in rest),
         "",
         "## Summary",
         "",
         *_table(
-            ("family", "check", "value", "tolerance", "result"),
+            ("family", "check", "used in fit", "value", "target", "tolerance", "result"),
             [
-                (r.family, r.name, fmt(r.value), r.tolerance, f"**{verdict(r.passed)}**")
+                (
+                    r.family,
+                    r.name,
+                    used_in_fit(r),
+                    fmt(r.value),
+                    fmt(r.target),
+                    fmt(r.tolerance),
+                    f"**{verdict(r)}**",
+                )
                 for r in report.results
             ],
         ),
+        *_in_sample(report),
+        *_out_of_sample(report),
+        *_oracles(report),
+        "",
+        "## Each family in full",
+        "",
+        "Every check again, family by family, with all its numbers.",
     ]
     for family in report.families:
         results = [r for r in report.results if r.family == family]
@@ -193,44 +415,48 @@ def markdown(report: Report) -> str:
 
 
 def _checks_section(report: Report, results: list[CheckResult]) -> list[str]:
-    """A family's checks: claim, numbers, tolerance, result."""
+    """A family's checks: claim, numbers, condition, result."""
     return _table(
-        ("check", "claim", "numbers", "tolerance", "result"),
-        [(r.name, r.claim, _numbers(r), r.tolerance, verdict(r.passed)) for r in results],
+        ("check", "claim", "numbers", "condition", "result"),
+        [(r.name, r.claim, _numbers(r), r.condition, verdict(r)) for r in results],
     )
 
 
 def _targets_section(report: Report, results: list[CheckResult]) -> list[str]:
-    """Each target beside the model's mean and sd over replicates."""
-    header = ("target", "month", "metric", "target", "mean", "sd", "mean − target", "tolerance")
+    """Each figure beside the model's value over replicates, and whether it was fitted."""
+    header = ("figure", "month", "metric", "published", "model", "sd", "model − published",
+              "tolerance", "used in fit", "result")  # fmt: skip
     rows = []
     for r in results:
         n = r.numbers
         rows.append(
-            (r.name, n["month"], n["metric"], fmt(n["target"]), f"{r.value:.2f}",
-             f"{n['sd']:.2f}", f"{n['difference']:+.2f}", r.tolerance, verdict(r.passed))
+            (r.name, n["month"], n["metric"] or "none", fmt(n["target"]), fmt(r.value),
+             fmt(n.get("sd")), fmt(n.get("difference")), r.condition, used_in_fit(r),
+             verdict(r))
         )  # fmt: skip
-    replicates = results[0].numbers["replicates"] if results else 0
+    replicates = next((r.numbers["replicates"] for r in results if r.modelled), 0)
     return [
-        f"Targets file: `{report.targets}`. The model's mean and sd (n − 1) over {replicates} "
-        "replicates of the default history, region vietnam.",
+        f"Targets file: `{report.targets}`. The model's mean (or pooled share) and sd (n − 1) "
+        f"over {replicates} replicates of the default history, region vietnam.",
         "",
-        *_table((*header, "result"), rows),
+        *_table(header, rows),
     ]
 
 
 def _funnel_section(report: Report, results: list[CheckResult]) -> list[str]:
-    """The funnel's shares beside the published ones, then the consistency checks."""
+    """The funnel's shares beside the published ones, then the checks."""
     return [
-        f"Published reference: {funnel.PUBLISHED['source']}. Shares are pooled over "
-        "replicates (stage total / previous stage total); sd is that of the replicates' "
-        "own shares. The comparison is for the reader, not judged.",
+        "Shares are pooled over replicates (stage total / previous stage total); sd is that "
+        "of the replicates' own shares. The published shares and their use come from the "
+        f"targets file (`{report.targets}`): the admitted share was used to set "
+        "`policy.sandbox.approval_prob` by hand (in-sample, no validation); the testing and "
+        "launch shares were not used (out of sample).",
         "",
-        *_table(("regime", "stage", "of", "share", "sd", "published"), _funnel_rows(report)),
+        *_table(("regime", "stage", "of", "share", "sd", "published", "use"), _funnel_rows(report)),
         "",
         *_table(
-            ("check", "numbers", "tolerance", "result"),
-            [(r.name, _numbers(r), r.tolerance, verdict(r.passed)) for r in results],
+            ("check", "numbers", "condition", "used in fit", "result"),
+            [(r.name, _numbers(r), r.condition, used_in_fit(r), verdict(r)) for r in results],
         ),
     ]
 
@@ -257,11 +483,27 @@ def _plain(value: object) -> object:
     return value
 
 
+def record(result: CheckResult) -> dict:
+    """One check as ``--json`` prints it (``RECORD``'s keys)."""
+    return _plain({key: getattr(result, key) for key in RECORD})
+
+
+def checks_json(report: Report) -> list[dict]:
+    """Every check, as the JSON list ``sandbox-validate --json`` prints."""
+    return [record(r) for r in report.results]
+
+
 def as_json(report: Report) -> dict:
     """The report as a JSON-ready dict."""
     return _plain(
         {
             "passed": report.passed,
+            "exit_code": report.exit_code,
+            "strict": report.strict,
+            "out_of_sample": {
+                s: [f"{r.family}/{r.name}" for r in report.out_of_sample(s)]
+                for s in (PASSED, FAILED, NOT_MODELLED)
+            },
             "command": report.command,
             "size": dataclasses.asdict(report.size),
             "families": report.families,
@@ -272,7 +514,9 @@ def as_json(report: Report) -> dict:
             "cpus": report.cpus,
             "code": report.code,
             "targets": report.targets,
-            "results": [{**dataclasses.asdict(r), "passed": r.passed} for r in report.results],
+            "results": [
+                {**record(r), "numbers": r.numbers, "problems": r.problems} for r in report.results
+            ],
         }
     )
 

@@ -31,7 +31,17 @@ class CalibrationParams:
         range="text",
         role="setting",
         source="[model.md](model.md#calibration)",
-        doc="published counts: a name in configs/targets/ or a path to a .yaml",
+        doc="published figures, each declared fit, hand or check (the fit reads the fit "
+        "ones): a name in configs/targets/ or a path to a .yaml",
+    )
+    holdout_after: str = param(
+        "",
+        unit="month",
+        range="text",
+        role="setting",
+        source=f"{DECIDED}#holdout",
+        doc="a temporal hold-out: fit only the figures up to this month (YYYY-MM) and "
+        "report the later ones as predictions ('' fits them all)",
     )
     priors: str = param(
         "history",
