@@ -17,8 +17,10 @@ import re
 from sandbox.model.domains import DOMAINS
 from sandbox.model.outcomes import BY_NAME
 
-# columns outside the outcome table: the per-province table (provinces.parquet)
-EXACT = {"services_deployed": f"of {len(DOMAINS)} domains"}
+# columns outside the outcome table: the per-province table (provinces.parquet) and
+# columns the analysis derives (the mean legal clarity over domains, the alignment
+# figure's outcome)
+EXACT = {"services_deployed": f"of {len(DOMAINS)} domains", "clarity_domains_mean": "index, 0-1"}
 # months_to_<p>pct_<what>: months until a threshold (sandbox.experiments.runner's summary)
 MONTHS_TO = re.compile(r"months_to_(\d+)pct_(\w+)")
 MONTHS_TO_UNITS = {
