@@ -10,7 +10,8 @@ Usage: python scripts/hub_surface.py [--verbose] [--no-trace]
    (``self.model`` of an agent): the members read or called from outside ``model.py``,
    the files reading them, and the writes (assignments to ``<model>.<member>``).
 3. *Traced uses* (unless ``--no-trace``): the same, observed while a few small scenarios
-   run (every regime, resource mechanism and data regime, with and without the merger):
+   run through ``sandbox.experiments.runner.run`` (every regime, resource mechanism and
+   data regime, with and without the merger, and branched from a stored history):
    every read and write of a member whose caller's code lies in ``src/sandbox`` outside
    ``model.py``, whatever the name the model goes by there (a narrow interface that the
    model itself implements is still the model).
@@ -24,6 +25,7 @@ import argparse
 import ast
 import json
 import sys
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -86,6 +88,8 @@ def traced_uses(names: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str
     """Per member, the files whose code read or wrote it while small scenarios ran."""
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import scenario  # the tests' composition of configs
+    from sandbox.experiments.checkpoint import CheckpointStore
+    from sandbox.experiments.runner import run
     from sandbox.model.model import SandboxModel
 
     reads: dict[str, set[str]] = defaultdict(set)
@@ -111,8 +115,9 @@ def traced_uses(names: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str
             writes[name].add(where)
         put(self, name, value)
 
+    toy = ("region=toy", "citizens.n=500", "horizon.end=2023-12")
     scenarios = [
-        ("region=toy", "citizens.n=500", "policy.start=2019-01", "horizon.end=2021-12", *levers)
+        (*toy, "policy.start=2019-01", *levers)
         for levers in (
             ("policy=status_quo", "resources=central_budget", "data=fragmented"),
             ("policy=controlled_pilot", "resources=ppp", "data=interoperable"),
@@ -120,6 +125,8 @@ def traced_uses(names: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str
             ("policy=phased_sandbox", "resources=competitive_fund", "data=interoperable"),
             ("policy=experimental", "resources=mixed", "data=national_platform"),
             ("policy=facilitation", "resources=competitive_fund", "data=fragmented"),
+            ("policy=experimental", "policy.experimental.coordination=0"),
+            ("resources.local_budget=1", "policy=phased", "data=interoperable"),
         )
     ]
     scenarios.append(("citizens.n=500", "horizon.end=2026-06", "policy=controlled_pilot"))
@@ -127,7 +134,11 @@ def traced_uses(names: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str
     SandboxModel.__setattr__ = setattr_
     try:
         for overrides in scenarios:
-            SandboxModel(scenario(*overrides)).run()
+            run(scenario(*overrides))
+        with tempfile.TemporaryDirectory() as folder:  # a history stored, then branched from
+            store = CheckpointStore(folder)
+            for policy in ("status_quo", "controlled_pilot"):
+                run(scenario(*toy, "policy.start=2020-01", f"policy={policy}"), store)
     finally:
         del SandboxModel.__getattribute__
         if own_setattr:
