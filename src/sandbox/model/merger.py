@@ -77,8 +77,7 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
         pilot.share *= share[pilot.province]
         pilot.province = int(units[pilot.province])
     model.authority_list = merged
-    model.base_unit = units[model.base_unit]
-    model.map_since = model.t
+    model.base_map.merge(units, model.t)
     model.ledger.merge(units, new.n)
     model.fiscal = np.bincount(units, model.fiscal, minlength=new.n)
     model.citizens.merge(units, new.n)

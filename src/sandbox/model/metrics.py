@@ -141,7 +141,7 @@ def observe(model: SandboxModel) -> dict[str, float]:
     minimum = model.params.pilots.project_min_domains
     project = status.live.sum(axis=1) >= minimum
     # population-weighted shares on the first map's provinces (``StatusMatrix.base_*``)
-    people = model.base_population
+    people = model.base_map.population
     everyone = people.sum()
     gis = model.data_regime.params.gis_readiness
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -16,35 +15,19 @@ from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
 from sandbox.model.agents.government import NationalGovernment
 from sandbox.model.citizens import Citizens
 from sandbox.model.data import make_data_regime
-from sandbox.model.domains import CITIZEN_FACING, N_DOMAINS, Domain, DomainTable
+from sandbox.model.domains import CITIZEN_FACING, Domain, DomainTable
 from sandbox.model.lifecycle import advance_pilots
 from sandbox.model.merger import merge_provinces
 from sandbox.model.metrics import METRICS, observe
-from sandbox.model.pilots import DEPLOYED, LIVE, Pilot, Status
+from sandbox.model.pilots import Pilot, Status
 from sandbox.model.policy import make_regime
 from sandbox.model.regions import Region, load_region
 from sandbox.model.resources import make_resources
 from sandbox.model.resources.ledger import Ledger
 from sandbox.model.rng import RandomStreams, geometric, poisson
 from sandbox.model.stages import Stages
+from sandbox.model.status import BaseMap, StatusMatrix, status_matrix
 from sandbox.model.tracks import AdHoc
-
-
-@dataclass(frozen=True)
-class StatusMatrix:
-    """Province x domain view of pilots and services."""
-
-    live: np.ndarray  # bool: a pilot approved, running or succeeded
-    deployed: np.ndarray  # bool: a pilot running or succeeded
-    succeeded: np.ndarray  # bool: a succeeded service
-    coverage: np.ndarray  # float: share of the province the domain's services reach
-    scaled: np.ndarray  # float: share the domain's scaled (province-wide) services reach
-    # the same three flags over the provinces of the first map (``SandboxModel.base_unit``):
-    # a pilot proposed before the merger serves its own province, one proposed since its
-    # whole unit; the population-weighted shares are counted on them
-    base_live: np.ndarray
-    base_deployed: np.ndarray
-    base_succeeded: np.ndarray
 
 
 def _month_index(params: Params, month: str) -> int:
@@ -107,9 +90,7 @@ class SandboxModel(mesa.Model):
         self.set_region(region)
         # the provinces of the first map, their people and the unit each now belongs to,
         # and the month the current map took effect (``sandbox.model.merger``)
-        self.base_population = region.population
-        self.base_unit = np.arange(region.n)
-        self.map_since = 0
+        self.base_map = BaseMap(region.population, np.arange(region.n))
         self.fiscal = region.fiscal_capacity  # scales local budgets; merged units add up
         # the historical mechanisms until policy.start, then the policy's (enact_policy)
         self.policy_t0 = policy_month_index(params)
@@ -496,58 +477,6 @@ class SandboxModel(mesa.Model):
         return sum(q.status is Status.RUNNING for q in self.open_pilots)
 
     def status_matrix(self) -> StatusMatrix:
-        """Province x domain view of open pilots and deployed services."""
-        shape = (self.region.n, N_DOMAINS)
-        pilots = [*self.open_pilots, *self.services]
-        index = (
-            np.array([q.province for q in pilots], dtype=np.intp),
-            np.array([q.domain for q in pilots], dtype=np.intp),
-        )
-        status = [q.status for q in pilots]
-        is_live = np.array([s in LIVE for s in status], dtype=bool)
-        is_deployed = np.array([s in DEPLOYED for s in status], dtype=bool)
-        is_succeeded = np.array([s is Status.SUCCEEDED for s in status], dtype=bool)
-        reach = np.array([q.coverage for q in pilots], dtype=float)
-        is_scaled = is_succeeded & np.array([q.scaled for q in pilots], dtype=bool)
-        live = np.zeros(shape, dtype=bool)
-        deployed = np.zeros(shape, dtype=bool)
-        succeeded = np.zeros(shape, dtype=bool)
-        coverage = np.zeros(shape)
-        scaled = np.zeros(shape)
-        live[index[0][is_live], index[1][is_live]] = True
-        deployed[index[0][is_deployed], index[1][is_deployed]] = True
-        succeeded[index[0][is_succeeded], index[1][is_succeeded]] = True
-        # summed in the pilots' order, as a loop would
-        np.add.at(coverage, (index[0][is_deployed], index[1][is_deployed]), reach[is_deployed])
-        np.add.at(scaled, (index[0][is_scaled], index[1][is_scaled]), reach[is_scaled])
-        if self.map_since == 0:  # one map all along: the base view is the map's
-            base = (live, deployed, succeeded)
-        else:
-            origin = np.array([q.origin for q in pilots], dtype=np.intp)
-            before = np.array([q.proposed < self.map_since for q in pilots], dtype=bool)
-            base = tuple(
-                self._base_view(shape, index, origin, before, flags)
-                for flags in (is_live, is_deployed, is_succeeded)
-            )
-        # one pilot per province and domain; a merged unit adds its provinces' shares
-        np.minimum(coverage, 1.0, out=coverage)
-        np.minimum(scaled, 1.0, out=scaled)
-        return StatusMatrix(live, deployed, succeeded, coverage, scaled, *base)
-
-    def _base_view(
-        self,
-        shape: tuple[int, int],
-        index: tuple[np.ndarray, np.ndarray],
-        origin: np.ndarray,
-        before: np.ndarray,
-        flags: np.ndarray,
-    ) -> np.ndarray:
-        """Base province x domain: flagged pilots proposed since the map changed flag
-        every province of their unit; those proposed before, their own (``origin``)."""
-        since = flags & ~before
-        unit = np.zeros(shape, dtype=bool)
-        unit[index[0][since], index[1][since]] = True
-        view = unit[self.base_unit]
-        own = flags & before
-        view[origin[own], index[1][own]] = True
-        return view
+        """Province x domain view of open pilots and deployed services
+        (``sandbox.model.status``)."""
+        return status_matrix([*self.open_pilots, *self.services], self.region.n, self.base_map)
