@@ -20,7 +20,7 @@ def merged() -> tuple[SandboxModel, dict, dict]:
     model = SandboxModel(scenario(*BEFORE_POLICY, "seed=2"))
     while model.t < model.merge_t:
         model.step()
-    model.status = model.status_matrix()  # as the merger will see the pilots
+    model.status = model.book.status_matrix(model.region.n, model.base_map)  # as the merger sees
     before = _state(model)
     merge_provinces(model, load_region("vietnam_34.csv"), "vietnam_34.csv")
     return model, before, _state(model)
@@ -33,7 +33,7 @@ def _state(model: SandboxModel) -> dict:
         "pilots": {id(q) for q in pilots},
         "local": model.ledger.local.sum(),
         "allocated": model.ledger.allocated_local.sum(),
-        "fiscal": model.fiscal.sum(),
+        "fiscal": model.ledger.fiscal.sum(),
         "adopters": (model.citizens.seg_adopters() * model.citizens.seg_weight).sum(),
     }
 

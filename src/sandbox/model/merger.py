@@ -58,7 +58,8 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
     old = model.region
     units = unit_of(old, new, table)
     index = {name: k for k, name in enumerate(old.names)}
-    authorities = model.authority_list
+    ctx = model.context
+    authorities = ctx.authorities
     merged = []
     for u in range(new.n):
         members = np.flatnonzero(units == u)
@@ -76,12 +77,11 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
         pilot.scope *= share[pilot.province]
         pilot.share *= share[pilot.province]
         pilot.province = int(units[pilot.province])
-    model.authority_list = merged
+    ctx.authorities = merged
     model.base_map.merge(units, model.t)
-    model.ledger.merge(units, new.n)
-    model.fiscal = np.bincount(units, model.fiscal, minlength=new.n)
-    model.citizens.merge(units, new.n)
-    model.regime.merge(units, new.n)
-    model.data_regime.merge(units, new.n)
+    ctx.ledger.merge(units, new.n)
+    ctx.citizens.merge(units, new.n)
+    ctx.regime.merge(units, new.n)
+    ctx.data_regime.merge(units, new.n)
     model.set_region(new)
-    model.status = model.status_matrix()
+    model.status = model.book.status_matrix(new.n, model.base_map)
