@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from conftest import scenario
-from sandbox.model.merger import merge_provinces
 from sandbox.model.metrics import observe
 from sandbox.model.model import SandboxModel
 from sandbox.model.regions import load_region
@@ -22,7 +21,7 @@ def merged() -> tuple[SandboxModel, dict, dict]:
         model.step()
     model.status = model.book.status_matrix(model.region.n, model.base_map)  # as the merger sees
     before = _state(model)
-    merge_provinces(model, load_region("vietnam_34.csv"), "vietnam_34.csv")
+    model.merge_provinces(load_region("vietnam_34.csv"), "vietnam_34.csv")
     return model, before, _state(model)
 
 

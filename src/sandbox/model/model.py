@@ -25,7 +25,7 @@ from sandbox.model.context import Context
 from sandbox.model.data import make_data_regime
 from sandbox.model.domains import CITIZEN_FACING, DomainTable
 from sandbox.model.lifecycle import advance_pilots
-from sandbox.model.merger import merge_provinces
+from sandbox.model.merger import merge_authorities, unit_of
 from sandbox.model.metrics import METRICS, observe
 from sandbox.model.pilot_book import PilotBook
 from sandbox.model.pilots import Pilot
@@ -200,7 +200,7 @@ class SandboxModel(mesa.Model):
             self.enact_policy()
         if clock.t == self.merge_t:
             table = self.params.region.merge_table
-            merge_provinces(self, load_region(table), table)
+            self.merge_provinces(load_region(table), table)
         self.stages.run()
         clock.t += 1
 
@@ -240,6 +240,21 @@ class SandboxModel(mesa.Model):
         ctx.data_regime.setup(self.region.n)
         ctx.regime.setup(ctx)
         self.enacted = True
+
+    def merge_provinces(self, new: Region, table: str) -> None:
+        """Replace the provinces by the units of ``new`` (``region.merge_table``, read from
+        ``table``): every part inherits its provinces' state (``sandbox.model.merger``)."""
+        ctx = self.context
+        old = self.region
+        units = unit_of(old, new, table)
+        ctx.authorities = merge_authorities(ctx.authorities, old, new, units)
+        self.base_map.merge(units, ctx.clock.t)
+        ctx.ledger.merge(units, new.n)
+        ctx.citizens.merge(units, new.n)
+        ctx.regime.merge(units, new.n)
+        ctx.data_regime.merge(units, new.n)
+        self.set_region(new)
+        self.status = self.book.status_matrix(new.n, self.base_map)
 
     def run(self) -> pd.DataFrame:
         """Run the whole horizon; one row per month (``month`` then ``METRICS`` columns).
