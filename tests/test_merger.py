@@ -28,7 +28,9 @@ def merged() -> tuple[SandboxModel, dict, dict]:
 def _state(model: SandboxModel) -> dict:
     pilots = [q for a in model.authority_list for q in a.pilots]
     return {
-        "row": observe(model),
+        "row": observe(
+            model.context, model.status, model.region, model.base_map.population, model.firm_set
+        ),
         "pilots": {id(q) for q in pilots},
         "local": model.ledger.local.sum(),
         "allocated": model.ledger.allocated_local.sum(),

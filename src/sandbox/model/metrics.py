@@ -16,7 +16,12 @@ from sandbox.model.domains import CITIZEN_FACING, DOMAINS
 from sandbox.model.portable import dot
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from collections.abc import Iterable
+
+    from sandbox.model.agents.firm import Firm
+    from sandbox.model.interfaces import ObservedContext
+    from sandbox.model.regions import Region
+    from sandbox.model.status import StatusMatrix
 
 COVERAGE_THRESHOLDS = (75, 90)  # % of the population reached by scaled services
 DEPTH_THRESHOLDS = (80, 90)  # % of the six services deployed, on average per province
@@ -123,32 +128,45 @@ SUMMARY_EXTRA: dict[str, str] = {
 }
 
 
-def observe(model: SandboxModel) -> dict[str, float]:
-    """All metrics of the model's current state, keyed by ``METRICS`` names."""
-    status = model.status
-    ctx = model.context
+def observe(
+    ctx: ObservedContext,
+    status: StatusMatrix,
+    region: Region,
+    base_population: np.ndarray,
+    firms: Iterable[Firm],
+) -> dict[str, float]:
+    """All metrics of the model's current state, keyed by ``METRICS`` names.
+
+    The observer reads the whole state, through the context (``ObservedContext``,
+    ``sandbox.model.interfaces``: counters, citizens, ledger, data regime, clarity,
+    authorities) and what the model itself keeps: the month's ``status`` matrix, the
+    current map (``region``), the people of the first map's provinces
+    (``base_population``, ``StatusMatrix.base_*``) and the active ``firms``.
+    """
     c = ctx.citizens
     adopters = c.seg_adopters() * c.seg_weight
     population = np.bincount(np.arange(c.n_segments) % 2, c.seg_weight * np.diff(c.seg_start))
     adopted = np.bincount(np.arange(c.n_segments) % 2, adopters)
     urban, rural = adopted / np.maximum(population, 1e-300)
     ledger = ctx.ledger
-    public = ledger.public_spending + ctx.data_regime.spent
-    active = list(model.firm_set)
+    data_regime = ctx.data_regime
+    public = ledger.public_spending + data_regime.spent
+    active = list(firms)
     won = np.array([f.won_value for f in active])
     share = won / won.sum() if won.sum() > 0 else won
-    population_k = model.region.population
+    population_k = region.population
     total = population_k.sum()
     minimum = ctx.params.pilots.project_min_domains
     project = status.live.sum(axis=1) >= minimum
     # population-weighted shares on the first map's provinces (``StatusMatrix.base_*``)
-    people = model.base_map.population
+    people = base_population
     everyone = people.sum()
-    gis = ctx.data_regime.params.gis_readiness
+    gis = data_regime.params.gis_readiness
+    counts = ctx.book.counts
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
     kinds = {k: kind_of.count(k) for k in FirmKind}
     row = {
-        "provinces": model.region.n,
+        "provinces": region.n,
         "population_share_with_project": float(
             people[status.base_live.sum(axis=1) >= minimum].sum() / everyone
         ),
@@ -167,7 +185,7 @@ def observe(model: SandboxModel) -> dict[str, float]:
             for d, n in zip(DOMAINS, status.deployed.sum(axis=0).tolist(), strict=True)
         },
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
-        "services_per_province": float(status.deployed.sum() / model.region.n),
+        "services_per_province": float(status.deployed.sum() / region.n),
         "population_covered": float(
             dot(population_k, 1.0 - np.prod(1.0 - status.coverage, axis=1)) / total
         ),
@@ -179,15 +197,15 @@ def observe(model: SandboxModel) -> dict[str, float]:
             for d in DOMAINS
         },
         "pilots_running": ctx.book.n_running(),
-        **{name: int(ctx.book.counts[name]) for name in COUNTERS if name != "citizens_harmed"},
-        "citizens_harmed": float(ctx.book.counts["citizens_harmed"]),
+        **{name: int(counts[name]) for name in COUNTERS if name != "citizens_harmed"},
+        "citizens_harmed": float(counts["citizens_harmed"]),
         "adoption": float(adopted.sum() / c.population),
         "adoption_urban": float(urban),
         "adoption_rural": float(rural),
         "urban_rural_gap": float(urban - rural),
         "provinces_no_service": int((status.coverage.max(axis=1) == 0).sum()),
         "public_spending": public,
-        "central_spending": ledger.spent_central + ctx.data_regime.spent,
+        "central_spending": ledger.spent_central + data_regime.spent,
         "local_spending": float(ledger.spent_local.sum()),
         "private_investment": ledger.private,
         "private_public_ratio": ledger.private / public if public > 0 else 0.0,
@@ -195,12 +213,12 @@ def observe(model: SandboxModel) -> dict[str, float]:
             f"clarity_{d.key}": c
             for d, c in zip(DOMAINS, ctx.government.clarity.tolist(), strict=True)
         },
-        "interoperability": float(ctx.data_regime.interoperability),
+        "interoperability": float(data_regime.interoperability),
         **{f"firms_{k.value}": kinds[k] for k in FirmKind},
         "market_hhi": float(10_000 * (share * share).sum()),
-        "sme_contract_share": ctx.book.counts["contracts_sme"]
-        / max(1, sum(ctx.book.counts[f"contracts_{k.value}"] for k in FirmKind)),
-        "provinces_connected_platform": int(ctx.data_regime.connected.sum()),
+        "sme_contract_share": counts["contracts_sme"]
+        / max(1, sum(counts[f"contracts_{k.value}"] for k in FirmKind)),
+        "provinces_connected_platform": int(data_regime.connected.sum()),
     }
     return row
 

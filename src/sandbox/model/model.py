@@ -347,7 +347,10 @@ class SandboxModel(mesa.Model):
 
     def _record(self) -> None:
         """Record the month's metrics, and each province's services and adoption."""
-        self.rows.append(observe(self))
+        firms = self.firm_set
+        self.rows.append(
+            observe(self.context, self.status, self.region, self.base_map.population, firms)
+        )
         self.province_rows.append(
             (
                 self.region.names,
