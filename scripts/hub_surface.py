@@ -16,6 +16,11 @@ Usage: python scripts/hub_surface.py [--verbose] [--no-trace]
    ``model.py``, whatever the name the model goes by there (a narrow interface that the
    model itself implements is still the model).
 
+4. *Context uses*: what each file of ``src/sandbox/model`` reads of the ``Context`` the
+   model hands its parts (``sandbox.model.context``): attribute accesses on names ``ctx``,
+   ``c`` or ``context`` and on ``<x>.context``, per file (``--verbose``), and how many
+   distinct attributes.
+
 The counts are printed as one JSON object; ``--verbose`` adds the members and files.
 """
 
@@ -148,6 +153,42 @@ def traced_uses(names: set[str]) -> tuple[dict[str, set[str]], dict[str, set[str
     return reads, writes
 
 
+CONTEXT_NAMES = ("ctx", "c", "context")
+
+
+def _is_context(node: ast.expr) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in CONTEXT_NAMES
+    return isinstance(node, ast.Attribute) and node.attr == "context"
+
+
+def context_uses() -> dict[str, list[str]] | None:
+    """Per file, the context attributes it reads (None before the context existed)."""
+    path = PACKAGE / "model" / "context.py"
+    if not path.exists():
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    cls = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Context")
+    names = {n.name for n in cls.body if isinstance(n, ast.FunctionDef)}
+    names |= {n.target.id for n in cls.body if isinstance(n, ast.AnnAssign)}
+    for node in ast.walk(cls):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "self"
+            and isinstance(node.ctx, ast.Store)
+        ):
+            names.add(node.attr)
+    names.discard("__init__")
+    uses: dict[str, set[str]] = defaultdict(set)
+    for file in sorted((PACKAGE / "model").rglob("*.py")):
+        rel = str(file.relative_to(ROOT))
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in names and _is_context(node.value):
+                uses[rel].add(node.attr)
+    return {k: sorted(v) for k, v in uses.items()}
+
+
 def _summary(reads: dict[str, set[str]], writes: dict[str, set[str]], verbose: bool) -> dict:
     files = set().union(*reads.values(), *writes.values()) if reads or writes else set()
     used = set(reads) | set(writes)
@@ -171,6 +212,14 @@ def main() -> None:
     report = {"members": len(names), "static": _summary(*static_uses(names), args.verbose)}
     if not args.no_trace:
         report["traced"] = _summary(*traced_uses(names), args.verbose)
+    context = context_uses()
+    if context is not None:
+        report["context"] = {
+            "attributes_used": len(set().union(*context.values())),
+            "files": len(context),
+        }
+        if args.verbose:
+            report["context"]["used"] = context
     if args.verbose:
         report["member_names"] = sorted(names)
     print(json.dumps(report, indent=1))
