@@ -6,8 +6,8 @@ below that names what it uses; a unit test hands it a small fake with just those
 attributes (``tests/mechanisms/``). Adding to a protocol is a decision about coupling:
 prefer giving a mechanism a narrower thing (a value, a method) over a wider one.
 
-* the pilot book: ``BookContext`` (clock, parameters, streams for review draws, the
-  authorities told of an outcome); it hands the tracks' hooks its context;
+* the pilot book: ``BookContext``, a ``TrackContext`` (which it hands the tracks' hooks)
+  with the streams (review draws) and the authorities told of an outcome;
 * the appraisal of pilots: ``AppraisalContext`` (parameters, domains, authorities, the
   data regime and the regime's data-market rules);
 * a track (``tracks/``): ``TrackContext`` (book, clock, parameters, legal clarity, ledger
@@ -76,15 +76,6 @@ class OutcomeListener(AuthorityView, Protocol):
         """A pilot of its province ended."""
 
 
-class BookContext(Protocol):
-    """What the pilot book reads (and hands the tracks' hooks, as a ``TrackContext``)."""
-
-    clock: Clock
-    params: Params
-    streams: RandomStreams
-    authorities: Sequence[OutcomeListener]
-
-
 class AppraisalContext(Protocol):
     """What the appraisal of pilots reads."""
 
@@ -108,6 +99,15 @@ class TrackContext(Protocol):
     @property
     def adhoc(self) -> AdHoc:
         """The ad-hoc track of the regime in force."""
+
+
+class BookContext(TrackContext, Protocol):
+    """What the pilot book reads: the clock, ``params.pilots``, the streams (review
+    draws) and the authorities (told of an outcome); it hands the tracks' hooks itself
+    as their ``TrackContext``."""
+
+    streams: RandomStreams  # ``review``
+    authorities: Sequence[OutcomeListener]
 
 
 class RegimeContext(TrackContext, Protocol):
