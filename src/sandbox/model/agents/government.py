@@ -39,8 +39,11 @@ class NationalGovernment(mesa.Agent):
         self.clarity[index] = np.minimum(1.0, self.clarity[index] + gain)
 
     def step(self) -> None:
-        """Budgets and instalments, legislation, regime events, data platform, reviews,
-        financing, outcomes."""
+        """Budgets, legislation, regime events, data platform, reviews, finance, outcomes.
+
+        The month's first stage: budgets and instalments, legislation, the regime's and
+        the data regime's monthly events, the tracks' reviews, financing of approved
+        pilots and the evaluation of last month's successes."""
         c = self.context
         p = c.regime.params
         clock, ledger, resources = c.clock, c.ledger, c.resources
