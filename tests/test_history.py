@@ -176,7 +176,8 @@ def test_a_stored_history_carries_mesa_and_random_state(tmp_path) -> None:
     assert loaded.random.random() == straight.random.random()
     assert loaded.rng.random() == straight.rng.random()
     for name in SEQUENTIAL:
-        assert loaded.streams[name].random() == straight.streams[name].random(), name
+        loaded_stream, straight_stream = loaded.context.streams, straight.context.streams
+        assert loaded_stream[name].random() == straight_stream[name].random(), name
     for a, b in zip(loaded.authority_list, straight.authority_list, strict=True):
         assert a.stream.random() == b.stream.random()
     assert loaded.step() is None and straight.step() is None

@@ -116,8 +116,11 @@ def test_invariants_hold_for_random_valid_configs(c: dict) -> None:
         ledger.allocated_local, ledger.spent_local + ledger.local + ledger.lapsed_local
     )
     assert last["public_spending"] <= (
-        ledger.allocated_central + ledger.allocated_local.sum() + model.data_regime.spent + 1e-6
+        ledger.allocated_central
+        + ledger.allocated_local.sum()
+        + model.context.data_regime.spent
+        + 1e-6
     )
-    funded = sum(q.cost for q in (*model.open_pilots, *model.services))
+    funded = sum(q.cost for q in (*model.book.open_pilots, *model.book.services))
     assert funded <= ledger.public_spending + ledger.private + 1e-6
     assert (frame["public_spending"].diff().dropna() >= -1e-9).all()

@@ -217,13 +217,14 @@ def _screened_out(*overrides: str) -> tuple[SandboxModel, pd.Series, list]:
         scenario(*BASE, "policy=controlled_pilot", "policy.sandbox.approval_prob=0", *overrides)
     )
     moved = []
-    retrack = model.retrack
+    book = model.book
+    retrack = book.retrack
 
     def record(pilot, track) -> None:
         retrack(pilot, track)
-        moved.append((pilot, model.t, pilot in model.calls))
+        moved.append((pilot, model.t, pilot in book.calls))
 
-    model.retrack = record
+    book.retrack = record
     return model, model.run().iloc[-1], moved
 
 
@@ -234,7 +235,7 @@ def test_an_applicant_not_admitted_goes_ad_hoc_re_priced_on_ad_hoc_terms() -> No
     assert final["sandbox_admitted"] == 0 and final["sandbox_withdrawn"] == 0
     assert final["sandbox_to_adhoc"] == len(moved) == final["sandbox_applications"] - len(waiting)
     pilots = model.params.pilots
-    adhoc = model.regime.adhoc
+    adhoc = model.context.regime.adhoc
     assert all(in_calls for _, _, in_calls in moved)  # firms bid anew on ad-hoc terms
     ran = [(q, t) for q, t, _ in moved if q.start >= 0]
     assert ran, "some applications moved ad hoc should run"
@@ -258,13 +259,13 @@ def test_a_graduated_service_launches_beyond_the_exposure_cap() -> None:
     model.run()
     cap, scope = model.params.policy.sandbox.exposure_cap, model.params.pilots.scope
     assert cap < scope  # the defaults make the test meaningful
-    graduated = [q for q in model.services if q.graduated and q.finished_month < model.t]
+    graduated = [q for q in model.book.services if q.graduated and q.finished_month < model.t]
     assert graduated
     # a graduated service reaches its planned share of the province (a sized-down pilot
     # plans less); with the defaults most plan more than the cap
     assert all(q.coverage >= scope * q.size * q.share for q in graduated)
     assert any(q.coverage > cap for q in graduated)
-    kept = [q for q in model.services if q.track.key == "sandbox" and not q.graduated]
+    kept = [q for q in model.book.services if q.track.key == "sandbox" and not q.graduated]
     assert all(q.coverage <= cap or q.scaled for q in kept)
 
 
@@ -281,7 +282,8 @@ def test_interoperable_data_connects_every_province_and_lowers_cost() -> None:
     fragmented = SandboxModel(scenario(*BASE, "data=fragmented"))
     assert (fragmented.run()["provinces_connected_platform"] == 0).all()
     healthcare = 1  # Domain.HEALTHCARE, data dependence 0.7
-    assert model.domain_cost(0, healthcare) < fragmented.domain_cost(0, healthcare)
+    cost = model.context.appraisal.domain_cost(0, healthcare)
+    assert cost < fragmented.context.appraisal.domain_cost(0, healthcare)
 
 
 def test_a_national_platform_connects_provinces_over_time() -> None:

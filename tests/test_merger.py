@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from conftest import scenario
-from sandbox.model.merger import merge_provinces
 from sandbox.model.metrics import observe
 from sandbox.model.model import SandboxModel
 from sandbox.model.regions import load_region
@@ -20,20 +19,22 @@ def merged() -> tuple[SandboxModel, dict, dict]:
     model = SandboxModel(scenario(*BEFORE_POLICY, "seed=2"))
     while model.t < model.merge_t:
         model.step()
-    model.status = model.status_matrix()  # as the merger will see the pilots
+    model.status = model.book.status_matrix(model.region.n, model.base_map)  # as the merger sees
     before = _state(model)
-    merge_provinces(model, load_region("vietnam_34.csv"), "vietnam_34.csv")
+    model.merge_provinces(load_region("vietnam_34.csv"), "vietnam_34.csv")
     return model, before, _state(model)
 
 
 def _state(model: SandboxModel) -> dict:
     pilots = [q for a in model.authority_list for q in a.pilots]
     return {
-        "row": observe(model),
+        "row": observe(
+            model.context, model.status, model.region, model.base_map.population, model.firm_set
+        ),
         "pilots": {id(q) for q in pilots},
         "local": model.ledger.local.sum(),
         "allocated": model.ledger.allocated_local.sum(),
-        "fiscal": model.fiscal.sum(),
+        "fiscal": model.ledger.fiscal.sum(),
         "adopters": (model.citizens.seg_adopters() * model.citizens.seg_weight).sum(),
     }
 

@@ -19,8 +19,9 @@ def _sizes(monkeypatch, local: float, central: float, min_size: float = 0.25):
     model = SandboxModel(scenario(*SMALL))
     monkeypatch.setattr(model.ledger, "local_headroom", lambda *_: local)
     monkeypatch.setattr(model.ledger, "central_headroom", lambda *_: central)
-    (size,) = model.resources.sizes(model, 0, [COST], 12, min_size)
-    return size, model.resources.params.grant_share
+    resources = model.context.resources
+    (size,) = resources.sizes(model.context, 0, [COST], 12, min_size)
+    return size, resources.params.grant_share
 
 
 @pytest.mark.parametrize(
@@ -67,8 +68,8 @@ def test_sized_pilots_reach_and_cost_in_proportion_and_fit_the_budget() -> None:
         if q.status in (Status.RUNNING, Status.SUCCEEDED, Status.FAILED):
             # a whole pilot's cost lies between the domain's and its cost with no data
             whole = q.contract / q.size
-            base = model.domains.cost_list[q.domain]
-            dependence = model.domains.dependence_list[q.domain]
+            base = model.context.domains.cost_list[q.domain]
+            dependence = model.context.domains.dependence_list[q.domain]
             assert base * (1 - 1e-12) <= whole <= base * (1 + premium * dependence) * (1 + 1e-12)
             financed += q.size < 1.0
     assert financed > 0

@@ -5,6 +5,11 @@ Every pilot owns its random draws: one row of uniforms per month of its life (ru
 then as a service), keyed by the pilot (``_life_draws``), with one column per use
 (``INCIDENT``, ``SEVERITY``, ...), so the same pilot meets the same numbers under every
 policy in which it exists.
+
+The stage sees the model through a ``LifecycleContext`` (``sandbox.model.interfaces``):
+the pilot book, the clock, the pilots' parameters, legal clarity, the random streams, the
+domains' incident risks, the citizens an incident exposes and the pilots' chances of
+success; it hands the pilots' tracks the same context.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import numpy as np
 from sandbox.model.pilots import Pilot, Status
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import LifecycleContext
 
 LIFE_BLOCK = 60  # months of draws fetched at once
 # columns of a pilot's monthly row of draws
@@ -25,7 +30,7 @@ INCIDENT, SEVERITY, ALIGN, SUCCESS, SCALE, STRIKE, EXTEND = range(7)
 LIFE_DRAWS = 7
 
 
-def advance_pilots(model: SandboxModel) -> None:
+def advance_pilots(ctx: LifecycleContext) -> None:
     """Advance every running pilot and every deployed service by one month.
 
     Running pilots, in order of approval: an incident with monthly probability
@@ -40,32 +45,34 @@ def advance_pilots(model: SandboxModel) -> None:
     its cumulative hazard ``sum(pilots.scale_hazard * clarity)`` passes its own threshold
     (an exponential draw at success); scaled services grow their coverage.
     """
-    for pilot in [q for q in model.open_pilots if q.status is Status.RUNNING]:
-        draws = _life_draws(model, pilot)
-        _incident(model, pilot, draws, 1.0)
+    book = ctx.book
+    t = ctx.clock.t
+    for pilot in [q for q in book.open_pilots if q.status is Status.RUNNING]:
+        draws = _life_draws(ctx, pilot)
+        _incident(ctx, pilot, draws, 1.0)
         if pilot.status is not Status.RUNNING:
             continue
-        pilot.track.running(model, pilot, draws[ALIGN])
-        if model.t + 1 >= pilot.end:
-            _conclude(model, pilot, draws)
-    p = model.params.pilots
-    clarity = model.government.clarity
-    for pilot in list(model.services):
-        if pilot.finished_month == model.t:
+        pilot.track.running(ctx, pilot, draws[ALIGN])
+        if t + 1 >= pilot.end:
+            _conclude(ctx, pilot, draws)
+    p = ctx.params.pilots
+    clarity = ctx.government.clarity
+    for pilot in list(book.services):
+        if pilot.finished_month == t:
             continue  # it ended this month: its service starts next month
-        draws = _life_draws(model, pilot)
+        draws = _life_draws(ctx, pilot)
         safety = 1.0 - p.clarity_safety * clarity[pilot.domain]
-        _incident(model, pilot, draws, p.service_risk * safety)
+        _incident(ctx, pilot, draws, p.service_risk * safety)
         if not pilot.scaled:
             pilot.scale_progress += p.scale_hazard * clarity[pilot.domain]
             if pilot.scale_progress >= pilot.scale_threshold:
                 pilot.scaled = True
-                model.count("pilots_scaled")
+                book.count("pilots_scaled")
         elif pilot.coverage < p.scaled_coverage:
             pilot.coverage = min(p.scaled_coverage, pilot.coverage + p.scale_rate)
 
 
-def _life_draws(model: SandboxModel, pilot: Pilot) -> np.ndarray:
+def _life_draws(ctx: LifecycleContext, pilot: Pilot) -> np.ndarray:
     """This month's uniforms of a pilot, keyed by the pilot and its month of life.
 
     Drawn ``LIFE_BLOCK`` months at a time from the ``life`` stream at (province, month
@@ -74,38 +81,41 @@ def _life_draws(model: SandboxModel, pilot: Pilot) -> np.ndarray:
     """
     block, row = divmod(pilot.months_run, LIFE_BLOCK)
     if row == 0 or pilot.life is None:
-        stream = model.streams.at("life", pilot.origin, pilot.proposed, block)
+        stream = ctx.streams.at("life", pilot.origin, pilot.proposed, block)
         pilot.life = stream.random((LIFE_BLOCK, LIFE_DRAWS))
     pilot.months_run += 1
     return pilot.life[row]
 
 
-def _incident(model: SandboxModel, pilot: Pilot, draws: np.ndarray, scale: float) -> None:
+def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray, scale: float) -> None:
     """An incident (data breach, outage) with the domain's hazard times ``scale``."""
-    offset = model.params.pilots.incident_offset
-    hazard = scale * model.domains.risk_list[pilot.domain] * (offset - pilot.firm.capability)
+    p = ctx.params.pilots
+    hazard = (
+        scale * ctx.domains.risk_list[pilot.domain] * (p.incident_offset - pilot.firm.capability)
+    )
     if draws[INCIDENT] >= -math.expm1(-hazard):
         return
     monitoring = pilot.track.params.monitoring
     pilot.incidents += 1
-    model.count("incidents")
-    stream = model.streams.at("exposure", pilot.origin, pilot.proposed, pilot.months_run)
-    harmed = model.citizens.expose(pilot.province, pilot.coverage, stream)
-    model.count("citizens_harmed", harmed * model.params.pilots.harm_fraction * (1 - monitoring))
-    severe = draws[SEVERITY] < model.params.pilots.halt_severity * monitoring
+    book = ctx.book
+    book.count("incidents")
+    stream = ctx.streams.at("exposure", pilot.origin, pilot.proposed, pilot.months_run)
+    harmed = ctx.citizens.expose(pilot.province, pilot.coverage, stream)
+    book.count("citizens_harmed", harmed * p.harm_fraction * (1 - monitoring))
+    severe = draws[SEVERITY] < p.halt_severity * monitoring
     if severe and pilot.status is Status.RUNNING:
-        model.finish(pilot, Status.HALTED)
+        book.finish(pilot, Status.HALTED)
 
 
-def _conclude(model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> None:
+def _conclude(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray) -> None:
     """The end date: the track may defer it; else the success draw decides (once)."""
-    if pilot.track.defer_end(model, pilot, draws):
+    if pilot.track.defer_end(ctx, pilot, draws):
         return
     if pilot.outcome_draw < 0:
         pilot.outcome_draw = float(draws[SUCCESS])  # an extension does not draw again
-    chance = model.success_probability(pilot) + pilot.track.success_bonus(pilot)
+    chance = ctx.appraisal.success_probability(pilot) + pilot.track.success_bonus(pilot)
     if pilot.outcome_draw < chance:
         pilot.scale_threshold = -math.log1p(-float(draws[SCALE]))
-        model.finish(pilot, Status.SUCCEEDED)
-    elif not pilot.track.extend(model, pilot, draws):
-        model.finish(pilot, Status.FAILED)
+        ctx.book.finish(pilot, Status.SUCCEEDED)
+    elif not pilot.track.extend(ctx, pilot, draws):
+        ctx.book.finish(pilot, Status.FAILED)

@@ -17,6 +17,10 @@ merged into it:
 * its citizens are theirs, each with the adoption state and remaining threshold it had
   (``Citizens.merge``);
 * a regime with per-province state maps it (``Regime.merge``).
+
+``SandboxModel.merge_provinces`` applies the merger to the model's parts; here are the
+parts that are the merger's own: which unit each province joins (``unit_of``) and how
+authorities and their pilots become the units' (``merge_authorities``).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from sandbox.errors import ConfigError
 from sandbox.model.regions import Region
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.agents.authority import LocalAuthority
 
 
 def unit_of(old: Region, new: Region, table: str) -> np.ndarray:
@@ -53,12 +57,20 @@ def unit_of(old: Region, new: Region, table: str) -> np.ndarray:
     return units
 
 
-def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
-    """Replace the model's provinces by the units of ``new`` (module docstring)."""
-    old = model.region
-    units = unit_of(old, new, table)
+def merge_authorities(
+    authorities: list[LocalAuthority], old: Region, new: Region, units: np.ndarray
+) -> list[LocalAuthority]:
+    """The authorities of the units of ``new``: each unit's seat absorbs the authorities of
+    its provinces (the others leave the model), and every pilot keeps the people it
+    reached, as a share of its unit (module docstring).
+
+    Args:
+        authorities: the authorities of ``old``'s provinces, in their order.
+        old: the province table in force.
+        new: the merged table.
+        units: for each province of ``old``, its unit in ``new`` (``unit_of``).
+    """
     index = {name: k for k, name in enumerate(old.names)}
-    authorities = model.authority_list
     merged = []
     for u in range(new.n):
         members = np.flatnonzero(units == u)
@@ -76,13 +88,4 @@ def merge_provinces(model: SandboxModel, new: Region, table: str) -> None:
         pilot.scope *= share[pilot.province]
         pilot.share *= share[pilot.province]
         pilot.province = int(units[pilot.province])
-    model.authority_list = merged
-    model.base_unit = units[model.base_unit]
-    model.map_since = model.t
-    model.ledger.merge(units, new.n)
-    model.fiscal = np.bincount(units, model.fiscal, minlength=new.n)
-    model.citizens.merge(units, new.n)
-    model.regime.merge(units, new.n)
-    model.data_regime.merge(units, new.n)
-    model.set_region(new)
-    model.status = model.status_matrix()
+    return merged

@@ -18,7 +18,12 @@ from sandbox.model.outcomes import COVERAGE_THRESHOLDS, DEPTH_THRESHOLDS, FUNNEL
 from sandbox.model.portable import dot
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from collections.abc import Iterable
+
+    from sandbox.model.agents.firm import Firm
+    from sandbox.model.interfaces import ObservedContext
+    from sandbox.model.regions import Region
+    from sandbox.model.status import StatusMatrix
 
 # names and meanings, from the one table of outcomes (``sandbox.model.outcomes``)
 COUNTERS: dict[str, str] = {o.name: o.meaning for o in outcomes.COUNTERS}
@@ -26,31 +31,45 @@ METRICS: dict[str, str] = {o.name: o.meaning for o in outcomes.MONTHLY}
 SUMMARY_EXTRA: dict[str, str] = {o.name: o.meaning for o in outcomes.SUMMARY if o.only is None}
 
 
-def observe(model: SandboxModel) -> dict[str, float]:
-    """All metrics of the model's current state, keyed by ``METRICS`` names."""
-    status = model.status
-    c = model.citizens
+def observe(
+    ctx: ObservedContext,
+    status: StatusMatrix,
+    region: Region,
+    base_population: np.ndarray,
+    firms: Iterable[Firm],
+) -> dict[str, float]:
+    """All metrics of the model's current state, keyed by ``METRICS`` names.
+
+    The observer reads the whole state, through the context (``ObservedContext``,
+    ``sandbox.model.interfaces``: counters, citizens, ledger, data regime, clarity,
+    authorities) and what the model itself keeps: the month's ``status`` matrix, the
+    current map (``region``), the people of the first map's provinces
+    (``base_population``, ``StatusMatrix.base_*``) and the active ``firms``.
+    """
+    c = ctx.citizens
     adopters = c.seg_adopters() * c.seg_weight
     population = np.bincount(np.arange(c.n_segments) % 2, c.seg_weight * np.diff(c.seg_start))
     adopted = np.bincount(np.arange(c.n_segments) % 2, adopters)
     urban, rural = adopted / np.maximum(population, 1e-300)
-    ledger = model.ledger
-    public = ledger.public_spending + model.data_regime.spent
-    active = list(model.firm_set)
+    ledger = ctx.ledger
+    data_regime = ctx.data_regime
+    public = ledger.public_spending + data_regime.spent
+    active = list(firms)
     won = np.array([f.won_value for f in active])
     share = won / won.sum() if won.sum() > 0 else won
-    population_k = model.region.population
+    population_k = region.population
     total = population_k.sum()
-    minimum = model.params.pilots.project_min_domains
+    minimum = ctx.params.pilots.project_min_domains
     project = status.live.sum(axis=1) >= minimum
     # population-weighted shares on the first map's provinces (``StatusMatrix.base_*``)
-    people = model.base_population
+    people = base_population
     everyone = people.sum()
-    gis = model.data_regime.params.gis_readiness
+    gis = data_regime.params.gis_readiness
+    counts = ctx.book.counts
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
     kinds = {k: kind_of.count(k) for k in FirmKind}
     row = {
-        "provinces": model.region.n,
+        "provinces": region.n,
         "population_share_with_project": float(
             people[status.base_live.sum(axis=1) >= minimum].sum() / everyone
         ),
@@ -63,13 +82,13 @@ def observe(model: SandboxModel) -> dict[str, float]:
         "provinces_with_project": int(project.sum()),
         "provinces_with_app": int(status.deployed.any(axis=1).sum()),
         "provinces_with_initiative": int(status.succeeded.any(axis=1).sum()),
-        "provinces_with_gis": sum(a.data_readiness >= gis for a in model.authority_list),
+        "provinces_with_gis": sum(a.data_readiness >= gis for a in ctx.authorities),
         **{
             f"provinces_service_{d.key}": n
             for d, n in zip(DOMAINS, status.deployed.sum(axis=0).tolist(), strict=True)
         },
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
-        "services_per_province": float(status.deployed.sum() / model.region.n),
+        "services_per_province": float(status.deployed.sum() / region.n),
         "population_covered": float(
             dot(population_k, 1.0 - np.prod(1.0 - status.coverage, axis=1)) / total
         ),
@@ -80,29 +99,29 @@ def observe(model: SandboxModel) -> dict[str, float]:
             f"population_covered_{d.key}": float(dot(population_k, status.coverage[:, d]) / total)
             for d in DOMAINS
         },
-        "pilots_running": model.n_running(),
-        **{name: int(model.counts[name]) for name in COUNTERS if name != "citizens_harmed"},
-        "citizens_harmed": float(model.counts["citizens_harmed"]),
+        "pilots_running": ctx.book.n_running(),
+        **{name: int(counts[name]) for name in COUNTERS if name != "citizens_harmed"},
+        "citizens_harmed": float(counts["citizens_harmed"]),
         "adoption": float(adopted.sum() / c.population),
         "adoption_urban": float(urban),
         "adoption_rural": float(rural),
         "urban_rural_gap": float(urban - rural),
         "provinces_no_service": int((status.coverage.max(axis=1) == 0).sum()),
         "public_spending": public,
-        "central_spending": ledger.spent_central + model.data_regime.spent,
+        "central_spending": ledger.spent_central + data_regime.spent,
         "local_spending": float(ledger.spent_local.sum()),
         "private_investment": ledger.private,
         "private_public_ratio": ledger.private / public if public > 0 else 0.0,
         **{
             f"clarity_{d.key}": c
-            for d, c in zip(DOMAINS, model.government.clarity.tolist(), strict=True)
+            for d, c in zip(DOMAINS, ctx.government.clarity.tolist(), strict=True)
         },
-        "interoperability": float(model.data_regime.interoperability),
+        "interoperability": float(data_regime.interoperability),
         **{f"firms_{k.value}": kinds[k] for k in FirmKind},
         "market_hhi": float(10_000 * (share * share).sum()),
-        "sme_contract_share": model.counts["contracts_sme"]
-        / max(1, sum(model.counts[f"contracts_{k.value}"] for k in FirmKind)),
-        "provinces_connected_platform": int(model.data_regime.connected.sum()),
+        "sme_contract_share": counts["contracts_sme"]
+        / max(1, sum(counts[f"contracts_{k.value}"] for k in FirmKind)),
+        "provinces_connected_platform": int(data_regime.connected.sum()),
     }
     return row
 

@@ -1,9 +1,14 @@
-"""The sandbox model: wiring of agents, mechanisms and the month's stages."""
+"""The sandbox model: the wiring of agents, mechanisms and the month's stages.
+
+``SandboxModel`` builds the parts and owns what only it does: Mesa's agents, the month's
+stages, the calendar events (the policy takes effect, provinces merge), the province x
+domain view of the month and the records. The parts act on one another through the
+``Context`` it hands them (``sandbox.model.context``): the pilot book
+(``sandbox.model.pilot_book``) owns the pilots and their lifecycle, and each mechanism
+uses the narrow interface ``sandbox.model.interfaces`` names for it.
+"""
 
 from __future__ import annotations
-
-from collections import Counter
-from dataclasses import dataclass
 
 import mesa
 import numpy as np
@@ -15,36 +20,22 @@ from sandbox.model.agents.authority import LocalAuthority
 from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
 from sandbox.model.agents.government import NationalGovernment
 from sandbox.model.citizens import Citizens
+from sandbox.model.clock import Clock
+from sandbox.model.context import Context
 from sandbox.model.data import make_data_regime
-from sandbox.model.domains import CITIZEN_FACING, N_DOMAINS, Domain, DomainTable
+from sandbox.model.domains import CITIZEN_FACING, DomainTable
 from sandbox.model.lifecycle import advance_pilots
-from sandbox.model.merger import merge_provinces
+from sandbox.model.merger import merge_authorities, unit_of
 from sandbox.model.metrics import METRICS, observe
-from sandbox.model.pilots import DEPLOYED, LIVE, Pilot, Status
+from sandbox.model.pilot_book import PilotBook
+from sandbox.model.pilots import Pilot
 from sandbox.model.policy import make_regime
 from sandbox.model.regions import Region, load_region
 from sandbox.model.resources import make_resources
 from sandbox.model.resources.ledger import Ledger
-from sandbox.model.rng import RandomStreams, geometric, poisson
+from sandbox.model.rng import RandomStreams, poisson
 from sandbox.model.stages import Stages
-from sandbox.model.tracks import AdHoc
-
-
-@dataclass(frozen=True)
-class StatusMatrix:
-    """Province x domain view of pilots and services."""
-
-    live: np.ndarray  # bool: a pilot approved, running or succeeded
-    deployed: np.ndarray  # bool: a pilot running or succeeded
-    succeeded: np.ndarray  # bool: a succeeded service
-    coverage: np.ndarray  # float: share of the province the domain's services reach
-    scaled: np.ndarray  # float: share the domain's scaled (province-wide) services reach
-    # the same three flags over the provinces of the first map (``SandboxModel.base_unit``):
-    # a pilot proposed before the merger serves its own province, one proposed since its
-    # whole unit; the population-weighted shares are counted on them
-    base_live: np.ndarray
-    base_deployed: np.ndarray
-    base_succeeded: np.ndarray
+from sandbox.model.status import BaseMap, StatusMatrix
 
 
 def _month_index(params: Params, month: str) -> int:
@@ -81,6 +72,10 @@ class SandboxModel(mesa.Model):
     With ``validation.name == "bass"`` only the citizens (with a reach of 1 everywhere from
     month 0: one service at full coverage) and the record run.
 
+    The parts live in ``self.context`` (``Context``): the pilot book, the clock, the
+    appraisal of pilots, the ledger, the citizens, the government, the authorities and
+    the mechanisms in force.
+
     Args:
         params: the whole scenario, already range-checked or checked here.
         region: the province table; loaded from ``params.region.table`` when omitted.
@@ -93,10 +88,7 @@ class SandboxModel(mesa.Model):
         validate(params)
         streams = RandomStreams(params.seed, params.replicate)
         super().__init__(rng=int(streams["schedule"].integers(2**31)))
-        self.params = params
-        self.streams = streams
-        self.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
-        self.t = 0  # index of the month being simulated
+        months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
         self.merge_t = merge_month_index(params)  # when provinces merge (-1: never)
         if region is None:
             merged_already = self.merge_t == 0
@@ -107,40 +99,29 @@ class SandboxModel(mesa.Model):
         self.set_region(region)
         # the provinces of the first map, their people and the unit each now belongs to,
         # and the month the current map took effect (``sandbox.model.merger``)
-        self.base_population = region.population
-        self.base_unit = np.arange(region.n)
-        self.map_since = 0
-        self.fiscal = region.fiscal_capacity  # scales local budgets; merged units add up
+        self.base_map = BaseMap(region.population, np.arange(region.n))
         # the historical mechanisms until policy.start, then the policy's (enact_policy)
-        self.policy_t0 = policy_month_index(params)
         self.enacted = False
-        self.domains = DomainTable(params.domains)
-        # the data access a domain needs to be buildable (``LocalAuthority.propose``)
-        self.feasible_access = (
-            params.pilots.data_feasibility * self.domains.data_dependence
-        ).tolist()
+        # fiscal capacity scales local budgets; merged units add up
+        ledger = Ledger(region.n, region.fiscal_capacity)
+        clock = Clock(months, policy_month_index(params))
+        self.context = ctx = Context(params, streams, clock, DomainTable(params.domains), ledger)
         history = params.history
-        self.regime = make_regime(history.policy)
-        self.resources = make_resources(history.resources)
-        self.data_regime = make_data_regime(history.data)
-        self.ledger = Ledger(self.region.n)
-        self.counts: Counter[str] = Counter()
-        self.open_pilots: list[Pilot] = []  # proposed, approved or running
-        self.services: list[Pilot] = []  # succeeded, still deployed
-        self.finished: list[Pilot] = []  # ended last month, for the government to evaluate
-        self.calls: list[Pilot] = []  # proposals made this month, open for bids
+        ctx.regime = make_regime(history.policy)
+        ctx.resources = make_resources(history.resources)
+        ctx.data_regime = make_data_regime(history.data)
 
-        self.government = NationalGovernment(self)
-        self.authority_list = [LocalAuthority(self, k) for k in range(self.region.n)]
+        self.government = ctx.government = NationalGovernment(self)
+        ctx.authorities = [LocalAuthority(self, k) for k in range(region.n)]
         for kind in FirmKind:
             kind_params = getattr(params.firms, kind.value)
             for _ in range(kind_params.count):
                 Firm(self, kind, kind_params, streams["firms"])
-        self.citizens = Citizens(params.citizens, self.region, streams["citizens"])
-        self.data_regime.setup(self.region.n)
-        self.regime.setup(self)
-        self.peer_success = np.zeros(self.region.n)
-        self.status = self.status_matrix()
+        ctx.citizens = Citizens(params.citizens, region, streams["citizens"])
+        ctx.data_regime.setup(region.n)
+        ctx.regime.setup(ctx)
+        self.peer_success = np.zeros(region.n)
+        self.status: StatusMatrix = self.book.status_matrix(region.n, self.base_map)
         self.rows: list[dict[str, float]] = []
         self.province_rows: list[tuple] = []  # (names, services deployed, adoption) a month
         if params.validation.name == "bass":
@@ -158,7 +139,32 @@ class SandboxModel(mesa.Model):
                 )
             )
 
-    # ------------------------------------------------------------------ agents
+    # ------------------------------------------------------------ the parts
+    @property
+    def params(self) -> Params:
+        """The scenario (a branch's own from ``policy.start``)."""
+        return self.context.params
+
+    @property
+    def book(self) -> PilotBook:
+        """The pilots and their lifecycle."""
+        return self.context.book
+
+    @property
+    def ledger(self) -> Ledger:
+        """The public money."""
+        return self.context.ledger
+
+    @property
+    def citizens(self) -> Citizens:
+        """The citizens."""
+        return self.context.citizens
+
+    @property
+    def authority_list(self) -> list[LocalAuthority]:
+        """Every province's authority, in province order (the current map)."""
+        return self.context.authorities
+
     @property
     def authorities(self) -> mesa.agent.AgentSet:
         """All local authorities."""
@@ -169,22 +175,34 @@ class SandboxModel(mesa.Model):
         """Active firms."""
         return self.agents_by_type.get(Firm, mesa.agent.AgentSet([], random=self.random))
 
+    # ------------------------------------------------------------ the calendar
     @property
-    def month_of_year(self) -> int:
-        """Calendar month (1-12) being simulated."""
-        return self.months[self.t].month
+    def t(self) -> int:
+        """Index of the month being simulated (``Clock.t``)."""
+        return self.context.clock.t
+
+    @property
+    def months(self) -> pd.PeriodIndex:
+        """Every simulated month."""
+        return self.context.clock.months
+
+    @property
+    def policy_t0(self) -> int:
+        """Index of ``policy.start`` among the simulated months (0 when it is not later)."""
+        return self.context.clock.policy_t0
 
     # -------------------------------------------------------------------- step
     def step(self) -> None:
         """Simulate one month: the month's events (the policy takes effect, provinces
         merge), then ``self.stages`` in order."""
-        if self.t == self.policy_t0 and not self.enacted:
+        clock = self.context.clock
+        if clock.t == clock.policy_t0 and not self.enacted:
             self.enact_policy()
-        if self.t == self.merge_t:
+        if clock.t == self.merge_t:
             table = self.params.region.merge_table
-            merge_provinces(self, load_region(table), table)
+            self.merge_provinces(load_region(table), table)
         self.stages.run()
-        self.t += 1
+        clock.t += 1
 
     def set_region(self, region: Region) -> None:
         """The province table in force (and what derives from it)."""
@@ -210,17 +228,33 @@ class SandboxModel(mesa.Model):
         """
         if self.enacted:
             raise RuntimeError("the policy was already enacted")
+        ctx = self.context
         if params is not None:
             validate(params, n_provinces=self.region.n)
-            self.params = params
-            self.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
-        p = self.params
-        self.regime = make_regime(p.policy)
-        self.resources = make_resources(p.resources)
-        self.data_regime = make_data_regime(p.data, previous=self.data_regime)
-        self.data_regime.setup(self.region.n)
-        self.regime.setup(self)
+            ctx.params = params
+            ctx.clock.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
+        p = ctx.params
+        ctx.regime = make_regime(p.policy)
+        ctx.resources = make_resources(p.resources)
+        ctx.data_regime = make_data_regime(p.data, previous=ctx.data_regime)
+        ctx.data_regime.setup(self.region.n)
+        ctx.regime.setup(ctx)
         self.enacted = True
+
+    def merge_provinces(self, new: Region, table: str) -> None:
+        """Replace the provinces by the units of ``new`` (``region.merge_table``, read from
+        ``table``): every part inherits its provinces' state (``sandbox.model.merger``)."""
+        ctx = self.context
+        old = self.region
+        units = unit_of(old, new, table)
+        ctx.authorities = merge_authorities(ctx.authorities, old, new, units)
+        self.base_map.merge(units, ctx.clock.t)
+        ctx.ledger.merge(units, new.n)
+        ctx.citizens.merge(units, new.n)
+        ctx.regime.merge(units, new.n)
+        ctx.data_regime.merge(units, new.n)
+        self.set_region(new)
+        self.status = self.book.status_matrix(new.n, self.base_map)
 
     def run(self) -> pd.DataFrame:
         """Run the whole horizon; one row per month (``month`` then ``METRICS`` columns).
@@ -234,24 +268,66 @@ class SandboxModel(mesa.Model):
         frame.insert(0, "month", self.months.strftime("%Y-%m"))
         return frame
 
-    @property
-    def months_since_policy(self) -> int:
-        """Months since ``policy.start`` (negative before it)."""
-        return self.t - self.policy_t0
-
-    @property
-    def local_budget(self) -> np.ndarray:
-        """Each province's yearly budget for smart-city pilots, billion VND."""
-        return self.resources.params.local_budget * self.fiscal
+    # ------------------------------------------------------------------ stages
+    def _update_peers(self) -> None:
+        """Peers: share of other provinces in the same region with a succeeded service."""
+        success = self.status.succeeded.any(axis=1).astype(float)  # end of last month
+        totals = np.bincount(self._region_code, success)[self._region_code]
+        self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
 
     def _authorities_propose(self) -> None:
         """Authorities, in random order, learn and maybe propose a pilot."""
-        self.authorities.shuffle_do("step")
+        self.authorities.shuffle_do("step", self.peer_success)
+
+    def _market(self) -> None:
+        """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""
+        ctx = self.context
+        firms = self.firm_set
+        calls = ctx.book.take_calls()
+        if calls:
+            ids = np.array(firms.get("unique_id"))
+            draws = np.column_stack([self._bid_stream(q).random(ids.max() + 1)[ids] for q in calls])
+            tracks = [q.track.params for q in calls]
+            domains = [q.domain for q in calls]
+            costs = np.array([ctx.appraisal.pilot_cost(q) for q in calls])
+            bids = bid_matrix(
+                capital=np.array(firms.get("capital")),
+                risk_tolerance=np.array(firms.get("risk_tolerance")),
+                compliance=np.array([t.compliance_cost for t in tracks])
+                * (1.0 - ctx.regime.contract_saving)
+                * costs,
+                risk=np.array([t.legal_risk for t in tracks])
+                * (1 - ctx.government.clarity[domains]),
+                draws=draws,
+                bid_share=self.params.firms.bid_share,
+            )
+            bidders = list(firms)
+            for pilot, column in zip(calls, bids.T, strict=True):
+                pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
+                choice = self._bid_stream(pilot, choice=True).random()
+                ctx.authorities[pilot.province].choose_partner(pilot, choice)
+        firms.do("step")  # costs and exit: independent of the order
+        t, streams, p = self.t, ctx.streams, self.params.firms
+        u = streams.at("entry", t).random()
+        new = sum(q.bid_round == 0 for q in calls)  # a proposal bid for anew is no new one
+        for j in range(poisson(u, p.entry_rate * new)):
+            Firm(self, FirmKind.SME, p.sme, streams.at("entry", t, j + 1))
+
+    def _bid_stream(self, pilot: Pilot, choice: bool = False) -> np.random.Generator:
+        """The draws of a proposal's bidding (``choice``: of its partner's choice), keyed by
+        the proposal and how often it was bid for: a proposal moved to another track is
+        bid for with fresh numbers (``rebids``)."""
+        streams = self.context.streams
+        if pilot.bid_round == 0:
+            return streams.at("bids", pilot.origin, pilot.proposed, *((1,) if choice else ()))
+        return streams.at(
+            "rebids", pilot.origin, pilot.proposed, 2 * (pilot.bid_round - 1) + choice
+        )
 
     def _advance_pilots(self) -> None:
         """Running pilots meet incidents, align, end, succeed or fail; services scale."""
-        advance_pilots(self)
-        self.status = self.status_matrix()
+        advance_pilots(self.context)
+        self.status = self.book.status_matrix(self.region.n, self.base_map)
 
     @property
     def reach(self) -> np.ndarray:
@@ -271,7 +347,10 @@ class SandboxModel(mesa.Model):
 
     def _record(self) -> None:
         """Record the month's metrics, and each province's services and adoption."""
-        self.rows.append(observe(self))
+        firms = self.firm_set
+        self.rows.append(
+            observe(self.context, self.status, self.region, self.base_map.population, firms)
+        )
         self.province_rows.append(
             (
                 self.region.names,
@@ -294,260 +373,3 @@ class SandboxModel(mesa.Model):
                 "adoption": np.concatenate([r[2] for r in self.province_rows]),
             }
         )
-
-    def _update_peers(self) -> None:
-        """Peers: share of other provinces in the same region with a succeeded service."""
-        success = self.status.succeeded.any(axis=1).astype(float)  # end of last month
-        totals = np.bincount(self._region_code, success)[self._region_code]
-        self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
-
-    def _market(self) -> None:
-        """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""
-        firms = self.firm_set
-        if self.calls:
-            ids = np.array(firms.get("unique_id"))
-            draws = np.column_stack(
-                [self._bid_stream(q).random(ids.max() + 1)[ids] for q in self.calls]
-            )
-            tracks = [q.track.params for q in self.calls]
-            domains = [q.domain for q in self.calls]
-            costs = np.array([self.pilot_cost(q) for q in self.calls])
-            bids = bid_matrix(
-                capital=np.array(firms.get("capital")),
-                risk_tolerance=np.array(firms.get("risk_tolerance")),
-                compliance=np.array([t.compliance_cost for t in tracks])
-                * (1.0 - self.contract_saving)
-                * costs,
-                risk=np.array([t.legal_risk for t in tracks])
-                * (1 - self.government.clarity[domains]),
-                draws=draws,
-                bid_share=self.params.firms.bid_share,
-            )
-            bidders = list(firms)
-            for pilot, column in zip(self.calls, bids.T, strict=True):
-                pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
-                choice = self._bid_stream(pilot, choice=True).random()
-                self.authority_list[pilot.province].choose_partner(pilot, choice)
-        firms.do("step")  # costs and exit: independent of the order
-        u = self.streams.at("entry", self.t).random()
-        new = sum(q.bid_round == 0 for q in self.calls)  # a proposal bid for anew is no new one
-        for j in range(poisson(u, self.params.firms.entry_rate * new)):
-            Firm(self, FirmKind.SME, self.params.firms.sme, self.streams.at("entry", self.t, j + 1))
-        self.calls = []
-
-    def _bid_stream(self, pilot: Pilot, choice: bool = False) -> np.random.Generator:
-        """The draws of a proposal's bidding (``choice``: of its partner's choice), keyed by
-        the proposal and how often it was bid for: a proposal moved to another track is
-        bid for with fresh numbers (``rebids``)."""
-        if pilot.bid_round == 0:
-            return self.streams.at("bids", pilot.origin, pilot.proposed, *((1,) if choice else ()))
-        return self.streams.at(
-            "rebids", pilot.origin, pilot.proposed, 2 * (pilot.bid_round - 1) + choice
-        )
-
-    # -------------------------------------------------------- pilot lifecycle
-    def count(self, name: str, amount: float = 1) -> None:
-        """Add to a cumulative counter (names in ``metrics.COUNTERS``)."""
-        self.counts[name] += amount
-
-    def propose(self, province: int, domain: Domain, track: AdHoc, size: float = 1.0) -> Pilot:
-        """Create a proposal of ``size`` of a whole pilot (reach and cost); it is open for
-        bids this month."""
-        pilots = self.params.pilots
-        pilot = Pilot(
-            province=province,
-            domain=domain,
-            track=track,
-            proposed=self.t,
-            duration=track.duration(pilots),
-            scope=track.scope(pilots, size),
-            size=size,
-            origin=province,
-        )
-        self.count("pilots_proposed")
-        self.open_pilots.append(pilot)
-        self._apply(pilot)
-        return pilot
-
-    def retrack(self, pilot: Pilot, track: AdHoc) -> None:
-        """A proposal moves to ``track`` on its terms: the track's reach and length, a
-        new review, and new bids this month (the firms price it anew)."""
-        pilots = self.params.pilots
-        pilot.track = track
-        pilot.duration = track.duration(pilots)
-        pilot.scope = track.scope(pilots, pilot.size) * pilot.share
-        pilot.firm = None
-        pilot.bids = []
-        pilot.bid_round += 1
-        self._apply(pilot)
-
-    def _apply(self, pilot: Pilot) -> None:
-        """A proposal applies on its track: its review starts, and it is open for bids."""
-        track = pilot.track
-        pilot.decision_month = self.t + self.review_delay(pilot, track.params.review_months)
-        track.applied(self, pilot)
-        self.calls.append(pilot)
-
-    def review_draw(self, pilot: Pilot) -> float:
-        """The next uniform of a proposal's review (delays and decisions), keyed by the
-        proposal: the same numbers under every policy in which the proposal exists."""
-        i = pilot.reviews
-        pilot.reviews += 1
-        return float(self.streams.at("review", pilot.origin, pilot.proposed).random(i + 1)[i])
-
-    def review_delay(self, pilot: Pilot, mean_months: float) -> int:
-        """A review delay in months (geometric with the given mean), from the proposal's
-        review draws."""
-        return geometric(self.review_draw(pilot), mean_months)
-
-    def decide(self, pilot: Pilot, approve: bool) -> None:
-        """The regulator's decision on an application."""
-        if approve:
-            pilot.status = Status.APPROVED
-            self.count("pilots_approved")
-        else:
-            self.reject(pilot)
-
-    def reject(self, pilot: Pilot) -> None:
-        """Refused, unfunded or without a bidder."""
-        pilot.status = Status.REJECTED
-        self.count("pilots_rejected")
-        self.open_pilots.remove(pilot)
-
-    def start(self, pilot: Pilot) -> None:
-        """A financed pilot starts running this month."""
-        pilot.status = Status.RUNNING
-        pilot.start = self.t
-        pilot.end = self.t + pilot.duration
-        pilot.coverage = pilot.scope
-        pilot.firm.win(pilot)
-        pilot.track.started(self, pilot)
-
-    def finish(self, pilot: Pilot, status: Status) -> None:
-        """A running pilot ends in success, failure or a halt."""
-        pilot.status = status
-        pilot.finished_month = self.t
-        self.count(f"pilots_{status.value}")
-        pilot.track.finished(self, pilot)
-        self.open_pilots.remove(pilot)
-        self.finished.append(pilot)
-        if status is Status.SUCCEEDED:
-            self.services.append(pilot)
-        else:
-            pilot.coverage = 0.0
-        pilot.firm.learn(pilot)
-        self.authority_list[pilot.province].on_outcome(pilot)
-
-    def province_access(self, province: int) -> float:
-        """Effective data access of pilots in a province (``sandbox.model.data``)."""
-        readiness = self.authority_list[province].data_readiness
-        return float(self.data_regime.access(province, readiness, self.regime.params.data_market))
-
-    def data_access(self, pilot: Pilot) -> float:
-        """Effective data access of a pilot."""
-        return self.province_access(pilot.province)
-
-    def domain_costs(self, access: float) -> list[float]:
-        """Cost of a pilot in each domain at a province's data ``access``, billion VND
-        (plain floats: six numbers are faster without NumPy)."""
-        premium = self.params.pilots.data_cost_premium
-        return [
-            cost * (1.0 + premium * dependence * (1.0 - access))
-            for cost, dependence in zip(
-                self.domains.cost_list, self.domains.dependence_list, strict=True
-            )
-        ]
-
-    def domain_cost(self, province: int, domain: Domain, access: float | None = None) -> float:
-        """Cost of a pilot in a domain and province, billion VND: the domain's cost, more
-        where a data-dependent service lacks data (``pilots.data_cost_premium``)."""
-        access = self.province_access(province) if access is None else access
-        return float(self.domain_costs(access)[domain])
-
-    def pilot_cost(self, pilot: Pilot) -> float:
-        """Cost of a pilot, billion VND: its size of a whole pilot's ``domain_cost`` in its
-        domain and province."""
-        return pilot.size * self.domain_cost(pilot.province, pilot.domain)
-
-    @property
-    def contract_saving(self) -> float:
-        """Share of transaction costs standard contracts remove (0 without them)."""
-        p = self.regime.params
-        return p.contract_saving if p.standard_contracts else 0.0
-
-    def success_probability(self, pilot: Pilot) -> float:
-        """Chance a pilot succeeds: domain base, firm capability, local capacity, data."""
-        p = self.params.pilots
-        authority = self.authority_list[pilot.province]
-        access = self.data_access(pilot)
-        capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
-        mid = p.reference_level
-        value = (
-            self.domains.success[pilot.domain]
-            + p.capability_weight * (capability - mid)
-            + p.capacity_weight * (authority.digital_capacity - mid)
-            + p.data_weight * self.domains.data_dependence[pilot.domain] * (access - mid)
-        )
-        return float(np.clip(value, p.success_min, p.success_max))
-
-    # ------------------------------------------------------------ observation
-    def n_running(self) -> int:
-        """Pilots running now."""
-        return sum(q.status is Status.RUNNING for q in self.open_pilots)
-
-    def status_matrix(self) -> StatusMatrix:
-        """Province x domain view of open pilots and deployed services."""
-        shape = (self.region.n, N_DOMAINS)
-        pilots = [*self.open_pilots, *self.services]
-        index = (
-            np.array([q.province for q in pilots], dtype=np.intp),
-            np.array([q.domain for q in pilots], dtype=np.intp),
-        )
-        status = [q.status for q in pilots]
-        is_live = np.array([s in LIVE for s in status], dtype=bool)
-        is_deployed = np.array([s in DEPLOYED for s in status], dtype=bool)
-        is_succeeded = np.array([s is Status.SUCCEEDED for s in status], dtype=bool)
-        reach = np.array([q.coverage for q in pilots], dtype=float)
-        is_scaled = is_succeeded & np.array([q.scaled for q in pilots], dtype=bool)
-        live = np.zeros(shape, dtype=bool)
-        deployed = np.zeros(shape, dtype=bool)
-        succeeded = np.zeros(shape, dtype=bool)
-        coverage = np.zeros(shape)
-        scaled = np.zeros(shape)
-        live[index[0][is_live], index[1][is_live]] = True
-        deployed[index[0][is_deployed], index[1][is_deployed]] = True
-        succeeded[index[0][is_succeeded], index[1][is_succeeded]] = True
-        # summed in the pilots' order, as a loop would
-        np.add.at(coverage, (index[0][is_deployed], index[1][is_deployed]), reach[is_deployed])
-        np.add.at(scaled, (index[0][is_scaled], index[1][is_scaled]), reach[is_scaled])
-        if self.map_since == 0:  # one map all along: the base view is the map's
-            base = (live, deployed, succeeded)
-        else:
-            origin = np.array([q.origin for q in pilots], dtype=np.intp)
-            before = np.array([q.proposed < self.map_since for q in pilots], dtype=bool)
-            base = tuple(
-                self._base_view(shape, index, origin, before, flags)
-                for flags in (is_live, is_deployed, is_succeeded)
-            )
-        # one pilot per province and domain; a merged unit adds its provinces' shares
-        np.minimum(coverage, 1.0, out=coverage)
-        np.minimum(scaled, 1.0, out=scaled)
-        return StatusMatrix(live, deployed, succeeded, coverage, scaled, *base)
-
-    def _base_view(
-        self,
-        shape: tuple[int, int],
-        index: tuple[np.ndarray, np.ndarray],
-        origin: np.ndarray,
-        before: np.ndarray,
-        flags: np.ndarray,
-    ) -> np.ndarray:
-        """Base province x domain: flagged pilots proposed since the map changed flag
-        every province of their unit; those proposed before, their own (``origin``)."""
-        since = flags & ~before
-        unit = np.zeros(shape, dtype=bool)
-        unit[index[0][since], index[1][since]] = True
-        view = unit[self.base_unit]
-        own = flags & before
-        view[origin[own], index[1][own]] = True
-        return view

@@ -68,7 +68,7 @@ class Pilot:
     compliance_fronted: float = 0.0  # compliance cost the partner firm has tied up
     incidents: int = 0
     origin: int = -1  # province index when proposed: with ``proposed``, its random key
-    reviews: int = 0  # review draws used (``SandboxModel.review_draw``)
+    reviews: int = 0  # review draws used (``PilotBook.review_draw``)
     bid_round: int = 0  # times it was bid for anew, on another track (its bid draws' key)
     calls_waited: int = 0  # sandbox calls it waited through without admission
     screened: bool = False  # passed the sandbox's screening

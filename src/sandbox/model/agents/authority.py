@@ -13,6 +13,7 @@ from sandbox.model.pilots import BUSY, Pilot, Status
 from sandbox.model.portable import dot, exp
 
 if TYPE_CHECKING:
+    from sandbox.model.context import Context
     from sandbox.model.model import SandboxModel
     from sandbox.model.regions import Region
 
@@ -25,10 +26,13 @@ class LocalAuthority(mesa.Agent):
     """One province's authority (docs/model.md).
 
     Static attributes come from the region table; digital capacity, leadership and risk
-    aversion are drawn from the documented distributions of ``authorities`` params.
+    aversion are drawn from the documented distributions of ``authorities`` params. It
+    acts through the context the model hands it (the whole ``Context``, which it hands
+    on to the regime and the resource mechanism): the regime's tracks, legal clarity,
+    the appraisal of pilots, the resource mechanism's sizing and the pilot book.
 
     Args:
-        model: the model.
+        model: the model (Mesa's owner of the agent; its ``context`` and ``region``).
         province: row index in the region table.
     """
 
@@ -36,9 +40,10 @@ class LocalAuthority(mesa.Agent):
 
     def __init__(self, model: SandboxModel, province: int) -> None:
         super().__init__(model)
-        p = model.params.authorities
+        self.context: Context = model.context
+        p = self.context.params.authorities
         region = model.region
-        rng = model.streams["authorities"]
+        rng = self.context.streams["authorities"]
         self.stream = rng
         self.province = province
         self.name = region.names[province]
@@ -55,7 +60,7 @@ class LocalAuthority(mesa.Agent):
         self.awareness = p.awareness_initial
         self.data_readiness = p.data_readiness_share * self.digital_capacity
         self.max_active = self._max_active()
-        self.need = model.domains.need(float(region.urban_share[province]))
+        self.need = self.context.domains.need(float(region.urban_share[province]))
         self.pilots: list[Pilot] = []
         # proposing is a hazard with a threshold (``propose``): the key of its random
         # thresholds (its row at set-up, kept through the merger), the proposals it made,
@@ -67,23 +72,24 @@ class LocalAuthority(mesa.Agent):
 
     def _threshold(self) -> float:
         """The threshold ``E ~ Exp(1)`` of its next proposal, keyed by (authority, n)."""
-        u = self.model.streams.at("proposals", self.stream_key, self.proposals).random()
+        u = self.context.streams.at("proposals", self.stream_key, self.proposals).random()
         return -math.log1p(-u)
 
     def _max_active(self) -> int:
         """Pilots it may run at once (centrally-run cities: ``city_pilot_factor`` times)."""
-        p = self.model.params.authorities
+        p = self.context.params.authorities
         return p.max_active_pilots * (p.city_pilot_factor if self.centrally_run else 1)
 
-    def step(self) -> None:
-        """Learn from peers, then maybe propose a pilot."""
-        self.learn()
+    def step(self, peer_success: np.ndarray) -> None:
+        """Learn from peers (``peer_success``: per province, the share of its peers with a
+        succeeded service), then maybe propose a pilot."""
+        self.learn(peer_success[self.province])
         self.propose()
 
-    def learn(self) -> None:
-        """Awareness rises with peers' successes, weighted by leadership."""
-        p = self.model.params.authorities
-        peers = self.model.peer_success[self.province]
+    def learn(self, peers: float) -> None:
+        """Awareness rises with peers' successes (``peers``: the share of the other
+        provinces of its region with a succeeded service), weighted by leadership."""
+        p = self.context.params.authorities
         gain = p.learning_base + p.learning_peer * self.leadership * peers
         self.awareness += (1.0 - self.awareness) * min(1.0, gain)
 
@@ -111,7 +117,7 @@ class LocalAuthority(mesa.Agent):
         probability ``c``; under a policy that raises ``c`` the same proposal comes
         earlier by what the hazard implies, not by a fresh lottery (common random numbers).
         """
-        m = self.model
+        c = self.context
         draws = self.stream.random(len(DOMAINS))
         busy, taken = 0, set()
         for q in self.pilots:
@@ -122,21 +128,22 @@ class LocalAuthority(mesa.Agent):
                 taken.add(q.domain)
         if busy >= self.max_active or len(taken) == len(DOMAINS):
             return
-        track = m.regime.track_for(m, self)
+        track = c.regime.track_for(c, self)
         legal_risk = track.params.legal_risk
-        clarity = m.government.clarity.tolist()
-        access = m.province_access(self.province)
-        months = track.duration(m.params.pilots)
-        feasible = m.feasible_access
-        costs = m.domain_costs(access)
-        need, benefit = self.need, m.domains.expected_benefit
+        clarity = c.government.clarity.tolist()
+        appraisal = c.appraisal
+        access = appraisal.province_access(self.province)
+        months = track.duration(c.params.pilots)
+        feasible = appraisal.feasible_access
+        costs = appraisal.domain_costs(access)
+        need, benefit = self.need, c.domains.expected_benefit
         buildable = [d for d in DOMAINS if d not in taken and access >= feasible[d]]
         if not buildable:
             return
-        sizes = m.resources.sizes(
-            m, self.province, [costs[d] for d in buildable], months, m.params.pilots.min_size
+        sizes = c.resources.sizes(
+            c, self.province, [costs[d] for d in buildable], months, c.params.pilots.min_size
         )
-        p = m.params.authorities
+        p = c.params.authorities
         low, width = 1.0 - p.value_spread, 2.0 * p.value_spread
         best, best_value, best_risk, best_size = None, -1.0, 0.0, 0.0
         for d, size in zip(buildable, sizes, strict=True):
@@ -160,17 +167,17 @@ class LocalAuthority(mesa.Agent):
         self.urge = 0.0
         self.proposals += 1
         self.threshold = self._threshold()
-        self.pilots.append(m.propose(self.province, best, track, best_size))
+        self.pilots.append(c.book.propose(self.province, best, track, best_size))
 
     def choose_partner(self, pilot: Pilot, draw: float) -> None:
         """Choose among the bidders by capability and experience in the domain, with an
         unobserved part (a logit choice of scale ``firms.choice_noise``, decided by the
         uniform ``draw``); no bid means no pilot."""
         if not pilot.bids:
-            self.model.reject(pilot)
+            self.context.book.reject(pilot)
             return
         score = np.array([f.capability + f.experience[pilot.domain] for f in pilot.bids])
-        weight = exp((score - score.max()) / self.model.params.firms.choice_noise)
+        weight = exp((score - score.max()) / self.context.params.firms.choice_noise)
         cumulative = np.cumsum(weight)
         pick = int(np.searchsorted(cumulative, draw * cumulative[-1], side="right"))
         pilot.firm = pilot.bids[min(pick, len(pilot.bids) - 1)]
@@ -180,7 +187,7 @@ class LocalAuthority(mesa.Agent):
         """Capacity and data readiness grow with success (a planning pilot builds the GIS)."""
         if pilot.status is not Status.SUCCEEDED:
             return
-        p = self.model.params.authorities
+        p = self.context.params.authorities
         self.digital_capacity = min(1.0, self.digital_capacity + p.capacity_learning)
         if pilot.domain is Domain.PLANNING:
             self.data_readiness = min(1.0, self.data_readiness + p.planning_readiness_gain)
@@ -202,6 +209,6 @@ class LocalAuthority(mesa.Agent):
         self.pilots = [q for a in members for q in a.pilots]
         self.province = unit
         self.name = region.names[unit]
-        self.need = self.model.domains.need(float(region.urban_share[unit]))
+        self.need = self.context.domains.need(float(region.urban_share[unit]))
         self.centrally_run = bool(region.centrally_run[unit])
         self.max_active = self._max_active()

@@ -13,6 +13,7 @@ from sandbox.model.domains import N_DOMAINS
 from sandbox.model.pilots import DEPLOYED, Pilot
 
 if TYPE_CHECKING:
+    from sandbox.model.interfaces import FirmContext
     from sandbox.model.model import SandboxModel
 
 
@@ -54,8 +55,12 @@ def bid_matrix(
 class Firm(mesa.Agent):
     """A technology firm (docs/model.md).
 
+    It sees the model through the context the model hands it (``FirmContext``,
+    ``sandbox.model.interfaces``): the parameters, the regime's standard contracts, the
+    resource mechanism's PPP return and the counters.
+
     Args:
-        model: the model.
+        model: the model (Mesa's owner of the agent, and its ``context``).
         kind: incumbent, SME or foreign vendor.
         params: that kind's parameters (means of capability and capital).
         rng: the stream its attributes are drawn from (``firms`` at the start, ``entry``
@@ -72,8 +77,9 @@ class Firm(mesa.Agent):
         rng: np.random.Generator,
     ) -> None:
         super().__init__(model)
+        self.context: FirmContext = model.context
         self.kind = kind
-        firms = model.params.firms
+        firms = self.context.params.firms
         concentration = firms.capability_concentration
         self.capability = float(
             rng.beta(params.capability * concentration, (1 - params.capability) * concentration)
@@ -88,11 +94,11 @@ class Firm(mesa.Agent):
     def win(self, pilot: Pilot) -> None:
         """A financed contract: the margin on its value; the compliance cost is fronted
         (tied up until the pilot ends, when the contract's last payment returns it)."""
-        m = self.model
-        compliance = pilot.track.params.compliance_cost * (1.0 - m.contract_saving)
+        c = self.context
+        compliance = pilot.track.params.compliance_cost * (1.0 - c.regime.contract_saving)
         pilot.compliance_fronted = compliance * pilot.contract
-        self.capital += m.params.firms.margin * pilot.contract - pilot.compliance_fronted
-        m.count(f"contracts_{self.kind.value}")
+        self.capital += c.params.firms.margin * pilot.contract - pilot.compliance_fronted
+        c.book.count(f"contracts_{self.kind.value}")
         self.won_value += pilot.contract
         self.contracts.append(pilot)
 
@@ -102,7 +108,7 @@ class Firm(mesa.Agent):
 
     def learn(self, pilot: Pilot) -> None:
         """Experience in the domain; capability rises along a learning curve."""
-        firms = self.model.params.firms
+        firms = self.context.params.firms
         self.capital += pilot.compliance_fronted
         pilot.compliance_fronted = 0.0
         gain = firms.learning
@@ -111,11 +117,12 @@ class Firm(mesa.Agent):
 
     def step(self) -> None:
         """Fixed costs, PPP revenue; exit when capital runs out."""
-        p = self.model.params
+        c = self.context
+        p = c.params
         if self.contracts:
             self.contracts = [q for q in self.contracts if q.status in DEPLOYED]
             revenue = sum(q.private_funding for q in self.contracts)
-            self.capital += revenue * self.model.resources.params.ppp_return / 12.0
+            self.capital += revenue * c.resources.params.ppp_return / 12.0
         self.capital -= p.firms.fixed_cost * self.capability
         if self.capital <= 0:
             self.remove()

@@ -4,6 +4,11 @@ A pilot's effective data access in province ``k`` is
 ``readiness_k + interoperability * (1 - readiness_k)``: its own urban database, filled in
 by national data to the extent ministries' systems interoperate. Data-market rules
 (``policy.data_market``) add ``data.market_bonus`` of the remaining gap.
+
+A data regime keeps its own state (interoperability, spending, connections); the model
+calls ``setup`` when it takes effect, ``start_month`` each month (with a ``DataContext``,
+``sandbox.model.interfaces``, and the month's draws), ``merge`` at a merger, and reads
+``access``.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import numpy as np
 from sandbox.config.params import DataParams
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import DataContext
 
 
 class DataRegime:
@@ -37,13 +42,18 @@ class DataRegime:
         self.spent = 0.0 if previous is None else previous.spent  # platform, billion VND
         self.connected = None if previous is None else previous.connected.copy()
 
-    def start_month(self, model: SandboxModel, draws: np.ndarray) -> None:
+    def start_month(self, ctx: DataContext, draws: np.ndarray) -> None:
         """Monthly investment and connections, if any (``draws``: one uniform per
         province, from the ``platform`` stream, drawn under every regime)."""
 
     def merge(self, unit_of: np.ndarray, n_units: int) -> None:
         """Provinces merge: a unit is connected when any of its provinces was."""
         self.connected = np.bincount(unit_of, self.connected, minlength=n_units) > 0
+
+    def connect(self, provinces: np.ndarray) -> None:
+        """Connect ``provinces`` (a mask or indices) to the national platform (a framework
+        milestone, ``Phased.start_month``)."""
+        self.connected[provinces] = True
 
     def boost(self, gain: float) -> None:
         """A framework milestone adds interoperability (capped at 1)."""

@@ -9,7 +9,7 @@ import numpy as np
 from sandbox.model.data.base import DataRegime
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import DataContext
 
 
 class NationalPlatform(DataRegime):
@@ -19,7 +19,7 @@ class NationalPlatform(DataRegime):
 
     name = "national_platform"
 
-    def start_month(self, model: SandboxModel, draws: np.ndarray) -> None:
+    def start_month(self, ctx: DataContext, draws: np.ndarray) -> None:
         """Invest, build interoperability and connect provinces (``data.connect_rate``)."""
         p = self.params
         self.connected |= draws < p.connect_rate

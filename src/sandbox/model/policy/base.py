@@ -4,6 +4,9 @@ A regime composes approval tracks (``sandbox.model.tracks``) and decides which o
 proposal takes (``track_for``) and what happens at the start of each month beyond the
 common legislation process (``start_month``). Tracks own their review, terms and exits,
 so regimes combine them freely: a phased roll-out can run a sandbox inside its waves.
+A regime sees the model through a ``RegimeContext`` (``sandbox.model.interfaces``): the
+clock, the authorities, legal clarity, the data regime and the streams, and what its
+tracks see.
 
 Adding a regime is one class file in this package (a subclass with a unique ``name``;
 subclasses register themselves) plus one YAML in ``configs/policy/``.
@@ -19,8 +22,7 @@ from sandbox.config.params import PolicyParams
 from sandbox.model.tracks import AdHoc
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, RegimeContext
 
 REGIMES: dict[str, type[Regime]] = {}
 
@@ -45,14 +47,20 @@ class Regime:
         self.params = params
         self.adhoc = AdHoc(params.adhoc)
 
-    def setup(self, model: SandboxModel) -> None:
+    def setup(self, ctx: RegimeContext) -> None:
         """Prepare regime state once the provinces exist."""
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
+    @property
+    def contract_saving(self) -> float:
+        """Share of transaction costs standard contracts remove (0 without them)."""
+        p = self.params
+        return p.contract_saving if p.standard_contracts else 0.0
+
+    def track_for(self, ctx: RegimeContext, authority: AuthorityView) -> AdHoc:
         """The approval track a proposal from ``authority`` takes this month."""
         return self.adhoc
 
-    def start_month(self, model: SandboxModel) -> None:
+    def start_month(self, ctx: RegimeContext) -> None:
         """Regime-specific events at the start of a month (phases, ...)."""
 
     def merge(self, unit_of: np.ndarray, n_units: int) -> None:

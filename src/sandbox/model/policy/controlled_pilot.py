@@ -9,8 +9,7 @@ from sandbox.model.policy.base import Regime
 from sandbox.model.tracks import AdHoc, Sandbox
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, RegimeContext
 
 
 class ControlledPilot(Regime):
@@ -29,7 +28,7 @@ class ControlledPilot(Regime):
         super().__init__(params)
         self.sandbox = Sandbox(params.sandbox)
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
+    def track_for(self, ctx: RegimeContext, authority: AuthorityView) -> AdHoc:
         """Sandbox when the programme takes the province's application (``Sandbox.takes``:
         eligible, and room)."""
-        return self.sandbox if self.sandbox.takes(model, authority) else self.adhoc
+        return self.sandbox if self.sandbox.takes(ctx, authority) else self.adhoc

@@ -9,8 +9,7 @@ from sandbox.model.policy.base import Regime
 from sandbox.model.tracks import AdHoc, LocalRule
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, RegimeContext
 
 
 class Experimental(Regime):
@@ -22,6 +21,6 @@ class Experimental(Regime):
         super().__init__(params)
         self.local_rule = LocalRule(params.experimental)
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
+    def track_for(self, ctx: RegimeContext, authority: AuthorityView) -> AdHoc:
         """Every proposal takes the local-rule track."""
         return self.local_rule

@@ -9,8 +9,7 @@ from sandbox.model.policy.base import Regime
 from sandbox.model.tracks import AdHoc, Facilitated
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, RegimeContext
 
 
 class Facilitation(Regime):
@@ -22,6 +21,6 @@ class Facilitation(Regime):
         super().__init__(params)
         self.facilitated = Facilitated(params.facilitated)
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
+    def track_for(self, ctx: RegimeContext, authority: AuthorityView) -> AdHoc:
         """Every proposal takes the facilitated track."""
         return self.facilitated

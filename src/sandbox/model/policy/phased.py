@@ -12,8 +12,7 @@ from sandbox.model.policy.base import Regime
 from sandbox.model.tracks import AdHoc, Facilitated, Sandbox
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, RegimeContext
 
 ORDERS = ("readiness", "need", "random")
 WITHIN = ("facilitated", "sandbox")
@@ -40,17 +39,17 @@ class Phased(Regime):
         else:
             raise ConfigError("policy.phasing.within", within, " | ".join(WITHIN))
 
-    def setup(self, model: SandboxModel) -> None:
+    def setup(self, ctx: RegimeContext) -> None:
         """Order provinces into waves by the configured rule."""
         p = self.params.phasing
-        n = model.region.n
-        capacity = np.array([a.digital_capacity for a in model.authority_list])
+        n = ctx.n_provinces
+        capacity = np.array([a.digital_capacity for a in ctx.authorities])
         if p.order == "readiness":
             order = np.argsort(-capacity, kind="stable")
         elif p.order == "need":
             order = np.argsort(capacity, kind="stable")
         elif p.order == "random":
-            order = model.streams["phasing"].permutation(n)
+            order = ctx.streams["phasing"].permutation(n)
         else:
             raise ConfigError("policy.phasing.order", p.order, " | ".join(ORDERS))
         self.wave = np.empty(n, dtype=np.int64)
@@ -63,23 +62,25 @@ class Phased(Regime):
             np.minimum.at(wave, unit_of, self.wave)
             self.wave = wave
 
-    def admitted(self, model: SandboxModel, province: int) -> bool:
+    def admitted(self, ctx: RegimeContext, province: int) -> bool:
         """Whether a province's wave has started."""
-        return model.months_since_policy >= self.wave[province] * self.params.phasing.phase_months
+        return (
+            ctx.clock.months_since_policy >= self.wave[province] * self.params.phasing.phase_months
+        )
 
-    def track_for(self, model: SandboxModel, authority: LocalAuthority) -> AdHoc:
+    def track_for(self, ctx: RegimeContext, authority: AuthorityView) -> AdHoc:
         """The ``within`` track for admitted provinces while it has room, else ad hoc."""
-        if self.admitted(model, authority.province) and self.within.takes(model, authority):
+        if self.admitted(ctx, authority.province) and self.within.takes(ctx, authority):
             return self.within
         return self.adhoc
 
-    def start_month(self, model: SandboxModel) -> None:
+    def start_month(self, ctx: RegimeContext) -> None:
         """Close a phase every ``phase_months``: add clarity and interoperability, and
         connect the provinces of the waves that completed a phase to the shared data."""
         p = self.params.phasing
-        t = model.months_since_policy
+        t = ctx.clock.months_since_policy
         if 0 < t <= p.n_waves * p.phase_months and t % p.phase_months == 0:
-            model.government.add_clarity(None, p.clarity_gain)
-            model.data_regime.boost(p.interop_gain)
+            ctx.government.add_clarity(None, p.clarity_gain)
+            ctx.data_regime.boost(p.interop_gain)
             # the provinces that completed a phase join the shared data standards
-            model.data_regime.connected[self.wave < t // p.phase_months] = True
+            ctx.data_regime.connect(self.wave < t // p.phase_months)

@@ -1,16 +1,20 @@
 """The interface every resource mechanism implements.
 
-``finance(model, pilot)`` splits an approved pilot's cost between central grant, private
+``finance(ctx, pilot)`` splits an approved pilot's cost between central grant, private
 co-finance and the local budget, commits the public shares in the ledger (they are paid in
 monthly instalments while the pilot runs, ``resources.ledger``) and returns ``True``;
 returns ``False`` when it cannot be financed (the pilot dies unfunded) and ``None`` when
 financing waits (a competitive fund between rounds). ``sizes`` is how much of a pilot a
-province expects to fund, so that it proposes what it can fund.
+province expects to fund, so that it proposes what it can fund. A mechanism sees the
+model through a ``ResourceContext`` (``sandbox.model.interfaces``): the clock, the ledger,
+the appraisal of pilots, legal clarity, the regime's standard contracts and the counters.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from sandbox.config.params import ResourceParams
 from sandbox.model.resources.ledger import fits
@@ -18,7 +22,7 @@ from sandbox.model.resources.ledger import fits
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import ResourceContext
     from sandbox.model.pilots import Pilot
 
 
@@ -47,19 +51,25 @@ class ResourceMechanism:
     def __init__(self, params: ResourceParams) -> None:
         self.params = params
 
-    def ppp_exists(self, model: SandboxModel) -> bool:
+    def ppp_exists(self, ctx: ResourceContext) -> bool:
         """PPP co-finance is part of the mechanism and exists in law this month."""
-        return self.ppp and str(model.months[model.t]) >= self.params.ppp_from
+        return self.ppp and str(ctx.clock.month) >= self.params.ppp_from
 
-    def invests(self, model: SandboxModel, pilot: Pilot) -> bool:
+    def invests(self, ctx: ResourceContext, pilot: Pilot) -> bool:
         """The partner firm's decision to co-finance, by expected return."""
-        if not self.ppp_exists(model) or pilot.firm is None:
+        if not self.ppp_exists(ctx) or pilot.firm is None:
             return False
         p = self.params
-        risk = pilot.track.params.legal_risk * (1.0 - model.government.clarity[pilot.domain])
-        access = model.data_access(pilot)
-        expected = p.ppp_return * model.success_probability(pilot) * (1.0 - risk) * access
-        return expected >= model.params.firms.ppp_hurdle * (1.0 - model.contract_saving)
+        risk = pilot.track.params.legal_risk * (1.0 - ctx.government.clarity[pilot.domain])
+        appraisal = ctx.appraisal
+        access = appraisal.data_access(pilot)
+        expected = p.ppp_return * appraisal.success_probability(pilot) * (1.0 - risk) * access
+        return expected >= ctx.params.firms.ppp_hurdle * (1.0 - ctx.regime.contract_saving)
+
+    def local_budget(self, fiscal: np.ndarray) -> np.ndarray:
+        """Each province's yearly budget for smart-city pilots at its ``fiscal`` capacity,
+        billion VND."""
+        return self.params.local_budget * fiscal
 
     @property
     def withheld_share(self) -> float:
@@ -67,12 +77,12 @@ class ResourceMechanism:
         it); none here."""
         return 0.0
 
-    def grant_amount(self, model: SandboxModel, cost: float, months: int) -> float:
+    def grant_amount(self, ctx: ResourceContext, cost: float, months: int) -> float:
         """The central grant a pilot of ``cost`` paid over ``months`` gets now
         (``_grant`` against the centre's ``Ledger.central_headroom``)."""
         if not self.grant:
             return 0.0
-        return self._grant(cost, model.ledger.central_headroom(months, self.params.central_budget))
+        return self._grant(cost, ctx.ledger.central_headroom(months, self.params.central_budget))
 
     def _grant(self, cost: float, central_room: float) -> float:
         """``grant_share`` of ``cost`` if the part the centre pays during the pilot (all but
@@ -83,7 +93,7 @@ class ResourceMechanism:
 
     def sizes(
         self,
-        model: SandboxModel,
+        ctx: ResourceContext,
         province: int,
         costs: Sequence[float],
         months: int,
@@ -96,8 +106,8 @@ class ResourceMechanism:
         (a grant is all or nothing against the centre's headroom); the size is the larger
         of the sizes with and without a grant. The headrooms are computed once for all the
         costs."""
-        ledger, p = model.ledger, self.params
-        budget = p.local_budget * model.fiscal[province]  # ``model.local_budget[province]``
+        ledger, p = ctx.ledger, self.params
+        budget = p.local_budget * ledger.fiscal[province]  # ``local_budget(fiscal)[province]``
         local = ledger.local_headroom(province, months, budget, p.carry_over)
         grant_paid = 0.0
         if self.grant:
@@ -113,28 +123,28 @@ class ResourceMechanism:
             sizes.append(float(size) if size >= min_size and size > 0 else 0.0)
         return sizes
 
-    def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
+    def finance(self, ctx: ResourceContext, pilot: Pilot) -> bool | None:
         """Split, check and commit a pilot's cost."""
-        cost = model.pilot_cost(pilot)
-        grant = self.grant_amount(model, cost, pilot.duration)
+        cost = ctx.appraisal.pilot_cost(pilot)
+        grant = self.grant_amount(ctx, cost, pilot.duration)
         paid = grant * (1.0 - self.withheld_share)
-        return self._settle(model, pilot, cost, upfront=paid, withheld=grant - paid)
+        return self._settle(ctx, pilot, cost, upfront=paid, withheld=grant - paid)
 
     def _settle(
-        self, model: SandboxModel, pilot: Pilot, cost: float, upfront: float, withheld: float
+        self, ctx: ResourceContext, pilot: Pilot, cost: float, upfront: float, withheld: float
     ) -> bool:
         """Private co-finance on what the grant leaves, then the province pays the rest."""
         private = 0.0
-        if self.invests(model, pilot):
+        if self.invests(ctx, pilot):
             private = self.params.ppp_share * (cost - upfront - withheld)
             if pilot.firm.capital < private:
                 private = 0.0
         local = cost - upfront - private
-        ledger = model.ledger
-        budget = model.local_budget[pilot.province]
+        ledger = ctx.ledger
+        budget = self.params.local_budget * ledger.fiscal[pilot.province]
         carry = self.params.carry_over
         if not ledger.local_fits(pilot.province, local, pilot.duration, budget, carry):
-            model.count("proposals_unfunded")
+            ctx.book.count("proposals_unfunded")
             return False
         if private > 0:
             pilot.firm.invest(private)
@@ -145,5 +155,5 @@ class ResourceMechanism:
         ledger.commit(pilot, local=local, central=upfront, months=pilot.duration)
         return True
 
-    def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
+    def on_success(self, ctx: ResourceContext, pilot: Pilot) -> None:
         """Called when a pilot succeeds (performance-based payments)."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from sandbox.model.resources.base import ResourceMechanism
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import ResourceContext
     from sandbox.model.pilots import Pilot
 
 
@@ -30,17 +30,17 @@ class CompetitiveFund(ResourceMechanism):
         """The performance part of a grant, which the province pre-finances."""
         return self.params.performance_share
 
-    def finance(self, model: SandboxModel, pilot: Pilot) -> bool | None:
+    def finance(self, ctx: ResourceContext, pilot: Pilot) -> bool | None:
         """Wait for a round; then grant (partly on performance) or finance locally."""
-        if model.months_since_policy % self.params.fund_interval != 0:
+        if ctx.clock.months_since_policy % self.params.fund_interval != 0:
             return None
-        return super().finance(model, pilot)
+        return super().finance(ctx, pilot)
 
-    def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
+    def on_success(self, ctx: ResourceContext, pilot: Pilot) -> None:
         """Reimburse the withheld part of the grant (from the central money no instalment
         needs this year)."""
         if pilot.withheld_grant > 0:
-            paid = model.ledger.reimburse(pilot.province, pilot.withheld_grant)
+            paid = ctx.ledger.reimburse(pilot.province, pilot.withheld_grant)
             pilot.local_funding -= paid
             pilot.central_funding += paid
             pilot.withheld_grant = 0.0

@@ -72,9 +72,12 @@ class Ledger:
 
     Args:
         n_provinces: number of provinces.
+        fiscal: each province's fiscal capacity, which scales its yearly budget
+            (``ResourceMechanism.local_budget``); 1 everywhere by default.
     """
 
-    def __init__(self, n_provinces: int) -> None:
+    def __init__(self, n_provinces: int, fiscal: np.ndarray | None = None) -> None:
+        self.fiscal = np.ones(n_provinces) if fiscal is None else fiscal
         self.central = 0.0
         self.local = np.zeros(n_provinces)
         self.allocated_central = 0.0
@@ -256,9 +259,9 @@ class Ledger:
         return float(self.local[province] - self.commitments().local[province][0])
 
     def merge(self, unit_of: np.ndarray, n_units: int) -> None:
-        """Provinces merge: each unit's pools and records are the sums of its provinces'
-        (its contracts are its provinces', each pilot now in the unit)."""
-        for name in ("local", "allocated_local", "spent_local", "lapsed_local"):
+        """Provinces merge: each unit's pools, records and fiscal capacity are the sums of
+        its provinces' (its contracts are its provinces', each pilot now in the unit)."""
+        for name in ("local", "allocated_local", "spent_local", "lapsed_local", "fiscal"):
             setattr(self, name, np.bincount(unit_of, getattr(self, name), minlength=n_units))
         self._commitments = None
 

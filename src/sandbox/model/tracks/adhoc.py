@@ -9,8 +9,7 @@ import numpy as np
 from sandbox.config.params import PilotParams, TrackParams
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, TrackContext
     from sandbox.model.pilots import Pilot
 
 
@@ -19,7 +18,9 @@ class AdHoc:
 
     The hooks below are the whole behaviour of a track; a subclass overrides those that
     differ. Terms (review delay, approval chance, legal risk, compliance cost, monitoring,
-    exposure cap) are the ``TrackParams`` given at construction.
+    exposure cap) are the ``TrackParams`` given at construction. The hooks see the model
+    through a ``TrackContext`` (``sandbox.model.interfaces``): the pilot book, the clock,
+    legal clarity, the authorities, the ad-hoc track in force and the local pools.
 
     Args:
         params: the track's terms.
@@ -40,31 +41,32 @@ class AdHoc:
         its planned reach, within the track's exposure cap."""
         return min(pilots.scope * size, self.params.exposure_cap)
 
-    def takes(self, model: SandboxModel, authority: LocalAuthority) -> bool:
+    def takes(self, ctx: TrackContext, authority: AuthorityView) -> bool:
         """Whether the track takes an application from ``authority`` this month."""
         return True
 
     # ----------------------------------------------------------------- review
-    def consider(self, model: SandboxModel, pilot: Pilot) -> None:
+    def consider(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A waiting application, once per month: decide it when its review is over."""
-        if pilot.decision_month <= model.t:
-            approve = model.review_draw(pilot) < self.params.approval_prob
-            model.decide(pilot, approve)
+        book = ctx.book
+        if pilot.decision_month <= book.t:
+            approve = book.review_draw(pilot) < self.params.approval_prob
+            book.decide(pilot, approve)
 
-    def close_review(self, model: SandboxModel) -> None:
+    def close_review(self, ctx: TrackContext) -> None:
         """After every waiting application was considered this month (cohort decisions)."""
 
-    def applied(self, model: SandboxModel, pilot: Pilot) -> None:
+    def applied(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A proposal was made on this track (records, for tracks that keep them)."""
 
     # ------------------------------------------------------------------- exits
-    def started(self, model: SandboxModel, pilot: Pilot) -> None:
+    def started(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A pilot on this track was financed and started running."""
 
-    def running(self, model: SandboxModel, pilot: Pilot, draw: float) -> None:
+    def running(self, ctx: TrackContext, pilot: Pilot, draw: float) -> None:
         """A running pilot's month on this track (``draw`` is uniform, its own)."""
 
-    def defer_end(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+    def defer_end(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
         """At the end date, before the outcome: ``True`` postpones the end (the pilot's
         month of draws is ``draws``, columns as in ``sandbox.model.lifecycle``)."""
         return False
@@ -73,14 +75,14 @@ class AdHoc:
         """What the track adds to a pilot's chance of success at its end."""
         return 0.0
 
-    def extend(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+    def extend(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
         """After an unsuccessful end: ``True`` extends the trial instead of failing it."""
         return False
 
-    def finished(self, model: SandboxModel, pilot: Pilot) -> None:
+    def finished(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A pilot on this track ended (succeeded, failed or halted)."""
 
-    def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
+    def on_success(self, ctx: TrackContext, pilot: Pilot) -> None:
         """Evaluated the month after a success: its evidence adds ``evidence_gain`` legal
         clarity to its domain's rules."""
-        model.government.add_clarity(pilot.domain, self.params.evidence_gain)
+        ctx.government.add_clarity(pilot.domain, self.params.evidence_gain)

@@ -12,7 +12,7 @@ from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import TrackContext
     from sandbox.model.pilots import Pilot
 
 
@@ -31,28 +31,28 @@ class LocalRule(AdHoc):
     key = "local_rule"
     params: ExperimentalParams
 
-    def running(self, model: SandboxModel, pilot: Pilot, draw: float) -> None:
+    def running(self, ctx: TrackContext, pilot: Pilot, draw: float) -> None:
         """The centre may align with the local rule this month."""
         if not pilot.aligned:
             pilot.aligned = bool(draw < self.params.coordination)
 
-    def defer_end(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+    def defer_end(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
         """An unaligned rule is struck down (the pilot halts) or reworked once."""
         if pilot.aligned or pilot.extensions > 0:
             return False
         if draws[STRIKE] < self.params.strike_down:
-            model.count("rules_struck_down")
-            model.finish(pilot, Status.HALTED)
+            ctx.book.count("rules_struck_down")
+            ctx.book.finish(pilot, Status.HALTED)
             return True
         rework = self.params.rework_cost * pilot.contract
-        if rework <= model.ledger.free_local(pilot.province):
-            model.ledger.spend_local(pilot.province, rework)
+        if rework <= ctx.ledger.free_local(pilot.province):
+            ctx.ledger.spend_local(pilot.province, rework)
             pilot.local_funding += rework
         pilot.extensions += 1
         pilot.end += self.params.rework_months
         return True
 
-    def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
+    def on_success(self, ctx: TrackContext, pilot: Pilot) -> None:
         """Aligned evidence becomes national clarity."""
         gain = self.params.alignment_gain if pilot.aligned else self.params.evidence_gain
-        model.government.add_clarity(pilot.domain, gain)
+        ctx.government.add_clarity(pilot.domain, gain)

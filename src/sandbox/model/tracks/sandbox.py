@@ -13,8 +13,7 @@ from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
-    from sandbox.model.agents.authority import LocalAuthority
-    from sandbox.model.model import SandboxModel
+    from sandbox.model.interfaces import AuthorityView, TrackContext
     from sandbox.model.pilots import Pilot
 
 
@@ -60,74 +59,75 @@ class Sandbox(AdHoc):
         """Trials are capped at ``max_duration`` months."""
         return min(pilots.duration_months, self.params.max_duration)
 
-    def load(self, model: SandboxModel) -> int:
+    def load(self, ctx: TrackContext) -> int:
         """Trials admitted (waiting for finance) or testing, against the capacity."""
         return sum(
             1
-            for q in model.open_pilots
+            for q in ctx.book.open_pilots
             if q.track is self and q.status in (Status.APPROVED, Status.RUNNING)
         )
 
-    def takes(self, model: SandboxModel, authority: LocalAuthority) -> bool:
+    def takes(self, ctx: TrackContext, authority: AuthorityView) -> bool:
         """An eligible province (digital capacity at least ``min_capacity``) may apply while
         trials admitted or testing and applications waiting together stay below the
         capacity (waiting applications count against it)."""
         if authority.digital_capacity < self.params.min_capacity:
             return False
         waiting = sum(
-            1 for q in model.open_pilots if q.track is self and q.status is Status.PROPOSED
+            1 for q in ctx.book.open_pilots if q.track is self and q.status is Status.PROPOSED
         )
-        return self.load(model) + waiting < self.params.capacity
+        return self.load(ctx) + waiting < self.params.capacity
 
-    def applied(self, model: SandboxModel, pilot: Pilot) -> None:
+    def applied(self, ctx: TrackContext, pilot: Pilot) -> None:
         """An application."""
-        model.count("sandbox_applications")
+        ctx.book.count("sandbox_applications")
 
-    def consider(self, model: SandboxModel, pilot: Pilot) -> None:
+    def consider(self, ctx: TrackContext, pilot: Pilot) -> None:
         """Applications wait for the cohort call; an admitted one, for its test plan's
         review."""
         if pilot.admitted < 0:
             self._applicants.append(pilot)
-        elif pilot.decision_month <= model.t:
-            model.decide(pilot, True)
+        elif pilot.decision_month <= ctx.book.t:
+            ctx.book.decide(pilot, True)
 
-    def close_review(self, model: SandboxModel) -> None:
+    def close_review(self, ctx: TrackContext) -> None:
         """At a call: screen, admit a cohort within capacity; the rest wait or withdraw."""
         applicants, self._applicants = self._applicants, []
         s = self.params
-        if not applicants or model.months_since_policy % s.call_interval != 0:
+        if not applicants or ctx.clock.months_since_policy % s.call_interval != 0:
             return
+        book = ctx.book
         admitted_waiting = sum(
             1
-            for q in model.open_pilots
+            for q in book.open_pilots
             if q.track is self and q.admitted >= 0 and q.status is Status.PROPOSED
         )
-        free = max(0, min(s.cohort_size, s.capacity - self.load(model) - admitted_waiting))
+        free = max(0, min(s.cohort_size, s.capacity - self.load(ctx) - admitted_waiting))
         eligible = [
             q
             for q in applicants
             if q.firm.capability >= s.min_capability
-            and (q.screened or model.review_draw(q) < s.approval_prob)
+            and (q.screened or book.review_draw(q) < s.approval_prob)
         ]
         for q in eligible:
             q.screened = True
         eligible.sort(
-            key=lambda q: -(q.firm.capability + model.authority_list[q.province].digital_capacity)
+            key=lambda q: -(q.firm.capability + ctx.authorities[q.province].digital_capacity)
         )
         admitted = {id(q) for q in eligible[:free]}
         waiting = {id(q) for q in eligible[free:]}
         for pilot in applicants:
             if id(pilot) in admitted:
-                model.count("sandbox_admitted")
-                pilot.admitted = model.t
-                pilot.decision_month = model.t + model.review_delay(pilot, s.review_months)
-                self.consider(model, pilot)
+                book.count("sandbox_admitted")
+                pilot.admitted = book.t
+                pilot.decision_month = book.t + book.review_delay(pilot, s.review_months)
+                self.consider(ctx, pilot)
             elif id(pilot) in waiting and pilot.calls_waited < s.max_waits:
                 pilot.calls_waited += 1
             else:
-                self.leave(model, pilot)
+                self.leave(ctx, pilot)
 
-    def leave(self, model: SandboxModel, pilot: Pilot) -> None:
+    def leave(self, ctx: TrackContext, pilot: Pilot) -> None:
         """An applicant not admitted (screened out, or out of calls to wait) keeps no
         sandbox terms. Its province takes it ad hoc at once if it would still propose it
         under the ad-hoc track's legal risk: with chance ``exp(-authorities.risk_weight x
@@ -135,25 +135,26 @@ class Sandbox(AdHoc):
         the ratio of its chances of proposing on the two tracks
         (``LocalAuthority.propose``). Then it is re-priced:
         firms bid anew on ad-hoc terms and the ad-hoc review starts
-        (``SandboxModel.retrack``). Otherwise it withdraws, and its province may propose
+        (``PilotBook.retrack``). Otherwise it withdraws, and its province may propose
         again on any track."""
-        adhoc = model.regime.adhoc
-        unclear = 1.0 - model.government.clarity[pilot.domain]
+        adhoc = ctx.adhoc
+        unclear = 1.0 - ctx.government.clarity[pilot.domain]
         extra = max(0.0, adhoc.params.legal_risk - self.params.legal_risk) * unclear
-        aversion = model.authority_list[pilot.province].risk_aversion
-        stays = math.exp(-model.params.authorities.risk_weight * aversion * extra)
-        if model.review_draw(pilot) < stays:
-            model.count("sandbox_to_adhoc")
-            model.retrack(pilot, adhoc)
+        aversion = ctx.authorities[pilot.province].risk_aversion
+        stays = math.exp(-ctx.params.authorities.risk_weight * aversion * extra)
+        book = ctx.book
+        if book.review_draw(pilot) < stays:
+            book.count("sandbox_to_adhoc")
+            book.retrack(pilot, adhoc)
         else:
-            model.count("sandbox_withdrawn")
-            model.reject(pilot)
+            book.count("sandbox_withdrawn")
+            book.reject(pilot)
 
-    def started(self, model: SandboxModel, pilot: Pilot) -> None:
+    def started(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A trial starts testing."""
-        model.count("sandbox_testing")
+        ctx.book.count("sandbox_testing")
 
-    def extend(self, model: SandboxModel, pilot: Pilot, draws: np.ndarray) -> bool:
+    def extend(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
         """An inconclusive trial may be extended while extensions remain."""
         if pilot.extensions >= self.params.extensions:
             return False
@@ -167,21 +168,21 @@ class Sandbox(AdHoc):
         """Each extension gives the same trial ``extension_gain`` more chance."""
         return self.params.extension_gain * pilot.extensions
 
-    def finished(self, model: SandboxModel, pilot: Pilot) -> None:
+    def finished(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A trial that reached its end (not one halted) completed."""
         if pilot.status in (Status.SUCCEEDED, Status.FAILED):
-            model.count("sandbox_completed")
+            ctx.book.count("sandbox_completed")
 
-    def on_success(self, model: SandboxModel, pilot: Pilot) -> None:
+    def on_success(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A clean success graduates: the service launches beyond the trial's exposure cap
         (to its planned reach, ``pilots.scope`` x its size) and its evidence adds clarity to the
         domain's rules. A success that does not graduate keeps the trial's reach."""
         if pilot.incidents == 0 or not self.params.graduation_clean_only:
             pilot.graduated = True
             # the planned reach, on the pilot's share of its unit if a merger came between
-            launch = model.params.pilots.scope * pilot.size * pilot.share
+            launch = ctx.params.pilots.scope * pilot.size * pilot.share
             pilot.coverage = max(pilot.coverage, launch)
-            model.count("sandbox_graduated")
-            model.government.add_clarity(pilot.domain, self.params.graduation_gain)
+            ctx.book.count("sandbox_graduated")
+            ctx.government.add_clarity(pilot.domain, self.params.graduation_gain)
         else:
-            super().on_success(model, pilot)
+            super().on_success(ctx, pilot)

@@ -1,0 +1,82 @@
+"""A pilot's prospects in its province: its data access, its cost and its chance of success.
+
+Authorities read them to choose what to propose, firms to price their bids, resource
+mechanisms to finance and rank pilots, and the pilots' stage to draw a pilot's outcome
+(docs/model.md S4-S8). They depend on the province's authority (data readiness, digital
+capacity), the data regime in force, the regime's data-market rules and the domains.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sandbox.model.domains import Domain
+    from sandbox.model.interfaces import AppraisalContext
+    from sandbox.model.pilots import Pilot
+
+
+class Appraisal:
+    """Data access, costs and success chances of pilots (module docstring).
+
+    Args:
+        context: where the authorities, the data regime and regime in force, the
+            parameters and the domains are read.
+    """
+
+    def __init__(self, context: AppraisalContext) -> None:
+        self.context = context
+        # the data access a domain needs to be buildable (``LocalAuthority.propose``)
+        self.feasible_access = (
+            context.params.pilots.data_feasibility * context.domains.data_dependence
+        ).tolist()
+
+    def province_access(self, province: int) -> float:
+        """Effective data access of pilots in a province (``sandbox.model.data``)."""
+        c = self.context
+        readiness = c.authorities[province].data_readiness
+        return float(c.data_regime.access(province, readiness, c.regime.params.data_market))
+
+    def data_access(self, pilot: Pilot) -> float:
+        """Effective data access of a pilot."""
+        return self.province_access(pilot.province)
+
+    def domain_costs(self, access: float) -> list[float]:
+        """Cost of a pilot in each domain at a province's data ``access``, billion VND
+        (plain floats: six numbers are faster without NumPy)."""
+        premium = self.context.params.pilots.data_cost_premium
+        domains = self.context.domains
+        return [
+            cost * (1.0 + premium * dependence * (1.0 - access))
+            for cost, dependence in zip(domains.cost_list, domains.dependence_list, strict=True)
+        ]
+
+    def domain_cost(self, province: int, domain: Domain, access: float | None = None) -> float:
+        """Cost of a pilot in a domain and province, billion VND: the domain's cost, more
+        where a data-dependent service lacks data (``pilots.data_cost_premium``)."""
+        access = self.province_access(province) if access is None else access
+        return float(self.domain_costs(access)[domain])
+
+    def pilot_cost(self, pilot: Pilot) -> float:
+        """Cost of a pilot, billion VND: its size of a whole pilot's ``domain_cost`` in its
+        domain and province."""
+        return pilot.size * self.domain_cost(pilot.province, pilot.domain)
+
+    def success_probability(self, pilot: Pilot) -> float:
+        """Chance a pilot succeeds: domain base, firm capability, local capacity, data."""
+        c = self.context
+        p = c.params.pilots
+        authority = c.authorities[pilot.province]
+        access = self.data_access(pilot)
+        capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
+        mid = p.reference_level
+        domains = c.domains
+        value = (
+            domains.success[pilot.domain]
+            + p.capability_weight * (capability - mid)
+            + p.capacity_weight * (authority.digital_capacity - mid)
+            + p.data_weight * domains.data_dependence[pilot.domain] * (access - mid)
+        )
+        return float(np.clip(value, p.success_min, p.success_max))

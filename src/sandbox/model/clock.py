@@ -1,0 +1,36 @@
+"""The model's calendar: the simulated months, the one being simulated, and policy.start."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+class Clock:
+    """Which month is being simulated (``t``, an index into ``months``).
+
+    ``SandboxModel.step`` advances it after the month's stages; mechanisms only read it.
+
+    Args:
+        months: every simulated month, ``horizon.start`` to ``horizon.end``.
+        policy_t0: the index of ``policy.start`` (0 when it is not later).
+    """
+
+    def __init__(self, months: pd.PeriodIndex, policy_t0: int) -> None:
+        self.months = months
+        self.t = 0  # index of the month being simulated
+        self.policy_t0 = policy_t0
+
+    @property
+    def month(self) -> pd.Period:
+        """The month being simulated."""
+        return self.months[self.t]
+
+    @property
+    def month_of_year(self) -> int:
+        """Calendar month (1-12) being simulated."""
+        return self.months[self.t].month
+
+    @property
+    def months_since_policy(self) -> int:
+        """Months since ``policy.start`` (negative before it)."""
+        return self.t - self.policy_t0
