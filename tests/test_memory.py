@@ -39,11 +39,12 @@ def run_folders(tmp_path: Path, n_runs: int, months: int = 4) -> list[tuple[str,
     return done
 
 
-@pytest.mark.parametrize("cells", [2_000_000, 40])
-def test_gathered_runs_share_row_groups(cells, tmp_path, monkeypatch) -> None:
+@pytest.mark.parametrize(("cells", "merge"), [(2_000_000, 64), (2_000_000, 5), (40, 64), (100, 2)])
+def test_gathered_runs_share_row_groups(cells, merge, tmp_path, monkeypatch) -> None:
     # a row group per run gave the file a footer of some 9 kB per run, decoded whole by
     # every reader (0.3 MB per run at 2,000 runs) and held by the writer until it closed
     monkeypatch.setattr(collect_module, "GROUP_CELLS", cells, raising=False)
+    monkeypatch.setattr(collect_module, "MERGE_TABLES", merge, raising=False)
     done = run_folders(tmp_path, 50)
     path = tmp_path / "timeseries.parquet"
     collect_module._write_timeseries(path, done)

@@ -71,10 +71,11 @@ TABLES = ".tables"
 CURRENT = "current"
 CODE_COLUMNS = ("code_fingerprint", "code_git_commit", "code_git_dirty")
 INPUT_KEYS = ("region.table", "region.base_table")
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 100  # rows of runs.parquet held as dicts (some 40 kB each) at a time
 # values (rows x columns) per row group of timeseries.parquet and provinces.parquet: a row
 # group per run would give a footer of some 9 kB per run, which a reader decodes whole
 GROUP_CELLS = 2_000_000
+MERGE_TABLES = 64  # runs' tables waiting for their row group are merged into one this often
 
 
 class MixedCodeError(ConfigError):
@@ -255,11 +256,15 @@ def _gather(
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema)
+            elif not table.schema.equals(writer.schema, check_metadata=False):
+                raise ValueError(f"{job / name} has other columns than the first run's")
             pending.append(table)
             rows += table.num_rows
             if rows * table.num_columns >= GROUP_CELLS:
                 _write_group(writer, pending)
                 pending, rows = [], 0
+            elif len(pending) >= MERGE_TABLES:  # one table: not a schema and buffers a run
+                pending = [pa.concat_tables(pending).combine_chunks()]
         if pending:
             _write_group(writer, pending)
     finally:
@@ -270,10 +275,7 @@ def _gather(
 
 
 def _write_group(writer: pq.ParquetWriter, tables: list[pa.Table]) -> None:
-    """Write runs' tables as one row group (each checked against the file's schema)."""
-    for table in tables:
-        if not table.schema.equals(writer.schema, check_metadata=False):
-            raise ValueError(f"a run's table has other columns than the first's: {table.schema}")
+    """Write runs' tables (of the file's columns) as one row group."""
     table = pa.concat_tables(tables)
     writer.write_table(table, row_group_size=max(1, table.num_rows))
 
