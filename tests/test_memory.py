@@ -9,14 +9,32 @@ table loaded, ``summarise`` over it); the memory against a sweep ten times small
 
 from __future__ import annotations
 
+import functools
+import io
 import math
 from pathlib import Path
 
+import matplotlib
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from sandbox import plots
+from sandbox.analysis import (
+    Results,
+    design_levers,
+    load_sweep,
+    resolve,
+    summarise,
+    sweep_over_time,
+    sweep_spread,
+    sweep_spread_over_time,
+)
+from sandbox.analysis.over_time import _month_groups, run_batches
+from sandbox.analysis.tables import read_runs
 from sandbox.experiments import collect as collect_module
+
+matplotlib.use("Agg")
 
 DATA = Path(__file__).parent / "data" / "analysis"
 
@@ -60,3 +78,134 @@ def test_gathered_runs_share_row_groups(cells, merge, tmp_path, monkeypatch) -> 
     assert metadata.num_row_groups == math.ceil(50 / runs_per_group) < 50
     sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
     assert sizes[:-1] == [4 * runs_per_group] * (len(sizes) - 1)
+
+
+# summaries over time, read a few months (or runs) at a time ----------------------------
+
+EXPERIMENTS = ("policy_comparison", "ablation", "phasing", "sandbox_design",
+               "experimental_alignment")  # fmt: skip
+METRICS = ["adoption", "population_covered", "urban_rural_gap", "months_to_80pct_depth",
+           "provinces_no_service"]  # fmt: skip
+
+
+def groupings(runs: pd.DataFrame) -> list[list[str]]:
+    """Ways to group a stored sweep's runs: the policy; the design levers together."""
+    levers = design_levers(runs)
+    return [["policy"], levers] if levers and levers != ["lever_policy"] else [["policy"]]
+
+
+@functools.cache
+def loaded(name: str) -> Results:
+    return load_sweep(DATA / name)
+
+
+# two months at a time (the fewest), some, all; every stored sweep read some at a time
+SIZES = [("policy_comparison", 1), ("policy_comparison", 10**7), *((n, 200) for n in EXPERIMENTS)]
+
+
+@pytest.mark.parametrize(("name", "rows"), SIZES)
+def test_a_sweeps_summary_over_time_is_that_of_its_whole_table(name, rows) -> None:
+    results = loaded(name)
+    metrics = [m for m in METRICS if m in results.timeseries.columns]
+    for by in groupings(results.runs):
+        keys = [resolve(results.runs, b) for b in by]
+        whole = summarise(results.timeseries, [*keys, "month"], metrics, warn=False)
+        read = sweep_over_time(DATA / name, results.runs, by, metrics, rows=rows)
+        pd.testing.assert_frame_equal(read.table, whole, check_exact=True)
+        assert read.keys == keys and read.metrics == metrics
+        for m in metrics:  # each metric's range over every run and month
+            assert read.low[m] == results.timeseries[m].min() or (
+                pd.isna(read.low[m]) and results.timeseries[m].isna().all()
+            )
+            assert read.high[m] == results.timeseries[m].max() or pd.isna(read.high[m])
+
+
+@pytest.mark.parametrize(("name", "rows"), [(n, r * 100) for n, r in SIZES])
+def test_a_sweeps_spread_over_time_is_that_of_its_whole_table(name, rows) -> None:
+    # a run at a time (one run is some 7,000 rows), a few, all; two months at a time
+    results = loaded(name)
+    spread = sweep_spread(DATA / name, results.runs)  # the whole per-province table
+    statistics = [c for c in spread.columns if c.startswith("province_")]
+    for by in groupings(results.runs):
+        keys = [resolve(results.runs, b) for b in by]
+        whole = summarise(spread, [*keys, "month"], statistics, warn=False)
+        read = sweep_spread_over_time(DATA / name, results.runs, by, rows=rows)
+        pd.testing.assert_frame_equal(read.summary.table, whole, check_exact=True)
+        last = spread[spread["month"] == spread["month"].max()]
+        columns = ["run_id", *keys, "month", "provinces", *statistics]
+        pd.testing.assert_frame_equal(
+            read.last[columns], last[columns].reset_index(drop=True), check_exact=True
+        )
+
+
+def png(fig) -> bytes:
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=40)
+    return out.getvalue()
+
+
+def test_a_figure_from_a_summary_is_the_figure_from_the_whole_table() -> None:
+    results = loaded("policy_comparison")
+    metrics = ["adoption", "citizens_harmed"]
+    read = sweep_over_time(DATA / "policy_comparison", results.runs, ["policy", "data"],
+                           [*metrics, "urban_rural_gap"], rows=200)  # fmt: skip
+    drawn = plots.summary_over_time(read, metrics, policy_start="2026-01")
+    whole = plots.outcome_over_time(results.timeseries, metrics, ["policy", "data"],
+                                    policy_start="2026-01")  # fmt: skip
+    assert png(drawn) == png(whole)
+    spread = sweep_spread(DATA / "policy_comparison", results.runs)
+    shown = ["province_services_deployed_q10", "province_services_deployed_median"]
+    read = sweep_spread_over_time(DATA / "policy_comparison", results.runs, ["policy"], rows=1)
+    drawn = plots.summary_over_time(read.summary, shown, band=None, targets=None)
+    whole = plots.outcome_over_time(spread, shown, "policy", band=None, targets=None)
+    assert png(drawn) == png(whole)
+
+
+def test_months_are_read_in_consecutive_groups_of_two_or_more() -> None:
+    months = [f"{y}-{m:02d}" for y in range(2019, 2031) for m in range(1, 13)]
+    for n_months in (1, 2, 3, 7, 144):
+        for rows in (1, 2, 5, 40, 10**6):  # 2 rows a month
+            groups = _month_groups(months[:n_months], 2 * n_months, rows)
+            assert [m for g in groups for m in g] == months[:n_months]
+            assert all(len(g) >= 2 for g in groups) or n_months == 1
+            assert all(len(g) <= max(3, rows // 2 + 1) for g in groups)
+
+
+def test_runs_are_read_whole_and_together(tmp_path) -> None:
+    stored = pd.read_parquet(DATA / "policy_comparison" / "provinces.parquet")
+    path = tmp_path / "provinces.parquet"
+    stored.to_parquet(path, index=False, row_group_size=1000)  # runs across row groups
+    batches = list(run_batches(path, ["run_id", "month", "province"], rows=5000))
+    assert len(batches) > 1
+    seen = [rid for b in batches for rid in dict.fromkeys(b["run_id"])]
+    assert seen == list(dict.fromkeys(stored["run_id"]))  # each run in one batch, in order
+    pd.testing.assert_frame_equal(
+        pd.concat(batches, ignore_index=True), stored[["run_id", "month", "province"]]
+    )
+    shuffled = pd.concat([stored.iloc[::2], stored.iloc[1::2]])  # a run's rows apart
+    shuffled.to_parquet(path, index=False)
+    with pytest.raises(ValueError, match="each run's rows together"):
+        list(run_batches(path, ["run_id", "month"], rows=5000))
+
+
+def test_the_rows_of_some_runs_are_read_from_their_row_groups_only(tmp_path) -> None:
+    stored = pd.read_parquet(DATA / "policy_comparison" / "provinces.parquet")
+    path = tmp_path / "provinces.parquet"
+    stored.to_parquet(path, index=False, row_group_size=7158)  # about a run each
+    ids = sorted(stored["run_id"].unique())[3:5]
+    expected = pd.read_parquet(path, filters=[("run_id", "in", ids)])
+    read = read_runs(path, ids).to_pandas()
+    pd.testing.assert_frame_equal(read, expected)
+    groups = []
+    original = pq.ParquetFile.iter_batches
+
+    def spy(self, *args, **kwargs):
+        groups.append(kwargs.get("row_groups"))
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pq.ParquetFile, "iter_batches", spy)
+        read_runs(path, ids)
+    metadata = pq.ParquetFile(path).metadata
+    assert len(groups[0]) <= 4 < metadata.num_row_groups  # the groups that hold them
+    assert read_runs(path, ["no such run"]).num_rows == 0
