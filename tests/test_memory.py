@@ -30,7 +30,7 @@ from sandbox.analysis import (
     sweep_spread,
     sweep_spread_over_time,
 )
-from sandbox.analysis.over_time import _month_groups, run_batches
+from sandbox.analysis.monthly import _month_groups, run_batches
 from sandbox.analysis.tables import read_runs
 from sandbox.experiments import collect as collect_module
 

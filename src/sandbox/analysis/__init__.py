@@ -9,7 +9,7 @@ the order data flows:
 - ``tables``: ``load_run``, ``load_sweep``, ``load_sweeps`` -> ``Results``;
   ``load_provinces`` (the per-province table, read on demand);
 - ``summary``: ``summarise`` (mean, sd, quantiles, Student-t CI over replicates);
-- ``over_time``: ``over_time``, ``sweep_over_time``, ``sweep_spread_over_time``: summaries
+- ``monthly``: ``over_time``, ``sweep_over_time``, ``sweep_spread_over_time``: summaries
   by levers and month (``OverTime``), those of a sweep read a few months at a time so that
   memory does not grow with its runs; ``open_sweep`` (``SweepTables``) for a report;
 - ``paired``: ``paired_differences`` (through ``sandbox.experiments.compare``);
@@ -33,7 +33,7 @@ from sandbox.analysis.equity import (
     urban_rural_gap,
 )
 from sandbox.analysis.frontier import design_levers, design_outcomes, non_dominated
-from sandbox.analysis.over_time import (
+from sandbox.analysis.monthly import (
     OverTime,
     SpreadOverTime,
     SweepTables,

@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sandbox.analysis.columns import resolve, resolve_all
-from sandbox.analysis.over_time import OverTime, over_time
+from sandbox.analysis.monthly import OverTime, over_time
 from sandbox.analysis.summary import SAME_RTOL
 from sandbox.analysis.targets import HISTORICAL_TARGETS, targets_within
 from sandbox.plots.style import (
@@ -83,7 +83,7 @@ def summary_over_time(
     policy_start: str | pd.Period | None = None,
     ncols: int | None = None,
 ) -> Figure:
-    """``outcome_over_time`` from a summary over time (``sandbox.analysis.over_time``), such
+    """``outcome_over_time`` from a summary over time (``sandbox.analysis.monthly``), such
     as ``sweep_over_time`` reads from a large sweep a few months at a time.
 
     Args:

@@ -42,7 +42,12 @@ from sandbox.analysis.summary import QUANTILES, summarise
 from sandbox.analysis.tables import PROVINCES, RUNS, TIMESERIES, as_month, join_runs
 
 ROWS = 50_000  # rows of a table read at a time (whole months or runs)
-READ_ROWS = 65_536  # rows decoded at a time while a batch is read
+READ_ROWS = 65_536  # rows decoded at a time while a batch is read (at most)
+
+
+def _read_size(rows: int) -> int:
+    """Rows decoded at a time for batches of about ``rows`` rows."""
+    return min(READ_ROWS, max(rows, 1024))
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,7 @@ def sweep_months(path: Path | str) -> list[str]:
 
 
 def month_batches(
-    path: Path | str, columns: Sequence[str], rows: int = ROWS
+    path: Path | str, columns: Sequence[str], rows: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """A collected table's ``columns`` (``month`` among them), a few whole months at a
     time (about ``rows`` rows, at least two months when it has more than one), in order
@@ -131,10 +136,11 @@ def month_batches(
     months = sweep_months(path)
     if not months:
         return
+    rows = ROWS if rows is None else rows
     for chosen in _month_groups(months, file.metadata.num_rows, rows):
         wanted = pa.array(chosen, type=file.schema_arrow.field("month").type)
         parts = []
-        for batch in file.iter_batches(batch_size=READ_ROWS, columns=list(columns)):
+        for batch in file.iter_batches(batch_size=_read_size(rows), columns=list(columns)):
             keep = pc.is_in(batch.column("month"), value_set=wanted)
             if pc.any(keep).as_py():
                 parts.append(batch.filter(keep))
@@ -205,7 +211,7 @@ def sweep_over_time(
     metrics: str | Sequence[str],
     level: float = 0.95,
     quantiles: Sequence[float] = QUANTILES,
-    rows: int = ROWS,
+    rows: int | None = None,
 ) -> OverTime:
     """``over_time(load_sweep(folder).timeseries, by, metrics, ...)`` for the runs of
     ``runs``, read from the sweep's ``timeseries.parquet`` a few months at a time.
@@ -215,7 +221,7 @@ def sweep_over_time(
         runs: its runs (``Results.runs`` or a selection): whose rows are summarised, and
             the levers ``by`` names.
         by, metrics, level, quantiles: as in ``over_time``.
-        rows: rows read at a time (whole months).
+        rows: rows read at a time (whole months; default ``ROWS``).
 
     Raises:
         ValueError: no row of the time series belongs to ``runs``.
@@ -253,7 +259,7 @@ class SpreadOverTime:
 
 
 def run_batches(
-    path: Path | str, columns: Sequence[str], rows: int = ROWS
+    path: Path | str, columns: Sequence[str], rows: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """A collected table's ``columns`` (``run_id`` among them), a few whole runs at a time
     (about ``rows`` rows, at least one run), in the table's order.
@@ -262,6 +268,7 @@ def run_batches(
         ValueError: a run's rows are not together in the table (``sandbox-collect``
             writes them run by run).
     """
+    rows = ROWS if rows is None else rows
     pending: list[pa.RecordBatch] = []
     count = 0
     seen: set[str] = set()
@@ -276,7 +283,8 @@ def run_batches(
         seen.update(ids)
         return table.to_pandas()
 
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=READ_ROWS, columns=list(columns)):
+    file = pq.ParquetFile(path)
+    for batch in file.iter_batches(batch_size=_read_size(rows), columns=list(columns)):
         pending.append(batch)
         count += batch.num_rows
         if count < rows:
@@ -300,7 +308,7 @@ def sweep_spread_over_time(
     values: Sequence[str] | None = None,
     level: float = 0.95,
     quantiles: Sequence[float] = QUANTILES,
-    rows: int = ROWS,
+    rows: int | None = None,
 ) -> SpreadOverTime | None:
     """``over_time(sweep_spread(folder, runs), by, <every spread statistic>)`` and the
     spread's last month, with memory that does not grow with the runs.
