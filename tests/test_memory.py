@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import math
+import tracemalloc
 from pathlib import Path
 
 import matplotlib
@@ -209,3 +210,72 @@ def test_the_rows_of_some_runs_are_read_from_their_row_groups_only(tmp_path) -> 
     metadata = pq.ParquetFile(path).metadata
     assert len(groups[0]) <= 4 < metadata.num_row_groups  # the groups that hold them
     assert read_runs(path, ["no such run"]).num_rows == 0
+
+
+# the report's memory against the number of runs ------------------------------------------
+
+
+# rows of a row group of the synthetic tables (collect writes groups of a fixed size too),
+# and rows the report reads at a time: fewer than the smaller sweep's, so that both
+# sweeps' reads are as large and only what grows with the runs tells them apart
+ROW_GROUP = 10_000
+READ = 5_000
+
+
+def synthetic_sweep(folder: Path, n_runs: int, months: int = 12) -> Path:
+    """A collected sweep of ``n_runs`` runs: the stored policy comparison's runs copied
+    under new run ids and replicates (every copy a replicate of each design), its first
+    ``months`` months, its tables written run by run as ``sandbox-collect`` writes them."""
+    source = DATA / "policy_comparison"
+    runs = pd.read_parquet(source / "runs.parquet")
+    series = pd.read_parquet(source / "timeseries.parquet")
+    provinces = pd.read_parquet(source / "provinces.parquet")
+    kept = sorted(series["month"].unique())[:months]
+    series = series[series["month"].isin(kept)]
+    provinces = provinces[provinces["month"].isin(kept)]
+    step = int(runs["replicate"].max()) + 1
+    copies = []
+    for k in range(math.ceil(n_runs / len(runs))):
+        rename = {rid: f"{k:04d}{rid[4:]}" for rid in runs["run_id"]}
+        copies.append(
+            (
+                runs.assign(
+                    run_id=runs["run_id"].map(rename), replicate=runs["replicate"] + k * step
+                ),
+                series.assign(run_id=series["run_id"].map(rename)),
+                provinces.assign(run_id=provinces["run_id"].map(rename)),
+            )
+        )
+    chosen = pd.concat([c[0] for c in copies]).sort_values("run_id").head(n_runs)
+    folder.mkdir(parents=True)
+    chosen.reset_index(drop=True).to_parquet(folder / "runs.parquet")
+    for name, index in (("timeseries.parquet", 1), ("provinces.parquet", 2)):
+        table = pd.concat([c[index] for c in copies])
+        table = table[table["run_id"].isin(chosen["run_id"])]
+        table = table.sort_values("run_id", kind="stable", ignore_index=True)
+        table.to_parquet(folder / name, index=False, row_group_size=ROW_GROUP)
+    return folder
+
+
+def report_peak(folder: Path, monkeypatch) -> int:
+    """The peak of memory traced while the report of ``folder`` is made (its figures
+    made but not rendered: rendering does not depend on the number of runs), reading
+    ``READ`` rows at a time where it reads a few months or runs at a time."""
+    from sandbox.analysis import monthly
+    from sandbox.experiments import report
+
+    monkeypatch.setattr(report, "save_figure", lambda fig, path: None)
+    monkeypatch.setattr(monthly, "ROWS", READ, raising=False)
+    report.write_report(folder)  # once before, so that caches and imports are not counted
+    tracemalloc.start()
+    try:
+        report.write_report(folder)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_the_reports_memory_does_not_grow_with_the_runs(tmp_path, monkeypatch) -> None:
+    small = report_peak(synthetic_sweep(tmp_path / "small", 40), monkeypatch)
+    large = report_peak(synthetic_sweep(tmp_path / "large", 400), monkeypatch)
+    assert large < small + 2 * 2**20
