@@ -174,8 +174,9 @@ def measured(args: list[str]) -> dict:
 def end_phase(folder: Path, experiment: str | None) -> dict:
     """Collect, compare and report a finished sweep by hand, each in its own process."""
     chosen = experiment_of(experiment)
+    collected = measured([script("sandbox-collect"), str(folder)])
     out = {"runs": len(pd.read_parquet(folder / "runs.parquet", columns=["status"]))}
-    out["collect"] = measured([script("sandbox-collect"), str(folder)])
+    out["collect"] = collected
     if chosen["baseline"] is not None:
         out["compare"] = measured(
             [script("sandbox-compare"), str(folder), "--baseline", str(chosen["baseline"]),

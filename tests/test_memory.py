@@ -279,3 +279,20 @@ def test_the_reports_memory_does_not_grow_with_the_runs(tmp_path, monkeypatch) -
     small = report_peak(synthetic_sweep(tmp_path / "small", 40), monkeypatch)
     large = report_peak(synthetic_sweep(tmp_path / "large", 400), monkeypatch)
     assert large < small + 2 * 2**20
+
+
+def test_the_comparison_reads_the_columns_it_compares(tmp_path) -> None:
+    from sandbox.experiments.compare import paired_comparison, read_runs, write_comparison
+
+    full = pd.read_parquet(DATA / "policy_comparison" / "runs.parquet")
+    lean = read_runs(DATA / "policy_comparison")
+    assert len(lean.columns) < len(full.columns) / 2
+    assert not [c for c in lean.columns if c.startswith(("uncertainty_", "code_", "input_"))]
+    assert [c for c in lean.columns if c.startswith("setting_")] == ["setting_horizon_end"]
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    full.to_parquet(folder / "runs.parquet")
+    write_comparison(folder, "status_quo", by=["data"])
+    written = pd.read_parquet(folder / "comparison_vs_status_quo.parquet")
+    expected = paired_comparison(full, "status_quo", by=["lever_data"])  # every column read
+    pd.testing.assert_frame_equal(written, expected)
