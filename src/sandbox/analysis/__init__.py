@@ -9,6 +9,9 @@ the order data flows:
 - ``tables``: ``load_run``, ``load_sweep``, ``load_sweeps`` -> ``Results``;
   ``load_provinces`` (the per-province table, read on demand);
 - ``summary``: ``summarise`` (mean, sd, quantiles, Student-t CI over replicates);
+- ``monthly``: ``over_time``, ``sweep_over_time``, ``sweep_spread_over_time``: summaries
+  by levers and month (``OverTime``), those of a sweep read a few months at a time so that
+  memory does not grow with its runs; ``open_sweep`` (``SweepTables``) for a report;
 - ``paired``: ``paired_differences`` (through ``sandbox.experiments.compare``);
 - ``thresholds``: ``time_to_threshold``;
 - ``equity``: ``urban_rural_gap``, ``left_behind``, ``service_coverage``,
@@ -30,6 +33,15 @@ from sandbox.analysis.equity import (
     urban_rural_gap,
 )
 from sandbox.analysis.frontier import design_levers, design_outcomes, non_dominated
+from sandbox.analysis.monthly import (
+    OverTime,
+    SpreadOverTime,
+    SweepTables,
+    open_sweep,
+    over_time,
+    sweep_over_time,
+    sweep_spread_over_time,
+)
 from sandbox.analysis.paired import paired_differences
 from sandbox.analysis.summary import SingleReplicateWarning, summarise
 from sandbox.analysis.tables import (
@@ -45,8 +57,11 @@ from sandbox.analysis.thresholds import time_to_threshold
 
 __all__ = [
     "HISTORICAL_TARGETS",
+    "OverTime",
     "Results",
     "SingleReplicateWarning",
+    "SpreadOverTime",
+    "SweepTables",
     "as_month",
     "design_levers",
     "design_outcomes",
@@ -57,6 +72,8 @@ __all__ = [
     "load_sweeps",
     "metric_columns",
     "non_dominated",
+    "open_sweep",
+    "over_time",
     "paired_differences",
     "province_matrix",
     "province_spread",
@@ -64,7 +81,9 @@ __all__ = [
     "service_coverage",
     "spread_across_provinces",
     "summarise",
+    "sweep_over_time",
     "sweep_spread",
+    "sweep_spread_over_time",
     "time_to_threshold",
     "urban_rural_gap",
     "varying_levers",

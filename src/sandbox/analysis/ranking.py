@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import FLAGSHIP, lever_column
+from sandbox.experiments.compare import FLAGSHIP, lever_column, read_runs
 from sandbox.experiments.lock import writes_into_sweep
 from sandbox.units import better, unit
 
@@ -106,8 +106,7 @@ def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str 
     ``ranking_by_<by>.parquet`` (the tidy ranks) and ``.txt`` (the ranks side by side);
     return the text."""
     sweep_dir = Path(sweep_dir)
-    runs = pd.read_parquet(sweep_dir / "runs.parquet")
-    table = ranks(runs, lever, by)
+    table = ranks(read_runs(sweep_dir), lever, by)
     wide = rank_moves(table, reference)
     by_name = lever_column(by).removeprefix("lever_")
     lever_name = lever_column(lever).removeprefix("lever_")

@@ -16,6 +16,7 @@ Nothing is recomputed: the tables hold what the model reported.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -123,11 +124,15 @@ def _joined(runs: pd.DataFrame) -> tuple[list[str], list[str]]:
     return keys, joined
 
 
-def join_runs(table: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:
+def join_runs(
+    table: pd.DataFrame, runs: pd.DataFrame, joined: Sequence[str] | None = None
+) -> pd.DataFrame:
     """``table`` (one row per run and month, or per run, month and province) with months as
     periods and each run's replicate, seed, options and varying levers from ``runs``
-    joined on after its identity; rows of runs not in ``runs`` are dropped."""
-    keys, joined = _joined(runs)
+    joined on after its identity (``joined``: these columns of ``runs`` instead); rows of
+    runs not in ``runs`` are dropped."""
+    keys, default = _joined(runs)
+    joined = default if joined is None else [c for c in dict.fromkeys(joined) if c not in keys]
     # One run may stand under several labels: the same configuration (same run_id) reached
     # by two options, e.g. an ablation of a mechanism the regime does not have. Its rows
     # (identical, the run being deterministic) are kept once and joined to each label.
@@ -149,6 +154,38 @@ def tidy(runs: pd.DataFrame, timeseries: pd.DataFrame, done_only: bool = True) -
         runs = runs[runs["status"] == "done"]
     runs = runs.reset_index(drop=True)
     return Results(runs, join_runs(timeseries, runs))  # sorted by run, label and month
+
+
+def read_runs(path: Path | str, ids: Sequence[str], columns: Sequence[str] | None = None):
+    """The rows of the runs ``ids`` in a collected table (a ``pyarrow.Table``, in the
+    table's order): only the row groups whose ``run_id`` range holds one of them are read,
+    a batch at a time, so that memory follows the rows asked for, not the row groups."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    file = pq.ParquetFile(path)
+    schema = file.schema_arrow
+    if columns is not None:
+        schema = pa.schema([schema.field(c) for c in columns], metadata=schema.metadata)
+    wanted = sorted(set(ids))
+    value_set = pa.array(wanted, type=file.schema_arrow.field("run_id").type)
+    column = file.metadata.schema.names.index("run_id")
+    groups = []
+    for i in range(file.metadata.num_row_groups):
+        stats = file.metadata.row_group(i).column(column).statistics
+        if stats is not None and stats.has_min_max:
+            first = bisect.bisect_left(wanted, stats.min)
+            if first == len(wanted) or wanted[first] > stats.max:
+                continue  # no run asked for lies in this row group's range
+        groups.append(i)
+    parts = []
+    if groups:
+        batches = file.iter_batches(batch_size=65_536, row_groups=groups, columns=columns)
+        for batch in batches:
+            keep = pc.is_in(batch.column("run_id"), value_set=value_set)
+            if pc.any(keep).as_py():
+                parts.append(batch.filter(keep))
+    return pa.Table.from_batches(parts, schema=schema)
 
 
 def load_provinces(
@@ -194,11 +231,11 @@ def load_provinces(
         runs = pd.read_parquet(folder / RUNS)
         runs = runs[runs["status"] == "done"] if "status" in runs else runs
     elif not isinstance(runs, pd.DataFrame):
-        named = [runs] if isinstance(runs, str) else list(runs)
+        named = [runs] if isinstance(runs, str) else list(dict.fromkeys(runs))
         runs = pd.DataFrame({"run_id": pd.Series(named, dtype="str")})
     ids = runs["run_id"].dropna().astype(str).unique().tolist()
     if ids:
-        table = pd.read_parquet(path, filters=[("run_id", "in", ids)])
+        table = read_runs(path, ids).to_pandas()
     else:  # nothing asked for: the table's columns without rows
         table = pq.read_schema(path).empty_table().to_pandas()
     if ids and table.empty:

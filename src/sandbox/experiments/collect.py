@@ -7,7 +7,8 @@ failed, missing; ``sandbox.experiments.store``), ``error`` (why a run is not don
 every lever (``lever_...``), uncertainty (``uncertainty_...``) and setting
 (``setting_...``) flattened to its own snake_case column, and the run's summary metrics.
 ``timeseries.parquet``: ``run_id``, ``month`` and every metric, one row per done run and
-month, written run by run so that memory does not grow with the sweep; one saved config
+month, read run by run and written in row groups of many runs (``GROUP_CELLS`` values), so
+that neither memory nor the file's footer grows by a row group per run; one saved config
 is held at a time. ``provinces.parquet``: ``run_id`` and each done run's own
 ``provinces.parquet`` (``month``, ``province``, ``services_deployed``, ``adoption``: one row
 per month and province of that month's map), gathered the same way; a run folder made
@@ -89,7 +90,11 @@ TABLES = ".tables"
 CURRENT = "current"
 CODE_COLUMNS = ("code_fingerprint", "code_git_commit", "code_git_dirty")
 INPUT_KEYS = ("region.table", "region.base_table")
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 100  # rows of runs.parquet held as dicts (some 40 kB each) at a time
+# values (rows x columns) per row group of timeseries.parquet and provinces.parquet: a row
+# group per run would give a footer of some 9 kB per run, which a reader decodes whole
+GROUP_CELLS = 2_000_000
+MERGE_TABLES = 64  # runs' tables waiting for their row group are merged into one this often
 SAVED_OVERRIDES = Path(".hydra") / "overrides.yaml"
 
 
@@ -375,6 +380,8 @@ def _gather(
     otherwise nothing is (no run had the file: the sweep has no such table).
     """
     writer = None
+    pending: list[pa.Table] = []  # runs not yet written: one row group of GROUP_CELLS
+    rows = 0
     try:
         for rid, job, _ in done:
             if not required and not (job / name).is_file():
@@ -384,12 +391,28 @@ def _gather(
             table = pa.Table.from_pandas(frame, preserve_index=False)
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema)
-            writer.write_table(table)
+            elif not table.schema.equals(writer.schema, check_metadata=False):
+                raise ValueError(f"{job / name} has other columns than the first run's")
+            pending.append(table)
+            rows += table.num_rows
+            if rows * table.num_columns >= GROUP_CELLS:
+                _write_group(writer, pending)
+                pending, rows = [], 0
+            elif len(pending) >= MERGE_TABLES:  # one table: not a schema and buffers a run
+                pending = [pa.concat_tables(pending).combine_chunks()]
+        if pending:
+            _write_group(writer, pending)
     finally:
         if writer is not None:
             writer.close()
     if writer is None and required:
         pd.DataFrame({c: [] for c in ("run_id", *columns)}).to_parquet(path, index=False)
+
+
+def _write_group(writer: pq.ParquetWriter, tables: list[pa.Table]) -> None:
+    """Write runs' tables (of the file's columns) as one row group."""
+    table = pa.concat_tables(tables)
+    writer.write_table(table, row_group_size=max(1, table.num_rows))
 
 
 def publish(sweep_dir: Path, write: callable) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 from scipy import stats
 
 from sandbox.experiments.atomic import write_atomic
@@ -81,6 +82,23 @@ def no_spread_note(diff: pd.Series, centred: pd.Series, size: float = 0.0) -> st
 def lever_column(lever: str) -> str:
     """The ``runs.parquet`` column of a lever named with or without its ``lever_`` prefix."""
     return lever if lever.startswith("lever_") else f"lever_{lever}"
+
+
+# column families of runs.parquet no comparison reads (half its width): the uncertainties
+# and settings (but the horizon's end, which a table's title gives) and the provenance
+UNREAD = ("uncertainty_", "setting_", "code_", "input_")
+READ_SETTINGS = ("setting_horizon_end",)
+
+
+def read_runs(sweep_dir: Path | str) -> pd.DataFrame:
+    """A sweep's ``runs.parquet`` with the columns a comparison reads: identity, state,
+    levers, the horizon's end and metrics (not the uncertainties, the other settings or
+    the code and inputs, so that a large sweep's table is held lean)."""
+    path = Path(sweep_dir) / "runs.parquet"
+    names = pq.read_schema(path).names
+    return pd.read_parquet(
+        path, columns=[c for c in names if not c.startswith(UNREAD) or c in READ_SETTINGS]
+    )
 
 
 def as_option(values: pd.Series, option: object) -> object:
@@ -490,7 +508,7 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
     are broken down together), or the files' names; ``""`` when there is no other lever.
     """
     sweep_dir = Path(sweep_dir)
-    runs = pd.read_parquet(sweep_dir / "runs.parquet")
+    runs = read_runs(sweep_dir)
     done = runs[runs["status"] == "done"]
     lever = _check_lever(done, lever)
     value = as_option(done[lever], baseline)
@@ -544,7 +562,7 @@ def write_comparison(
     ``baseline`` may be given as text (``"10"`` for a numeric lever); the file name
     keeps it as given. ``by``: other levers to break the comparison down by.
     """
-    runs = pd.read_parquet(Path(sweep_dir) / "runs.parquet")
+    runs = read_runs(sweep_dir)
     done = runs[runs["status"] == "done"]
     lever = _check_lever(done, lever)
     value = as_option(done[lever], baseline)

@@ -21,8 +21,10 @@ atomically (``sandbox.experiments.atomic.write_atomic``):
 The comparisons are made in ``sandbox.experiments.report_comparisons``, the figures in
 ``sandbox.experiments.report_figures``. Nothing is recomputed: the report reads
 ``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet`` (left out, with a note,
-when a sweep collected earlier has none). A folder that is not a collected sweep gets one
-paragraph and exit code 2.
+when a sweep collected earlier has none). The runs are held in memory (one row each); the
+time series and the per-province table are summarised a few months at a time
+(``sandbox.analysis.monthly``), so that the report's memory does not grow with them. A
+folder that is not a collected sweep gets one paragraph and exit code 2.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandbox.analysis import Results, design_levers
+from sandbox.analysis import SweepTables, design_levers
 from sandbox.experiments import sweep_record as record
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.collect import PROVINCES
@@ -63,9 +65,9 @@ def _options(values: pd.Series) -> str:
     return ", ".join(str(v) for v in sorted(present, key=lambda v: (str(type(v)), v)))
 
 
-def size_section(everything: pd.DataFrame, results: Results) -> list[str]:
+def size_section(everything: pd.DataFrame, sweep: SweepTables) -> list[str]:
     """The sweep's size: runs and their states, replicates, levers and options, months."""
-    runs, months = results.runs, results.timeseries["month"]
+    runs, months = sweep.runs, sweep.months()
     states = everything["status"].value_counts() if "status" in everything else {}
     levers = design_levers(runs)
     reps = sorted(runs["replicate"].unique()) if "replicate" in runs else []
@@ -117,7 +119,7 @@ def versions_section(folder: Path, runs: pd.DataFrame) -> list[str]:
     return out
 
 
-def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) -> list[str]:
+def what_was_run(folder: Path, everything: pd.DataFrame, sweep: SweepTables, cfg) -> list[str]:
     """The report's first section: experiment, command, size, config, code."""
     experiment = record.select(cfg, "hydra.runtime.choices.experiment")
     question = record.research_question(str(experiment) if experiment else None)
@@ -139,7 +141,7 @@ def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) 
         ]
     else:
         lines += [f"Command and config: not recorded (no {record.MULTIRUN} in this folder).", ""]
-    lines += ["### Size", "", *size_section(everything, results), ""]
+    lines += ["### Size", "", *size_section(everything, sweep), ""]
     if cfg is not None:
         lines += ["### Config", ""]
         rows = record.swept(cfg)
@@ -161,7 +163,7 @@ def what_was_run(folder: Path, everything: pd.DataFrame, results: Results, cfg) 
             "</details>",
             "",
         ]
-    return [*lines, "### Code and versions", "", *versions_section(folder, results.runs), ""]
+    return [*lines, "### Code and versions", "", *versions_section(folder, sweep.runs), ""]
 
 
 @writes_into_sweep(check=record.check_collected)
@@ -179,15 +181,15 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
             compare.
     """
     folder = Path(sweep_dir)
-    everything, results = record.read_sweep(folder)
+    everything, sweep = record.read_sweep(folder)
     cfg = record.sweep_config(folder)
-    runs = results.runs
+    runs = sweep.runs
     pairs = choose(runs, lever, baseline, record.select(cfg, "hydra.callbacks.sweep.baseline"))
     comparisons = compare(runs, pairs)
     out = folder / FOLDER
     out.mkdir(exist_ok=True)
     lines = [f"# Sweep report: {folder.resolve().name}", ""]
-    lines += what_was_run(folder, everything, results, cfg)
+    lines += what_was_run(folder, everything, sweep, cfg)
     lines += ["## Comparison", ""]
     if not comparisons:
         lines += ["Nothing to compare: every run of the sweep has the same options.", ""]
@@ -195,7 +197,7 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
         lines += [*comparison_section(c, runs), ""]
     lines += ["## Figures", ""]
     drawn = set()
-    for drawing in drawings(results, comparisons, record.policy_start(runs, cfg), folder):
+    for drawing in drawings(sweep, comparisons, record.policy_start(runs, cfg)):
         try:
             save_figure(drawing.draw(), out / drawing.name)
         except (ValueError, KeyError, FileNotFoundError) as err:

@@ -10,6 +10,7 @@ from the collected tables; nothing is recomputed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sandbox.analysis import Results, design_levers, summarise
+from sandbox.analysis import SweepTables, design_levers, summarise
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.compare import FLAGSHIP, interval_text
 from sandbox.experiments.markdown import markdown_table
@@ -121,7 +122,7 @@ def province_drawings(
 ) -> list[Drawing]:
     """The heat map of one run and the spread across provinces, from ``provinces.parquet``."""
     from sandbox import plots  # matplotlib's figures only where they are drawn
-    from sandbox.analysis import load_provinces, province_matrix, sweep_spread
+    from sandbox.analysis import load_provinces, province_matrix, sweep_spread_over_time
 
     run = example_run(runs, comparisons)
     title = run_title(run, design_levers(runs))
@@ -145,10 +146,10 @@ def province_drawings(
             heatmap,
         )
     ]
-    spread = sweep_spread(folder, runs)
-    if spread is None or spread.empty:
+    spread = sweep_spread_over_time(folder, runs, by)  # a few months at a time
+    if spread is None:
         return out
-    shown = [m for m in SPREAD if m in spread.columns]
+    shown = [m for m in SPREAD if m in spread.summary.metrics]
     out.append(
         Drawing(
             "spread_across_provinces.png",
@@ -157,31 +158,33 @@ def province_drawings(
             f"of each month's map: mean over runs, one line per {', '.join(by)} (no band: a "
             "quantile of whole services jumps from month to month; the table below gives "
             "the last month with its 95% CI).",
-            lambda: plots.outcome_over_time(
-                spread, shown, by, band=None, targets=None, policy_start=start
+            lambda: plots.summary_over_time(
+                spread.summary, shown, band=None, targets=None, policy_start=start
             ),
-            tuple(spread_table(spread, by)),
+            tuple(spread_table(spread.last, by)),
         )
     )
     return out
 
 
 def drawings(
-    results: Results,
-    comparisons: Sequence[Comparison],
-    start: str | None,
-    folder: Path | None = None,
+    sweep: SweepTables, comparisons: Sequence[Comparison], start: str | None
 ) -> list[Drawing]:
     """The ``Drawing`` of every figure the sweep's tables support (the per-province ones
-    when ``folder`` has a ``provinces.parquet``)."""
+    when its folder has a ``provinces.parquet``). The figures over time are drawn from
+    summaries of the time series read a few months at a time (``sweep.over_time``), made
+    once when the first of them is drawn."""
     from sandbox import plots  # matplotlib's figures only where they are drawn
 
-    runs, series = results.runs, results.timeseries
+    runs, folder = sweep.runs, sweep.folder
     lever = comparisons[0].lever if comparisons else "lever_policy"
     by = lines_by(runs, lever)
     levers = design_levers(runs)
     out = []
-    over_time = [m for m in OVER_TIME if m in series.columns]
+    columns = sweep.columns
+    over_time = [m for m in OVER_TIME if m in columns]
+    equity = [m for m in EQUITY if m in columns]
+    summary = functools.cache(lambda: sweep.over_time(by, [*over_time, *equity]))
     if over_time:
         out.append(
             Drawing(
@@ -189,22 +192,21 @@ def drawings(
                 "Outcomes over time",
                 f"Mean over runs by month, one line per {', '.join(by)}, 95% CI band; diamonds "
                 "are historical targets, the dashed line the policy start.",
-                lambda: plots.outcome_over_time(series, over_time, by, policy_start=start),
+                lambda: plots.summary_over_time(summary(), over_time, policy_start=start),
             )
         )
-    equity = [m for m in EQUITY if m in series.columns]
     if equity:
         out.append(
             Drawing(
                 "equity_over_time.png",
                 "Equity over time",
                 "The urban-rural adoption gap and the provinces whose citizens have no service.",
-                lambda: plots.outcome_over_time(
-                    series, equity, by, targets=None, policy_start=start
+                lambda: plots.summary_over_time(
+                    summary(), equity, targets=None, policy_start=start
                 ),
             )
         )
-    if folder is not None and (folder / "provinces.parquet").is_file():
+    if (folder / "provinces.parquet").is_file():
         out += province_drawings(folder, runs, comparisons, by, start)
     metrics = [m for m in FLAGSHIP if m in runs.columns]
     for c in comparisons:

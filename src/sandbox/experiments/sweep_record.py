@@ -15,13 +15,17 @@ import shlex
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import yaml
 
-from sandbox.analysis import Results, load_sweep
+from sandbox.analysis import SweepTables
 from sandbox.experiments.store import load_saved
 
 MULTIRUN = "multirun.yaml"
 TABLES = ("runs.parquet", "timeseries.parquet")
+# runs.parquet's columns the report does not read (half its width), but these settings
+UNREAD = ("uncertainty_", "setting_")
+READ_SETTINGS = ("setting_horizon_end", "setting_policy_start")
 PACKAGES = ("sandbox", "mesa", "numpy", "scipy", "pandas", "pyarrow", "hydra-core")
 
 
@@ -41,8 +45,12 @@ def check_collected(folder: Path) -> None:
         raise NotASweepError(f"{folder} has no {' or '.join(missing)} ({what})")
 
 
-def read_sweep(folder: Path) -> tuple[pd.DataFrame, Results]:
-    """Every row of ``runs.parquet`` (whatever its state) and the done runs' tidy tables.
+def read_sweep(folder: Path) -> tuple[pd.DataFrame, SweepTables]:
+    """Every row of ``runs.parquet`` (whatever its state) and the done runs, with the time
+    series and per-province table left on disk to be summarised a few months at a time.
+
+    The runs have the columns the report reads: not the uncertainties or the settings
+    (``UNREAD``, half the table's width) but the horizon's end and the policy start.
 
     Raises:
         NotASweepError: the folder is missing, not collected, unreadable or has no done run;
@@ -51,17 +59,21 @@ def read_sweep(folder: Path) -> tuple[pd.DataFrame, Results]:
     folder = Path(folder)
     check_collected(folder)
     try:
-        everything = pd.read_parquet(folder / "runs.parquet")
+        names = pq.read_schema(folder / "runs.parquet").names
+        columns = [c for c in names if not c.startswith(UNREAD) or c in READ_SETTINGS]
+        everything = pd.read_parquet(folder / "runs.parquet", columns=columns)
         states = everything["status"].value_counts().to_dict()
     except (OSError, ValueError, KeyError) as err:
         raise NotASweepError(_unreadable(folder, err)) from None
     if not states.get("done"):
         raise NotASweepError(f"no run of {folder} is done (runs by state: {states or 'none'})")
     try:
-        results = load_sweep(folder)
+        pq.read_schema(folder / "timeseries.parquet")
     except (OSError, ValueError, KeyError) as err:
         raise NotASweepError(_unreadable(folder, err)) from None
-    return everything, results
+    done = everything["status"] == "done"
+    runs = everything if done.all() else everything[done]  # no copy of a sweep all done
+    return everything, SweepTables(folder, runs.reset_index(drop=True))
 
 
 def _unreadable(folder: Path, err: Exception) -> str:

@@ -6,7 +6,8 @@ used, and Jupyter shows them inline), labelled with metric names and the units o
 CI band or bar is drawn from fewer than 3 runs, nor one of zero width; the figure says so.
 
 - ``outcome_over_time``: a metric by month per policy, CI bands, historical targets,
-  the policy start;
+  the policy start (``summary_over_time``: the same from a summary over time, as
+  ``sandbox.analysis.sweep_over_time`` reads it from a large sweep);
 - ``policy_comparison``: paired differences from a baseline with CIs, a panel per outcome;
 - ``tradeoff_frontier``: adoption speed (months to 80% of the services deployed) against
   harm and cost, 95% CI bars, non-dominated designs ringed;
@@ -25,7 +26,7 @@ from sandbox.plots.comparison import policy_comparison
 from sandbox.plots.experiments import alignment, lever_response, phasing
 from sandbox.plots.frontier import tradeoff_frontier
 from sandbox.plots.heatmap import province_heatmap
-from sandbox.plots.timeseries import outcome_over_time
+from sandbox.plots.timeseries import outcome_over_time, summary_over_time
 
 __all__ = [
     "ablation",
@@ -35,5 +36,6 @@ __all__ = [
     "phasing",
     "policy_comparison",
     "province_heatmap",
+    "summary_over_time",
     "tradeoff_frontier",
 ]

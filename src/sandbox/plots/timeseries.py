@@ -12,7 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from sandbox.analysis.columns import resolve, resolve_all
-from sandbox.analysis.summary import SAME_RTOL, summarise
+from sandbox.analysis.monthly import OverTime, over_time
+from sandbox.analysis.summary import SAME_RTOL
 from sandbox.analysis.targets import HISTORICAL_TARGETS, targets_within
 from sandbox.plots.style import (
     FONT,
@@ -69,8 +70,35 @@ def outcome_over_time(
     keys = resolve_all(timeseries, by)
     if not keys:
         raise ValueError("by must name at least one lever (e.g. 'policy')")
+    summary = over_time(timeseries, keys, metrics, level)
+    return summary_over_time(summary, band=band, targets=targets, policy_start=policy_start,
+                             ncols=ncols)  # fmt: skip
+
+
+def summary_over_time(
+    summary: OverTime,
+    metrics: str | Sequence[str] | None = None,
+    band: Band | None = "ci",
+    targets: pd.DataFrame | None = HISTORICAL_TARGETS,
+    policy_start: str | pd.Period | None = None,
+    ncols: int | None = None,
+) -> Figure:
+    """``outcome_over_time`` from a summary over time (``sandbox.analysis.monthly``), such
+    as ``sweep_over_time`` reads from a large sweep a few months at a time.
+
+    Args:
+        summary: the metrics' summary by the levers (one line per combination) and month.
+        metrics: the metric(s) plotted, one panel each (default: every one summarised).
+        band, targets, policy_start, ncols: as in ``outcome_over_time``; the band's
+            confidence level is the summary's.
+    """
+    if metrics is not None:
+        summary = summary.only([metrics] if isinstance(metrics, str) else metrics)
+    metrics, keys, level = summary.metrics, summary.keys, summary.level
+    if not keys:
+        raise ValueError("by must name at least one lever (e.g. 'policy')")
     fig, axes = grid(len(metrics), ncols, panel=(4.8, 3.2))
-    table = summarise(timeseries, [*keys, "month"], metrics, level, warn=False)
+    table = summary.table
     groups = list(dict.fromkeys(table[keys].itertuples(index=False, name=None)))
     look = styles(groups)
     # bands lighter as lines multiply, so that overlapping ones do not turn to mud
@@ -108,7 +136,8 @@ def outcome_over_time(
                 timestamps(marks["month"]), marks["value"], marker="D", s=36, zorder=5,
                 color=TARGET_COLOUR, edgecolor="black", linewidth=0.6,
             )  # fmt: skip
-        cut |= _clip(ax, pd.concat([timeseries[metric], marks["value"]]), rows, band)
+        values = pd.Series([summary.low[metric], summary.high[metric]])  # every run's range
+        cut |= _clip(ax, pd.concat([values, marks["value"]]), rows, band)
         if start is not None and first <= start <= last:
             ax.axvline(start.to_timestamp(), color="0.35", ls="--", lw=1)
         # the model's metric: its description above, its column name and unit beside; a
