@@ -60,7 +60,8 @@ reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison citizens.n=5000 \
 		resources=central_budget data=fragmented 'replicate=range(2)' \
 		hydra.sweep.dir=$(CURDIR)/$(REFERENCE)
-	rm -rf $(REFERENCE)/report  # rebuilt by every sweep; not part of the reference
+	# rebuilt by every sweep, or this machine's: not part of the reference
+	rm -rf $(REFERENCE)/report $(REFERENCE)/.checkpoints $(REFERENCE)/.lock $(REFERENCE)/.lock.holder
 
 # Small stored tables for tests/test_analysis.py and tests/test_plots.py: one sweep per
 # experiment at 2,000 citizens, 3 replicates, a few options each. Only each sweep's collected
