@@ -117,6 +117,19 @@ def test_a_fresh_sweep_is_identical_and_exits_0(swept: Path) -> None:
     )
 
 
+def test_a_reader_that_stops_early_ends_it_without_a_traceback(swept: Path) -> None:
+    """``sandbox-reproduce S | head -1``: the pipe closes after the first line; the
+    command stops quietly (exit 1) instead of printing a BrokenPipeError traceback."""
+    process = subprocess.Popen([*REPRODUCE, str(swept)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)  # fmt: skip
+    first = process.stdout.readline()
+    process.stdout.close()  # as head does once it has its line
+    stderr = process.stderr.read()
+    assert process.wait(timeout=300) == 1
+    assert first.rstrip().endswith(": identical")
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr, stderr
+
+
 def test_the_manifest_records_the_platform(swept: Path) -> None:
     recorded = manifest_of(job_dirs(swept)[0])["compute_platform"]
     # against NumPy's and threadpoolctl's own reports, and the kernel's name

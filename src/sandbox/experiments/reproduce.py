@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -354,17 +355,25 @@ def main(argv: list[str] | None = None) -> None:
         pick = np.random.default_rng(args.seed).choice(len(jobs), args.sample, replace=False)
         jobs = [jobs[i] for i in sorted(pick)]
     counts: Counter[Kind] = Counter()
-    for job in jobs:
-        verdict = check(job, args.folder)
-        counts[verdict.kind] += 1
-        print(f"{job}: {verdict.text}", flush=True)
-    print(
-        f"{counts[Kind.IDENTICAL]} of {len(jobs)} runs identical, "
-        f"{counts[Kind.WITHIN_TOLERANCE]} identical within tolerance on another platform, "
-        f"{counts[Kind.OTHER_CODE]} other code, {counts[Kind.OTHER_RESULT]} other result, "
-        f"{counts[Kind.DAMAGED]} damaged"
-        + (f", {counts[Kind.REFUSED]} refused" if counts[Kind.REFUSED] else "")
-    )
+    try:
+        for job in jobs:
+            verdict = check(job, args.folder)
+            counts[verdict.kind] += 1
+            print(f"{job}: {verdict.text}", flush=True)
+        print(
+            f"{counts[Kind.IDENTICAL]} of {len(jobs)} runs identical, "
+            f"{counts[Kind.WITHIN_TOLERANCE]} identical within tolerance on another platform, "
+            f"{counts[Kind.OTHER_CODE]} other code, {counts[Kind.OTHER_RESULT]} other result, "
+            f"{counts[Kind.DAMAGED]} damaged"
+            + (f", {counts[Kind.REFUSED]} refused" if counts[Kind.REFUSED] else ""),
+            flush=True,
+        )
+    except BrokenPipeError:
+        # the reader stopped listening (``sandbox-reproduce ... | head``): stop quietly, as
+        # Python's documentation advises, with stdout sent nowhere so its flush at exit
+        # raises nothing
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     reproduced = counts[Kind.IDENTICAL] + counts[Kind.WITHIN_TOLERANCE]
     sys.exit(2 if counts[Kind.REFUSED] else 0 if reproduced == len(jobs) else 1)
 
