@@ -73,7 +73,7 @@ ANALYSIS_COMMON := citizens.n=2000 'replicate=range(3)'
 ANALYSIS_POLICY := experiment=policy_comparison policy=status_quo,controlled_pilot,facilitation \
 	resources=central_budget data=fragmented,national_platform
 ANALYSIS_DESIGN := experiment=sandbox_design policy.sandbox.capacity=10,40 \
-	policy.sandbox.graduation_gain=0.05,0.25 policy.sandbox.call_interval=6 \
+	policy.sandbox.graduation_evidence=0.5,2 policy.sandbox.call_interval=6 \
 	policy.sandbox.max_duration=24 policy.sandbox.exposure_cap=0.05 policy.sandbox.monitoring=0.9
 ANALYSIS_PHASING := experiment=phasing policy.phasing.n_waves=2,5 \
 	policy.phasing.order=readiness,random policy.phasing.phase_months=12,36
@@ -81,6 +81,7 @@ ANALYSIS_ALIGNMENT := experiment=experimental_alignment \
 	policy.experimental.coordination=0.02,0.1,0.5 policy.experimental.rework_cost=0.1,0.6
 ANALYSIS_ABLATION := experiment=ablation policy=status_quo,controlled_pilot,facilitation \
 	+ablation=none,compliance,scaling
+ANALYSIS_BARRIERS := experiment=barriers
 # $(1): the folder under $(ANALYSIS_DATA), $(2): the sweep's overrides (a variable, as they
 # hold commas)
 define analysis_sweep
@@ -95,12 +96,14 @@ ZSTD_COPY := import sys, pyarrow.parquet as pq; \
 
 analysis-data: $(STAMP)  ## rebuild the stored tables of the analysis and plot tests
 	rm -rf $(ANALYSIS_SWEEPS) $(ANALYSIS_DATA)/policy_comparison $(ANALYSIS_DATA)/sandbox_design \
-		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment $(ANALYSIS_DATA)/ablation
+		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment $(ANALYSIS_DATA)/ablation \
+		$(ANALYSIS_DATA)/barriers
 	$(call analysis_sweep,policy_comparison,$(ANALYSIS_POLICY))
 	$(call analysis_sweep,sandbox_design,$(ANALYSIS_DESIGN))
 	$(call analysis_sweep,phasing,$(ANALYSIS_PHASING))
 	$(call analysis_sweep,experimental_alignment,$(ANALYSIS_ALIGNMENT))
 	$(call analysis_sweep,ablation,$(ANALYSIS_ABLATION))
+	$(call analysis_sweep,barriers,$(ANALYSIS_BARRIERS))
 	rm -rf $(ANALYSIS_SWEEPS)
 
 clean:

@@ -34,10 +34,10 @@ MUTATIONS = [
     ),
     (
         "tracks/adhoc.py",
-        "pilot.domain, self.params.evidence_gain)",
-        "pilot.domain, 2 * self.params.evidence_gain)",
+        "pilot.domain, self.params.evidence_value)",
+        "pilot.domain, 2 * self.params.evidence_value)",
         "test_track_rules",
-        "evidence gain",
+        "evidence value",
     ),
     (
         "tracks/sandbox.py",

@@ -208,7 +208,7 @@ def test_numeric_lever_baseline_by_text_or_number_matches_hand_pairing(design) -
     from_text = paired_differences(runs, "policy_sandbox_capacity", "10", "adoption")
     from_number = paired_differences(runs, "lever_policy_sandbox_capacity", 10, ["adoption"])
     pd.testing.assert_frame_equal(from_text, from_number)
-    keys = ["lever_policy_sandbox_graduation_gain", "replicate"]
+    keys = ["lever_policy_sandbox_graduation_evidence", "replicate"]
     cap = "lever_policy_sandbox_capacity"
     pairs = runs[runs[cap] == 40].merge(runs[runs[cap] == 10], on=keys, suffixes=("", "_base"))
     (row,) = from_text.itertuples()
@@ -424,7 +424,7 @@ def test_non_dominated_by_hand() -> None:
 def test_designs_are_the_varying_levers_that_no_other_fixes(policy, design) -> None:
     assert design_levers(policy.runs) == ["lever_policy", "lever_data"]
     levers = design_levers(design.runs)
-    assert levers == ["lever_policy_sandbox_capacity", "lever_policy_sandbox_graduation_gain"]
+    assert levers == ["lever_policy_sandbox_capacity", "lever_policy_sandbox_graduation_evidence"]
     table = design_outcomes(design.runs, ["adoption", "citizens_harmed"])
     assert len(table) == 4 and set(table["n"]) == {3}
     by_hand = design.runs.groupby(levers)["adoption"].mean()
@@ -513,7 +513,7 @@ def test_design_outcomes_of_designs_not_fully_crossed(design) -> None:
     levers = design_levers(design.runs)
     first = design.runs[levers].drop_duplicates().iloc[0]
     runs = design.runs[~(design.runs[levers] == first).all(axis=1)]  # one design never ran
-    out = design_outcomes(runs, ["months_to_80pct_depth", "citizens_harmed"], warn=False)
+    out = design_outcomes(runs, ["months_to_60pct_depth", "citizens_harmed"], warn=False)
     assert len(out) == len(runs[levers].drop_duplicates())
 
 

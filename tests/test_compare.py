@@ -87,12 +87,12 @@ def test_written_comparison_states_units_and_flags_a_shared_ceiling(tmp_path) ->
     for metric in FLAGSHIP:
         runs[metric] = runs["adoption"]
     sandbox = runs["lever_policy"] == "sandbox"
-    runs["services_per_province"] = np.where(sandbox, 6.0, np.arange(len(runs)) % 3 + 3.0)
+    runs["technology_uptake"] = np.where(sandbox, 1.0, (np.arange(len(runs)) % 3 + 3.0) / 6)
     runs.to_parquet(tmp_path / "runs.parquet")
     text = write_comparison(tmp_path, "status_quo", "policy")  # lever without its prefix
     assert "each other policy option" in text and "billion VND" in text
     notes = [line for line in text.splitlines() if line.startswith("note:")]
-    assert notes == [notes[0]] and "services_per_province = 6" in notes[0]
+    assert notes == [notes[0]] and "technology_uptake = 1" in notes[0]
     assert (tmp_path / "comparison_vs_status_quo.parquet").is_file()
 
 
@@ -194,23 +194,23 @@ def test_identical_differences_get_a_note_never_a_zero_width_interval(tmp_path) 
     sandbox = runs["lever_policy"] == "sandbox"
     world = runs["replicate"] * 0.137 + (runs["lever_resources"] == "mixed") * 0.71
     # every pair differs by 0.007 (up to float rounding, as world + 0.007 - world does)
-    runs["pilots_scaled"] = world + np.where(sandbox, 0.007, 0.0)
+    runs["reach"] = world + np.where(sandbox, 0.007, 0.0)
     runs["citizens_harmed"] = world  # no difference in any pair
     # 0.007 within central_budget, 0.011 within mixed: no spread within a combination
     step = np.where(runs["lever_resources"] == "mixed", 0.011, 0.007)
     runs["public_spending"] = world + np.where(sandbox, step, 0.0)
-    metrics = ("adoption", "pilots_scaled", "citizens_harmed", "public_spending")
+    metrics = ("adoption", "reach", "citizens_harmed", "public_spending")
     compared = paired_comparison(runs, "status_quo", metrics=metrics)
     result = compared.set_index("metric")
     assert result.loc["adoption", "ci_note"] == ""  # noisy: an interval
-    assert result.loc["pilots_scaled", "mean_diff"] == pytest.approx(0.007)
+    assert result.loc["reach", "mean_diff"] == pytest.approx(0.007)
     notes = result["ci_note"].to_dict()
-    assert notes["pilots_scaled"].startswith("no CI: identical in every pair")
+    assert notes["reach"].startswith("no CI: identical in every pair")
     assert notes["citizens_harmed"] == "no CI: no difference in any pair"
     assert notes["public_spending"].startswith("no CI: identical in every pair within each")
     assert result.loc[list(metrics[1:]), ["ci_low", "ci_high"]].isna().all().all()
     table = comparison_table(compared, "status_quo")
-    assert table.loc["sandbox", "pilots_scaled"] == "0.007 [identical in every pair]"
+    assert table.loc["sandbox", "reach"] == "0.007 [identical in every pair]"
     assert table.loc["sandbox", "citizens_harmed"] == "0.000 [no difference in any pair]"
     assert table.loc["sandbox", "public_spending"].endswith("[identical within each combination]")
     for metric in FLAGSHIP:
@@ -220,7 +220,7 @@ def test_identical_differences_get_a_note_never_a_zero_width_interval(tmp_path) 
     text = write_comparison(tmp_path, "status_quo")
     assert "[0.007, 0.007]" not in text and "0.007 [identical in every pair]" in text
     assert "note: no CI: no difference in any pair: citizens_harmed (sandbox)" in text
-    assert "(no spread to estimate an interval from): pilots_scaled (sandbox)" in text
+    assert "(no spread to estimate an interval from): reach (sandbox)" in text
 
 
 def test_breakdown_by_the_other_levers_matches_pairing_by_hand(tmp_path) -> None:
@@ -248,7 +248,8 @@ def test_breakdown_by_the_other_levers_matches_pairing_by_hand(tmp_path) -> None
     low, high = sorted(by_hand.values())
     row = next(line for line in lines if line.startswith("sandbox"))
     assert f"{low:.3f} to {high:.3f}" in row
-    assert "note: the sign depends on resources for sandbox on adoption" in text
+    (sign,) = [line for line in lines if line.startswith("note: the sign depends on resources")]
+    assert "sandbox on adoption" in sign
     full = (tmp_path / "comparison_vs_status_quo_by_resources.txt").read_text()
     assert "adoption (share of population):" in full and "status_quo (level)" in full
     table = breakdown_tables(result, "status_quo")["adoption"]

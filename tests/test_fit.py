@@ -482,7 +482,7 @@ def test_a_hold_out_fit_leaves_the_later_figures_out_of_the_distance(tmp_path: P
         low, high = map(float, re.search(r"\(([\d.]+)-([\d.]+)\)", row).groups())
         assert 0 <= low <= high <= 63  # a 5-95% predictive interval of a count of 63
     assert "## Out-of-sample figures (declared checks, never fitted)" in report
-    assert "| platform_2019 |" in report and "operations_centres" not in report
+    assert "| smart_services_2020 |" in report and "operations_centres" not in report
     assert "hold-out after 2021-12: predicting, not fitting, projects_2023" in done.stdout
 
 

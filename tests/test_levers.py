@@ -9,6 +9,7 @@ the change (paired): some outcome must differ.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,7 @@ BASE = ("region=vietnam_63", "citizens.n=2000", "policy.start=2019-01", "horizon
 SEEDS = (1, 2)
 # where a lever acts: the regime, resources or data regime it belongs to
 CONTEXT = {
-    "policy.experimental.evidence_gain": (  # unaligned successes only
+    "policy.experimental.evidence_value": (  # unaligned successes only
         "policy=experimental",
         "policy.experimental.coordination=0",
         "policy.experimental.strike_down=0",
@@ -43,11 +44,30 @@ CONTEXT = {
         "authorities.max_active_pilots=4",
         "policy.sandbox.extension_prob=1",
     ),
+    # evidence acts through rules: no lag, so that rules follow within the six years; the
+    # sandbox's own evidence_value and graduation rule act on successes with incidents only
+    "policy.adhoc.evidence_value": ("legislation.lag_months=0",),
+    "policy.sandbox.evidence_value": (
+        "policy=controlled_pilot",
+        "legislation.lag_months=0",
+        "pilots.incident_offset=4",
+    ),
+    "policy.sandbox.graduation_clean_only": (
+        "policy=controlled_pilot",
+        "legislation.lag_months=0",
+        "pilots.incident_offset=4",
+    ),
+    "policy.sandbox.corridor": (  # acts on novel technologies only: make every one novel
+        "policy=controlled_pilot",
+        "technologies.novel_share=1",
+    ),
     "policy.sandbox.": ("policy=controlled_pilot",),
     "policy.phasing.": ("policy=phased",),
     "policy.experimental.": ("policy=experimental",),
     "policy.facilitated.": ("policy=facilitation",),
     "policy.contract_saving": ("policy=facilitation",),
+    "policy.barriers.private_capital": ("resources=ppp",),  # acts where PPP exists
+    "resources.carry_over": ("resources.local_budget=20",),  # a pool left only when tight
     "resources.fund_interval": ("resources=competitive_fund",),
     "resources.performance_share": ("resources=competitive_fund",),
     "resources.ppp_": ("resources=ppp", "firms.ppp_hurdle=0.01"),
@@ -212,19 +232,34 @@ def test_a_trial_on_the_sandbox_track_runs_within_the_exposure_cap() -> None:
 
 
 def _screened_out(*overrides: str) -> tuple[SandboxModel, pd.Series, list]:
-    """A sandbox whose screening passes nobody; the applications moved ad hoc, recorded."""
-    model = SandboxModel(
-        scenario(*BASE, "policy=controlled_pilot", "policy.sandbox.approval_prob=0", *overrides)
-    )
+    """A sandbox whose screening passes nobody; the applications moved ad hoc, recorded.
+
+    Applicants still expect the published ``approval_prob`` (so some apply); only the
+    regulator's screening runs with ``approval_prob`` 0."""
+    model = SandboxModel(scenario(*BASE, "policy=controlled_pilot", *overrides))
     moved = []
     book = model.book
-    retrack = book.retrack
+    retrack, enact = book.retrack, model.enact_policy
 
     def record(pilot, track) -> None:
         retrack(pilot, track)
         moved.append((pilot, model.t, pilot in book.calls))
 
-    book.retrack = record
+    def enact_shut_sandbox(*args, **kwargs) -> None:
+        enact(*args, **kwargs)
+        track = model.context.regime.sandbox
+        close, shut = track.close_review, replace(track.params, approval_prob=0.0)
+
+        def close_review(ctx) -> None:
+            published, track.params = track.params, shut
+            try:
+                close(ctx)
+            finally:
+                track.params = published
+
+        track.close_review = close_review
+
+    book.retrack, model.enact_policy = record, enact_shut_sandbox
     return model, model.run().iloc[-1], moved
 
 
@@ -280,7 +315,9 @@ def test_interoperable_data_connects_every_province_and_lowers_cost() -> None:
     frame = model.run()
     assert (frame["provinces_connected_platform"] == model.region.n).all()
     fragmented = SandboxModel(scenario(*BASE, "data=fragmented"))
-    assert (fragmented.run()["provinces_connected_platform"] == 0).all()
+    connected = fragmented.run().set_index("month")["provinces_connected_platform"]
+    assert connected["2019-11"] == 0  # fragmented data: only the State's drive connects
+    assert connected["2019-12"] < model.region.n
     healthcare = 1  # Domain.HEALTHCARE, data dependence 0.7
     cost = model.context.appraisal.domain_cost(0, healthcare)
     assert cost < fragmented.context.appraisal.domain_cost(0, healthcare)

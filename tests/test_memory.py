@@ -85,7 +85,7 @@ def test_gathered_runs_share_row_groups(cells, merge, tmp_path, monkeypatch) -> 
 
 EXPERIMENTS = ("policy_comparison", "ablation", "phasing", "sandbox_design",
                "experimental_alignment")  # fmt: skip
-METRICS = ["adoption", "population_covered", "urban_rural_gap", "months_to_80pct_depth",
+METRICS = ["adoption", "population_covered", "urban_rural_gap", "months_to_60pct_depth",
            "provinces_no_service"]  # fmt: skip
 
 

@@ -88,8 +88,8 @@ def printed(notebook: nbformat.NotebookNode) -> str:
 
 
 def test_every_experiment_has_a_notebook_and_a_readme() -> None:
-    assert EXPERIMENTS == ["ablation", "experimental_alignment", "phasing", "policy_comparison",
-                           "sandbox_design"]  # fmt: skip
+    assert EXPERIMENTS == ["ablation", "barriers", "experimental_alignment", "phasing",
+                           "policy_comparison", "sandbox_design"]  # fmt: skip
     index = (REPO / "experiments" / "README.md").read_text(encoding="utf-8")
     for name, path in zip(EXPERIMENTS, NOTEBOOKS, strict=True):
         assert path.is_file(), path

@@ -68,7 +68,7 @@ def legend_texts(fig: Figure) -> list[str]:
 
 
 def test_outcome_over_time_has_a_line_and_band_per_policy_targets_and_the_start(policy) -> None:
-    metrics = ["provinces_with_project", "provinces_with_app", "adoption"]
+    metrics = ["provinces_with_project", "reach", "adoption"]
     fig = rendered(plots.outcome_over_time(policy.timeseries, metrics, policy_start="2021-01"))
     assert len(fig.axes) == 3
     policies = sorted(policy.runs["lever_policy"].unique())
@@ -93,7 +93,7 @@ def test_outcome_over_time_has_a_line_and_band_per_policy_targets_and_the_start(
     targets = HISTORICAL_TARGETS[HISTORICAL_TARGETS["metric"].isin(metrics)]
     markers = [len(c.get_offsets()) for ax in fig.axes for c in ax.collections
                if not isinstance(c, PolyCollection)]  # fmt: skip
-    assert sum(markers) == len(targets) == 3
+    assert sum(markers) == len(targets) == 2
     labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]  # long ones wrap
     assert labels[0] == "provinces_with_project (provinces)"
     assert labels[2] == "adoption (share of population)"
@@ -168,7 +168,10 @@ def test_policy_comparison_of_every_flagship_metric_reads_cleanly(policy) -> Non
     # private investment is 0 in every run (a central budget): said once, across the panel
     panel = fig.axes[titles.index("private investment")]
     assert [t.get_text() for t in panel.texts] == ["no difference in any pair"]
-    others = [t.get_text() for ax in fig.axes if ax is not panel for t in ax.texts]
+    # novel uptake: facilitation has no corridor, so it equals the status quo's (0) in every
+    # pair, said on that panel for that option only
+    novel = fig.axes[titles.index("novel uptake")]
+    others = [t.get_text() for ax in fig.axes if ax not in (panel, novel) for t in ax.texts]
     assert "no difference in any pair" not in others
     assert "no bar: the same difference in every pair" in fig._suptitle.get_text().replace(
         "\n", " ")  # fmt: skip
@@ -213,8 +216,8 @@ def test_tradeoff_frontier_has_a_point_per_design_and_rings_the_non_dominated() 
     runs = design.runs
     fig = rendered(plots.tradeoff_frontier(runs))
     assert len(fig.axes) == 2
-    levers = ["lever_policy_sandbox_capacity", "lever_policy_sandbox_graduation_gain"]
-    speed = runs.groupby(levers)["months_to_80pct_depth"].mean()  # the design's means
+    levers = ["lever_policy_sandbox_capacity", "lever_policy_sandbox_graduation_evidence"]
+    speed = runs.groupby(levers)["months_to_60pct_depth"].mean()  # the design's means
     for ax, other in zip(fig.axes, ("citizens_harmed", "public_spending"), strict=True):
         points = [line for line in ax.get_lines() if line.get_markersize() == 8]
         rings = [line for line in ax.get_lines() if line.get_markersize() == 15]
@@ -227,7 +230,7 @@ def test_tradeoff_frontier_has_a_point_per_design_and_rings_the_non_dominated() 
         for bars in ax.containers:
             assert bars.has_xerr and bars.has_yerr
         xlabel = ax.get_xlabel().replace("\n", " ")
-        assert xlabel.startswith("months to 80% depth (months from policy.start to 4.8 of 6")
+        assert xlabel.startswith("months to 60% depth (months from policy.start to 3.6 of 6")
         assert xlabel.endswith("fewer is faster")
         assert ax.get_ylabel().endswith("lower is better")
     assert fig.axes[0].get_ylabel().startswith("people harmed (people, cumulative)")
@@ -245,9 +248,9 @@ def test_tradeoff_frontier_has_a_point_per_design_and_rings_the_non_dominated() 
 def test_tradeoff_frontier_leaves_out_a_design_that_never_reached_the_speed() -> None:
     runs = load_sweep(DATA / "sandbox_design").runs.copy()
     capacity = runs["lever_policy_sandbox_capacity"] == 40
-    gain = runs["lever_policy_sandbox_graduation_gain"] == 0.25
-    runs.loc[capacity & gain, "months_to_80pct_depth"] = np.nan  # never reached
-    runs.loc[capacity & ~gain & (runs["replicate"] == 0), "months_to_80pct_depth"] = np.nan
+    gain = runs["lever_policy_sandbox_graduation_evidence"] == 2
+    runs.loc[capacity & gain, "months_to_60pct_depth"] = np.nan  # never reached
+    runs.loc[capacity & ~gain & (runs["replicate"] == 0), "months_to_60pct_depth"] = np.nan
     fig = rendered(plots.tradeoff_frontier(runs))
     points = [line for line in fig.axes[0].get_lines() if line.get_markersize() == 8]
     assert len(points) == 3
@@ -305,7 +308,7 @@ def test_phasing_figure_has_a_row_per_outcome_and_a_column_per_phase_length() ->
     assert fig.axes[0].get_ylabel().replace("\n", " ") == "adoption (share of population)"
     depth = fig.axes[2].get_ylabel().replace("\n", " ")
     assert depth == (
-        "months to 80% depth (months from policy.start to 4.8 of 6 services per province)"
+        "months to 60% depth (months from policy.start to 3.6 of 6 services per province)"
     )
     assert fig.axes[-1].get_xlabel() == "policy_phasing_n_waves (waves)"
     assert fig.axes[0].get_title() == "policy_phasing_phase_months = 12"
@@ -351,10 +354,10 @@ def test_ablation_figure_has_a_panel_per_outcome_and_a_series_per_regime_by_abla
     fig = rendered(plots.ablation(runs))
     assert not overlaps(fig)
     metrics = [m for m in ABLATION_METRICS if m in runs]
-    titles = {"services_per_province": "services per province", "pilots_scaled": "pilots "
-              "scaled province-wide", "months_to_80pct_depth": "months to 80% depth",
-              "citizens_harmed": "people harmed", "public_spending": "public spending",
-              "sme_contract_share": "start-ups' share of contracts"}  # fmt: skip
+    titles = {"reach": "reach", "novel_uptake": "novel uptake",
+              "technology_uptake": "technology uptake", "harm_per_served": "harm per served",
+              "public_spending": "public spending",
+              "months_to_60pct_depth": "months to 60% depth"}  # fmt: skip
     assert [ax.get_title().replace("\n", " ") for ax in fig.axes] == [titles[m] for m in metrics]
     assert len(metrics) >= 4
     ablations = sorted(runs["lever_ablation"].unique())
@@ -372,7 +375,7 @@ def test_ablation_figure_has_a_panel_per_outcome_and_a_series_per_regime_by_abla
         levels = [line.get_ydata()[0] for line in dashed]  # each regime's difference in none
         assert levels == pytest.approx(rows.loc[[(o, "none") for o in options], "mean_diff"])
     labels = [ax.get_ylabel().replace("\n", " ") for ax in fig.axes]
-    assert labels[metrics.index("citizens_harmed")] == "difference (people, cumulative)"
+    assert labels[metrics.index("harm_per_served")] == "difference (people harmed per 1,000 users)"
     assert labels[metrics.index("public_spending")] == "difference (billion VND, cumulative)"
     bottom = fig.axes[-3:] if len(metrics) % 3 == 0 else fig.axes[-(len(metrics) % 3) :]
     assert all(ax.get_xlabel() == "ablation: mechanism switched off" for ax in bottom)

@@ -38,21 +38,21 @@ def test_ranks_follow_each_outcomes_sense_and_ties_share_the_better_rank() -> No
     runs = _runs(
         {
             ("none", "a"): {"adoption": [0.25, 0.75], "citizens_harmed": [10, 30],
-                            "months_to_80pct_depth": [12, 14]},
+                            "months_to_60pct_depth": [12, 14]},
             ("none", "b"): {"adoption": [0.125, 0.125], "citizens_harmed": [5, 5],
-                            "months_to_80pct_depth": [np.nan, np.nan]},
+                            "months_to_60pct_depth": [np.nan, np.nan]},
             ("none", "c"): {"adoption": [0.5, 0.5], "citizens_harmed": [20, 20],
-                            "months_to_80pct_depth": [20, 20]},
+                            "months_to_60pct_depth": [20, 20]},
         }
     )  # fmt: skip
-    table = ranks(runs, metrics=("adoption", "citizens_harmed", "months_to_80pct_depth"))
+    table = ranks(runs, metrics=("adoption", "citizens_harmed", "months_to_60pct_depth"))
     got = table.set_index(["metric", "lever_policy"])["rank"]
     # adoption means 0.5, 0.125, 0.5 (exact in binary): a and c tie for first, b is third
     assert [got["adoption", p] for p in "abc"] == [1, 3, 1]
     # harm means 20, 5, 20: less is better
     assert [got["citizens_harmed", p] for p in "abc"] == [2, 1, 2]
     # months 13, never, 20: never reached ranks last
-    assert [got["months_to_80pct_depth", p] for p in "abc"] == [1, 3, 2]
+    assert [got["months_to_60pct_depth", p] for p in "abc"] == [1, 3, 2]
     assert (table["runs"] == 2).all()  # the failed run is not counted
 
 
@@ -75,7 +75,7 @@ def test_rank_moves_counts_the_ablations_that_change_a_rank() -> None:
 def test_every_headline_outcome_has_a_sense() -> None:
     assert set(FLAGSHIP) <= set(SENSE)
     with pytest.raises(ValueError, match="no sense"):
-        ranks(_runs({("none", "a"): {"incidents": [1.0]}}), metrics=("incidents",))
+        ranks(_runs({("none", "a"): {"pilots_running": [1.0]}}), metrics=("pilots_running",))
 
 
 def test_the_stored_ablation_sweep_gets_its_ranking_files(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_report_has_its_sections_figures_and_comparison(name, tmp_path, capsys) 
     assert f"| runs | {len(runs)} ({len(runs)} done) |" in text
     assert f"`{runs['code_fingerprint'].iloc[0]}` ({len(runs)} runs)" in text
     assert "not recorded (no multirun.yaml" in text  # the stored tables have no Hydra files
-    assert re.search(r"^\| \w+ \| adoption \| ", text, re.MULTILINE)  # a comparison table
+    assert re.search(r"^\| \w+ \| reach \| ", text, re.MULTILINE)  # a comparison table
     assert not list(folder.rglob("*.tmp"))
 
 
@@ -120,7 +120,7 @@ def test_each_varied_lever_is_compared_with_its_reference(tmp_path, capsys) -> N
     text = report_of(copied("sandbox_design", tmp_path), capsys, "--lever",
                      "policy_sandbox_capacity", "--baseline", "40")  # fmt: skip
     assert "### policy_sandbox_capacity against 40" in text
-    assert "| 40 (level) |" in text and "graduation_gain against" not in text
+    assert "| 40 (level) |" in text and "graduation_evidence against" not in text
 
 
 def folder_with_run_only(tmp_path: Path) -> Path:

@@ -309,7 +309,7 @@ def test_job_folders_stay_inside_a_joblib_sweep(tmp_path: Path) -> None:
     values with ../ stay inside the sweep folder."""
     sweep = tmp_path / "sweep"
     design = [f"policy.sandbox.{k}" for k in ("call_interval=3", "capacity=10", "max_duration=12",
-              "exposure_cap=0.05", "monitoring=0.4", "graduation_gain=0.05")]  # fmt: skip
+              "exposure_cap=0.05", "monitoring=0.4", "graduation_evidence=0.5")]  # fmt: skip
     done = sandbox_run(
         "-m", "experiment=sandbox_design", *TINY, *design, "replicate=0",
         "region.name=../../escaped,x/../../../escaped", "citizens.trust_mean=0.5",

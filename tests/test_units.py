@@ -20,9 +20,9 @@ SRC = Path(__file__).parents[1] / "src"
         ("adoption", "share of population"),
         ("public_spending", "billion VND, cumulative"),
         ("provinces_with_app", "provinces"),
-        # 80% of the six domains (sandbox.model.domains) is 4.8 services per province
-        ("months_to_80pct_depth", "months from policy.start to 4.8 of 6 services per province"),
-        ("months_to_90pct_depth", "months from policy.start to 5.4 of 6 services per province"),
+        # 60% of the six domains (sandbox.model.domains) is 3.6 services per province
+        ("months_to_60pct_depth", "months from policy.start to 3.6 of 6 services per province"),
+        ("months_to_65pct_depth", "months from policy.start to 3.9 of 6 services per province"),
         ("months_to_75pct_scaled", "months from policy.start to 75% of people reached by a "
          "scaled service"),
         ("months_to_50pct_app", "months from the first month to 50% of provinces with an app"),
@@ -38,7 +38,7 @@ def test_units_by_rule(metric: str, expected: str) -> None:
 
 
 def test_readable_names_and_titles() -> None:
-    assert name("months_to_80pct_depth") == "months to 80% depth"
+    assert name("months_to_60pct_depth") == "months to 60% depth"
     assert name("sme_contract_share") == "start-ups' share of contracts"
     assert name("public_spending") == "public spending"  # spaces for underscores
     assert name("province_services_deployed_q90") == "deployed services, 90th percentile province"

@@ -66,6 +66,9 @@ LEVERS = {
     "lever_policy_sandbox_max_duration": "months",
     "lever_policy_sandbox_exposure_cap": "share of a province's population",
     "lever_policy_sandbox_monitoring": "intensity, 0-1",
+    "lever_policy_sandbox_graduation_evidence": "evidence per graduated pilot",
+    # the clarity a graduation added before rules followed evidence with a lag (sweeps
+    # made then, e.g. the stored tables of tests/data/analysis)
     "lever_policy_sandbox_graduation_gain": "clarity per graduated pilot",
     "lever_policy_phasing_n_waves": "waves",
     "lever_policy_phasing_phase_months": "months",
@@ -121,7 +124,7 @@ def better(metric: str) -> str | None:
 
 
 def name(metric: str) -> str:
-    """A readable name of ``metric`` for a title or a table: ``months to 80% depth``."""
+    """A readable name of ``metric`` for a title or a table: ``months to 60% depth``."""
     if metric in NAMES:
         return NAMES[metric]
     spread = _spread(metric)

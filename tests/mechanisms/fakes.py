@@ -58,16 +58,22 @@ class FakeAuthority:
 
 
 class FakeGovernment:
-    """Legal clarity per domain, remembering every gain."""
+    """Legal clarity per class of technology and domain, remembering every piece of
+    evidence and codification."""
 
     def __init__(self, clarity: float = 0.0) -> None:
-        self.clarity = np.full(N_DOMAINS, clarity)
-        self.gains: list[tuple[Domain | None, float]] = []
+        self.clarity = np.full((2, N_DOMAINS), clarity)
+        self.gains: list[tuple[Domain, float]] = []  # evidence given, in order
+        self.codified = 0  # calls of codify
 
-    def add_clarity(self, domain: Domain | None, gain: float) -> None:
-        self.gains.append((domain, gain))
-        index = slice(None) if domain is None else int(domain)
-        self.clarity[index] = np.minimum(1.0, self.clarity[index] + gain)
+    def clarity_of(self, pilot: Pilot) -> float:
+        return float(self.clarity[int(pilot.novel), pilot.domain])
+
+    def add_evidence(self, pilot: Pilot, value: float) -> None:
+        self.gains.append((pilot.domain, value))
+
+    def codify(self) -> None:
+        self.codified += 1
 
 
 @dataclasses.dataclass

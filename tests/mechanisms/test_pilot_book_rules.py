@@ -91,7 +91,9 @@ def test_review_draws_are_keyed_by_the_proposal() -> None:
     assert mine.reviews == 3
 
 
-def test_the_view_flags_pilots_and_caps_coverage_at_the_whole_province() -> None:
+def test_the_view_flags_pilots_and_joins_their_reach_as_a_union() -> None:
+    """Two services of a domain reach people independently: 1 - (1 - 0.7)(1 - 0.6) of the
+    province, never more than the whole of it."""
     ctx = FakeContext(n=2)
     track = AdHoc(ctx.params.policy.adhoc)
     d = Domain.WARNING
@@ -102,7 +104,7 @@ def test_the_view_flags_pilots_and_caps_coverage_at_the_whole_province() -> None
     assert view.live[:, d].tolist() == [True, True]
     assert view.deployed[:, d].tolist() == [False, True]
     assert view.succeeded[:, d].tolist() == [False, True]
-    assert view.coverage[:, d].tolist() == [0.0, 1.0]  # 0.7 + 0.6, capped
+    assert view.coverage[:, d].tolist() == [0.0, pytest.approx(1 - 0.3 * 0.4)]
     assert view.scaled[:, d].tolist() == [0.0, 0.6]
     assert view.live.sum() == 2
 

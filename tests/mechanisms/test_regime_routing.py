@@ -72,10 +72,11 @@ def test_phased_waves_in_need_order_start_with_the_least_ready() -> None:
     assert ctx.regime.wave.tolist() == [0, 1, 0, 1]
 
 
-def test_a_completed_phase_adds_clarity_interoperability_and_connections() -> None:
-    phasing = with_values(
-        Params().policy.phasing, n_waves=2, phase_months=12, clarity_gain=0.1, interop_gain=0.2
-    )
+def test_a_completed_phase_codifies_its_evidence_and_connects_its_waves() -> None:
+    """A phase's end adds what the phase achieved: its pilots' evidence is codified (the
+    government's ``codify``), and nothing is given on a schedule (no clarity, no
+    interoperability)."""
+    phasing = with_values(Params().policy.phasing, n_waves=2, phase_months=12)
     ctx = regime_context("phased", phasing=phasing)
     for authority, capacity in zip(ctx.authorities, (0.2, 0.9, 0.5, 0.7), strict=True):
         authority.digital_capacity = capacity
@@ -85,18 +86,18 @@ def test_a_completed_phase_adds_clarity_interoperability_and_connections() -> No
     for t in (0, 5, 11):  # no phase has ended
         ctx.clock.t = t
         regime.start_month(ctx)
-    assert ctx.government.gains == [] and not ctx.data_regime.connected.any()
+    assert ctx.government.codified == 0 and not ctx.data_regime.connected.any()
     ctx.clock.t = 12  # the first wave completed its phase
     regime.start_month(ctx)
-    assert ctx.government.gains == [(None, 0.1)]
-    assert ctx.data_regime.interoperability == pytest.approx(start + 0.2)
+    assert ctx.government.codified == 1 and ctx.government.gains == []
+    assert ctx.data_regime.interoperability == start
     assert ctx.data_regime.connected.tolist() == [False, True, False, True]
     ctx.clock.t = 24
     regime.start_month(ctx)
-    assert ctx.data_regime.connected.all() and len(ctx.government.gains) == 2
+    assert ctx.data_regime.connected.all() and ctx.government.codified == 2
     ctx.clock.t = 36  # after the last phase: nothing more
     regime.start_month(ctx)
-    assert len(ctx.government.gains) == 2
+    assert ctx.government.codified == 2
 
 
 def test_phased_sandbox_runs_a_sandbox_inside_the_waves() -> None:

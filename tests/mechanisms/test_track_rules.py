@@ -49,7 +49,7 @@ def test_an_ad_hoc_success_adds_its_evidence_to_the_domain() -> None:
     track = AdHoc(ctx.params.policy.adhoc)
     pilot = ctx.pilot(track, status=Status.SUCCEEDED)
     track.on_success(ctx, pilot)
-    assert ctx.government.gains == [(pilot.domain, ctx.params.policy.adhoc.evidence_gain)]
+    assert ctx.government.gains == [(pilot.domain, ctx.params.policy.adhoc.evidence_value)]
 
 
 # ----------------------------------------------------------------- sandbox
@@ -74,7 +74,7 @@ def applicants(ctx: FakeContext, track: Sandbox, capabilities, capacities) -> li
 def leave_chance(ctx: FakeContext, track: Sandbox, pilot) -> float:
     """The chance an applicant not admitted goes ad hoc (``Sandbox.leave``)."""
     extra = max(0.0, ctx.adhoc.params.legal_risk - track.params.legal_risk)
-    unclear = 1.0 - ctx.government.clarity[pilot.domain]
+    unclear = 1.0 - ctx.government.clarity_of(pilot)
     aversion = ctx.authorities[pilot.province].risk_aversion
     return math.exp(-ctx.params.authorities.risk_weight * aversion * extra * unclear)
 
@@ -200,8 +200,8 @@ def test_a_clean_success_graduates_beyond_the_exposure_cap() -> None:
     assert hurt.coverage == 0.1
     s = track.params
     assert ctx.government.gains == [
-        (clean.domain, s.graduation_gain),
-        (hurt.domain, s.evidence_gain),
+        (clean.domain, s.graduation_evidence),
+        (hurt.domain, s.evidence_value),
     ]
     assert ctx.book.counts["sandbox_graduated"] == 1
 
@@ -245,4 +245,4 @@ def test_an_aligned_rule_ends_on_its_outcome_and_its_success_weighs_more() -> No
     pilot = ctx.pilot(track, status=Status.RUNNING, aligned=True)
     assert not track.defer_end(ctx, pilot, np.zeros(LIFE_DRAWS))
     track.on_success(ctx, pilot)
-    assert ctx.government.gains == [(pilot.domain, track.params.alignment_gain)]
+    assert ctx.government.gains == [(pilot.domain, track.params.aligned_evidence)]

@@ -17,10 +17,14 @@ import pandas as pd
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.compare import FLAGSHIP, lever_column, read_runs
 from sandbox.experiments.lock import writes_into_sweep
+from sandbox.model.outcomes import OUTCOMES
 from sandbox.units import better, unit
 
-# +1: more is better; -1: less is better (time, harm and public money: sandbox.units.better)
-SENSE: Mapping[str, int] = {m: 1 if better(m) == "max" else -1 for m in FLAGSHIP}
+# +1: more is better; -1: less is better (time, harm and public money: sandbox.units.better),
+# for every declared outcome with a direction (the headline ones are ranked by default)
+SENSE: Mapping[str, int] = {
+    o.name: 1 if better(o.name) == "max" else -1 for o in OUTCOMES if o.better != "neither"
+}
 
 
 def ranks(

@@ -169,8 +169,6 @@ class Target:
 
 def _problem(item: dict) -> str | None:
     """What is wrong with the figure ``item`` of a targets file, or ``None``."""
-    from sandbox.config.meta import describe
-    from sandbox.config.params import Params
     from sandbox.model.metrics import METRICS
 
     missing = [k for k in REQUIRED if k not in item]
@@ -214,9 +212,27 @@ def _problem(item: dict) -> str | None:
         or item.get("family", "targets") != "targets"
     ):
         return "use: fit only for a count of one metric, out_of a whole number, in the history"
-    if item["use"] == "hand" and item.get("sets") not in describe(Params):
-        return f"use: hand with sets: the parameter set by hand (not {item.get('sets')!r})"
+    if item["use"] == "hand" and not _settable(item.get("sets")):
+        return (
+            "use: hand with sets: the parameter set by hand, or the input table of the "
+            f"package it was entered into (sandbox/...csv) (not {item.get('sets')!r})"
+        )
     return None
+
+
+def _settable(sets: object) -> bool:
+    """A parameter key, or an input table shipped in the package (``sandbox/....csv``)."""
+    from sandbox.config.meta import describe  # lazily, as in _problem
+    from sandbox.config.params import Params
+
+    if not isinstance(sets, str):
+        return False
+    if sets in describe(Params):
+        return True
+    package = Path(__file__).resolve().parents[1]  # src/sandbox
+    return (
+        sets.startswith("sandbox/") and sets.endswith(".csv") and (package.parent / sets).is_file()
+    )
 
 
 def load_figures(name_or_path: str | Path = DEFAULT) -> tuple[Target, ...]:

@@ -130,6 +130,12 @@ def flatten(data: dict, prefix: str) -> dict[str, object]:
     return out
 
 
+# config groups that bundle lever settings into one named counterfactual, recorded as a
+# lever of their own: the mechanism an ablation switches off, the barrier a barrier
+# experiment lifts (configs/ablation/, configs/barrier/)
+COUNTERFACTUALS = ("ablation", "barrier")
+
+
 def choices(job: Path, cfg: dict) -> dict[str, str]:
     """The config-group options a run was composed from (``lever_policy`` etc.).
 
@@ -144,8 +150,9 @@ def choices(job: Path, cfg: dict) -> dict[str, str]:
     for family, keys in (("lever", LEVERS), ("setting", ("region", "validation"))):
         for key in keys:
             out[f"{family}_{key}"] = chosen.get(key) or cfg[key]["name"]
-    if chosen.get("ablation"):  # the mechanism an ablation experiment switched off
-        out["lever_ablation"] = chosen["ablation"]
+    for group in COUNTERFACTUALS:  # what an experiment switched off (ablation) or lifted
+        if chosen.get(group):
+            out[f"lever_{group}"] = chosen[group]
     return out
 
 

@@ -33,8 +33,8 @@ OVER_TIME = (
     "public_spending",
 )
 EQUITY = ("urban_rural_gap", "provinces_no_service")
-# speed (months from the policy start to 80% of the services deployed), harm, cost
-FRONTIER = ("months_to_80pct_depth", "citizens_harmed", "public_spending")
+# speed (months from the policy start to 60% of the services deployed), harm, cost
+FRONTIER = ("months_to_60pct_depth", "citizens_harmed", "public_spending")
 # the spread of deployed services across provinces: the lagging, middle and leading ones
 SPREAD = tuple(f"province_services_deployed_{s}" for s in ("q10", "median", "q90"))
 DPI = 110
@@ -226,7 +226,7 @@ def drawings(
                 "tradeoff_frontier.png",
                 "Trade-off frontier",
                 "Each design's speed (months from the policy start until provinces have on "
-                "average 80% of the six services deployed: fewer is faster) against the "
+                "average 60% of the six services deployed: fewer is faster) against the "
                 "people harmed and the public cost, mean over its replicates with 95% CI "
                 "bars; ringed designs are non-dominated.",
                 lambda: plots.tradeoff_frontier(runs, *FRONTIER),

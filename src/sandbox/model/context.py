@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from sandbox.model.appraisal import Appraisal
 from sandbox.model.pilot_book import PilotBook
+from sandbox.model.technologies import Technologies
 
 if TYPE_CHECKING:
     from sandbox.config.params import Params
@@ -73,6 +74,7 @@ class Context:
         self.authorities: list[LocalAuthority] = []  # by province index, current map
         self.book = PilotBook(self)
         self.appraisal = Appraisal(self)
+        self.technologies = Technologies(params.technologies)
 
     @property
     def n_provinces(self) -> int:

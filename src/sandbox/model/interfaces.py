@@ -40,23 +40,31 @@ if TYPE_CHECKING:
     from sandbox.model.citizens import Citizens
     from sandbox.model.clock import Clock
     from sandbox.model.data import DataRegime
-    from sandbox.model.domains import Domain, DomainTable
+    from sandbox.model.domains import DomainTable
     from sandbox.model.pilot_book import PilotBook
     from sandbox.model.pilots import Pilot
     from sandbox.model.policy import Regime
     from sandbox.model.resources import ResourceMechanism
     from sandbox.model.resources.ledger import Ledger
     from sandbox.model.rng import RandomStreams
+    from sandbox.model.technologies import Technologies
     from sandbox.model.tracks import AdHoc
 
 
 class Legislator(Protocol):
     """Legal clarity per domain (the national government)."""
 
-    clarity: np.ndarray  # per domain, [0, 1]
+    clarity: np.ndarray  # per class of technology (established, novel) and domain, [0, 1]
 
-    def add_clarity(self, domain: Domain | None, gain: float) -> None:
-        """Raise legal clarity of one domain (of all when ``domain`` is None)."""
+    def clarity_of(self, pilot: Pilot) -> float:
+        """The legal clarity a pilot's technology has in its domain."""
+
+    def add_evidence(self, pilot: Pilot, value: float) -> None:
+        """A successful pilot's evidence goes to its domain's rule making, for its class
+        of technology."""
+
+    def codify(self) -> None:
+        """The evidence waiting for rule making becomes rules now."""
 
 
 class AuthorityView(Protocol):
@@ -92,7 +100,7 @@ class TrackContext(Protocol):
     book: PilotBook  # the pilots, their lifecycle and the counters
     clock: Clock  # the month, and months since policy.start (sandbox calls)
     params: Params  # pilots.scope (graduation), authorities.risk_weight (leaving)
-    government: Legislator  # clarity read (leaving) and added (evidence)
+    government: Legislator  # clarity read (leaving); evidence given (successes)
     ledger: Ledger  # local pools (a local rule's rework)
     authorities: Sequence[AuthorityView]  # capacity (admission), risk aversion (leaving)
 
@@ -167,3 +175,4 @@ class ObservedContext(Protocol):
     data_regime: DataRegime
     government: Legislator
     authorities: Sequence[AuthorityView]
+    technologies: Technologies  # arrived, and which are novel

@@ -40,10 +40,15 @@ def advance_pilots(ctx: LifecycleContext) -> None:
     local rule is struck down or reworked), else success is drawn once and an unsuccessful
     trial may be extended by its track (the same draw decides at the extended end).
 
-    Deployed services: incidents too, at the domain's risk lowered by its legal clarity
+    Deployed services: incidents too, monitored under the rules in force (the ad-hoc
+    track's ``monitoring``, whatever track the service came from), at the domain's risk
+    lowered by its legal clarity
     (``pilots.service_risk``, ``pilots.clarity_safety``); an unscaled service scales when
     its cumulative hazard ``sum(pilots.scale_hazard * clarity)`` passes its own threshold
-    (an exponential draw at success); scaled services grow their coverage.
+    (an exponential draw at success; clarity of its technology's class and domain); scaled
+    services grow their coverage towards ``pilots.scaled_coverage`` x data access ^ the
+    domain's data dependence of their own province's people (a share of the unit after
+    the merger: a merger moves no reach; fragmented data limits how far a service scales).
     """
     book = ctx.book
     t = ctx.clock.t
@@ -56,20 +61,27 @@ def advance_pilots(ctx: LifecycleContext) -> None:
         if t + 1 >= pilot.end:
             _conclude(ctx, pilot, draws)
     p = ctx.params.pilots
-    clarity = ctx.government.clarity
+    clarity_of = ctx.government.clarity_of
     for pilot in list(book.services):
         if pilot.finished_month == t:
             continue  # it ended this month: its service starts next month
         draws = _life_draws(ctx, pilot)
-        safety = 1.0 - p.clarity_safety * clarity[pilot.domain]
+        clarity = clarity_of(pilot)
+        safety = 1.0 - p.clarity_safety * clarity
         _incident(ctx, pilot, draws, p.service_risk * safety)
         if not pilot.scaled:
-            pilot.scale_progress += p.scale_hazard * clarity[pilot.domain]
+            pilot.scale_progress += p.scale_hazard * clarity
             if pilot.scale_progress >= pilot.scale_threshold:
                 pilot.scaled = True
                 book.count("pilots_scaled")
-        elif pilot.coverage < p.scaled_coverage:
-            pilot.coverage = min(p.scaled_coverage, pilot.coverage + p.scale_rate)
+        else:
+            # province-wide as far as the data reach: its own province's people (a share of
+            # its unit after a merger) times its data access ^ the domain's data dependence
+            access = ctx.appraisal.data_access(pilot)
+            dependence = ctx.domains.dependence_list[pilot.domain]
+            ceiling = p.scaled_coverage * pilot.share * math.pow(access, dependence)
+            if pilot.coverage < ceiling:
+                pilot.coverage = min(ceiling, pilot.coverage + p.scale_rate * pilot.share)
 
 
 def _life_draws(ctx: LifecycleContext, pilot: Pilot) -> np.ndarray:
@@ -95,7 +107,10 @@ def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray, scale: flo
     )
     if draws[INCIDENT] >= -math.expm1(-hazard):
         return
-    monitoring = pilot.track.params.monitoring
+    # a trial is watched on its track's terms; a service under the rules in force (the
+    # ordinary track's monitoring), whatever track it came from
+    running = pilot.status is Status.RUNNING
+    monitoring = (pilot.track if running else ctx.adhoc).params.monitoring
     pilot.incidents += 1
     book = ctx.book
     book.count("incidents")
@@ -103,7 +118,7 @@ def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray, scale: flo
     harmed = ctx.citizens.expose(pilot.province, pilot.coverage, stream)
     book.count("citizens_harmed", harmed * p.harm_fraction * (1 - monitoring))
     severe = draws[SEVERITY] < p.halt_severity * monitoring
-    if severe and pilot.status is Status.RUNNING:
+    if severe and running:
         book.finish(pilot, Status.HALTED)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from sandbox.model import outcomes
 from sandbox.model.agents.firm import FirmKind
-from sandbox.model.domains import CITIZEN_FACING, DOMAINS
+from sandbox.model.domains import CITIZEN_FACING, DOMAINS, N_DOMAINS
 from sandbox.model.outcomes import COVERAGE_THRESHOLDS, DEPTH_THRESHOLDS, FUNNEL, LEFT  # noqa: F401  (re-exported)
 from sandbox.model.portable import dot
 
@@ -68,6 +68,10 @@ def observe(
     counts = ctx.book.counts
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
     kinds = {k: kind_of.count(k) for k in FirmKind}
+    technologies = ctx.technologies
+    in_use = {(q.province, q.technology) for q in ctx.book.services}
+    novel_in_use = sum(technologies.novel[k] for _, k in in_use)
+    novel = technologies.count(novel=True)
     row = {
         "provinces": region.n,
         "population_share_with_project": float(
@@ -89,6 +93,7 @@ def observe(
         },
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
         "services_per_province": float(status.deployed.sum() / region.n),
+        "reach": float(dot(population_k, status.coverage[:, CITIZEN_FACING].mean(axis=1)) / total),
         "population_covered": float(
             dot(population_k, 1.0 - np.prod(1.0 - status.coverage, axis=1)) / total
         ),
@@ -102,6 +107,7 @@ def observe(
         "pilots_running": ctx.book.n_running(),
         **{name: int(counts[name]) for name in COUNTERS if name != "citizens_harmed"},
         "citizens_harmed": float(counts["citizens_harmed"]),
+        "harm_per_served": float(1000.0 * counts["citizens_harmed"] / max(1.0, adopted.sum())),
         "adoption": float(adopted.sum() / c.population),
         "adoption_urban": float(urban),
         "adoption_rural": float(rural),
@@ -114,8 +120,12 @@ def observe(
         "private_public_ratio": ledger.private / public if public > 0 else 0.0,
         **{
             f"clarity_{d.key}": c
-            for d, c in zip(DOMAINS, ctx.government.clarity.tolist(), strict=True)
+            for d, c in zip(DOMAINS, ctx.government.clarity[0].tolist(), strict=True)
         },
+        "clarity_novel": float(ctx.government.clarity[1].sum() / N_DOMAINS),
+        "technologies": len(technologies),
+        "technology_uptake": len(in_use) / (region.n * len(technologies)),
+        "novel_uptake": novel_in_use / (region.n * novel) if novel else 0.0,
         "interoperability": float(data_regime.interoperability),
         **{f"firms_{k.value}": kinds[k] for k in FirmKind},
         "market_hhi": float(10_000 * (share * share).sum()),

@@ -19,6 +19,7 @@ from sandbox.config.validate import validate
 from sandbox.model.agents.authority import LocalAuthority
 from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
 from sandbox.model.agents.government import NationalGovernment
+from sandbox.model.barriers import lift_state, lifted_params
 from sandbox.model.citizens import Citizens
 from sandbox.model.clock import Clock
 from sandbox.model.context import Context
@@ -233,12 +234,13 @@ class SandboxModel(mesa.Model):
             validate(params, n_provinces=self.region.n)
             ctx.params = params
             ctx.clock.months = pd.period_range(params.horizon.start, params.horizon.end, freq="M")
-        p = ctx.params
+        p = ctx.params = lifted_params(ctx.params)
         ctx.regime = make_regime(p.policy)
         ctx.resources = make_resources(p.resources)
         ctx.data_regime = make_data_regime(p.data, previous=ctx.data_regime)
         ctx.data_regime.setup(self.region.n)
         ctx.regime.setup(ctx)
+        lift_state(ctx)
         self.enacted = True
 
     def merge_provinces(self, new: Region, table: str) -> None:
@@ -288,7 +290,6 @@ class SandboxModel(mesa.Model):
             ids = np.array(firms.get("unique_id"))
             draws = np.column_stack([self._bid_stream(q).random(ids.max() + 1)[ids] for q in calls])
             tracks = [q.track.params for q in calls]
-            domains = [q.domain for q in calls]
             costs = np.array([ctx.appraisal.pilot_cost(q) for q in calls])
             bids = bid_matrix(
                 capital=np.array(firms.get("capital")),
@@ -297,7 +298,7 @@ class SandboxModel(mesa.Model):
                 * (1.0 - ctx.regime.contract_saving)
                 * costs,
                 risk=np.array([t.legal_risk for t in tracks])
-                * (1 - ctx.government.clarity[domains]),
+                * (1 - np.array([ctx.government.clarity_of(q) for q in calls])),
                 draws=draws,
                 bid_share=self.params.firms.bid_share,
             )

@@ -36,7 +36,7 @@ from sandbox.model.domains import DOMAINS, N_DOMAINS
 PROVINCES = "provinces"  # a ceiling: the provinces of the month's map
 DIRECTIONS = ("more", "less", "neither")
 COVERAGE_THRESHOLDS = (75, 90)  # % of the population reached by scaled services
-DEPTH_THRESHOLDS = (80, 90)  # % of the six services deployed, on average per province
+DEPTH_THRESHOLDS = (60, 65)  # % of the six services deployed, on average per province
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,6 @@ COUNTERS: tuple[Outcome, ...] = (
         "succeeded pilots scaled to the whole province so far",
         "services scaled province-wide, cumulative",
         "more",
-        headline=4,
         counter=True,
     ),
     _counter(
@@ -158,7 +157,7 @@ COUNTERS: tuple[Outcome, ...] = (
         "(1 - monitoring)",
         "people, cumulative",
         "less",
-        headline=5,
+        headline=6,
         counter=True,
     ),
 )
@@ -244,7 +243,15 @@ MONTHLY: tuple[Outcome, ...] = (
         f"deployed services per province, 0-{N_DOMAINS}",
         "more",
         float(N_DOMAINS),
-        headline=2,
+    ),
+    Outcome(
+        "reach",
+        "share of the population the citizen-facing services reach, averaged over those "
+        "domains: how widely services are deployed",
+        "share of population, mean over citizen-facing domains",
+        "more",
+        1.0,
+        headline=1,
     ),
     Outcome(
         "population_covered",
@@ -278,7 +285,15 @@ MONTHLY: tuple[Outcome, ...] = (
         "share of population",
         "more",
         1.0,
-        headline=1,
+        headline=2,
+    ),
+    Outcome(
+        "harm_per_served",
+        "people harmed by incidents so far per 1,000 people using a smart service now: "
+        "harm for what is delivered (citizens_harmed beside it is the count)",
+        "people harmed per 1,000 users",
+        "less",
+        headline=5,
     ),
     Outcome(
         "adoption_urban",
@@ -313,7 +328,7 @@ MONTHLY: tuple[Outcome, ...] = (
         "central plus local money spent so far (data platform included)",
         "billion VND, cumulative",
         "less",
-        headline=6,
+        headline=7,
     ),
     Outcome(
         "central_spending",
@@ -332,7 +347,7 @@ MONTHLY: tuple[Outcome, ...] = (
         "private co-finance mobilised so far",
         "billion VND, cumulative",
         "more",
-        headline=7,
+        headline=8,
     ),
     Outcome(
         "private_public_ratio", "private_investment / public_spending", "private / public", "more"
@@ -340,6 +355,31 @@ MONTHLY: tuple[Outcome, ...] = (
     *(
         Outcome(f"clarity_{d.key}", f"legal clarity of {d.key}", "index, 0-1", "more", 1.0)
         for d in DOMAINS
+    ),
+    Outcome(
+        "clarity_novel",
+        "legal clarity of novel technologies (a legal corridor), mean over the domains",
+        "index, 0-1",
+        "more",
+        1.0,
+    ),
+    Outcome("technologies", "technologies arrived so far, all domains", "technologies", "neither"),
+    Outcome(
+        "technology_uptake",
+        "share of (province, technology arrived) pairs with the technology deployed as a service",
+        "share of province-technology pairs",
+        "more",
+        1.0,
+        headline=4,
+    ),
+    Outcome(
+        "novel_uptake",
+        "share of (province, novel technology arrived) pairs with the technology deployed "
+        "as a service",
+        "share of province-novel technology pairs",
+        "more",
+        1.0,
+        headline=3,
     ),
     Outcome("interoperability", "national data interoperability index", "index, 0-1", "more", 1.0),
     *(Outcome(f"firms_{k.value}", f"active {k.value} firms", "firms", "neither") for k in FirmKind),
@@ -356,7 +396,6 @@ MONTHLY: tuple[Outcome, ...] = (
         "share of contracts won by start-ups, cumulative",
         "more",
         1.0,
-        headline=8,
     ),
     Outcome(
         "provinces_connected_platform",
@@ -419,7 +458,6 @@ SUMMARY: tuple[Outcome, ...] = (
             f"months from policy.start to {p / 100 * N_DOMAINS:g} of {N_DOMAINS} services "
             "per province",
             "less",
-            headline=3 if p == DEPTH_THRESHOLDS[0] else 0,
             monthly=False,
         )
         for p in DEPTH_THRESHOLDS

@@ -60,9 +60,17 @@ class PilotBook:
         self.counts[name] += amount
 
     # ---------------------------------------------------------------- proposals
-    def propose(self, province: int, domain: Domain, track: AdHoc, size: float = 1.0) -> Pilot:
-        """Create a proposal of ``size`` of a whole pilot (reach and cost); it is open for
-        bids this month."""
+    def propose(
+        self,
+        province: int,
+        domain: Domain,
+        track: AdHoc,
+        size: float = 1.0,
+        technology: int = -1,
+        novel: bool = False,
+    ) -> Pilot:
+        """Create a proposal of ``size`` of a whole pilot (reach and cost) of a
+        ``technology`` (``novel`` or not); it is open for bids this month."""
         pilots = self.context.params.pilots
         pilot = Pilot(
             province=province,
@@ -72,6 +80,8 @@ class PilotBook:
             duration=track.duration(pilots),
             scope=track.scope(pilots, size),
             size=size,
+            technology=technology,
+            novel=novel,
             origin=province,
         )
         self.count("pilots_proposed")

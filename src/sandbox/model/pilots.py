@@ -47,6 +47,8 @@ class Pilot:
     duration: int  # planned months of running
     scope: float  # share of the province's population it reaches
     size: float = 1.0  # share of a whole pilot's reach and cost (sized to local funds)
+    technology: int = -1  # its technology's id (``sandbox.model.technologies``)
+    novel: bool = False  # its technology is novel (needs a legal corridor)
     share: float = 1.0  # its province's share of its unit's people (below 1 after a merger)
     status: Status = Status.PROPOSED
     firm: object | None = None  # the partner Firm agent

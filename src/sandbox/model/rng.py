@@ -31,7 +31,6 @@ import numpy as np
 
 SEQUENTIAL: tuple[str, ...] = (
     "schedule",  # activation order of Mesa agents (seeds Mesa's own generator)
-    "legislation",  # which domains get a law each month
     "authorities",  # province attributes at set-up; each month's taste draws (per domain)
     "citizens",  # citizen attributes and adoption thresholds
     "firms",  # attributes of the firms present at the start
@@ -56,6 +55,7 @@ KEYED: dict[str, str] = {
     "life": "(province, month proposed, block): a pilot's monthly draws while running",
     "exposure": "(province, month proposed, month of life): who an incident reaches",
     "entry": "(month,): how many SMEs enter; (month, j): the attributes of the j-th",
+    "technologies": "(domain, month): how many technologies arrive, and which are novel",
 }
 STREAMS: tuple[str, ...] = (*SEQUENTIAL, *KEYED)
 

@@ -24,7 +24,7 @@ class StatusMatrix:
     live: np.ndarray  # bool: a pilot approved, running or succeeded
     deployed: np.ndarray  # bool: a pilot running or succeeded
     succeeded: np.ndarray  # bool: a succeeded service
-    coverage: np.ndarray  # float: share of the province the domain's services reach
+    coverage: np.ndarray  # float: share of the province the domain's services reach (union)
     scaled: np.ndarray  # float: share the domain's scaled (province-wide) services reach
     # the same three flags over the provinces of the first map (``BaseMap``): a pilot
     # proposed before the merger serves its own province, one proposed since its whole
@@ -66,14 +66,19 @@ def status_matrix(pilots: Sequence[Pilot], n_provinces: int, base: BaseMap) -> S
     live = np.zeros(shape, dtype=bool)
     deployed = np.zeros(shape, dtype=bool)
     succeeded = np.zeros(shape, dtype=bool)
-    coverage = np.zeros(shape)
-    scaled = np.zeros(shape)
+    missed = np.ones(shape)  # share of the province no service of the domain reaches
+    missed_scaled = np.ones(shape)
     live[index[0][is_live], index[1][is_live]] = True
     deployed[index[0][is_deployed], index[1][is_deployed]] = True
     succeeded[index[0][is_succeeded], index[1][is_succeeded]] = True
-    # summed in the pilots' order, as a loop would
-    np.add.at(coverage, (index[0][is_deployed], index[1][is_deployed]), reach[is_deployed])
-    np.add.at(scaled, (index[0][is_scaled], index[1][is_scaled]), reach[is_scaled])
+    # the services of a domain reach people independently of each other: the union of
+    # their reaches, 1 - prod(1 - reach), multiplied in the pilots' order as a loop would
+    where = (index[0][is_deployed], index[1][is_deployed])
+    np.multiply.at(missed, where, 1.0 - reach[is_deployed])
+    where = (index[0][is_scaled], index[1][is_scaled])
+    np.multiply.at(missed_scaled, where, 1.0 - reach[is_scaled])
+    coverage = 1.0 - missed
+    scaled = 1.0 - missed_scaled
     if base.since == 0:  # one map all along: the base view is the map's
         views = (live, deployed, succeeded)
     else:
@@ -83,9 +88,6 @@ def status_matrix(pilots: Sequence[Pilot], n_provinces: int, base: BaseMap) -> S
             _base_view(shape, index, origin, before, flags, base.unit)
             for flags in (is_live, is_deployed, is_succeeded)
         )
-    # one pilot per province and domain; a merged unit adds its provinces' shares
-    np.minimum(coverage, 1.0, out=coverage)
-    np.minimum(scaled, 1.0, out=scaled)
     return StatusMatrix(live, deployed, succeeded, coverage, scaled, *views)
 
 

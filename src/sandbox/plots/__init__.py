@@ -9,7 +9,7 @@ CI band or bar is drawn from fewer than 3 runs, nor one of zero width; the figur
   the policy start (``summary_over_time``: the same from a summary over time, as
   ``sandbox.analysis.sweep_over_time`` reads it from a large sweep);
 - ``policy_comparison``: paired differences from a baseline with CIs, a panel per outcome;
-- ``tradeoff_frontier``: adoption speed (months to 80% of the services deployed) against
+- ``tradeoff_frontier``: adoption speed (months to 60% of the services deployed) against
   harm and cost, 95% CI bars, non-dominated designs ringed;
 - ``province_heatmap``: provinces x months of deployed services for one run
   (``sandbox.analysis.province_matrix`` of ``provinces.parquet``), provinces off a

@@ -33,15 +33,15 @@ from sandbox.plots.style import (
 from sandbox.units import name, unit
 
 # headline outcomes that tell regimes apart (sandbox.experiments.compare.FLAGSHIP less
-# adoption, which barely differs between regimes, and private investment, zero under a
-# central budget)
+# adoption, which moves with reach, and private investment, zero under a central budget),
+# and the speed of deployment
 ABLATION_METRICS = (
-    "services_per_province",
-    "months_to_80pct_depth",
-    "pilots_scaled",
-    "citizens_harmed",
+    "reach",
+    "novel_uptake",
+    "technology_uptake",
+    "harm_per_served",
     "public_spending",
-    "sme_contract_share",
+    "months_to_60pct_depth",
 )
 SHADE = "0.92"
 

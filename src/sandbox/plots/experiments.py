@@ -36,7 +36,7 @@ from sandbox.units import title as row_title
 # phasing.yaml: adoption speed, the urban-rural gap and provinces left without a service;
 # speed as months from policy.start to depth (months_to_90pct_app is reached in the
 # shared history, before any phasing acts)
-PHASING_METRICS = ("adoption", "months_to_80pct_depth", "urban_rural_gap", "provinces_no_service")
+PHASING_METRICS = ("adoption", "months_to_60pct_depth", "urban_rural_gap", "provinces_no_service")
 # experimental_alignment.yaml: adoption, legal clarity and public cost
 CLARITY = "clarity_domains_mean"
 ALIGNMENT_METRICS = ("adoption", CLARITY, "public_spending")

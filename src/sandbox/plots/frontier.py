@@ -1,7 +1,7 @@
 """The sandbox trade-off frontier: adoption speed against harm and cost, one point per design.
 
-Speed is, by default, the months from ``policy.start`` until provinces have on average 80%
-of the six services deployed (``months_to_80pct_depth``, which the model reports for
+Speed is, by default, the months from ``policy.start`` until provinces have on average 60%
+of the six services deployed (``months_to_60pct_depth``, which the model reports for
 every run; lower is faster): the flagship's measure of how fast the services spread, where
 the share of people using them barely differs between regimes by 2030. Each point is a
 design's mean over its replicates with 95% CI bars on both axes.
@@ -34,7 +34,7 @@ from sandbox.plots.style import (
 from sandbox.units import better, name, title
 
 DOMINATED_ALPHA = 0.4
-SPEED = "months_to_80pct_depth"
+SPEED = "months_to_60pct_depth"
 
 
 def tradeoff_frontier(
@@ -60,8 +60,8 @@ def tradeoff_frontier(
     Args:
         runs: ``Results.runs``; ``speed`` may be any column, e.g. months to a threshold
             merged from ``sandbox.analysis.time_to_threshold``.
-        speed: the speed outcome (default ``months_to_80pct_depth``: months from the
-            policy start to 80% of the services deployed; fewer is faster). A design whose
+        speed: the speed outcome (default ``months_to_60pct_depth``: months from the
+            policy start to 60% of the services deployed; fewer is faster). A design whose
             runs did not all reach the threshold is the mean of those that did (said in
             the title); one that never did is not drawn and counts as the slowest.
         harm: the harm outcome.

@@ -12,7 +12,7 @@ that metadata. Parameters fall in families that stay apart in result tables, by 
 
 * levers (what policy chooses): ``policy``, ``resources``, ``data``;
 * uncertainties (what the world does): ``citizens``, ``authorities``, ``firms``,
-  ``domains``, ``pilots``;
+  ``domains``, ``pilots``, ``technologies``, ``legislation``;
 * settings (how a run is made and observed): the rest. A leaf of a lever or uncertainty
   section may be a setting too (``citizens.n``: resolution, not the world).
 """
@@ -30,6 +30,7 @@ from sandbox.config.params.data import DataParams
 from sandbox.config.params.domains import DomainParams, DomainsParams
 from sandbox.config.params.firms import FirmKindParams, FirmParams
 from sandbox.config.params.history import HistoryParams
+from sandbox.config.params.legislation import LegislationParams
 from sandbox.config.params.pilots import PilotParams
 from sandbox.config.params.policy import (
     ExperimentalParams,
@@ -40,6 +41,7 @@ from sandbox.config.params.policy import (
 )
 from sandbox.config.params.resources import ResourceParams
 from sandbox.config.params.run import HorizonParams, OutputParams, RegionParams, ValidationParams
+from sandbox.config.params.technologies import TechnologyParams
 
 __all__ = [
     "AuthorityParams",
@@ -53,6 +55,7 @@ __all__ = [
     "FirmParams",
     "HistoryParams",
     "HorizonParams",
+    "LegislationParams",
     "OutputParams",
     "Params",
     "PhasingParams",
@@ -61,6 +64,7 @@ __all__ = [
     "RegionParams",
     "ResourceParams",
     "SandboxParams",
+    "TechnologyParams",
     "TrackParams",
     "UncertaintyParams",
     "ValidationParams",
@@ -96,6 +100,12 @@ class Params:
     firms: FirmParams = param(factory=FirmParams, role="uncertainty", doc="firms")
     domains: DomainsParams = param(factory=DomainsParams, role="uncertainty", doc="domains")
     pilots: PilotParams = param(factory=PilotParams, role="uncertainty", doc="pilots")
+    technologies: TechnologyParams = param(
+        factory=TechnologyParams, role="uncertainty", doc="technologies and their arrival"
+    )
+    legislation: LegislationParams = param(
+        factory=LegislationParams, role="uncertainty", doc="legal acts and rule making"
+    )
     policy: PolicyParams = param(factory=PolicyParams, role="lever", doc="regulation")
     resources: ResourceParams = param(factory=ResourceParams, role="lever", doc="resources")
     data: DataParams = param(factory=DataParams, role="lever", doc="data")

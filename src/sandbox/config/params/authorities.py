@@ -12,7 +12,7 @@ class AuthorityParams:
     """Local authorities (one per province): capacities, learning and proposing."""
 
     awareness_initial: float = param(
-        0.686,
+        0.632,
         unit="share",
         range="unit",
         role="uncertainty",
@@ -28,7 +28,7 @@ class AuthorityParams:
         doc="awareness gain without peers",
     )
     learning_peer: float = param(
-        0.239,
+        0.247,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -36,7 +36,7 @@ class AuthorityParams:
         doc="extra awareness gain at full peer success x leadership",
     )
     propose_rate: float = param(
-        0.544,
+        0.58,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -67,7 +67,7 @@ class AuthorityParams:
         doc="a domain's value is multiplied by a uniform factor in [1 - spread, 1 + spread)",
     )
     max_active_pilots: int = param(
-        2,
+        3,
         unit="pilots",
         range="count",
         role="uncertainty",
@@ -119,7 +119,7 @@ class AuthorityParams:
         doc="beta of the Beta distribution of risk aversion",
     )
     risk_weight: float = param(
-        3.85,
+        2.57,
         unit="–",
         range="nonnegative",
         role="uncertainty",

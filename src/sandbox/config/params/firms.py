@@ -134,7 +134,7 @@ class FirmParams:
         doc="profit margin on contract value",
     )
     bid_share: float = param(
-        0.262,
+        0.213,
         unit="probability",
         range="unit",
         role="uncertainty",

@@ -12,7 +12,7 @@ class PilotParams:
     """Pilots: duration, reach, success and harm."""
 
     duration_months: int = param(
-        45,
+        52,
         unit="months",
         range="count",
         role="uncertainty",

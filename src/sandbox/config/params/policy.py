@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.config.meta import CALIBRATED, param, redeclare
+from sandbox.config.params.barriers import BarrierParams
 
 
 @dataclass(frozen=True)
@@ -78,16 +79,44 @@ class TrackParams:
         ),
         doc="largest share of a province's population a pilot may reach",
     )
-    evidence_gain: float = param(
-        0.02,
-        unit="clarity",
-        range="unit",
+    evidence_value: float = param(
+        0.1,
+        unit="evidence",
+        range="nonnegative",
         role="lever",
         source=(
             "assumption: rules follow evidence (Decision 950/QD-TTg asks ministries to draw "
-            "rules from pilots); an ad-hoc success is unstructured evidence, a small step"
+            "rules from pilots); an ad-hoc success is unstructured evidence, a tenth of a "
+            "sandbox graduation (1.0), which is designed to inform rules"
         ),
-        doc="legal clarity a successful pilot on this track adds to its domain's rules",
+        doc="evidence a successful pilot on this track gives its domain's rule making",
+    )
+    corridor: bool = param(
+        False,
+        unit="flag",
+        range="flag",
+        role="lever",
+        source=(
+            "data/evidence/technologies.csv: drones and autonomous vehicles were piloted only "
+            "inside HCMC's sandbox (Resolution 98/2023/QH15, Resolution 20/2024/NQ-HDND); a "
+            "level-4 autonomous car is not road-legal outside one; case-by-case approval "
+            "gives no corridor"
+        ),
+        doc=(
+            "the track gives novel technologies legal cover; without it a novel technology is "
+            "approved with chance approval_prob x its legal clarity"
+        ),
+    )
+    duration_months: int = param(
+        0,
+        unit="months",
+        range="nonnegative",
+        role="lever",
+        source=(
+            "decision: 0 on the ad-hoc track, whose length is the history's fitted "
+            "pilots.duration_months; every other track states its own"
+        ),
+        doc="planned length of a pilot on this track (0: pilots.duration_months)",
     )
 
 
@@ -120,11 +149,26 @@ class SandboxParams(TrackParams):
     compliance_cost: float = redeclare(TrackParams, "compliance_cost", 0.02, source=SANDBOX_TERMS)
     monitoring: float = redeclare(TrackParams, "monitoring", 0.8, source=SANDBOX_TERMS)
     exposure_cap: float = redeclare(TrackParams, "exposure_cap", 0.1, source=SANDBOX_TERMS)
-    evidence_gain: float = redeclare(
+    evidence_value: float = redeclare(
         TrackParams,
-        "evidence_gain",
-        0.02,
+        "evidence_value",
+        0.1,
         source="assumption: a trial that succeeds with incidents informs rules as an ad-hoc one",
+    )
+    duration_months: int = redeclare(
+        TrackParams,
+        "duration_months",
+        24,
+        source="Decree 94/2025 (fintech sandbox): trials of up to 2 years; at most max_duration",
+    )
+    corridor: bool = redeclare(
+        TrackParams,
+        "corridor",
+        True,
+        source=(
+            "Law 93/2025/QH15 and Decree 269/2025/ND-CP: controlled testing exempts a trial "
+            "from rules that do not yet fit its technology, within its scope and time"
+        ),
     )
     call_interval: int = param(
         6,
@@ -224,17 +268,17 @@ class SandboxParams(TrackParams):
         ),
         doc="success probability an extension adds to the same trial (no new draw)",
     )
-    graduation_gain: float = param(
-        0.15,
-        unit="clarity",
-        range="unit",
+    graduation_evidence: float = param(
+        1.0,
+        unit="evidence",
+        range="nonnegative",
         role="lever",
         source=(
-            "assumption: a clean, monitored trial is strong evidence, worth 7.5 ad-hoc successes "
-            "(evidence_gain 0.02), so about seven graduations settle a domain's rules; "
-            "experiment=sandbox_design sweeps 0.05 and 0.25"
+            "assumption: a clean, monitored trial is the evidence a sandbox exists to produce "
+            "(Decree 269/2025 and Law 93/2025 tie controlled testing to rule making): the unit "
+            "of evidence, ten ad-hoc successes; experiment=sandbox_design sweeps 0.5 and 2"
         ),
-        doc="clarity added to the domain by a graduated pilot",
+        doc="evidence a graduated trial gives its domain's rule making",
     )
     graduation_clean_only: bool = param(
         True,
@@ -283,29 +327,6 @@ class PhasingParams:
             "2026-2030 horizon; experiment=phasing sweeps 12, 24 and 36"
         ),
         doc="length of one phase",
-    )
-    clarity_gain: float = param(
-        0.15,
-        unit="clarity",
-        range="unit",
-        role="lever",
-        source=(
-            "assumption: a completed phase's framework adds to every domain as much clarity as "
-            "one sandbox graduation adds to its own (0.15)"
-        ),
-        doc="clarity added to every domain by each completed phase",
-    )
-    interop_gain: float = param(
-        0.1,
-        unit="index",
-        range="unit",
-        role="lever",
-        source=(
-            "assumption: each completed phase's shared standards add 0.1, so the two phases that "
-            "end by 2030 take interoperability from 0.1 to 0.3, well short of a platform's target "
-            "(0.8)"
-        ),
-        doc="interoperability added by each completed phase",
     )
     within: str = param(
         "facilitated",
@@ -381,11 +402,29 @@ class ExperimentalParams(TrackParams):
             "sandbox's 0.1; with pilots.scope 0.3 it does not bind by default"
         ),
     )
-    evidence_gain: float = redeclare(
+    evidence_value: float = redeclare(
         TrackParams,
-        "evidence_gain",
-        0.02,
+        "evidence_value",
+        0.1,
         source="assumption: an unaligned local rule's success informs rules as an ad-hoc one",
+    )
+    corridor: bool = redeclare(
+        TrackParams,
+        "corridor",
+        True,
+        source=(
+            "Resolution 98/2023/QH15 (HCMC) and the Capital Law 39/2024/QH15 (Hanoi): a "
+            "city's own rule may allow the controlled testing of new technology"
+        ),
+    )
+    duration_months: int = redeclare(
+        TrackParams,
+        "duration_months",
+        36,
+        source=(
+            "Capital Law 39/2024/QH15 (Hanoi): controlled testing under a city's own rule for "
+            "up to 3 years"
+        ),
     )
     coordination: float = param(
         0.03,
@@ -420,17 +459,17 @@ class ExperimentalParams(TrackParams):
         ),
         doc="delay from rework",
     )
-    alignment_gain: float = param(
-        0.05,
-        unit="clarity",
-        range="unit",
+    aligned_evidence: float = param(
+        0.6,
+        unit="evidence",
+        range="nonnegative",
         role="lever",
         source=(
-            "assumption: a success under a rule the centre endorsed is worth 2.5 unaligned "
-            "successes (evidence_gain 0.02) but a third of a sandbox graduation (0.15), being "
+            "assumption: a success under a rule the centre endorsed is worth six unaligned "
+            "successes (evidence_value 0.1) but less than a sandbox graduation (1.0), being "
             "less closely monitored"
         ),
-        doc="national clarity added by an aligned successful pilot",
+        doc="evidence an aligned successful pilot gives national rule making",
     )
     strike_down: float = param(
         0.5,
@@ -472,14 +511,18 @@ class PolicyParams:
             approval_prob=0.95,
             legal_risk=0.3,
             compliance_cost=0.03,
-            monitoring=0.1,
+            monitoring=0.2,
             exposure_cap=1.0,
+            evidence_value=0.2,
+            duration_months=24,
         ),
         role="lever",
         source=(
             "assumption: light approval (a month's review, 95% approved) with little legal "
-            "risk (0.3) or compliance cost (3%) where the State guides pilots, but lighter "
-            "monitoring than ad hoc (0.1 against 0.2) and no exposure cap"
+            "risk (0.3) or compliance cost (3%) where the State guides pilots; monitoring as ad "
+            "hoc (0.2: no source says a facilitating State watches more or less); no exposure "
+            "cap; twice an ad-hoc success's evidence (0.2), as the State collects what it "
+            "guides; 24 months, the term of Decree 94/2025's trials"
         ),
         doc="facilitated approval track",
     )
@@ -489,6 +532,11 @@ class PolicyParams:
     phasing: PhasingParams = param(factory=PhasingParams, role="lever", doc="phased roll-out")
     experimental: ExperimentalParams = param(
         factory=ExperimentalParams, role="lever", doc="local experimental rules and track"
+    )
+    barriers: BarrierParams = param(
+        factory=BarrierParams,
+        role="lever",
+        doc="counterfactual: barriers lifted from policy.start (experiment=barriers)",
     )
     data_market: bool = param(
         False,
@@ -516,27 +564,4 @@ class PolicyParams:
             "the facilitated compliance cost from 3% to 1.8% and the PPP hurdle from 5% to 3%"
         ),
         doc="share of compliance cost and of PPP investors' hurdle standard contracts remove",
-    )
-    legislation_rate: float = param(
-        0.01,
-        unit="per month per domain",
-        range="unit",
-        role="lever",
-        source=(
-            'assumption: "legislation arrives rarely": a 1% monthly chance gives each domain '
-            "a law about every eight years, under one a year across the six domains"
-        ),
-        doc="chance that a law adds clarity to a domain",
-    )
-    legislation_gain: float = param(
-        0.2,
-        unit="clarity",
-        range="unit",
-        role="lever",
-        source=(
-            "assumption: a law settles a good part of a domain's rules: 0.2, ten ad-hoc "
-            "successes' evidence (evidence_gain 0.02) and a little more than a sandbox "
-            "graduation (0.15)"
-        ),
-        doc="clarity a law adds",
     )

@@ -59,9 +59,11 @@ class ResourceParams:
         range="nonnegative",
         role="lever",
         source=(
-            "assumption: Ho Chi Minh City (fiscal capacity 1) sets aside 60 billion VND a year "
-            "and the median province about 11, enough for the local half of three or four average "
-            "pilots paid over 45 months, so budgets bind for few provinces (docs/model.md §VIII)"
+            "assumption: Ho Chi Minh City (fiscal capacity 1, the largest GRDP) sets aside 60 "
+            "billion VND a year and the median province (fiscal capacity 0.064) about 4: the "
+            "local half of one average pilot; budgets bind in the poorer provinces, whose "
+            "proposals are down-sized (tests/test_money.py); range 30-120, no source gives "
+            "provinces' smart-city budgets"
         ),
         doc="local budget of a province",
     )

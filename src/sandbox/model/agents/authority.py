@@ -94,21 +94,30 @@ class LocalAuthority(mesa.Agent):
         self.awareness += (1.0 - self.awareness) * min(1.0, gain)
 
     def propose(self) -> None:
-        """Compare expected value with perceived legal risk; propose in the best domain.
+        """Compare expected value with perceived legal risk; propose the best technology.
 
-        Candidates are the domains without a live pilot or service that the province can
-        build (its data access reaches ``pilots.data_feasibility`` x the domain's data
-        dependence) and fund: a pilot is sized to what the province can fund (its own
+        Candidates are, in each domain the province can build (its data access reaches
+        ``pilots.data_feasibility`` x the domain's data dependence), the earliest arrived
+        established and the earliest novel technology it neither pilots nor deployed
+        (``sandbox.model.technologies``), while it runs fewer than its most pilots at once;
+        each must be funded: a pilot is sized to what the province can fund (its own
         expected share of the cost, paid in monthly instalments over the pilot's duration,
         fits this year's pool and the coming years' budgets beside what it already owes),
         reach and cost cut in proportion, down to ``pilots.min_size`` of a whole pilot
         (``ResourceMechanism.sizes``). Each is valued by need and by benefit per person
         reached against cost, which sizing leaves unchanged: need (the share of
         the province's people the domain serves, ``DomainTable.need``) x benefit x success
-        / the province's cost of the pilot x (1 - perceived legal risk) x a random factor
-        in [1 - spread, 1 + spread) (``authorities.value_spread``); the best is proposed
-        with a chance rising with awareness and leadership (``leadership_floor`` +
-        leadership) and falling with risk aversion x its perceived legal risk.
+        / the province's cost of the pilot x (1 - ``technologies.overlap``) for each
+        technology it already has in the domain (x ``technologies.novel_benefit`` for a
+        novel technology) x what it expects of the track
+        (``AdHoc.prospect``: the chance of approval x (1 - the legal risk it bears there, at
+        its technology's clarity);
+        for the sandbox, admission or else the ad-hoc route) x a random factor in
+        [1 - spread, 1 + spread) (``authorities.value_spread``). The track is the regime's
+        (``Regime.track_for``) or the ad-hoc route, whichever gives the best value (sized
+        for its own length). The best is proposed with a chance rising with awareness and
+        leadership (``leadership_floor`` + leadership) and falling with risk aversion x the
+        legal risk it bears on its track.
 
         Exact threshold form of that monthly chance ``c``: the authority proposes once its
         cumulative hazard ``sum -log(1 - c)`` over the months it had a candidate reaches a
@@ -119,42 +128,73 @@ class LocalAuthority(mesa.Agent):
         """
         c = self.context
         draws = self.stream.random(len(DOMAINS))
-        busy, taken = 0, set()
+        busy, taken, held = 0, set(), [0] * len(DOMAINS)
         for q in self.pilots:
             if q.status in BUSY:
                 busy += 1
-                taken.add(q.domain)
-            elif q.status is Status.SUCCEEDED:
-                taken.add(q.domain)
-        if busy >= self.max_active or len(taken) == len(DOMAINS):
+            elif q.status is not Status.SUCCEEDED:
+                continue
+            taken.add(q.technology)
+            held[q.domain] += 1
+        if busy >= self.max_active:
             return
-        track = c.regime.track_for(c, self)
-        legal_risk = track.params.legal_risk
-        clarity = c.government.clarity.tolist()
+        offered = c.regime.track_for(c, self)
+        # the regime's track, or the ordinary route, whichever the province expects more of
+        tracks = (offered,) if offered is c.adhoc else (offered, c.adhoc)
+        unclear = (1.0 - c.government.clarity).tolist()  # [established, novel][domain]
         appraisal = c.appraisal
         access = appraisal.province_access(self.province)
-        months = track.duration(c.params.pilots)
         feasible = appraisal.feasible_access
         costs = appraisal.domain_costs(access)
         need, benefit = self.need, c.domains.expected_benefit
-        buildable = [d for d in DOMAINS if d not in taken and access >= feasible[d]]
-        if not buildable:
+        technologies = c.technologies
+        # per buildable domain, the earliest technology of each class it has not taken
+        candidates = []
+        for d in DOMAINS:
+            if access < feasible[d]:
+                continue
+            firsts = [technologies.first_untaken(d, novel, taken) for novel in (False, True)]
+            if firsts[0] >= 0 or firsts[1] >= 0:
+                candidates.append((d, firsts))
+        if not candidates:
             return
-        sizes = c.resources.sizes(
-            c, self.province, [costs[d] for d in buildable], months, c.params.pilots.min_size
-        )
         p = c.params.authorities
         low, width = 1.0 - p.value_spread, 2.0 * p.value_spread
-        best, best_value, best_risk, best_size = None, -1.0, 0.0, 0.0
-        for d, size in zip(buildable, sizes, strict=True):
-            if size <= 0.0:
-                continue
-            risk = legal_risk * (1.0 - clarity[d])
-            value = need[d] * benefit[d] / costs[d] * (1.0 - risk) * (low + width * draws[d])
-            if value > best_value:
-                best, best_value, best_risk, best_size = d, value, risk, size
+        premium = c.params.technologies.novel_benefit
+        keep = 1.0 - c.params.technologies.overlap
+        best, best_value, best_size, track, best_tech = None, -1.0, 0.0, offered, -1
+        for option in tracks:
+            sizes = c.resources.sizes(
+                c,
+                self.province,
+                [costs[d] for d, _ in candidates],
+                option.duration(c.params.pilots),
+                c.params.pilots.min_size,
+            )
+            for (d, firsts), size in zip(candidates, sizes, strict=True):
+                if size <= 0.0:
+                    continue
+                base = (
+                    need[d]
+                    * benefit[d]
+                    / costs[d]
+                    * math.pow(keep, held[d])
+                    * (low + width * draws[d])
+                )
+                for novel, k in enumerate(firsts):
+                    if k < 0:
+                        continue
+                    value = (
+                        base
+                        * (premium if novel else 1.0)
+                        * option.prospect(c, self, unclear[novel][d], bool(novel))
+                    )
+                    if value > best_value:
+                        best, best_value, best_size, track, best_tech = d, value, size, option, k
         if best is None:
             return
+        novel = technologies.novel[best_tech]
+        best_risk = track.params.legal_risk * unclear[novel][best]
         chance = (
             p.propose_rate
             * self.awareness
@@ -167,7 +207,7 @@ class LocalAuthority(mesa.Agent):
         self.urge = 0.0
         self.proposals += 1
         self.threshold = self._threshold()
-        self.pilots.append(c.book.propose(self.province, best, track, best_size))
+        self.pilots.append(c.book.propose(self.province, best, track, best_size, best_tech, novel))
 
     def choose_partner(self, pilot: Pilot, draw: float) -> None:
         """Choose among the bidders by capability and experience in the domain, with an

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sandbox.model.domains import N_DOMAINS, Domain
-from sandbox.model.pilots import Status
+from sandbox.model.data.connections import connect_drive, load_drive
+from sandbox.model.legislation import Legislation
+from sandbox.model.pilots import Pilot, Status
 
 if TYPE_CHECKING:
     from sandbox.model.context import Context
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 
 class NationalGovernment(mesa.Agent):
-    """Owns legal clarity per domain and runs the approval tracks (docs/model.md).
+    """Owns legal clarity per domain (its ``legislation``) and runs the approval tracks
+    (docs/model.md).
 
     Its ``step`` conducts the month's first stage, so it uses most of the context the
     model hands it (the whole ``Context``, which it hands on to every mechanism): the clock, the
@@ -31,12 +33,29 @@ class NationalGovernment(mesa.Agent):
     def __init__(self, model: SandboxModel) -> None:
         super().__init__(model)
         self.context: Context = model.context
-        self.clarity = np.zeros(N_DOMAINS)
+        p = self.context.params
+        self.legislation = Legislation(p.legislation, p.horizon.start)
+        # the national platform connection drive, month index -> share connected
+        self.connection_drive = load_drive(p.horizon.start)
 
-    def add_clarity(self, domain: Domain | None, gain: float) -> None:
-        """Raise legal clarity of one domain (or of all when ``domain`` is None)."""
-        index = slice(None) if domain is None else int(domain)
-        self.clarity[index] = np.minimum(1.0, self.clarity[index] + gain)
+    @property
+    def clarity(self) -> np.ndarray:
+        """Legal clarity per class of technology (row 0 established, 1 novel) and domain,
+        [0, 1] (``sandbox.model.legislation``)."""
+        return self.legislation.clarity
+
+    def clarity_of(self, pilot: Pilot) -> float:
+        """The legal clarity a pilot's technology has in its domain."""
+        return float(self.legislation.clarity[int(pilot.novel), pilot.domain])
+
+    def add_evidence(self, pilot: Pilot, value: float) -> None:
+        """A successful pilot's evidence goes to the rule making of its domain, for its
+        class of technology."""
+        self.legislation.add_evidence(pilot.novel, int(pilot.domain), value, self.context.clock.t)
+
+    def codify(self) -> None:
+        """The evidence waiting for rule making becomes rules now (a phase's review)."""
+        self.legislation.codify()
 
     def step(self) -> None:
         """Budgets, legislation, regime events, data platform, reviews, finance, outcomes.
@@ -45,14 +64,16 @@ class NationalGovernment(mesa.Agent):
         the data regime's monthly events, the tracks' reviews, financing of approved
         pilots and the evaluation of last month's successes."""
         c = self.context
-        p = c.regime.params
         clock, ledger, resources = c.clock, c.ledger, c.resources
         if clock.month_of_year == 1 or clock.t == 0:  # a run starting mid-year gets its budgets
             r = resources.params
             ledger.new_year(r.central_budget, resources.local_budget(ledger.fiscal), r.carry_over)
         ledger.pay_instalments(clock.month_of_year)  # financed pilots' shares, before anything new
-        laws = c.streams["legislation"].random(N_DOMAINS) < p.legislation_rate
-        self.clarity[laws] = np.minimum(1.0, self.clarity[laws] + p.legislation_gain)
+        self.legislation.step(clock.t)  # acts in force, and evidence codified
+        c.technologies.arrive(c.streams, clock.t)
+        if clock.t in self.connection_drive:  # the State's platform drive (2019-2020)
+            capacity = np.array([a.digital_capacity for a in c.authorities])
+            connect_drive(c.data_regime.connected, capacity, self.connection_drive[clock.t])
         c.regime.start_month(c)
         c.data_regime.start_month(c, c.streams["platform"].random(c.n_provinces))
         self._review()

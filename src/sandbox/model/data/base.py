@@ -55,10 +55,6 @@ class DataRegime:
         milestone, ``Phased.start_month``)."""
         self.connected[provinces] = True
 
-    def boost(self, gain: float) -> None:
-        """A framework milestone adds interoperability (capped at 1)."""
-        self.interoperability = min(1.0, self.interoperability + gain)
-
     def setup(self, n_provinces: int) -> None:
         """Which provinces are connected to the national platform at the start."""
         if getattr(self, "connected", None) is None or len(self.connected) != n_provinces:

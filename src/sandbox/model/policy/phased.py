@@ -1,4 +1,5 @@
-"""Phased roll-out: provinces admitted in waves; each completed phase builds the framework."""
+"""Phased roll-out: provinces admitted in waves; each completed phase codifies what its
+pilots showed and connects its provinces to the shared data."""
 
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ class Phased(Regime):
     """Waves of provinces move from ad-hoc approval to the ``within`` track.
 
     Wave ``w`` (0-based) is admitted at month ``w * phase_months``. At the end of each of
-    the ``n_waves`` phases every domain gains ``clarity_gain`` legal clarity and the nation
-    ``interop_gain`` interoperability. ``within: sandbox`` runs a sandbox inside the
-    roll-out (its calls and capacity from ``policy.sandbox``).
+    the ``n_waves`` phases the State reviews the phase: the evidence its pilots produced
+    becomes rules at once, instead of ``legislation.lag_months`` later (what the phase
+    adds is what it achieved: no evidence, no rules), and the provinces of the waves that
+    completed a phase connect to the national platform. ``within: sandbox`` runs a
+    sandbox inside the roll-out (its calls and capacity from ``policy.sandbox``).
     """
 
     name = "phased"
@@ -75,12 +78,12 @@ class Phased(Regime):
         return self.adhoc
 
     def start_month(self, ctx: RegimeContext) -> None:
-        """Close a phase every ``phase_months``: add clarity and interoperability, and
-        connect the provinces of the waves that completed a phase to the shared data."""
+        """Close a phase every ``phase_months``: codify the evidence waiting for rule
+        making, and connect the provinces of the waves that completed a phase to the
+        shared data."""
         p = self.params.phasing
         t = ctx.clock.months_since_policy
         if 0 < t <= p.n_waves * p.phase_months and t % p.phase_months == 0:
-            ctx.government.add_clarity(None, p.clarity_gain)
-            ctx.data_regime.boost(p.interop_gain)
+            ctx.government.codify()
             # the provinces that completed a phase join the shared data standards
             ctx.data_regime.connect(self.wave < t // p.phase_months)

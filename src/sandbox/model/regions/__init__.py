@@ -30,6 +30,10 @@ BASE_COLUMNS: dict[str, str] = {
     "population_2019": "population, a whole number from 1 to 1,000,000,000",
     "urban_share_2019": "urban share of the population, a number in [0, 1]",
 }
+# optional: without it, fiscal capacity falls back to the urban population (``Region``)
+OPTIONAL_COLUMNS: dict[str, str] = {
+    "grdp_per_capita_2024": "GRDP per person in 2024, million VND, a number above 0",
+}
 MERGED_COLUMNS: dict[str, str] = {
     "name": "unique unit name (text)",
     "centrally_run": "true or false",
@@ -52,6 +56,7 @@ class Region:
     centrally_run: np.ndarray  # bool
     population: np.ndarray  # people, 2019 census
     urban_share: np.ndarray  # 2019 census urban share
+    grdp_per_capita: np.ndarray | None = None  # million VND a person, 2024 (optional)
     members: tuple[tuple[str, ...], ...] | None = None  # merged table: base provinces
     seats: tuple[str, ...] | None = None  # merged table: the base province of the seat
 
@@ -62,12 +67,20 @@ class Region:
 
     @property
     def fiscal_capacity(self) -> np.ndarray:
-        """Fiscal capacity in (0, 1]: square root of urban population over the largest.
+        """Fiscal capacity in (0, 1]: each province's GRDP (GRDP per person x people) over
+        the largest's.
 
-        No table gives provincial budgets; the urban economy is about 70% of GDP
-        (docs/model.md#initialisation), so urban population stands in for the tax base,
-        with a square root so that small provinces are not driven to zero.
+        A province's own revenue, from which it funds development projects such as smart-city
+        pilots, follows its economy; the richest remit to the centre and the poorest live on
+        transfers that mostly pay for recurrent spending (``data/evidence/province_budget.csv``:
+        GRDP per person 2024 from the provinces' statistical offices, 37.8 to 339 million
+        VND; 18 of 63 provinces remit to the centre). A table without the
+        ``grdp_per_capita_2024`` column falls back to the square root of urban population
+        over the largest's (the urban economy is about 70% of GDP).
         """
+        if self.grdp_per_capita is not None:
+            grdp = self.population * self.grdp_per_capita
+            return grdp / grdp.max()
         urban = self.population * self.urban_share
         return np.sqrt(urban / urban.max())
 
@@ -167,6 +180,8 @@ def _parsed(path: Path, data: bytes, base_data: bytes) -> Region:
         "population": frame["population_2019"].to_numpy(float, copy=True),
         "urban_share": frame["urban_share_2019"].to_numpy(float, copy=True),
     }
+    if "grdp_per_capita_2024" in frame.columns:
+        arrays["grdp_per_capita"] = frame["grdp_per_capita_2024"].to_numpy(float, copy=True)
     for array in arrays.values():
         array.setflags(write=False)
     return Region(
@@ -213,7 +228,10 @@ def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
     if bad.any():
         _bad_cell(path, frame, bad, "centrally_run")
     out["centrally_run"] = flags == "true"
-    for column, low, high in (("population_2019", 1, MAX_POPULATION), ("urban_share_2019", 0, 1)):
+    ranges = [("population_2019", 1, MAX_POPULATION), ("urban_share_2019", 0, 1)]
+    if "grdp_per_capita_2024" in frame.columns:
+        ranges.append(("grdp_per_capita_2024", 1e-9, 1e9))
+    for column, low, high in ranges:
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = values.isna() | ~np.isfinite(values) | (values < low) | (values > high)
         if bad.any():
@@ -227,7 +245,7 @@ def _bad_cell(path: Path, frame: pd.DataFrame, bad: pd.Series, column: str) -> N
     raise ConfigError(
         f"{path.name} column {column}, row {row + 2} ({frame['name'].iloc[row]})",
         frame[column].iloc[row],
-        BASE_COLUMNS[column],
+        {**BASE_COLUMNS, **OPTIONAL_COLUMNS}[column],
     )
 
 
@@ -245,8 +263,14 @@ def _merge(units: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
         part = base.loc[members]
         population = part["population_2019"].sum()
         urban = (part["population_2019"] * part["urban_share_2019"]).sum()
+        grdp = {}
+        if "grdp_per_capita_2024" in part.columns:  # GRDP adds up
+            grdp["grdp_per_capita_2024"] = (
+                part["population_2019"] * part["grdp_per_capita_2024"]
+            ).sum() / population
         rows.append(
             {
+                **grdp,
                 "name": unit["name"],
                 "region": base.loc[unit["seat"], "region"],
                 "centrally_run": unit["centrally_run"].strip().lower() == "true",

@@ -60,7 +60,7 @@ class ResourceMechanism:
         if not self.ppp_exists(ctx) or pilot.firm is None:
             return False
         p = self.params
-        risk = pilot.track.params.legal_risk * (1.0 - ctx.government.clarity[pilot.domain])
+        risk = pilot.track.params.legal_risk * (1.0 - ctx.government.clarity_of(pilot))
         appraisal = ctx.appraisal
         access = appraisal.data_access(pilot)
         expected = p.ppp_return * appraisal.success_probability(pilot) * (1.0 - risk) * access

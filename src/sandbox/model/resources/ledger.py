@@ -106,6 +106,17 @@ class Ledger:
         self.allocated_central += central
         self.allocated_local += local
 
+    def top_up(self, central: float, local: np.ndarray) -> None:
+        """Raise this year's pools to at least ``central`` and ``local`` (allocated now, so
+        money stays conserved)."""
+        central_added = max(0.0, central - self.central)
+        local_added = np.maximum(0.0, local - self.local)
+        self.central += central_added
+        self.local = self.local + local_added
+        self.allocated_central += central_added
+        self.allocated_local = self.allocated_local + local_added
+        self._central_rooms.clear()
+
     def spend_central(self, amount: float) -> None:
         """Pay from the central pool (the caller checked it suffices)."""
         assert amount <= self.central + 1e-9, "central pool overdrawn"

@@ -33,13 +33,29 @@ class AdHoc:
 
     # ------------------------------------------------------------------ terms
     def duration(self, pilots: PilotParams) -> int:
-        """Planned months of running."""
-        return pilots.duration_months
+        """Planned months of running: the track's own ``duration_months`` (0 on the ad-hoc
+        track: the history's fitted ``pilots.duration_months``)."""
+        return self.params.duration_months or pilots.duration_months
 
     def scope(self, pilots: PilotParams, size: float = 1.0) -> float:
         """Share of the province a pilot of ``size`` of a whole one reaches on this track:
         its planned reach, within the track's exposure cap."""
         return min(pilots.scope * size, self.params.exposure_cap)
+
+    def approval(self, novel: bool, unclear: float) -> float:
+        """The chance an application is approved: ``approval_prob``, times the technology's
+        clarity (1 - ``unclear``) for a novel one on a track without a ``corridor``."""
+        p = self.params
+        return p.approval_prob * (1.0 - unclear) if novel and not p.corridor else p.approval_prob
+
+    def prospect(
+        self, ctx: TrackContext, authority: AuthorityView, unclear: float, novel: bool
+    ) -> float:
+        """What an applicant expects of this track, per unit of a proposal's value, for a
+        technology (``novel`` or not) whose rules leave ``unclear`` (1 - clarity) of the
+        legal risk: the chance of approval x (1 - the legal risk it bears there).
+        Applicants compare tracks by it (``LocalAuthority.propose``)."""
+        return self.approval(novel, unclear) * (1.0 - self.params.legal_risk * unclear)
 
     def takes(self, ctx: TrackContext, authority: AuthorityView) -> bool:
         """Whether the track takes an application from ``authority`` this month."""
@@ -47,10 +63,12 @@ class AdHoc:
 
     # ----------------------------------------------------------------- review
     def consider(self, ctx: TrackContext, pilot: Pilot) -> None:
-        """A waiting application, once per month: decide it when its review is over."""
+        """A waiting application, once per month: decide it when its review is over (with
+        the chance ``approval``)."""
         book = ctx.book
         if pilot.decision_month <= book.t:
-            approve = book.review_draw(pilot) < self.params.approval_prob
+            unclear = 1.0 - ctx.government.clarity_of(pilot)
+            approve = book.review_draw(pilot) < self.approval(pilot.novel, unclear)
             book.decide(pilot, approve)
 
     def close_review(self, ctx: TrackContext) -> None:
@@ -83,6 +101,6 @@ class AdHoc:
         """A pilot on this track ended (succeeded, failed or halted)."""
 
     def on_success(self, ctx: TrackContext, pilot: Pilot) -> None:
-        """Evaluated the month after a success: its evidence adds ``evidence_gain`` legal
-        clarity to its domain's rules."""
-        ctx.government.add_clarity(pilot.domain, self.params.evidence_gain)
+        """Evaluated the month after a success: its evidence (``evidence_value``) goes to
+        its domain's rule making (``sandbox.model.legislation``)."""
+        ctx.government.add_evidence(pilot, self.params.evidence_value)

@@ -23,9 +23,9 @@ class LocalRule(AdHoc):
     ``coordination``. At its end an unaligned rule has consequences: with probability
     ``strike_down`` the centre strikes it down and the pilot halts; otherwise it pays
     ``rework_cost`` of its cost (when the local pool holds that beyond this year's
-    instalments) and runs ``rework_months`` longer, once. An aligned success adds
-    ``alignment_gain`` legal clarity to its domain (other successes the track's
-    ``evidence_gain``).
+    instalments) and runs ``rework_months`` longer, once. An aligned success gives
+    ``aligned_evidence`` to its domain's rule making (other successes the track's
+    ``evidence_value``).
     """
 
     key = "local_rule"
@@ -53,6 +53,6 @@ class LocalRule(AdHoc):
         return True
 
     def on_success(self, ctx: TrackContext, pilot: Pilot) -> None:
-        """Aligned evidence becomes national clarity."""
-        gain = self.params.alignment_gain if pilot.aligned else self.params.evidence_gain
-        ctx.government.add_clarity(pilot.domain, gain)
+        """Aligned evidence weighs more in national rule making."""
+        value = self.params.aligned_evidence if pilot.aligned else self.params.evidence_value
+        ctx.government.add_evidence(pilot, value)

@@ -24,7 +24,8 @@ class Sandbox(AdHoc):
        ``call_interval`` months from ``policy.start``);
     2. *screening*: the partner firm must have ``min_capability`` (the province's
        ``min_capacity`` is checked before it applies) and the application passes the
-       regulator's screening with chance ``approval_prob``;
+       regulator's screening with chance ``approval`` (``approval_prob``, and for a novel
+       technology without a ``corridor`` times its legal clarity);
     3. *admission* by score (firm capability + local capacity) within ``cohort_size`` and
        the regulator's free ``capacity`` (admitted trials waiting for finance and trials
        testing count against it); the admission takes effect after the regulator's
@@ -33,10 +34,10 @@ class Sandbox(AdHoc):
        out, it keeps no sandbox terms: it goes ad hoc at once, re-priced, or withdraws
        (``leave``);
     4. *testing* under sandbox terms (exposure cap, monitoring, low compliance cost and
-       legal risk) for at most ``max_duration`` months;
+       legal risk) for ``duration_months``, at most ``max_duration``;
     5. *exit*: graduation (a success without incidents: the service launches at its
        planned reach, ``pilots.scope`` x its size, rather than the trial's
-       ``exposure_cap``, and adds ``graduation_gain`` clarity to its domain's rules), an
+       ``exposure_cap``, and gives ``graduation_evidence`` to its domain's rule making), an
        extension of the same trial (``extension_months``, at most ``extensions`` times,
        with chance ``extension_prob``; the outcome is not drawn again, but each extension
        adds ``extension_gain`` to its chance of success), or failure / withdrawal.
@@ -56,8 +57,28 @@ class Sandbox(AdHoc):
         self._applicants: list[Pilot] = []
 
     def duration(self, pilots: PilotParams) -> int:
-        """Trials are capped at ``max_duration`` months."""
-        return min(pilots.duration_months, self.params.max_duration)
+        """A trial's planned ``duration_months``, capped at ``max_duration``."""
+        return min(self.params.duration_months, self.params.max_duration)
+
+    def prospect(
+        self, ctx: TrackContext, authority: AuthorityView, unclear: float, novel: bool
+    ) -> float:
+        """An applicant expects admission with the published chance ``approval`` and
+        then the sandbox's legal risk; otherwise the ad-hoc route it may still take
+        (``leave``): ``a (1 - risk) + (1 - a) stays x ad hoc's prospect``."""
+        admitted = self.approval(novel, unclear)
+        inside = 1.0 - self.params.legal_risk * unclear
+        fallback = self._stays(ctx, authority, unclear) * ctx.adhoc.prospect(
+            ctx, authority, unclear, novel
+        )
+        return admitted * inside + (1.0 - admitted) * fallback
+
+    def _stays(self, ctx: TrackContext, authority: AuthorityView, unclear: float) -> float:
+        """The chance an applicant not admitted still proposes ad hoc: the ratio of its
+        chances of proposing on the two tracks (``LocalAuthority.propose``)."""
+        extra = max(0.0, ctx.adhoc.params.legal_risk - self.params.legal_risk) * unclear
+        weight = ctx.params.authorities.risk_weight
+        return math.exp(-weight * authority.risk_aversion * extra)
 
     def load(self, ctx: TrackContext) -> int:
         """Trials admitted (waiting for finance) or testing, against the capacity."""
@@ -107,7 +128,10 @@ class Sandbox(AdHoc):
             q
             for q in applicants
             if q.firm.capability >= s.min_capability
-            and (q.screened or book.review_draw(q) < s.approval_prob)
+            and (
+                q.screened
+                or book.review_draw(q) < self.approval(q.novel, 1.0 - ctx.government.clarity_of(q))
+            )
         ]
         for q in eligible:
             q.screened = True
@@ -137,15 +161,12 @@ class Sandbox(AdHoc):
         firms bid anew on ad-hoc terms and the ad-hoc review starts
         (``PilotBook.retrack``). Otherwise it withdraws, and its province may propose
         again on any track."""
-        adhoc = ctx.adhoc
-        unclear = 1.0 - ctx.government.clarity[pilot.domain]
-        extra = max(0.0, adhoc.params.legal_risk - self.params.legal_risk) * unclear
-        aversion = ctx.authorities[pilot.province].risk_aversion
-        stays = math.exp(-ctx.params.authorities.risk_weight * aversion * extra)
+        unclear = 1.0 - ctx.government.clarity_of(pilot)
+        stays = self._stays(ctx, ctx.authorities[pilot.province], unclear)
         book = ctx.book
         if book.review_draw(pilot) < stays:
             book.count("sandbox_to_adhoc")
-            book.retrack(pilot, adhoc)
+            book.retrack(pilot, ctx.adhoc)
         else:
             book.count("sandbox_withdrawn")
             book.reject(pilot)
@@ -175,14 +196,14 @@ class Sandbox(AdHoc):
 
     def on_success(self, ctx: TrackContext, pilot: Pilot) -> None:
         """A clean success graduates: the service launches beyond the trial's exposure cap
-        (to its planned reach, ``pilots.scope`` x its size) and its evidence adds clarity to the
-        domain's rules. A success that does not graduate keeps the trial's reach."""
+        (to its planned reach, ``pilots.scope`` x its size) and its evidence goes to the
+        domain's rule making. A success that does not graduate keeps the trial's reach."""
         if pilot.incidents == 0 or not self.params.graduation_clean_only:
             pilot.graduated = True
             # the planned reach, on the pilot's share of its unit if a merger came between
             launch = ctx.params.pilots.scope * pilot.size * pilot.share
             pilot.coverage = max(pilot.coverage, launch)
             ctx.book.count("sandbox_graduated")
-            ctx.government.add_clarity(pilot.domain, self.params.graduation_gain)
+            ctx.government.add_evidence(pilot, self.params.graduation_evidence)
         else:
             super().on_success(ctx, pilot)

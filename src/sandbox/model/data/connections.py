@@ -1,0 +1,44 @@
+"""The national platform connection drive as it happened: dated shares of provinces
+connected to the national data-sharing platform (``connections.csv`` beside this file,
+each row with its source).
+
+In each month of the table the provinces not yet connected join, the most digitally
+capable first (a decision: no source lists which 21 provinces came first), until the
+table's share of the month's map is connected. A connection opens a province to the
+national data at the data regime's interoperability (``DataRegime.access``); under
+fragmented data that is the starting level, so the drive alone changes no province's
+data access: the data stay as fragmented as the ministries' databases behind the
+platform.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+HERE = Path(__file__).parent
+
+
+def load_drive(start: str) -> dict[int, float]:
+    """Month index (from ``start``) → share of provinces connected by then."""
+    origin = pd.Period(start, freq="M")
+    with (HERE / "connections.csv").open(newline="", encoding="utf-8") as f:
+        return {
+            (pd.Period(row["month"], freq="M") - origin).n: float(row["share"])
+            for row in csv.DictReader(f)
+        }
+
+
+def connect_drive(connected: np.ndarray, capacity: np.ndarray, share: float) -> None:
+    """Connect the most capable unconnected provinces until ``share`` of them are
+    connected (``connected`` is changed in place)."""
+    wanted = math.ceil(share * len(connected) - 1e-9) - int(connected.sum())
+    if wanted <= 0:
+        return
+    order = np.argsort(-capacity, kind="stable")
+    waiting = order[~connected[order]]
+    connected[waiting[:wanted]] = True
