@@ -5,6 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 
+def month_index(start: str, month: str) -> int:
+    """How many months ``month`` (YYYY-MM) comes after ``start``: its index among the
+    simulated months when ``start`` is ``horizon.start`` (negative before it)."""
+    return (pd.Period(month, freq="M") - pd.Period(start, freq="M")).n
+
+
 class Clock:
     """Which month is being simulated (``t``, an index into ``months``).
 

@@ -21,7 +21,7 @@ from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
 from sandbox.model.agents.government import NationalGovernment
 from sandbox.model.barriers import lift_state, lifted_params
 from sandbox.model.citizens import Citizens
-from sandbox.model.clock import Clock
+from sandbox.model.clock import Clock, month_index
 from sandbox.model.context import Context
 from sandbox.model.data import make_data_regime
 from sandbox.model.domains import CITIZEN_FACING, DomainTable
@@ -40,7 +40,7 @@ from sandbox.model.status import BaseMap, StatusMatrix
 
 
 def _month_index(params: Params, month: str) -> int:
-    return (pd.Period(month, freq="M") - pd.Period(params.horizon.start, freq="M")).n
+    return month_index(params.horizon.start, month)
 
 
 def policy_month_index(params: Params) -> int:

@@ -18,19 +18,16 @@ import math
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+
+from sandbox.model.clock import month_index
 
 HERE = Path(__file__).parent
 
 
 def load_drive(start: str) -> dict[int, float]:
     """Month index (from ``start``) → share of provinces connected by then."""
-    origin = pd.Period(start, freq="M")
     with (HERE / "connections.csv").open(newline="", encoding="utf-8") as f:
-        return {
-            (pd.Period(row["month"], freq="M") - origin).n: float(row["share"])
-            for row in csv.DictReader(f)
-        }
+        return {month_index(start, row["month"]): float(row["share"]) for row in csv.DictReader(f)}
 
 
 def connect_drive(connected: np.ndarray, capacity: np.ndarray, share: float) -> None:

@@ -29,6 +29,7 @@ import pandas as pd
 
 from sandbox.config.params.legislation import LegislationParams
 from sandbox.errors import ConfigError
+from sandbox.model.clock import month_index
 from sandbox.model.domains import DOMAINS, N_DOMAINS
 
 HERE = Path(__file__).parent
@@ -93,11 +94,8 @@ class Legislation:
 
     def __init__(self, params: LegislationParams, start: str) -> None:
         self.params = params
-        first = pd.Period(start, "M")
         # each act with the index of its month (acts older than the start: month 0)
-        self.schedule = [
-            (max(0, (pd.Period(a.month, "M") - first).n), a) for a in load_acts(params.acts)
-        ]
+        self.schedule = [(max(0, month_index(start, a.month)), a) for a in load_acts(params.acts)]
         shape = (2, N_DOMAINS)  # established, novel x domain
         self.acts = np.zeros(shape)  # clarity from acts in force
         self.evidence = np.zeros(shape)  # evidence codified into rules
