@@ -18,6 +18,7 @@ Conservation (checked by the tests): for the centre and for each province,
 from __future__ import annotations
 
 import math
+from collections.abc import MutableSequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -154,7 +155,7 @@ class Ledger:
         pilot.instalments_left = months
         self.contracts.append(pilot)
         self._fall_due(pilot)
-        self._pay(pilot)
+        self._pay(pilot, self.local, self.spent_local)
         if self._commitments is not None:  # counted in contract order, as a recount would
             self._commitments.add(pilot, self._rest_of_year)
         self._central_rooms.clear()
@@ -164,13 +165,18 @@ class Ledger:
         one more (a pilot that stopped running owes no more), and every amount owed is paid
         as far as the pools go, in the order the contracts were made."""
         self.month_of_year = month_of_year
+        # the provinces' pools as plain floats while every contract is paid (the same
+        # arithmetic, without a NumPy scalar per payment), written back after
+        local, spent_local = self.local.tolist(), self.spent_local.tolist()
         for pilot in self.contracts:
             if pilot.instalments_left > 0:
                 if pilot.status is Status.RUNNING:
                     self._fall_due(pilot)
                 else:
                     pilot.instalments_left = 0  # halted before its end: the rest is off
-            self._pay(pilot)
+            self._pay(pilot, local, spent_local)
+        self.local[:] = local
+        self.spent_local[:] = spent_local
         self.contracts = [
             q
             for q in self.contracts
@@ -187,17 +193,23 @@ class Ledger:
         pilot.owed_central += pilot.instalment_central
         pilot.instalments_left -= 1
 
-    def _pay(self, pilot: Pilot) -> None:
+    def _pay(
+        self, pilot: Pilot, local: MutableSequence[float], spent_local: MutableSequence[float]
+    ) -> None:
+        """Pay what ``pilot`` owes as far as the pools go: the central pool, then its
+        province's (``local`` and ``spent_local``: the ledger's arrays, or lists of them)."""
         central = min(pilot.owed_central, self.central)
         if central > 0:
             self.spend_central(central)
             pilot.owed_central -= central
             pilot.central_funding += central
-        local = min(pilot.owed_local, self.local[pilot.province])
-        if local > 0:
-            self.spend_local(pilot.province, local)
-            pilot.owed_local -= local
-            pilot.local_funding += local
+        province = pilot.province
+        paid = min(pilot.owed_local, local[province])
+        if paid > 0:  # ``spend_local``, on the pools given
+            local[province] -= paid
+            spent_local[province] += paid
+            pilot.owed_local -= paid
+            pilot.local_funding += paid
 
     def commitments(self) -> Commitments:
         """What the contracts in force owe this year (arrears included), next year and the
