@@ -70,3 +70,15 @@ class Technologies:
             if k not in taken:
                 return k
         return -1
+
+    def firsts_untaken(self, domain: int, taken: set[int]) -> list[int]:
+        """``first_untaken`` of a domain's established and of its novel technologies."""
+        firsts = []
+        for ids in self.by_class[domain]:
+            first = -1
+            for k in ids:
+                if k not in taken:
+                    first = k
+                    break
+            firsts.append(first)
+        return firsts

@@ -153,7 +153,7 @@ class LocalAuthority(mesa.Agent):
         for d in DOMAINS:
             if access < feasible[d]:
                 continue
-            firsts = [technologies.first_untaken(d, novel, taken) for novel in (False, True)]
+            firsts = technologies.firsts_untaken(d, taken)
             if firsts[0] >= 0 or firsts[1] >= 0:
                 candidates.append((d, firsts))
         if not candidates:
