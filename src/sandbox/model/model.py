@@ -307,7 +307,8 @@ class SandboxModel(mesa.Model):
                 pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
                 choice = self._bid_stream(pilot, choice=True).random()
                 ctx.authorities[pilot.province].choose_partner(pilot, choice)
-        firms.do("step")  # costs and exit: independent of the order
+        for firm in list(firms):  # costs and exit: independent of the order
+            firm.step()
         t, streams, p = self.t, ctx.streams, self.params.firms
         u = streams.at("entry", t).random()
         new = sum(q.bid_round == 0 for q in calls)  # a proposal bid for anew is no new one
