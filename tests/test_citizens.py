@@ -65,6 +65,28 @@ def test_exposure_with_certain_abandonment_removes_exposed_adopters() -> None:
     assert keys_sorted(c)
 
 
+def test_full_data_protection_spares_all_an_incident_costs_with_full_relief() -> None:
+    c = make(abandon_prob=1.0, trust_drop=1.0, protection_relief=1.0)
+    for _ in range(24):
+        c.step(np.ones(4))
+    key, adopters = c.key.copy(), c.seg_adopters()
+    exposed = c.expose(0, 1.0, np.random.default_rng(1), protection=1.0)
+    assert exposed > 0  # the exposed adopters are still counted as exposed
+    assert np.array_equal(c.seg_adopters(), adopters) and np.array_equal(c.key, key)
+
+
+@pytest.mark.parametrize("protection", [0.0, 0.5])
+def test_more_data_protection_means_fewer_abandon_after_an_incident(protection) -> None:
+    kept = []
+    for level in (protection, protection + 0.4):
+        c = make(abandon_prob=0.5, trust_drop=0.0, protection_relief=0.8)
+        for _ in range(24):
+            c.step(np.ones(4))
+        c.expose(0, 1.0, np.random.default_rng(1), protection=level)
+        kept.append(c.seg_adopters()[:2].sum())
+    assert kept[1] > kept[0]
+
+
 def test_full_trust_loss_stops_adoption_of_exposed() -> None:
     c = make(abandon_prob=0.0, trust_drop=1.0)
     for _ in range(12):

@@ -190,14 +190,20 @@ def test_a_missing_targets_file_lists_the_known_ones() -> None:
         load_targets("nowhere")
 
 
-def test_the_targets_do_not_depend_on_the_citizen_population() -> None:
-    """Why a fit may run its histories with few citizens (``calibration.citizens``)."""
+def test_the_targets_barely_depend_on_the_citizen_population() -> None:
+    """Why a fit may run its histories with few citizens (``calibration.citizens``).
+
+    Citizens feed back (their use is a political return to their authority,
+    ``authorities.political_return``), so a history's counts depend on the sampled
+    citizens; on the same seeds, 1,000 citizens must move each fitted count by less than
+    one province on average, a quarter of the fit's tolerance (4: one history's sd)."""
     targets = load_targets()
-    for seed in (0, 1):
+    gaps = []
+    for seed in range(8):
         base = dataclasses.replace(scenario(), seed=seed)
         small, large = (run_history(history_params(base, targets, n)) for n in (1000, 100_000))
-        for t in targets:
-            assert t.observed(small) == t.observed(large)
+        gaps.append([t.observed(small) - t.observed(large) for t in targets])
+    assert np.abs(np.mean(gaps, axis=0)).max() < 1.0, np.mean(gaps, axis=0)
 
 
 # ------------------------------------------------------------------ posterior

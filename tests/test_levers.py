@@ -19,6 +19,7 @@ from conftest import scenario
 from sandbox.config.meta import describe
 from sandbox.config.params import Params
 from sandbox.model.model import SandboxModel
+from sandbox.model.pilots import Status
 
 # the national map, the policy from the first month, six years, few citizens
 BASE = ("region=vietnam_63", "citizens.n=2000", "policy.start=2019-01", "horizon.end=2024-12")
@@ -208,9 +209,12 @@ def test_an_unaligned_rule_is_struck_down() -> None:
         "policy.experimental.coordination=0",
         "policy.experimental.strike_down=1",
     )
-    frame = SandboxModel(scenario(*BASE, *overrides)).run()
+    model = SandboxModel(scenario(*BASE, *overrides))
+    frame = model.run()
     assert frame["rules_struck_down"].iloc[-1] > 0
-    assert frame["pilots_succeeded"].iloc[-1] == 0  # every local rule ends struck down
+    local = [q for a in model.authority_list for q in a.pilots if q.track.key == "local_rule"]
+    ended = [q for q in local if q.status in (Status.SUCCEEDED, Status.FAILED, Status.HALTED)]
+    assert ended and all(q.status is Status.HALTED for q in ended)  # every one struck down
 
 
 def test_the_sandbox_funnel_narrows() -> None:
@@ -276,7 +280,10 @@ def test_an_applicant_not_admitted_goes_ad_hoc_re_priced_on_ad_hoc_terms() -> No
     assert ran, "some applications moved ad hoc should run"
     for q, t in ran:
         assert q.track is adhoc and q.start > t  # approved by the ad-hoc review, later
-        assert q.duration == adhoc.duration(pilots)
+        # the ad-hoc track's length x its technology's (``Technologies.duration``)
+        assert q.duration == model.context.technologies.duration(
+            q.technology, adhoc.duration(pilots)
+        )
         assert q.scope == pytest.approx(adhoc.scope(pilots, q.size) * q.share)
 
 

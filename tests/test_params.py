@@ -68,7 +68,7 @@ def test_column_families_are_the_sections_roles() -> None:
     assert with_role(Params, "uncertainty") == UNCERTAINTIES
     # the first five keep their place (stored tables' columns); new sections come after
     assert UNCERTAINTIES[:5] == ("citizens", "authorities", "firms", "domains", "pilots")
-    assert set(UNCERTAINTIES[5:]) == {"technologies", "legislation"}
+    assert set(UNCERTAINTIES[5:]) == {"technologies", "legislation", "infrastructure"}
     assert tuple(s for s in with_role(Params, "setting") if s not in IGNORED) == SETTINGS
     assert [s for s in SETTINGS if s in ("horizon", "region", "validation")] == [
         "horizon",

@@ -88,7 +88,18 @@ def test_the_report_shows_one_run_by_province_and_the_spread_across_provinces(
     runs = pd.read_parquet(folder / "runs.parquet")  # a row per policy and data regime
     counts = runs.groupby(["lever_policy", "lever_data"]).size().to_dict()
     assert {(p, d): int(n) for p, d, n in rows} == counts
-    assert "5.000 [same in every run]" in table  # the median province, in every run
+    # the median province's services, from the stored table: where every run of a row has
+    # the same, the cell says so instead of a CI
+    provinces = pd.read_parquet(folder / "provinces.parquet")
+    last = provinces[provinces["month"] == provinces["month"].max()]
+    medians = last.groupby("run_id")["services_deployed"].median()
+    keyed = runs.set_index("run_id")[["lever_policy", "lever_data"]]
+    per_row = medians.groupby([keyed["lever_policy"], keyed["lever_data"]]).agg(["min", "max"])
+    same = per_row[per_row["min"] == per_row["max"]]
+    assert len(same) > 0  # the stored sweep has such a row
+    for (policy, data), (value, _) in same.iterrows():
+        row = next(line for line in table.splitlines() if line.startswith(f"| {policy}, {data} |"))
+        assert row.split(" | ")[3] == f"{value:.3f} [same in every run]", row
     (folder / "provinces.parquet").unlink()  # a sweep collected before the table existed
     text = report_of(folder, capsys)
     assert "province_heatmap.png" not in text and "not drawn" not in text

@@ -25,6 +25,7 @@ from sandbox.model.pilots import Pilot, Status
 from sandbox.model.policy import make_regime
 from sandbox.model.resources import make_resources
 from sandbox.model.resources.ledger import Ledger
+from sandbox.model.technologies import Technologies
 
 
 def with_values(obj, **changes):
@@ -63,11 +64,15 @@ class FakeGovernment:
 
     def __init__(self, clarity: float = 0.0) -> None:
         self.clarity = np.full((2, N_DOMAINS), clarity)
+        self.protection = 0.0
         self.gains: list[tuple[Domain, float]] = []  # evidence given, in order
         self.codified = 0  # calls of codify
 
     def clarity_of(self, pilot: Pilot) -> float:
         return float(self.clarity[int(pilot.novel), pilot.domain])
+
+    def unclear_of(self, pilot: Pilot) -> float:
+        return 1.0 - self.clarity_of(pilot)
 
     def add_evidence(self, pilot: Pilot, value: float) -> None:
         self.gains.append((pilot.domain, value))
@@ -102,7 +107,7 @@ class FakeCitizens:
         self.exposed = exposed
         self.incidents: list[tuple[int, float]] = []
 
-    def expose(self, province: int, share: float, rng) -> float:
+    def expose(self, province: int, share: float, rng, protection: float = 0.0) -> float:
         self.incidents.append((province, share))
         return self.exposed
 
@@ -121,6 +126,12 @@ class FakeAppraisal:
         return self.access
 
     def success_probability(self, pilot: Pilot) -> float:
+        return self.success
+
+    def province_access(self, province: int) -> float:
+        return self.access
+
+    def expected_success(self, province: int, domain: int, access: float) -> float:
         return self.success
 
 
@@ -190,6 +201,8 @@ class FakeContext:
         self.authorities = [FakeAuthority(k) for k in range(n)]
         self.government = FakeGovernment(clarity)
         self.citizens = FakeCitizens()
+        self.use = np.zeros(n)  # each province's adopted share
+        self.technologies = Technologies(self.params.technologies)
         self.appraisal = FakeAppraisal()
         self.regime = make_regime(self.params.policy)
         self.resources = make_resources(self.params.resources)

@@ -33,10 +33,39 @@ def test_data_market_rules_add_their_bonus_of_the_remaining_gap() -> None:
     assert data.access(0, 0.3, True) == pytest.approx(plain + 0.3 * (1 - plain))
 
 
-def test_interoperable_data_connects_everyone_at_the_target() -> None:
+def test_interoperable_data_connects_everyone_and_builds_to_the_target_at_its_cost() -> None:
     data = regime("interoperable", interoperability=0.1, target=0.8)
-    assert data.connected.all() and data.interoperability == 0.8
+    params = Params()
+    build = with_values(params.infrastructure, build_months=4, build_cost=200)
+    ctx = FakeContext(params=with_values(params, infrastructure=build))
+    assert data.connected.all() and data.interoperability == 0.1  # nothing built yet
+    levels, spent = [], []
+    for _ in range(6):
+        data.start_month(ctx, np.zeros(3))
+        levels.append(data.interoperability)
+        spent.append(data.spent)
+    assert levels == pytest.approx([0.275, 0.45, 0.625, 0.8, 0.8, 0.8])  # even steps of 0.7 / 4
+    assert spent == pytest.approx([50, 100, 150, 200, 200, 200])  # the cost, spread evenly
     assert data.access(2, 0.5, False) == pytest.approx(0.5 + 0.8 * 0.5)
+
+
+def test_the_national_databases_build_interoperability_at_their_cost() -> None:
+    data = regime("fragmented", interoperability=0.1)
+    build = with_values(Params().infrastructure, databases_interoperability=0.4, database_cost=30)
+    data.connect_databases(2, 6, build)
+    assert data.interoperability == pytest.approx(0.1 + 0.3 * 2 / 6) and data.spent == 60
+    data.connect_databases(2, 6, build)  # none new: nothing changes
+    assert data.interoperability == pytest.approx(0.2) and data.spent == 60
+    data.connect_databases(6, 6, build)
+    assert data.interoperability == pytest.approx(0.4) and data.spent == 180
+
+
+def test_the_history_connects_the_six_national_databases_by_2022_12() -> None:
+    from sandbox.model.data.connections import N_DATABASES, load_databases
+
+    drive = load_databases("2019-01")
+    assert drive == {25: 1, 47: N_DATABASES}  # 2021-02 and 2022-12
+    assert load_databases("2024-01") == {0: N_DATABASES}  # connected before the start
 
 
 def test_a_national_platform_invests_builds_and_connects_each_month() -> None:

@@ -15,6 +15,7 @@ import pytest
 from conftest import scenario
 from sandbox.config.params import LegislationParams
 from sandbox.errors import ConfigError
+from sandbox.model.clock import month_index
 from sandbox.model.domains import N_DOMAINS, Domain
 from sandbox.model.legislation import HERE, Legislation, load_acts
 from sandbox.model.model import SandboxModel
@@ -47,6 +48,29 @@ def test_acts_take_effect_in_their_month_and_combine_as_shares_of_risk(tmp_path:
     law.step(2)  # B, established only: 1 - (1 - 0.2)(1 - 0.5)
     expected[0, [Domain.HEALTHCARE, Domain.EDUCATION]] = 0.6
     assert law.clarity == pytest.approx(expected)
+
+
+def test_data_protection_acts_combine_as_shares_and_default_to_none(tmp_path: Path) -> None:
+    path = tmp_path / "acts.csv"
+    path.write_text(
+        "act,in_force,domains,clarity,novel,protection,reason\n"
+        "A,2020-01,all,0.1,yes,0.5,x\n"
+        "B,2020-03,all,0.1,yes,,x\n"
+        "C,2020-05,all,0.1,yes,0.4,x\n"
+    )
+    law = Legislation(LegislationParams(acts=str(path)), "2020-01")
+    law.step(0)
+    assert law.protection == pytest.approx(0.5)
+    law.step(2)  # B protects nothing
+    assert law.protection == pytest.approx(0.5)
+    law.step(4)
+    assert law.protection == pytest.approx(1 - 0.5 * 0.6)
+    # the shipped table: Decree 13/2023 and Law 91/2025, half each
+    shipped = Legislation(LegislationParams(), "2019-01")
+    shipped.step(month_index("2019-01", "2023-06"))
+    assert shipped.protection == 0.0
+    shipped.step(month_index("2019-01", "2026-01"))
+    assert shipped.protection == pytest.approx(0.75)
 
 
 def test_evidence_becomes_rules_after_the_lag_with_diminishing_returns() -> None:

@@ -83,13 +83,18 @@ def test_the_money_goes_first_to_the_pilots_most_likely_to_succeed() -> None:
     assert likely.end == ctx.clock.t + MONTHS
 
 
+PPP_TERMS = {"ppp_share": 0.5, "ppp_return": 0.2, "ppp_user_share": 0.5, "ppp_planned_use": 0.2}
+
+
 @pytest.mark.parametrize("clears", [True, False])
 def test_a_ppp_partner_co_finances_when_its_expected_return_clears_the_hurdle(clears) -> None:
-    ctx = resource_context("ppp", central=100.0, local=100.0, ppp_share=0.5, ppp_return=0.2)
+    ctx = resource_context("ppp", central=100.0, local=100.0, **PPP_TERMS)
     ctx.government.clarity[:] = 0.5
+    ctx.use[0] = 0.3  # users' fees at 1.5 times the planned use
     pilot = approved(ctx, firm=FakeFirm(capital=1_000.0))
     risk = pilot.track.params.legal_risk * 0.5
-    expected = 0.2 * ctx.appraisal.success * (1 - risk) * ctx.appraisal.access
+    rate = 0.2 * (0.5 + 0.5 * 1.5)  # availability half, fees half at 1.5 x planned
+    expected = rate * ctx.appraisal.success * (1 - risk) * ctx.appraisal.access
     saving = ctx.regime.contract_saving
     hurdle = expected / (1 - saving) * (0.999 if clears else 1.001)
     ctx.params = with_values(ctx.params, firms=with_values(ctx.params.firms, ppp_hurdle=hurdle))
@@ -100,6 +105,42 @@ def test_a_ppp_partner_co_finances_when_its_expected_return_clears_the_hurdle(cl
     assert ctx.ledger.private == pytest.approx(private)
     assert pilot.firm.capital == pytest.approx(1_000.0 - private)
     assert pilot.instalment_local * MONTHS == pytest.approx(COST - grant - private)
+
+
+@pytest.mark.parametrize(("use", "rate"), [(0.0, 0.1), (0.2, 0.2), (0.4, 0.3)])
+def test_a_ppp_stakes_revenue_is_the_availability_payment_plus_fees_that_follow_use(
+    use, rate
+) -> None:
+    ctx = resource_context("ppp", central=0.0, local=0.0, **PPP_TERMS)
+    assert ctx.resources.revenue_rate(use) == pytest.approx(rate)
+
+
+def test_a_province_expects_co_finance_only_where_a_partner_would_invest() -> None:
+    ctx = resource_context("ppp", central=0.0, local=0.0, **PPP_TERMS)
+    ctx.use[0] = 0.2  # the planned use: the rate is ppp_return
+    success, access = ctx.appraisal.success, ctx.appraisal.access
+    hurdle = 0.2 * success * (1 - 0.5) * access / (1 - ctx.regime.contract_saving)
+    ctx.params = with_values(ctx.params, firms=with_values(ctx.params.firms, ppp_hurdle=hurdle))
+    # at a legal risk of 0.4 the expected return clears the hurdle, at 0.6 it does not
+    assert ctx.resources.private_shares(ctx, 0, [0, 1], [0.4, 0.6]) == [0.5, 0.0]
+    central = resource_context("central_budget", central=0.0, local=0.0, **PPP_TERMS)
+    assert central.resources.private_shares(central, 0, [0, 1], [0.0, 0.0]) == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("private", "central", "expected"),
+    [
+        (0.0, 0.0, 0.25),  # 2.5 of a 10 pilot, alone
+        (0.5, 0.0, 0.5),  # a partner pays half: its 2.5 is half of a half pilot
+        (0.5, 100.0, 1.0),  # grant half, partner half of the rest: 2.5 of a whole pilot
+    ],
+)
+def test_counting_on_a_partner_funds_larger_pilots(private, central, expected) -> None:
+    ctx = resource_context("ppp", central=0.0, local=0.0, grant_share=0.5)
+    ctx.ledger.local_headroom = lambda *_: 2.5
+    ctx.ledger.central_headroom = lambda *_: central
+    (size,) = ctx.resources.sizes(ctx, 0, [COST], MONTHS, 0.25, [private])
+    assert size == pytest.approx(expected)
 
 
 def test_no_ppp_before_it_exists_in_law() -> None:

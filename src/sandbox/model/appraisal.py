@@ -66,17 +66,26 @@ class Appraisal:
 
     def success_probability(self, pilot: Pilot) -> float:
         """Chance a pilot succeeds: domain base, firm capability, local capacity, data."""
+        p = self.context.params.pilots
+        capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
+        return self._success(pilot.province, pilot.domain, self.data_access(pilot), capability)
+
+    def expected_success(self, province: int, domain: int, access: float) -> float:
+        """Chance a pilot in ``domain`` and ``province`` (at data ``access``) succeeds with
+        a partner of default capability (``pilots.default_capability``): what a province
+        or a partner expects before the partner is known."""
+        p = self.context.params.pilots
+        return self._success(province, domain, access, p.default_capability)
+
+    def _success(self, province: int, domain: int, access: float, capability: float) -> float:
         c = self.context
         p = c.params.pilots
-        authority = c.authorities[pilot.province]
-        access = self.data_access(pilot)
-        capability = pilot.firm.capability if pilot.firm is not None else p.default_capability
         mid = p.reference_level
         domains = c.domains
         value = (
-            domains.success[pilot.domain]
+            domains.success[domain]
             + p.capability_weight * (capability - mid)
-            + p.capacity_weight * (authority.digital_capacity - mid)
-            + p.data_weight * domains.data_dependence[pilot.domain] * (access - mid)
+            + p.capacity_weight * (c.authorities[province].digital_capacity - mid)
+            + p.data_weight * domains.data_dependence[domain] * (access - mid)
         )
         return float(np.clip(value, p.success_min, p.success_max))

@@ -25,6 +25,7 @@ hazard), so fast diffusion is not biased by a month-long explicit step.
 Incidents expose a random share of a province: exposed non-adopters lose a share of their
 trust (their remaining threshold is stretched exactly as the lower hazard implies, and their
 segment tail re-sorted), exposed adopters abandon with a probability and stay abandoned.
+Personal-data protection in law spares a share of both (``expose``).
 
 Merged provinces (``merge``). When provinces merge into a unit, their segments stay where
 they are and become the unit's: from then on every segment of the unit advances with the
@@ -296,17 +297,22 @@ class Citizens:
         self.seg_offset = seg_lam - lam[self.seg_province]
         self.province_n = np.bincount(unit_of, self.province_n, minlength=n_units).astype(np.int64)
 
-    def expose(self, province: int, share: float, rng: np.random.Generator) -> float:
+    def expose(
+        self, province: int, share: float, rng: np.random.Generator, protection: float = 0.0
+    ) -> float:
         """An incident reaches a random ``share`` of a province's citizens.
 
         Exposed non-adopters lose ``trust_drop`` of their trust; exposed adopters abandon
-        with probability ``abandon_prob``.
+        with probability ``abandon_prob``; the personal-data ``protection`` in law spares
+        ``protection_relief`` x ``protection`` of both.
 
         Returns:
             The number of people the exposed current adopters stand for.
         """
         p = self.params
-        keep = 1.0 - p.trust_drop
+        spared = 1.0 - p.protection_relief * protection
+        keep = 1.0 - p.trust_drop * spared
+        abandon = p.abandon_prob * spared
         crossed = self._seg_crossed(self.lam)
         seg_lam = self._seg_lam(self.lam)
         exposed_people = 0.0
@@ -316,11 +322,11 @@ class Citizens:
             hit = _uniform_below(rng, hi - lo, share)
             head = np.flatnonzero(np.greater(hit[: mid - lo], self.abandoned[lo:mid])) + lo
             exposed_people += len(head) * self.seg_weight[s]
-            quit_ = head[rng.random(len(head)) < p.abandon_prob]
+            quit_ = head[rng.random(len(head)) < abandon]
             self.abandoned[quit_] = True
             self.seg_abandoned[s] += len(quit_)
             hit = hit[mid - lo :]
-            if p.trust_drop == 0 or not hit.any():
+            if keep == 1.0 or not hit.any():
                 continue
             self._stretch_tail(s, mid, hi, hit, seg_lam[s], keep)
         return exposed_people

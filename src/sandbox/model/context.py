@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from sandbox.model.appraisal import Appraisal
 from sandbox.model.pilot_book import PilotBook
 from sandbox.model.technologies import Technologies
@@ -75,6 +77,9 @@ class Context:
         self.book = PilotBook(self)
         self.appraisal = Appraisal(self)
         self.technologies = Technologies(params.technologies)
+        # each province's use of services: its adopted share at the end of last month (the
+        # model records it each month, ``SandboxModel._record``)
+        self.use = np.zeros(0)
 
     @property
     def n_provinces(self) -> int:

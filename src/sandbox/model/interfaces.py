@@ -55,9 +55,13 @@ class Legislator(Protocol):
     """Legal clarity per domain (the national government)."""
 
     clarity: np.ndarray  # per class of technology (established, novel) and domain, [0, 1]
+    protection: float  # personal-data protection in law, [0, 1]
 
     def clarity_of(self, pilot: Pilot) -> float:
         """The legal clarity a pilot's technology has in its domain."""
+
+    def unclear_of(self, pilot: Pilot) -> float:
+        """1 - ``clarity_of``: the share of legal risk the rules leave it."""
 
     def add_evidence(self, pilot: Pilot, value: float) -> None:
         """A successful pilot's evidence goes to its domain's rule making, for its class
@@ -116,6 +120,7 @@ class BookContext(TrackContext, Protocol):
 
     streams: RandomStreams  # ``review``
     authorities: Sequence[OutcomeListener]
+    technologies: Technologies  # a technology's trial length
 
 
 class RegimeContext(TrackContext, Protocol):
@@ -133,6 +138,7 @@ class DataContext(Protocol):
     """What a data regime's monthly step sees."""
 
     clock: Clock
+    params: Params  # infrastructure.* (the cost and time of a build)
 
 
 class ResourceContext(Protocol):
@@ -145,6 +151,7 @@ class ResourceContext(Protocol):
     ledger: Ledger  # pools, headrooms, commitments, fiscal capacity
     appraisal: Appraisal  # a pilot's cost, data access and chance of success
     regime: Regime  # standard contracts (``contract_saving``)
+    use: np.ndarray  # each province's use of services (a PPP partner's users' fees)
 
 
 class LifecycleContext(TrackContext, Protocol):
@@ -154,6 +161,7 @@ class LifecycleContext(TrackContext, Protocol):
     domains: DomainTable  # incident risk
     citizens: Citizens  # who an incident exposes
     appraisal: Appraisal  # chance of success at the end date
+    technologies: Technologies  # first province-wide use of a technology
 
 
 class FirmContext(Protocol):
@@ -162,7 +170,8 @@ class FirmContext(Protocol):
     params: Params  # firms.*
     book: PilotBook  # counters (``contracts_<kind>``)
     regime: Regime  # standard contracts (``contract_saving``)
-    resources: ResourceMechanism  # ``ppp_return``
+    resources: ResourceMechanism  # a PPP stake's revenue (``revenue_rate``)
+    use: np.ndarray  # each province's use of services (users' fees)
 
 
 class ObservedContext(Protocol):
@@ -175,4 +184,5 @@ class ObservedContext(Protocol):
     data_regime: DataRegime
     government: Legislator
     authorities: Sequence[AuthorityView]
-    technologies: Technologies  # arrived, and which are novel
+    technologies: Technologies  # arrived, which are novel, first province-wide use
+    clock: Clock  # the month and policy.start (arrival to use)

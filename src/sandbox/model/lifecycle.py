@@ -74,6 +74,7 @@ def advance_pilots(ctx: LifecycleContext) -> None:
             if pilot.scale_progress >= pilot.scale_threshold:
                 pilot.scaled = True
                 book.count("pilots_scaled")
+                ctx.technologies.put_to_use(pilot.technology, ctx.clock.t)
         else:
             # province-wide as far as the data reach: its own province's people (a share of
             # its unit after a merger) times its data access ^ the domain's data dependence
@@ -115,7 +116,7 @@ def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray, scale: flo
     book = ctx.book
     book.count("incidents")
     stream = ctx.streams.at("exposure", pilot.origin, pilot.proposed, pilot.months_run)
-    harmed = ctx.citizens.expose(pilot.province, pilot.coverage, stream)
+    harmed = ctx.citizens.expose(pilot.province, pilot.coverage, stream, ctx.government.protection)
     book.count("citizens_harmed", harmed * p.harm_fraction * (1 - monitoring))
     severe = draws[SEVERITY] < p.halt_severity * monitoring
     if severe and running:

@@ -126,6 +126,7 @@ def observe(
         "technologies": len(technologies),
         "technology_uptake": len(in_use) / (region.n * len(technologies)),
         "novel_uptake": novel_in_use / (region.n * novel) if novel else 0.0,
+        "months_to_use": technologies.months_to_use(ctx.clock.policy_t0, ctx.clock.t)[0],
         "interoperability": float(data_regime.interoperability),
         **{f"firms_{k.value}": kinds[k] for k in FirmKind},
         "market_hhi": float(10_000 * (share * share).sum()),

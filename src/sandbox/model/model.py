@@ -122,6 +122,7 @@ class SandboxModel(mesa.Model):
         ctx.data_regime.setup(region.n)
         ctx.regime.setup(ctx)
         self.peer_success = np.zeros(region.n)
+        ctx.use = np.zeros(region.n)
         self.status: StatusMatrix = self.book.status_matrix(region.n, self.base_map)
         self.rows: list[dict[str, float]] = []
         self.province_rows: list[tuple] = []  # (names, services deployed, adoption) a month
@@ -257,6 +258,7 @@ class SandboxModel(mesa.Model):
         ctx.data_regime.merge(units, new.n)
         self.set_region(new)
         self.status = self.book.status_matrix(new.n, self.base_map)
+        ctx.use = ctx.citizens.province_share()  # on the new map
 
     def run(self) -> pd.DataFrame:
         """Run the whole horizon; one row per month (``month`` then ``METRICS`` columns).
@@ -272,7 +274,8 @@ class SandboxModel(mesa.Model):
 
     # ------------------------------------------------------------------ stages
     def _update_peers(self) -> None:
-        """Peers: share of other provinces in the same region with a succeeded service."""
+        """Peers: share of other provinces in the same region with a succeeded service,
+        at the end of last month."""
         success = self.status.succeeded.any(axis=1).astype(float)  # end of last month
         totals = np.bincount(self._region_code, success)[self._region_code]
         self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
@@ -298,7 +301,7 @@ class SandboxModel(mesa.Model):
                 * (1.0 - ctx.regime.contract_saving)
                 * costs,
                 risk=np.array([t.legal_risk for t in tracks])
-                * (1 - np.array([ctx.government.clarity_of(q) for q in calls])),
+                * np.array([ctx.government.unclear_of(q) for q in calls]),
                 draws=draws,
                 bid_share=self.params.firms.bid_share,
             )
@@ -348,7 +351,9 @@ class SandboxModel(mesa.Model):
         self.citizens.step(np.ones(self.region.n))
 
     def _record(self) -> None:
-        """Record the month's metrics, and each province's services and adoption."""
+        """Record the month's metrics, and each province's services and adoption (its
+        citizens' use, which the next month's decisions read: ``Context.use``)."""
+        self.context.use = use = self.citizens.province_share()
         firms = self.firm_set
         self.rows.append(
             observe(self.context, self.status, self.region, self.base_map.population, firms)
@@ -357,7 +362,7 @@ class SandboxModel(mesa.Model):
             (
                 self.region.names,
                 self.status.deployed.sum(axis=1),
-                self.citizens.province_share(),
+                use.copy(),  # its own array: a stored history holds no two sharing memory
             )
         )
 

@@ -381,6 +381,15 @@ MONTHLY: tuple[Outcome, ...] = (
         1.0,
         headline=3,
     ),
+    Outcome(
+        "months_to_use",
+        "months from a technology's arrival to its first province-wide use (a scaled "
+        "service), restricted mean over the technologies arrived since policy.start, each not "
+        "yet in use counted until the month (censored; 0 until one arrives)",
+        "months, restricted mean",
+        "less",
+        headline=9,
+    ),
     Outcome("interoperability", "national data interoperability index", "index, 0-1", "more", 1.0),
     *(Outcome(f"firms_{k.value}", f"active {k.value} firms", "firms", "neither") for k in FirmKind),
     Outcome(

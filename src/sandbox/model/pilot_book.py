@@ -70,14 +70,15 @@ class PilotBook:
         novel: bool = False,
     ) -> Pilot:
         """Create a proposal of ``size`` of a whole pilot (reach and cost) of a
-        ``technology`` (``novel`` or not); it is open for bids this month."""
+        ``technology`` (``novel`` or not), planned for its track's duration x the
+        technology's (``Technologies.duration``); it is open for bids this month."""
         pilots = self.context.params.pilots
         pilot = Pilot(
             province=province,
             domain=domain,
             track=track,
             proposed=self.t,
-            duration=track.duration(pilots),
+            duration=self.context.technologies.duration(technology, track.duration(pilots)),
             scope=track.scope(pilots, size),
             size=size,
             technology=technology,
@@ -90,11 +91,14 @@ class PilotBook:
         return pilot
 
     def retrack(self, pilot: Pilot, track: AdHoc) -> None:
-        """A proposal moves to ``track`` on its terms: the track's reach and length, a
-        new review, and new bids this month (the firms price it anew)."""
+        """A proposal moves to ``track`` on its terms: the track's reach and length (x its
+        technology's, ``Technologies.duration``), a new review, and new bids this month
+        (the firms price it anew)."""
         pilots = self.context.params.pilots
         pilot.track = track
-        pilot.duration = track.duration(pilots)
+        pilot.duration = self.context.technologies.duration(
+            pilot.technology, track.duration(pilots)
+        )
         pilot.scope = track.scope(pilots, pilot.size) * pilot.share
         pilot.firm = None
         pilot.bids = []

@@ -5,7 +5,10 @@ existing law). Every later month, each domain receives a Poisson number of new o
 ``arrival_rate / 12``), each novel with chance ``novel_share``: a novel technology needs a
 legal corridor, so its legal clarity is its own (``sandbox.model.legislation``). Arrivals
 are drawn from the ``technologies`` stream keyed by (domain, month), so every policy and
-every horizon meets the same technologies on the same dates.
+every horizon meets the same technologies on the same dates. Each arrival also draws how
+long a trial of it runs relative to its track's duration (``duration_factor``, mean 1,
+``technologies.duration_sigma``); the start's established technologies, on which the
+ad-hoc track's duration was fitted, run the track's own (1).
 
 A province adopts technology after technology: a pilot is of one technology, and a
 province may pilot each technology once it has arrived, unless it already runs or
@@ -13,6 +16,8 @@ deployed it.
 """
 
 from __future__ import annotations
+
+import math
 
 from sandbox.config.params.technologies import TechnologyParams
 from sandbox.model.domains import DOMAINS, N_DOMAINS
@@ -33,6 +38,8 @@ class Technologies:
         self.domain: list[int] = []
         self.novel: list[bool] = []
         self.arrived: list[int] = []
+        self.duration_factor: list[float] = []  # its trial length / its track's duration
+        self.first_use: list[int] = []  # month of its first province-wide use (-1: none yet)
         self.by_class: list[list[list[int]]] = [[[], []] for _ in range(N_DOMAINS)]
         for d in DOMAINS:
             for _ in range(params.initial):
@@ -41,11 +48,13 @@ class Technologies:
     def __len__(self) -> int:
         return len(self.domain)
 
-    def _add(self, domain: int, novel: bool, month: int) -> None:
+    def _add(self, domain: int, novel: bool, month: int, duration_factor: float = 1.0) -> None:
         self.by_class[domain][novel].append(len(self.domain))
         self.domain.append(domain)
         self.novel.append(novel)
         self.arrived.append(month)
+        self.duration_factor.append(duration_factor)
+        self.first_use.append(-1)
 
     def arrive(self, streams: RandomStreams, t: int) -> None:
         """The technologies arriving in month ``t`` (none in month 0: the start's are the
@@ -55,8 +64,37 @@ class Technologies:
         p = self.params
         for d in range(N_DOMAINS):
             rng = streams.at("technologies", d, t)
+            sigma = p.duration_sigma
             for _ in range(poisson(float(rng.random()), p.arrival_rate / 12.0)):
-                self._add(d, bool(rng.random() < p.novel_share), t)
+                novel = bool(rng.random() < p.novel_share)
+                factor = math.exp(sigma * float(rng.standard_normal()) - sigma * sigma / 2.0)
+                self._add(d, novel, t, factor)
+
+    def duration(self, technology: int, months: int) -> int:
+        """A trial of ``technology`` on a track of ``months``: its factor x ``months``,
+        at least one month (``months`` for no technology, ``-1``)."""
+        if technology < 0:
+            return months
+        return max(1, round(months * self.duration_factor[technology]))
+
+    def put_to_use(self, technology: int, t: int) -> None:
+        """A service of ``technology`` is in province-wide use from month ``t`` (its first
+        such month is kept)."""
+        if technology >= 0 and self.first_use[technology] < 0:
+            self.first_use[technology] = t
+
+    def months_to_use(self, since: int, t: int) -> tuple[float, int]:
+        """Restricted mean months from arrival to first province-wide use of the
+        technologies arrived from month ``since`` (up to ``t``), each not yet in use
+        counted until ``t`` (censored there: the same technologies arrive under every
+        policy, so the means compare); and how many arrived."""
+        total, n = 0.0, 0
+        for arrived, used in zip(self.arrived, self.first_use, strict=True):
+            if arrived < since or arrived > t or arrived == 0:
+                continue
+            total += (used if used >= 0 else t) - arrived
+            n += 1
+        return (total / n if n else 0.0), n
 
     def count(self, novel: bool | None = None) -> int:
         """Technologies arrived so far (of one class when ``novel`` is given)."""

@@ -12,7 +12,7 @@ that metadata. Parameters fall in families that stay apart in result tables, by 
 
 * levers (what policy chooses): ``policy``, ``resources``, ``data``;
 * uncertainties (what the world does): ``citizens``, ``authorities``, ``firms``,
-  ``domains``, ``pilots``, ``technologies``, ``legislation``;
+  ``domains``, ``pilots``, ``technologies``, ``legislation``, ``infrastructure``;
 * settings (how a run is made and observed): the rest. A leaf of a lever or uncertainty
   section may be a setting too (``citizens.n``: resolution, not the world).
 """
@@ -30,6 +30,7 @@ from sandbox.config.params.data import DataParams
 from sandbox.config.params.domains import DomainParams, DomainsParams
 from sandbox.config.params.firms import FirmKindParams, FirmParams
 from sandbox.config.params.history import HistoryParams
+from sandbox.config.params.infrastructure import InfrastructureParams
 from sandbox.config.params.legislation import LegislationParams
 from sandbox.config.params.pilots import PilotParams
 from sandbox.config.params.policy import (
@@ -55,6 +56,7 @@ __all__ = [
     "FirmParams",
     "HistoryParams",
     "HorizonParams",
+    "InfrastructureParams",
     "LegislationParams",
     "OutputParams",
     "Params",
@@ -105,6 +107,11 @@ class Params:
     )
     legislation: LegislationParams = param(
         factory=LegislationParams, role="uncertainty", doc="legal acts and rule making"
+    )
+    infrastructure: InfrastructureParams = param(
+        factory=InfrastructureParams,
+        role="uncertainty",
+        doc="national databases and the cost of building interoperability",
     )
     policy: PolicyParams = param(factory=PolicyParams, role="lever", doc="regulation")
     resources: ResourceParams = param(factory=ResourceParams, role="lever", doc="resources")

@@ -12,7 +12,7 @@ class AuthorityParams:
     """Local authorities (one per province): capacities, learning and proposing."""
 
     awareness_initial: float = param(
-        0.632,
+        0.711,
         unit="share",
         range="unit",
         role="uncertainty",
@@ -28,7 +28,7 @@ class AuthorityParams:
         doc="awareness gain without peers",
     )
     learning_peer: float = param(
-        0.247,
+        0.226,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -36,12 +36,26 @@ class AuthorityParams:
         doc="extra awareness gain at full peer success x leadership",
     )
     propose_rate: float = param(
-        0.58,
+        0.592,
         unit="per month",
         range="unit",
         role="uncertainty",
         source=FITTED,
         doc="chance a fully aware, committed authority proposes",
+    )
+    political_return: float = param(
+        1.0,
+        unit="–",
+        range="nonnegative",
+        role="uncertainty",
+        source=(
+            "assumption: provinces are ranked in public on citizens' use of online public "
+            "services (the e-governance dimension of the PAPI index since 2018, and the DTI's "
+            "digital-society pillar), so use is a political return; at 1 a province where half "
+            "the people use its services proposes 1.5 times as often as one where nobody does; "
+            "range 0 to 3"
+        ),
+        doc="the proposal chance is multiplied by 1 + this x the province's use (adopted share)",
     )
     leadership_floor: float = param(
         0.5,
@@ -119,7 +133,7 @@ class AuthorityParams:
         doc="beta of the Beta distribution of risk aversion",
     )
     risk_weight: float = param(
-        2.57,
+        2.75,
         unit="–",
         range="nonnegative",
         role="uncertainty",

@@ -54,25 +54,26 @@ class CitizenParams:
         doc="literacy = trust = 1 for everyone",
     )
     literacy_urban: float = param(
-        0.75,
+        0.87,
         unit="share",
         range="unit",
         role="uncertainty",
         source=(
-            "assumption: urban working-age adults are mostly digitally literate (0.75), 0.2 above "
-            "their rural peers (literacy_rural); literacy x trust scales each citizen's adoption "
-            "hazard, and so caps adoption (docs/model.md §VIII)"
+            "GSO: 87.3% of urban people used the internet in 2020 (data/evidence/citizens.csv, "
+            "internet_users_share), the nearest sourced measure of being able to use a digital "
+            "service; range 0.75-0.95 (using the internet is not yet using public services "
+            "online)"
         ),
         doc="mean digital literacy of urban working-age adults",
     )
     literacy_rural: float = param(
-        0.55,
+        0.59,
         unit="share",
         range="unit",
         role="uncertainty",
         source=(
-            "assumption: 0.2 below the urban mean (literacy_urban 0.75) for the urban-rural "
-            "digital divide (Smart City Conference 2024)"
+            "GSO: 59.0% of rural people used the internet in 2020 (data/evidence/citizens.csv, "
+            "internet_users_share); range 0.45-0.75"
         ),
         doc="mean digital literacy of rural working-age adults",
     )
@@ -114,9 +115,9 @@ class CitizenParams:
         range="unit",
         role="uncertainty",
         source=(
-            "assumption: people lean towards trusting public digital services (0.65) but far from "
-            "all do; with literacy it scales each citizen's hazard (people-weighted mean of "
-            "literacy x trust 0.355, docs/model.md §VIII)"
+            "assumption: people lean towards trusting public digital services (0.65) but far "
+            "from all do; no Vietnamese survey of trust in them was found; with literacy it "
+            "scales each citizen's hazard (docs/model.md §VIII); range 0.4-0.9"
         ),
         doc="mean trust in public digital services",
     )
@@ -153,4 +154,20 @@ class CitizenParams:
             "a service they already use"
         ),
         doc="chance an exposed adopter abandons after an incident",
+    )
+    protection_relief: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="uncertainty",
+        source=(
+            "assumption: where personal data is protected in law (consent, breach notification, "
+            "remedies: Decree 13/2023, Law 91/2025; legislation.acts' protection), an incident "
+            "costs trust less; surveys of e-government use name privacy worries among the main "
+            "reasons not to use online services (docs/model.md S9); range 0 to 1"
+        ),
+        doc=(
+            "share of an incident's loss of trust and of its abandonments that full "
+            "personal-data protection spares"
+        ),
     )

@@ -40,7 +40,7 @@ class DataParams:
             "assumption: even a finished platform or a fully interoperable regime fills four "
             "fifths of a province's data gap, not all of it (legacy systems, restricted data)"
         ),
-        doc="interoperability of an interoperable regime / platform ceiling",
+        doc="interoperability an interoperable regime builds to / platform ceiling",
     )
     platform_budget: float = param(
         0.0,

@@ -102,6 +102,32 @@ class ResourceParams:
         ),
         doc="revenue on private investment while a service runs",
     )
+    ppp_user_share: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="lever",
+        source=(
+            "assumption: PPP Law 64/2020 allows both forms of revenue, user fees (BOT, BOO, O&M "
+            "contracts) and payments by the state (BTL, BLT), a choice of contract; half and "
+            "half by default"
+        ),
+        doc=(
+            "share of a PPP partner's revenue that comes from users' fees (and so rises with "
+            "use); the rest is the city's availability payment"
+        ),
+    )
+    ppp_planned_use: float = param(
+        0.15,
+        unit="share",
+        range="open_unit",
+        role="lever",
+        source=(
+            "assumption: the share of a province's people using its services that a contract "
+            "sets its fee schedule on; the fees earn ppp_return at this use"
+        ),
+        doc="use (adopted share) at which users' fees earn their share of ppp_return",
+    )
     fund_interval: int = param(
         6,
         unit="months",

@@ -54,6 +54,22 @@ class TechnologyParams:
         ),
         doc="share of arriving technologies that are novel (not covered by existing law)",
     )
+    duration_sigma: float = param(
+        0.5,
+        unit="log-sd",
+        range="nonnegative",
+        role="uncertainty",
+        source=(
+            "data/evidence/technologies.csv: the dated trials planned 3 months (a level-4 "
+            "autonomous-vehicle test), 6 (AI cameras in HCMC), 12 (Da Nang's data exchange) and "
+            "about 36 (Da Nang's digital twin): a log-sd of about 1.0 across technologies and "
+            "tracks together; half of it is put on the technology; range 0-1"
+        ),
+        doc=(
+            "spread of an arriving technology's trial length: a pilot runs its track's "
+            "duration x exp(sigma z - sigma^2 / 2), mean 1 (the start's technologies: 1)"
+        ),
+    )
     overlap: float = param(
         0.5,
         unit="share",

@@ -102,7 +102,8 @@ class LocalAuthority(mesa.Agent):
         (``sandbox.model.technologies``), while it runs fewer than its most pilots at once;
         each must be funded: a pilot is sized to what the province can fund (its own
         expected share of the cost, paid in monthly instalments over the pilot's duration,
-        fits this year's pool and the coming years' budgets beside what it already owes),
+        fits this year's pool and the coming years' budgets beside what it already owes,
+        less what it expects a PPP partner to co-finance, ``ResourceMechanism.private_shares``),
         reach and cost cut in proportion, down to ``pilots.min_size`` of a whole pilot
         (``ResourceMechanism.sizes``). Each is valued by need and by benefit per person
         reached against cost, which sizing leaves unchanged: need (the share of
@@ -116,8 +117,10 @@ class LocalAuthority(mesa.Agent):
         [1 - spread, 1 + spread) (``authorities.value_spread``). The track is the regime's
         (``Regime.track_for``) or the ad-hoc route, whichever gives the best value (sized
         for its own length). The best is proposed with a chance rising with awareness and
-        leadership (``leadership_floor`` + leadership) and falling with risk aversion x the
-        legal risk it bears on its track.
+        leadership (``leadership_floor`` + leadership), falling with risk aversion x the
+        legal risk it bears on its track, and rising with its citizens' use of services (a
+        political return: x (1 + ``political_return`` x the province's adopted share at the
+        end of last month, ``Context.use``).
 
         Exact threshold form of that monthly chance ``c``: the authority proposes once its
         cumulative hazard ``sum -log(1 - c)`` over the months it had a candidate reaches a
@@ -163,13 +166,24 @@ class LocalAuthority(mesa.Agent):
         premium = c.params.technologies.novel_benefit
         keep = 1.0 - c.params.technologies.overlap
         best, best_value, best_size, track, best_tech = None, -1.0, 0.0, offered, -1
+        resources = c.resources
+        ppp = resources.ppp_exists(c)
         for option in tracks:
-            sizes = c.resources.sizes(
+            private = None
+            if ppp:  # the co-finance it expects a partner to bring (at established risk)
+                private = resources.private_shares(
+                    c,
+                    self.province,
+                    [d for d, _ in candidates],
+                    [option.params.legal_risk * unclear[0][d] for d, _ in candidates],
+                )
+            sizes = resources.sizes(
                 c,
                 self.province,
                 [costs[d] for d, _ in candidates],
                 option.duration(c.params.pilots),
                 c.params.pilots.min_size,
+                private,
             )
             for (d, firsts), size in zip(candidates, sizes, strict=True):
                 if size <= 0.0:
@@ -200,6 +214,7 @@ class LocalAuthority(mesa.Agent):
             * self.awareness
             * (p.leadership_floor + self.leadership)
             * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
+            * (1.0 + p.political_return * c.use[self.province])
         )
         self.urge += -math.log1p(-chance) if chance < 1.0 else math.inf
         if self.urge < self.threshold:

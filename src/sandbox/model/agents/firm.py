@@ -116,13 +116,18 @@ class Firm(mesa.Agent):
         self.capability += firms.capability_learning * gain * (1.0 - self.capability)
 
     def step(self) -> None:
-        """Fixed costs, PPP revenue; exit when capital runs out."""
+        """Fixed costs, PPP revenue (on each stake, at its province's use:
+        ``ResourceMechanism.revenue_rate``); exit when capital runs out."""
         c = self.context
         p = c.params
         if self.contracts:
             self.contracts = [q for q in self.contracts if q.status in DEPLOYED]
-            revenue = sum(q.private_funding for q in self.contracts)
-            self.capital += revenue * c.resources.params.ppp_return / 12.0
+            rate, use = c.resources.revenue_rate, c.use
+            revenue = 0.0
+            for q in self.contracts:
+                if q.private_funding:  # a PPP stake (most contracts have none)
+                    revenue += q.private_funding * rate(use[q.province])
+            self.capital += revenue / 12.0
         self.capital -= p.firms.fixed_cost * self.capability
         if self.capital <= 0:
             self.remove()

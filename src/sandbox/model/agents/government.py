@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sandbox.model.data.connections import connect_drive, load_drive
+from sandbox.model.data.connections import N_DATABASES, connect_drive, load_databases, load_drive
 from sandbox.model.legislation import Legislation
 from sandbox.model.pilots import Pilot, Status
 
@@ -37,6 +37,8 @@ class NationalGovernment(mesa.Agent):
         self.legislation = Legislation(p.legislation, p.horizon.start)
         # the national platform connection drive, month index -> share connected
         self.connection_drive = load_drive(p.horizon.start)
+        # the national databases connected through it, month index -> databases connected
+        self.database_drive = load_databases(p.horizon.start)
 
     @property
     def clarity(self) -> np.ndarray:
@@ -44,9 +46,19 @@ class NationalGovernment(mesa.Agent):
         [0, 1] (``sandbox.model.legislation``)."""
         return self.legislation.clarity
 
+    @property
+    def protection(self) -> float:
+        """Personal-data protection in law, [0, 1] (``sandbox.model.legislation``)."""
+        return self.legislation.protection
+
     def clarity_of(self, pilot: Pilot) -> float:
         """The legal clarity a pilot's technology has in its domain."""
         return float(self.legislation.clarity[int(pilot.novel), pilot.domain])
+
+    def unclear_of(self, pilot: Pilot) -> float:
+        """The share of legal risk the rules leave a pilot's technology in its domain
+        (1 - ``clarity_of``)."""
+        return 1.0 - self.clarity_of(pilot)
 
     def add_evidence(self, pilot: Pilot, value: float) -> None:
         """A successful pilot's evidence goes to the rule making of its domain, for its
@@ -74,6 +86,10 @@ class NationalGovernment(mesa.Agent):
         if clock.t in self.connection_drive:  # the State's platform drive (2019-2020)
             capacity = np.array([a.digital_capacity for a in c.authorities])
             connect_drive(c.data_regime.connected, capacity, self.connection_drive[clock.t])
+        if clock.t in self.database_drive:  # the national databases (2021-2022)
+            c.data_regime.connect_databases(
+                self.database_drive[clock.t], N_DATABASES, c.params.infrastructure
+            )
         c.regime.start_month(c)
         c.data_regime.start_month(c, c.streams["platform"].random(c.n_provinces))
         self._review()

@@ -5,7 +5,11 @@ A pilot's effective data access in province ``k`` is
 by national data to the extent ministries' systems interoperate. Data-market rules
 (``policy.data_market``) add ``data.market_bonus`` of the remaining gap.
 
-A data regime keeps its own state (interoperability, spending, connections); the model
+Interoperability is built, at a cost recorded in ``spent`` (central spending): in the
+history through the national databases connected to the data-sharing platform
+(``connect_databases``), after ``policy.start`` by the regime in force (``Interoperable``,
+``NationalPlatform``). A data regime keeps its own state (interoperability, spending,
+connections, databases); the model
 calls ``setup`` when it takes effect, ``start_month`` each month (with a ``DataContext``,
 ``sandbox.model.interfaces``, and the month's draws), ``merge`` at a merger, and reads
 ``access``.
@@ -17,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sandbox.config.params import DataParams
+from sandbox.config.params import DataParams, InfrastructureParams
 
 if TYPE_CHECKING:
     from sandbox.model.interfaces import DataContext
@@ -41,10 +45,27 @@ class DataRegime:
         )
         self.spent = 0.0 if previous is None else previous.spent  # platform, billion VND
         self.connected = None if previous is None else previous.connected.copy()
+        # national databases connected to the data-sharing platform (``connect_databases``)
+        self.databases = 0 if previous is None else previous.databases
 
     def start_month(self, ctx: DataContext, draws: np.ndarray) -> None:
         """Monthly investment and connections, if any (``draws``: one uniform per
         province, from the ``platform`` stream, drawn under every regime)."""
+
+    def connect_databases(self, connected: int, total: int, params: InfrastructureParams) -> None:
+        """``connected`` of the ``total`` national databases are now connected through the
+        platform (the history's dated drive, ``sandbox.model.data.connections``): each new
+        one costs ``infrastructure.database_cost`` (central spending) and brings
+        interoperability its share of the way from ``data.interoperability`` to
+        ``infrastructure.databases_interoperability`` (never lowering it)."""
+        new = connected - self.databases
+        if new <= 0:
+            return
+        self.databases = connected
+        self.spent += new * params.database_cost
+        start = self.params.interoperability
+        reached = start + (params.databases_interoperability - start) * (connected / total)
+        self.interoperability = max(self.interoperability, reached)
 
     def merge(self, unit_of: np.ndarray, n_units: int) -> None:
         """Provinces merge: a unit is connected when any of its provinces was."""

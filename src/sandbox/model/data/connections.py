@@ -1,6 +1,7 @@
-"""The national platform connection drive as it happened: dated shares of provinces
-connected to the national data-sharing platform (``connections.csv`` beside this file,
-each row with its source).
+"""The national data drives as they happened: dated shares of provinces connected to the
+national data-sharing platform (``connections.csv`` beside this file, each row with its
+source), and the national databases connected through it (``databases.csv``), which the
+data regime builds into interoperability at a cost (``DataRegime.connect_databases``).
 
 In each month of the table the provinces not yet connected join, the most digitally
 capable first (a decision: no source lists which 21 provinces came first), until the
@@ -28,6 +29,21 @@ def load_drive(start: str) -> dict[int, float]:
     """Month index (from ``start``) → share of provinces connected by then."""
     with (HERE / "connections.csv").open(newline="", encoding="utf-8") as f:
         return {month_index(start, row["month"]): float(row["share"]) for row in csv.DictReader(f)}
+
+
+N_DATABASES = 6  # the national foundational databases (population, land, enterprises, ...)
+
+
+def load_databases(start: str) -> dict[int, int]:
+    """Month index (from ``start``) → national databases connected to the data-sharing
+    platform by then (``databases.csv`` beside this file, each row with its source); those
+    connected before ``start`` count from month 0."""
+    drive: dict[int, int] = {}
+    with (HERE / "databases.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            t = max(0, month_index(start, row["month"]))
+            drive[t] = max(drive.get(t, 0), int(row["connected"]))
+    return drive
 
 
 def connect_drive(connected: np.ndarray, capacity: np.ndarray, share: float) -> None:

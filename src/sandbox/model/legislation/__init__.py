@@ -15,6 +15,11 @@ each domain. It has two sources, which combine as independent shares,
   may codify evidence sooner (``codify``: a phase's review).
 
 Nothing else changes clarity: there are no random laws and no scheduled gifts.
+
+Acts may also protect citizens' personal data (the table's optional ``protection``
+column): ``protection = 1 - prod(1 - protection)`` over the acts in force, the share of an
+incident's loss of trust that rights, duties and remedies in law spare (the citizens'
+``protection_relief`` of it, ``Citizens.expose``).
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ class Act:
     domains: tuple[int, ...]
     clarity: float
     novel: bool  # whether it covers novel technologies too (a legal corridor)
+    protection: float = 0.0  # how far it protects citizens' personal data, [0, 1]
 
 
 def load_acts(table: str) -> tuple[Act, ...]:
@@ -80,7 +86,14 @@ def load_acts(table: str) -> tuple[Act, ...]:
                 raise ConfigError(
                     "legislation.acts", f"{table}: {row['act']}: novel {novel!r}", "yes or no"
                 )
-            acts.append(Act(row["act"], month, domains, clarity, novel == "yes"))
+            protection = float(row.get("protection") or 0.0)
+            if not 0.0 <= protection <= 1.0:
+                raise ConfigError(
+                    "legislation.acts",
+                    f"{table}: {row['act']}: protection {protection}",
+                    "in [0, 1] (or empty: 0)",
+                )
+            acts.append(Act(row["act"], month, domains, clarity, novel == "yes", protection))
     return tuple(sorted(acts, key=lambda a: a.month))
 
 
@@ -101,12 +114,14 @@ class Legislation:
         self.evidence = np.zeros(shape)  # evidence codified into rules
         self.pending: dict[int, np.ndarray] = {}  # month index -> evidence due then
         self.clarity = np.zeros(shape)
+        self.protection = 0.0  # personal-data protection in force, [0, 1]
 
     def step(self, t: int) -> None:
         """Month ``t``: the acts in force from it, and the evidence due, take effect."""
         while self.schedule and self.schedule[0][0] <= t:
             _, act = self.schedule.pop(0)
             self.enact(act.domains, act.clarity, act.novel)
+            self.protection = 1.0 - (1.0 - self.protection) * (1.0 - act.protection)
         # evidence due by now (with no lag, evidence made after last month's step)
         for month in sorted(m for m in self.pending if m <= t):
             self.evidence += self.pending.pop(month)

@@ -31,14 +31,18 @@ class ResourceMechanism:
     top of each other; the province pays the rest.
 
     PPP (once it exists in law, ``ppp_from``): the partner firm co-finances ``ppp_share``
-    of what the grant leaves, in exchange for revenue rights (``ppp_return`` a year on its
-    stake while the service runs), when its expected return clears its hurdle:
-    ``ppp_return * P(success) * (1 - legal risk) * data access >= firms.ppp_hurdle``, with
-    legal risk of the pilot's track in its domain and the hurdle lowered by standard
-    contracts (``policy.contract_saving``). The firm pays its stake at financing; the
-    grant and the province's share are paid in monthly instalments over the pilot's
-    planned duration, and are committed only if this year's pool and the coming years'
-    budgets can pay them (``Ledger.central_headroom``, ``Ledger.local_headroom``).
+    of what the grant leaves, in exchange for revenue rights while the service runs:
+    ``ppp_return`` a year on its stake at the planned use, part users' fees that follow
+    the province's use (``revenue_rate``), when its expected return clears its hurdle:
+    ``revenue_rate(use) * P(success) * (1 - legal risk) * data access >= firms.ppp_hurdle``
+    (use, legal clarity and data access each counted once), with legal risk of the pilot's
+    track in its domain and the hurdle lowered by standard contracts
+    (``policy.contract_saving``). A province counts on that co-finance when it sizes a
+    proposal (``sizes``), so PPP can fund projects public money alone would not. The firm
+    pays its stake at financing; the grant and the province's share are paid in monthly
+    instalments over the pilot's planned duration, and are committed only if this year's
+    pool and the coming years' budgets can pay them (``Ledger.central_headroom``,
+    ``Ledger.local_headroom``).
 
     Args:
         params: the ``resources`` section of the configuration.
@@ -55,16 +59,54 @@ class ResourceMechanism:
         """PPP co-finance is part of the mechanism and exists in law this month."""
         return self.ppp and str(ctx.clock.month) >= self.params.ppp_from
 
+    def revenue_rate(self, use: float) -> float:
+        """A PPP partner's revenue a year per unit of stake at a province's ``use`` (its
+        adopted share): the city's availability payment and users' fees, which earn
+        ``ppp_return`` at the planned use (``ppp_planned_use``)."""
+        p = self.params
+        return p.ppp_return * (1.0 - p.ppp_user_share + p.ppp_user_share * use / p.ppp_planned_use)
+
+    def _clears_hurdle(
+        self, ctx: ResourceContext, province: int, success: float, risk: float, access: float
+    ) -> bool:
+        """The expected return of a stake clears the partner's hurdle."""
+        expected = self.revenue_rate(ctx.use[province]) * success * (1.0 - risk) * access
+        return expected >= ctx.params.firms.ppp_hurdle * (1.0 - ctx.regime.contract_saving)
+
     def invests(self, ctx: ResourceContext, pilot: Pilot) -> bool:
         """The partner firm's decision to co-finance, by expected return."""
         if not self.ppp_exists(ctx) or pilot.firm is None:
             return False
-        p = self.params
-        risk = pilot.track.params.legal_risk * (1.0 - ctx.government.clarity_of(pilot))
+        risk = pilot.track.params.legal_risk * ctx.government.unclear_of(pilot)
         appraisal = ctx.appraisal
-        access = appraisal.data_access(pilot)
-        expected = p.ppp_return * appraisal.success_probability(pilot) * (1.0 - risk) * access
-        return expected >= ctx.params.firms.ppp_hurdle * (1.0 - ctx.regime.contract_saving)
+        return self._clears_hurdle(
+            ctx,
+            pilot.province,
+            appraisal.success_probability(pilot),
+            risk,
+            appraisal.data_access(pilot),
+        )
+
+    def private_shares(
+        self, ctx: ResourceContext, province: int, domains: Sequence[int], risks: Sequence[float]
+    ) -> list[float]:
+        """For each of a province's candidate ``domains`` (at the legal ``risks`` its track
+        bears there), the share of a pilot's cost it expects a partner to co-finance:
+        ``ppp_share`` of what a grant leaves, where a partner of default capability would
+        clear its hurdle (``invests``), else 0."""
+        if not self.ppp_exists(ctx):
+            return [0.0] * len(domains)
+        appraisal = ctx.appraisal
+        access = appraisal.province_access(province)
+        share = self.params.ppp_share
+        return [
+            share
+            if self._clears_hurdle(
+                ctx, province, appraisal.expected_success(province, d, access), risk, access
+            )
+            else 0.0
+            for d, risk in zip(domains, risks, strict=True)
+        ]
 
     def local_budget(self, fiscal: np.ndarray) -> np.ndarray:
         """Each province's yearly budget for smart-city pilots at its ``fiscal`` capacity,
@@ -98,14 +140,16 @@ class ResourceMechanism:
         costs: Sequence[float],
         months: int,
         min_size: float,
+        private: Sequence[float] | None = None,
     ) -> list[float]:
         """For each cost of a whole pilot paid over ``months``, the share of it (reach and
         cost, at most 1) a province expects to fund, or 0 below ``min_size``: its own share
-        (the cost less the part of a grant the centre pays during the pilot) must fit its
-        ``Ledger.local_headroom``. A smaller pilot may get a grant a whole one would not
-        (a grant is all or nothing against the centre's headroom); the size is the larger
-        of the sizes with and without a grant. The headrooms are computed once for all the
-        costs."""
+        (the cost less the part of a grant the centre pays during the pilot, less the
+        ``private`` share of what the grant leaves that it expects a partner to co-finance,
+        ``private_shares``) must fit its ``Ledger.local_headroom``. A smaller pilot may get
+        a grant a whole one would not (a grant is all or nothing against the centre's
+        headroom); the size is the larger of the sizes with and without a grant. The
+        headrooms are computed once for all the costs."""
         ledger, p = ctx.ledger, self.params
         budget = p.local_budget * ledger.fiscal[province]  # ``local_budget(fiscal)[province]``
         local = ledger.local_headroom(province, months, budget, p.carry_over)
@@ -113,11 +157,13 @@ class ResourceMechanism:
         if self.grant:
             central = ledger.central_headroom(months, p.central_budget)
             grant_paid = p.grant_share * (1.0 - self.withheld_share)
+        private = [0.0] * len(costs) if private is None else private
         sizes = []
-        for cost in costs:
-            size = min(1.0, local / cost)  # without a grant
+        for cost, partner in zip(costs, private, strict=True):
+            own = cost * (1.0 - partner)
+            size = min(1.0, local / own) if own > 0 else 1.0  # without a grant
             if grant_paid > 0:  # with one, while the centre's part fits its headroom
-                own = cost * (1.0 - grant_paid)
+                own = cost * (1.0 - grant_paid - partner * (1.0 - p.grant_share))
                 granted = min(1.0, central / (cost * grant_paid))
                 size = max(size, min(granted, local / own) if own > 0 else granted)
             sizes.append(float(size) if size >= min_size and size > 0 else 0.0)

@@ -67,7 +67,7 @@ class AdHoc:
         the chance ``approval``)."""
         book = ctx.book
         if pilot.decision_month <= book.t:
-            unclear = 1.0 - ctx.government.clarity_of(pilot)
+            unclear = ctx.government.unclear_of(pilot)
             approve = book.review_draw(pilot) < self.approval(pilot.novel, unclear)
             book.decide(pilot, approve)
 

@@ -130,7 +130,7 @@ class Sandbox(AdHoc):
             if q.firm.capability >= s.min_capability
             and (
                 q.screened
-                or book.review_draw(q) < self.approval(q.novel, 1.0 - ctx.government.clarity_of(q))
+                or book.review_draw(q) < self.approval(q.novel, ctx.government.unclear_of(q))
             )
         ]
         for q in eligible:
@@ -161,7 +161,7 @@ class Sandbox(AdHoc):
         firms bid anew on ad-hoc terms and the ad-hoc review starts
         (``PilotBook.retrack``). Otherwise it withdraws, and its province may propose
         again on any track."""
-        unclear = 1.0 - ctx.government.clarity_of(pilot)
+        unclear = ctx.government.unclear_of(pilot)
         stays = self._stays(ctx, ctx.authorities[pilot.province], unclear)
         book = ctx.book
         if book.review_draw(pilot) < stays:
