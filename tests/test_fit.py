@@ -560,3 +560,42 @@ def test_identifiability_counts_weights() -> None:
     table = identifiability(frame, (Free("x", 0, 1, "test"),))
     assert table.at["x", "IQR ratio"] == pytest.approx(0.2, abs=0.01)  # IQR 0.1 of 0.5
     assert table.at["x", "verdict"] == "pinned down"
+
+
+def test_a_posterior_sweep_records_the_values_each_run_drew(tmp_path: Path) -> None:
+    """``runs.parquet`` and each manifest hold the particle a run used, not the config's
+    central point (the saved config still says only ``uncertainty=posterior``)."""
+    from sandbox.calibration.posterior import draw
+    from sandbox.experiments.collect import collect
+
+    path = posterior_file(tmp_path)
+    frame = pd.read_csv(path)
+    sweep = tmp_path / "sweep"
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from sandbox.cli import main; main()",
+            "-m",
+            "region=toy",
+            "citizens.n=500",
+            "horizon.end=2019-06",
+            "uncertainty=posterior",
+            f"uncertainty.posterior={path}",
+            "replicate=0,1,2",
+            f"hydra.sweep.dir={sweep}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    runs_path, _ = collect(sweep)
+    runs = pd.read_parquet(runs_path).set_index("replicate").sort_index()
+    for replicate in range(3):
+        expected = draw(frame, runs.loc[replicate, "seed"], replicate)
+        manifest = json.loads(
+            (sweep / runs.loc[replicate, "job"] / "manifest.json").read_text(encoding="utf-8")
+        )
+        assert manifest["uncertainty_draw"] == expected
+        for key, value in expected.items():
+            assert runs.loc[replicate, f"uncertainty_{key.replace('.', '_')}"] == value, key
+    assert runs["uncertainty_authorities_propose_rate"].nunique() > 1

@@ -97,10 +97,16 @@ def draw(frame: pd.DataFrame, seed: int, replicate: int) -> dict[str, float | in
     }
 
 
+def drawn_values(params: Params) -> dict[str, float | int]:
+    """The fitted parameters ``apply_uncertainty`` sets for this run: its replicate's
+    particle under ``uncertainty=posterior``, nothing under ``uncertainty=point``."""
+    if params.uncertainty.source != "posterior":
+        return {}
+    return draw(load_posterior(params.uncertainty.posterior), params.seed, params.replicate)
+
+
 def apply_uncertainty(params: Params) -> Params:
     """``params`` as it runs: unchanged under ``uncertainty=point``; under
     ``uncertainty=posterior`` with the fitted parameters of its replicate's particle."""
-    if params.uncertainty.source != "posterior":
-        return params
-    frame = load_posterior(params.uncertainty.posterior)
-    return with_values(params, draw(frame, params.seed, params.replicate))
+    drawn = drawn_values(params)
+    return with_values(params, drawn) if drawn else params

@@ -54,6 +54,7 @@ from sandbox.config.params import Params
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import clean_temporary, temporary_name
 from sandbox.experiments.lock import FolderError, writes_into_sweep
+from sandbox.experiments.manifest import DRAWN
 from sandbox.experiments.store import (
     IGNORED,
     SAVED_CONFIG,
@@ -166,6 +167,21 @@ def describe(job: Path, cfg: dict) -> dict[str, object]:
     return row
 
 
+def drawn_columns(manifest: dict | None) -> dict[str, object]:
+    """The values a run drew beyond its saved config (``uncertainty=posterior``: its
+    posterior particle, in its manifest), in the columns of those parameters: a table
+    shows what each run used, not the config's central values."""
+    drawn = (manifest or {}).get(DRAWN) or {}
+    if not isinstance(drawn, dict):
+        return {}
+    out = {}
+    for key, value in drawn.items():
+        section = str(key).split(".", 1)[0]
+        if section in UNCERTAINTIES and isinstance(value, int | float):
+            out[f"uncertainty_{str(key).replace('.', '_')}"] = value
+    return out
+
+
 def input_column(key: str) -> str:
     """The column of an input file's hash: ``region.table`` -> ``input_region_table``."""
     return "input_" + key.replace(".", "_")
@@ -261,6 +277,7 @@ def _row(sweep_dir: Path, entry: Entry, schemas: dict[str, pa.Schema]) -> tuple[
     row = {**base, "status": check.status.value, "error": check.reason}
     row.update(provenance(check))
     row.update(describe(job, cfg))
+    row.update(drawn_columns(check.manifest))
     if check.status is RunStatus.DONE:
         summary = json.loads((job / "summary.json").read_text(encoding="utf-8"))
         row.update({m: summary.get(m) for m in (*METRICS, *SUMMARY_EXTRA)})

@@ -24,6 +24,9 @@ from sandbox.experiments.provenance import code_version, compute_platform, file_
 from sandbox.model.rng import STREAMS, stream_seed
 
 MANIFEST = "manifest.json"
+# the key of the values a run drew beyond its saved config (the posterior particle of
+# ``uncertainty=posterior``), by dotted parameter key
+DRAWN = "uncertainty_draw"
 
 
 def config_hash(config_text: str) -> str:

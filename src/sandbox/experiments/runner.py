@@ -15,7 +15,7 @@ import pandas as pd
 from sandbox.config.params import Params
 from sandbox.experiments.atomic import write_json, write_parquet
 from sandbox.experiments.checkpoint import CheckpointStore, branch, has_history
-from sandbox.experiments.manifest import MANIFEST, build_manifest, checksums
+from sandbox.experiments.manifest import DRAWN, MANIFEST, build_manifest, checksums
 from sandbox.experiments.provenance import input_hashes
 from sandbox.model.bass import max_abs_error
 from sandbox.model.metrics import (
@@ -149,7 +149,12 @@ def write_results(
         files=checksums(out_dir, written),
         inputs=inputs,
     )
-    write_json(out_dir / MANIFEST, {"run_id": run_id, **manifest})
+    # the values the run used where they differ from its saved config: the posterior
+    # particle of ``uncertainty=posterior`` (``runs.parquet`` reads them from here)
+    from sandbox.calibration.posterior import drawn_values  # lazily: calibration runs runs
+
+    drawn = drawn_values(params)
+    write_json(out_dir / MANIFEST, {"run_id": run_id, **manifest, DRAWN: drawn})
 
 
 def _fmt(value: float) -> str:
