@@ -128,9 +128,6 @@ class FakeAppraisal:
     def success_probability(self, pilot: Pilot) -> float:
         return self.success
 
-    def province_access(self, province: int) -> float:
-        return self.access
-
     def expected_success(self, province: int, domain: int, access: float) -> float:
         return self.success
 

@@ -122,9 +122,9 @@ def test_a_province_expects_co_finance_only_where_a_partner_would_invest() -> No
     hurdle = 0.2 * success * (1 - 0.5) * access / (1 - ctx.regime.contract_saving)
     ctx.params = with_values(ctx.params, firms=with_values(ctx.params.firms, ppp_hurdle=hurdle))
     # at a legal risk of 0.4 the expected return clears the hurdle, at 0.6 it does not
-    assert ctx.resources.private_shares(ctx, 0, [0, 1], [0.4, 0.6]) == [0.5, 0.0]
+    assert ctx.resources.private_shares(ctx, 0, access, [0, 1], [0.4, 0.6]) == [0.5, 0.0]
     central = resource_context("central_budget", central=0.0, local=0.0, **PPP_TERMS)
-    assert central.resources.private_shares(central, 0, [0, 1], [0.0, 0.0]) == [0.0, 0.0]
+    assert central.resources.private_shares(central, 0, access, [0, 1], [0.0, 0.0]) == [0.0, 0.0]
 
 
 @pytest.mark.parametrize(

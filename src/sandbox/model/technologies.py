@@ -62,9 +62,9 @@ class Technologies:
         if t == 0:
             return
         p = self.params
+        sigma = p.duration_sigma
         for d in range(N_DOMAINS):
             rng = streams.at("technologies", d, t)
-            sigma = p.duration_sigma
             for _ in range(poisson(float(rng.random()), p.arrival_rate / 12.0)):
                 novel = bool(rng.random() < p.novel_share)
                 factor = math.exp(sigma * float(rng.standard_normal()) - sigma * sigma / 2.0)
@@ -102,15 +102,9 @@ class Technologies:
             return len(self.domain)
         return sum(len(classes[novel]) for classes in self.by_class)
 
-    def first_untaken(self, domain: int, novel: bool, taken: set[int]) -> int:
-        """The earliest technology of a domain and class not in ``taken`` (-1 if none)."""
-        for k in self.by_class[domain][novel]:
-            if k not in taken:
-                return k
-        return -1
-
     def firsts_untaken(self, domain: int, taken: set[int]) -> list[int]:
-        """``first_untaken`` of a domain's established and of its novel technologies."""
+        """The earliest established and the earliest novel technology of a domain not in
+        ``taken`` (-1 where there is none)."""
         firsts = []
         for ids in self.by_class[domain]:
             first = -1

@@ -174,6 +174,7 @@ class LocalAuthority(mesa.Agent):
                 private = resources.private_shares(
                     c,
                     self.province,
+                    access,
                     [d for d, _ in candidates],
                     [option.params.legal_risk * unclear[0][d] for d, _ in candidates],
                 )

@@ -88,16 +88,20 @@ class ResourceMechanism:
         )
 
     def private_shares(
-        self, ctx: ResourceContext, province: int, domains: Sequence[int], risks: Sequence[float]
+        self,
+        ctx: ResourceContext,
+        province: int,
+        access: float,
+        domains: Sequence[int],
+        risks: Sequence[float],
     ) -> list[float]:
-        """For each of a province's candidate ``domains`` (at the legal ``risks`` its track
-        bears there), the share of a pilot's cost it expects a partner to co-finance:
-        ``ppp_share`` of what a grant leaves, where a partner of default capability would
-        clear its hurdle (``invests``), else 0."""
+        """For each of a province's candidate ``domains`` (at its data ``access`` and the
+        legal ``risks`` its track bears there), the share of a pilot's cost it expects a
+        partner to co-finance: ``ppp_share`` of what a grant leaves, where a partner of
+        default capability would clear its hurdle (``invests``), else 0."""
         if not self.ppp_exists(ctx):
             return [0.0] * len(domains)
         appraisal = ctx.appraisal
-        access = appraisal.province_access(province)
         share = self.params.ppp_share
         return [
             share
