@@ -50,6 +50,7 @@ from sandbox.experiments.report_comparisons import (
     compare,
     comparison_section,
     name,
+    summary_section,
 )
 from sandbox.experiments.report_figures import designs, drawings, save_figure
 from sandbox.experiments.sweep_record import NotASweepError
@@ -189,6 +190,7 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
     out = folder / FOLDER
     out.mkdir(exist_ok=True)
     lines = [f"# Sweep report: {folder.resolve().name}", ""]
+    lines += summary_section(comparisons, runs, record.select(cfg, "uncertainty.source"))
     lines += what_was_run(folder, everything, sweep, cfg)
     lines += ["## Comparison", ""]
     if not comparisons:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sandbox.analysis import design_levers
+from sandbox.analysis.verdict import verdicts
 from sandbox.experiments.compare import (
     FLAGSHIP,
     as_option,
@@ -179,3 +180,31 @@ def breakdown_section(c: Comparison, by: Sequence[str], result: pd.DataFrame) ->
         summary = f"<details><summary>By {names} ({n} values)</summary>"
         lines = [lines[0], summary, *lines[2:], "", "</details>"]
     return lines
+
+
+def summary_section(
+    comparisons: Sequence[Comparison], runs: pd.DataFrame, uncertainty: object
+) -> list[str]:
+    """The report's opening summary: each comparison's verdicts in words
+    (``sandbox.analysis.verdict``), with what their intervals cover."""
+    if not comparisons:
+        return []
+    covers = (
+        "replicate noise and the fitted parameters' uncertainty (each replicate drew its own "
+        "particle of the calibration posterior, `uncertainty=posterior`)"
+        if uncertainty == "posterior"
+        else "replicate noise only, at the calibrated central point (`uncertainty=posterior` "
+        "would add the fitted parameters' uncertainty)"
+    )
+    lines = [
+        "## Summary",
+        "",
+        "At the end of the horizon, for each outcome with a direction: the best option, its "
+        "paired difference from the baseline and from the runner-up, [95% CI], and in how "
+        f"many combinations of the other levers it stays best. The intervals cover {covers}.",
+    ]
+    for c in comparisons:
+        widest = max(c.breakdowns, key=lambda b: len(b[0]), default=None)
+        lines += ["", f"### {name(c.lever)} against {c.baseline}", ""]
+        lines += verdicts(runs, c.lever, c.baseline, c.result, widest)
+    return [*lines, ""]
