@@ -65,3 +65,28 @@ def test_months_to_use_is_a_restricted_mean_censored_at_the_month() -> None:
     technologies.put_to_use(ten, 12)
     assert technologies.months_to_use(since=0, t=40) == (pytest.approx((2 + 6 + 10) / 3), 3)
     assert technologies.months_to_use(since=50, t=60) == (0.0, 0)  # none arrived since
+
+
+@pytest.mark.parametrize("leapfrog", [True, False])
+def test_a_province_considers_the_newest_or_the_earliest_untaken_of_each_class(
+    leapfrog: bool,
+) -> None:
+    """Of the technologies of a class it has not taken, the newest (the current
+    generation) or, without leapfrogging, the earliest; -1 when none is left. Checked
+    against a brute-force choice over random holdings."""
+    technologies = arrived(months=600, arrival_rate=3.0, leapfrog=leapfrog)
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        domain = int(rng.integers(6))
+        taken = {k for k in range(len(technologies)) if rng.random() < 0.6}
+        expected = []
+        for novel in (False, True):
+            free = [
+                (technologies.arrived[k], k)
+                for k in range(len(technologies))
+                if technologies.domain[k] == domain
+                and technologies.novel[k] == novel
+                and k not in taken
+            ]
+            expected.append((max(free) if leapfrog else min(free))[1] if free else -1)
+        assert technologies.untaken(domain, taken) == expected

@@ -12,7 +12,8 @@ ad-hoc track's duration was fitted, run the track's own (1).
 
 A province adopts technology after technology: a pilot is of one technology, and a
 province may pilot each technology once it has arrived, unless it already runs or
-deployed it.
+deployed it. Of those it has not taken, it considers the earliest of each class, or with
+``technologies.leapfrog`` the newest (it buys the current generation).
 """
 
 from __future__ import annotations
@@ -102,13 +103,15 @@ class Technologies:
             return len(self.domain)
         return sum(len(classes[novel]) for classes in self.by_class)
 
-    def firsts_untaken(self, domain: int, taken: set[int]) -> list[int]:
-        """The earliest established and the earliest novel technology of a domain not in
-        ``taken`` (-1 where there is none)."""
+    def untaken(self, domain: int, taken: set[int]) -> list[int]:
+        """The established and the novel technology of a domain a province not holding
+        ``taken`` considers (-1 where there is none): the earliest of each class, or with
+        ``technologies.leapfrog`` the newest (the current generation)."""
+        order = reversed if self.params.leapfrog else iter
         firsts = []
         for ids in self.by_class[domain]:
             first = -1
-            for k in ids:
+            for k in order(ids):
                 if k not in taken:
                     first = k
                     break

@@ -93,3 +93,20 @@ class TechnologyParams:
         ),
         doc="benefit of a novel technology relative to an established one in its domain",
     )
+    leapfrog: bool = param(
+        False,
+        unit="flag",
+        range="flag",
+        role="uncertainty",
+        source=(
+            "assumption: after " + EXAMPLES + ", each piloted by a leading province within "
+            "months of its arrival, not after the older technologies of its domain had been "
+            "taken: a province procuring a service buys the current generation (true). The "
+            "default stays false (in order of arrival), the rule the stored calibration was "
+            "fitted with, until the history is refitted with it"
+        ),
+        doc=(
+            "a province considers the newest technology of each class it has not taken "
+            "(false: the earliest)"
+        ),
+    )

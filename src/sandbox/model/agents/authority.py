@@ -97,9 +97,10 @@ class LocalAuthority(mesa.Agent):
         """Compare expected value with perceived legal risk; propose the best technology.
 
         Candidates are, in each domain the province can build (its data access reaches
-        ``pilots.data_feasibility`` x the domain's data dependence), the earliest arrived
-        established and the earliest novel technology it neither pilots nor deployed
-        (``sandbox.model.technologies``), while it runs fewer than its most pilots at once;
+        ``pilots.data_feasibility`` x the domain's data dependence), the earliest established
+        and the earliest novel technology it neither pilots nor deployed
+        (``Technologies.untaken``; the newest with ``technologies.leapfrog``), while it
+        runs fewer than its most pilots at once;
         each must be funded: a pilot is sized to what the province can fund (its own
         expected share of the cost, paid in monthly instalments over the pilot's duration,
         fits this year's pool and the coming years' budgets beside what it already owes,
@@ -151,12 +152,12 @@ class LocalAuthority(mesa.Agent):
         costs = appraisal.domain_costs(access)
         need, benefit = self.need, c.domains.expected_benefit
         technologies = c.technologies
-        # per buildable domain, the earliest technology of each class it has not taken
+        # per buildable domain, the technology of each class it would take next
         candidates = []
         for d in DOMAINS:
             if access < feasible[d]:
                 continue
-            firsts = technologies.firsts_untaken(d, taken)
+            firsts = technologies.untaken(d, taken)
             if firsts[0] >= 0 or firsts[1] >= 0:
                 candidates.append((d, firsts))
         if not candidates:
