@@ -45,7 +45,8 @@ def _stored() -> tuple[list[dict[str, float]], list[float]]:
 
 def test_the_dimensions_are_the_varied_uncertainties_and_one_for_the_posterior() -> None:
     fitted = {k for k, leaf in describe(Params).items() if leaf.meta.source == FITTED}
-    own = [k for k, s in SPREADS.items() if k not in fitted and s.lo != s.hi]
+    # a flag varies over both values, a number when its bounds differ
+    own = [k for k, s in SPREADS.items() if k not in fitted and (s.kind == "flag" or s.lo != s.hi)]
     assert (*own, POSTERIOR) == DIMENSIONS
     assert {"domains.healthcare.urban_need", "authorities.learning_base"}.isdisjoint(DIMENSIONS)
     assert problem()["num_vars"] == len(DIMENSIONS)
@@ -56,6 +57,10 @@ def test_the_dimensions_are_the_varied_uncertainties_and_one_for_the_posterior()
 def test_a_coordinate_maps_0_and_1_to_the_bounds_monotonically(key: str) -> None:
     s = SPREADS[key]
     grid = [s.at(float(u)) for u in GRID]
+    if s.kind == "flag":
+        assert (grid[0], grid[-1]) == (False, True)
+        assert all(a <= b for a, b in itertools.pairwise(grid))
+        return
     if s.kind in ("number", "whole"):
         assert (grid[0], grid[-1]) == (s.lo, s.hi)
         assert all(a <= b for a, b in itertools.pairwise(grid))
