@@ -14,7 +14,7 @@ from sandbox.model.metrics import METRICS
 DOCS = Path(__file__).parents[1] / "docs"
 DOC = (DOCS / "model.md").read_text(encoding="utf-8")
 PARAMETERS = (DOCS / "parameters.md").read_text(encoding="utf-8")
-COLUMNS = ("key", "default", "unit", "range", "role", "source", "meaning")
+COLUMNS = ("key", "default", "unit", "range", "spread", "role", "source", "meaning")
 
 
 def parameter_rows() -> dict[str, dict[str, str]]:

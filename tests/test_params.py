@@ -10,8 +10,11 @@ import pytest
 from omegaconf import OmegaConf
 
 from sandbox.config.meta import (
+    FITTED,
     KINDS,
     ROLES,
+    UNSOURCED,
+    Relative,
     allowed,
     describe,
     param,
@@ -21,6 +24,7 @@ from sandbox.config.meta import (
 )
 from sandbox.config.params import Params, SandboxParams, TrackParams
 from sandbox.config.schema import structured
+from sandbox.config.uncertainties import spread, spreads
 from sandbox.config.validate import check_value, leaves, validate
 from sandbox.errors import ConfigError
 from sandbox.experiments.collect import LEVERS, SETTINGS, UNCERTAINTIES
@@ -185,3 +189,81 @@ def test_declarations_refuse_unknown_roles_and_ranges() -> None:
         param(1.0, role="policy")
     with pytest.raises(ValueError, match="range"):
         param(1.0, range="probability")
+
+
+# "range 0.25-1", "range 0 to 3", "range 500 to 5,000 billion VND": an interval a source states
+STATED = re.compile(r"\brange (\d[\d,]*(?:\.\d+)?) ?(?:-|to) ?(\d[\d,]*(?:\.\d+)?)")
+UNCERTAIN = {key: leaf for key, leaf in LEAVES.items() if leaf.meta.role == "uncertainty"}
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def test_every_uncertainty_declares_its_spread_unless_fitted_or_a_flag() -> None:
+    assert len(UNCERTAIN) >= 124
+    for key, leaf in LEAVES.items():
+        declared = leaf.meta.spread
+        if leaf.meta.role != "uncertainty":
+            assert declared is None, key  # only what the world does is varied
+        elif leaf.meta.source == FITTED or leaf.meta.range == "flag":
+            assert declared is None, key  # the posterior, or both values
+        else:
+            assert declared == UNSOURCED or isinstance(declared, tuple), key
+    assert set(spreads()) == set(UNCERTAIN)
+
+
+def test_a_stated_range_is_the_declared_spread() -> None:
+    """Where a source states "range a-b", the spread is (a, b); where none, the rule."""
+    stated = {}
+    for key, leaf in UNCERTAIN.items():
+        found = STATED.findall(leaf.meta.source)
+        assert len(found) <= 1, (key, found)
+        if found:
+            stated[key] = tuple(_number(x) for x in found[0])
+            assert leaf.meta.spread == stated[key], key
+            s = spread(leaf)
+            assert (s.rule, s.lo, s.hi) == ("sourced", *stated[key]), key
+        else:
+            assert not isinstance(leaf.meta.spread, tuple), key
+    assert stated["technologies.arrival_rate"] == (0.25, 1.0)
+    assert stated["infrastructure.build_cost"] == (500.0, 5000.0)
+    assert len(stated) == 13
+
+
+def _allowed(key: str, value: object) -> bool:
+    try:
+        check_value(key, value)
+    except ConfigError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("key", list(UNCERTAIN))
+def test_the_default_lies_in_its_spread_and_the_spread_in_the_allowed_range(key: str) -> None:
+    leaf, s = UNCERTAIN[key], spread(UNCERTAIN[key])
+    if s.kind in ("posterior", "flag"):
+        assert s.lo is None and s.hi is None
+        return
+    assert _allowed(key, s.at(0.0)) and _allowed(key, s.at(1.0)), key
+    if s.kind in ("multipliers", "shares"):
+        assert s.lo <= 1.0 <= s.hi  # the factor 1 gives the default
+        return
+    assert s.lo <= leaf.default <= s.hi
+    if s.kind == "whole":
+        assert isinstance(s.lo, int) and isinstance(s.hi, int)
+    if s.rule == "rule":  # ±share of the default, unless the allowed range cuts it
+        for bound, edge in ((s.lo, 1 - s.share), (s.hi, 1 + s.share)):
+            rule = leaf.default * edge
+            if _allowed(key, rule) and s.kind == "number" and leaf.meta.range != "open_unit":
+                assert math.isclose(bound, rule), key
+            assert abs(bound - leaf.default) <= s.share * abs(leaf.default) + 1e-12, key
+
+
+def test_spreads_are_declared_as_intervals() -> None:
+    with pytest.raises(ValueError, match="interval"):
+        param(1.0, spread=(2.0, 1.0))
+    with pytest.raises(ValueError, match="share"):
+        param(1.0, spread=Relative(1.0))
+    with pytest.raises(ValueError, match="fitted"):
+        param(1.0, source=FITTED, spread=UNSOURCED)

@@ -88,7 +88,13 @@ def draw(frame: pd.DataFrame, seed: int, replicate: int) -> dict[str, float | in
 
     rng = np.random.default_rng(stream_seed(seed, "posterior", replicate))
     weights = frame[WEIGHT].to_numpy(dtype=float)
-    row = frame.iloc[int(rng.choice(len(frame), p=weights / weights.sum()))]
+    return particle(frame, int(rng.choice(len(frame), p=weights / weights.sum())))
+
+
+def particle(frame: pd.DataFrame, index: int) -> dict[str, float | int]:
+    """The parameter values of particle ``index`` (row position), whole numbers rounded
+    for integer parameters."""
+    row = frame.iloc[index]
     leaves = describe(Params)
     return {
         key: (round(row[key]) if leaves[key].type is int else float(row[key]))

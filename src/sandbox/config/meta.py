@@ -9,6 +9,13 @@ families of result columns (``sandbox.experiments.collect``) derive from it.
 A range is one of the kinds of ``KINDS``, a tuple of allowed texts (a choice) or a pair
 ``(lo, hi)`` of numbers (a closed interval; ``hi`` may be ``math.inf``).
 
+An uncertainty also declares its ``spread``: the range a global sensitivity analysis
+varies it over (``sandbox.config.uncertainties`` resolves it). Either the pair ``(lo, hi)``
+its source states ("range lo-hi"), or ``UNSOURCED`` where the source states none (a
+``Relative`` rule: the central value ±50%, clipped to the allowed range). A fitted
+parameter (source ``FITTED``) declares none: it is sampled jointly with the other fitted
+ones from the stored posterior; a flag declares none either: it takes both values.
+
 A field that holds a section (a nested dataclass) is declared with ``param`` too, with
 its role. When its factory sets the defaults of the section's leaves, it also names their
 ``source``, which then takes the place of the one the leaves' own class gives. A section
@@ -53,6 +60,18 @@ KEY = "sandbox"  # the key of our metadata in a field's metadata mapping
 
 
 @dataclasses.dataclass(frozen=True)
+class Relative:
+    """A spread no source states: the central value times ``1 - share`` to ``1 + share``,
+    clipped to the allowed range (for a list, a factor on it: ``sandbox.config.uncertainties``)."""
+
+    share: float
+
+
+UNSOURCED = Relative(0.5)  # the rule for an uncertainty whose source states no range
+Spread = tuple[float, float] | Relative
+
+
+@dataclasses.dataclass(frozen=True)
 class Meta:
     """What a field declares besides its type and default (see ``param``)."""
 
@@ -62,6 +81,12 @@ class Meta:
     source: str | None = None
     doc: str | None = None
     limit: tuple[float, str] | None = None
+    spread: Spread | None = None
+
+
+def fitted(meta: Meta) -> bool:
+    """Whether the leaf is fitted (ABC-SMC): it varies as a particle of the posterior."""
+    return meta.source == FITTED
 
 
 def param(
@@ -74,6 +99,7 @@ def param(
     source: str | None = None,
     doc: str | None = None,
     limit: tuple[float, str] | None = None,
+    spread: Spread | None = None,
 ) -> Any:
     """A dataclass field with its default and metadata.
 
@@ -88,15 +114,24 @@ def param(
             ``"decision: <why>"``.
         doc: the meaning, one sentence.
         limit: an upper bound for values whose cost grows with them, and why.
+        spread: of an uncertainty, what a sensitivity analysis varies it over: the
+            ``(lo, hi)`` its source states, or ``UNSOURCED`` (module docstring).
 
     Raises:
-        ValueError: on an unknown role or kind of range (a mistake in the declarations).
+        ValueError: on an unknown role or kind of range, or a spread that is no interval,
+            or given to a fitted parameter (mistakes in the declarations).
     """
     if role is not None and role not in ROLES:
         raise ValueError(f"role {role!r} is not one of {ROLES}")
     if isinstance(range, str) and range not in KINDS:
         raise ValueError(f"range {range!r} is not one of {tuple(KINDS)}")
-    meta = {KEY: Meta(unit, range, role, source, doc, limit)}
+    if isinstance(spread, Relative) and not 0 < spread.share < 1:
+        raise ValueError(f"spread {spread!r}: the share must be in (0, 1)")
+    if isinstance(spread, tuple) and not (len(spread) == 2 and spread[0] <= spread[1]):
+        raise ValueError(f"spread {spread!r} is not an interval (lo, hi) with lo <= hi")
+    if spread is not None and source == FITTED:
+        raise ValueError("a fitted parameter declares no spread: it varies with the posterior")
+    meta = {KEY: Meta(unit, range, role, source, doc, limit, spread)}
     if factory is not dataclasses.MISSING:
         return dataclasses.field(default_factory=factory, metadata=meta)
     return dataclasses.field(default=default, metadata=meta)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from sandbox.config.meta import Leaf, allowed, describe, sections
 from sandbox.config.params import Params
+from sandbox.config.uncertainties import spread
 from sandbox.config.validate import FIRST_MONTH, LAST_MONTH, MAX_WHOLE, MEMORY_BOUND
 
 HEADER = f"""# Parameters
@@ -33,6 +34,13 @@ Every parameter of a scenario, one table per section, as declared in
   province a citizen; `citizens.age_literacy` has one value per age group; months run
   from {FIRST_MONTH} to {LAST_MONTH}, `horizon.end` not before `horizon.start`;
   `pilots.success_max` is not below `pilots.success_min`.
+- **spread**: of an uncertainty, what a global sensitivity analysis varies it over
+  (`sandbox.config.uncertainties`): the interval its source states ("range a-b"); where the
+  source states none, "no sourced range: ±50%" of the default, clipped to the allowed
+  range; "fitted" for the parameters of the ABC-SMC fit, which vary together as one
+  particle of the stored posterior, drawn by weight; "false or true" for a flag. A list
+  varies by one factor: multipliers have their gaps to 1 scaled by it, shares their last
+  share multiplied by it (the others rescaled to keep the sum 1).
 - **role**: *lever* (what policy chooses), *uncertainty* (what the world does) or
   *setting* (how a run is made or observed). In result tables (`runs.parquet`) a leaf's
   column takes the family of its section (`lever_`, `uncertainty_`, `setting_`), whatever
@@ -61,14 +69,28 @@ def _range(leaf: Leaf) -> str:
     return text
 
 
+def _spread(leaf: Leaf) -> str | None:
+    return spread(leaf).text() if leaf.meta.role == "uncertainty" else None
+
+
 def _row(leaf: Leaf) -> str:
     m = leaf.meta
-    cells = (f"`{leaf.key}`", leaf.default, m.unit, _range(leaf), m.role, m.source, m.doc)
+    cells = (
+        f"`{leaf.key}`",
+        leaf.default,
+        m.unit,
+        _range(leaf),
+        _spread(leaf),
+        m.role,
+        m.source,
+        m.doc,
+    )
     return "| " + " | ".join("" if c is None else _cell(c) for c in cells) + " |"
 
 
 def _table(leaves: list[Leaf]) -> list[str]:
-    lines = ["| key | default | unit | range | role | source | meaning |", "|---" * 7 + "|"]
+    head = "| key | default | unit | range | spread | role | source | meaning |"
+    lines = [head, "|---" * 8 + "|"]
     return lines + [_row(leaf) for leaf in leaves]
 
 

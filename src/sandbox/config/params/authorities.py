@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import CALIBRATED, FITTED, param
+from sandbox.config.meta import CALIBRATED, FITTED, UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class AuthorityParams:
         0.0,
         unit="per month",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=CALIBRATED,
         doc="awareness gain without peers",
@@ -47,6 +48,7 @@ class AuthorityParams:
         1.0,
         unit="–",
         range="nonnegative",
+        spread=(0.0, 3.0),
         role="uncertainty",
         source=(
             "assumption: provinces are ranked in public on citizens' use of online public "
@@ -61,6 +63,7 @@ class AuthorityParams:
         0.5,
         unit="–",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: commitment multiplies the proposal chance by leadership_floor + "
@@ -73,6 +76,7 @@ class AuthorityParams:
         0.5,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: what the province's model leaves out (local priorities, a "
@@ -92,6 +96,7 @@ class AuthorityParams:
         2,
         unit="multiplier",
         range="count",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a centrally-run city runs twice as many pilots at once as a province, as "
@@ -104,6 +109,7 @@ class AuthorityParams:
         1.5,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=f"{CALIBRATED}: hesitant authorities",
         doc="alpha of the Beta distribution of leadership commitment",
@@ -112,6 +118,7 @@ class AuthorityParams:
         2.0,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=f"{CALIBRATED}: hesitant authorities",
         doc="beta of the Beta distribution of leadership commitment",
@@ -120,6 +127,7 @@ class AuthorityParams:
         2.0,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=CALIBRATED,
         doc="alpha of the Beta distribution of risk aversion",
@@ -128,6 +136,7 @@ class AuthorityParams:
         2.0,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=CALIBRATED,
         doc="beta of the Beta distribution of risk aversion",
@@ -144,6 +153,7 @@ class AuthorityParams:
         0.25,
         unit="share",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: digital capacity is linear in the census urban share, the region table's "
@@ -156,6 +166,7 @@ class AuthorityParams:
         0.6,
         unit="–",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a linear rule in the census urban share; a slope of 0.6 spreads "
@@ -168,6 +179,7 @@ class AuthorityParams:
         0.15,
         unit="share",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: centrally-run cities run more digital systems than their urban share "
@@ -179,6 +191,7 @@ class AuthorityParams:
         0.08,
         unit="sd",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: provinces of the same urban share still differ (leadership, earlier "
@@ -191,6 +204,7 @@ class AuthorityParams:
         0.05,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a guard that keeps every province some capacity, not a level: it lies "
@@ -202,6 +216,7 @@ class AuthorityParams:
         0.05,
         unit="per success",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: each succeeded pilot adds 0.05, so a province whose six domains all "
@@ -213,6 +228,7 @@ class AuthorityParams:
         0.6,
         unit="per unit of capacity",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a province's own data lag its digital capacity (0.6 x capacity: 0.19 to "
@@ -226,6 +242,7 @@ class AuthorityParams:
         0.4,
         unit="data readiness",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a succeeded planning pilot builds the urban database / GIS foundation: "

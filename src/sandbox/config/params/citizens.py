@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import param
+from sandbox.config.meta import UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class CitizenParams:
         0.03,
         unit="per year",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source="mean Bass p of the meta-analysis of Sultan, Farley & Lehmann (1990)",
         doc="Bass innovation rate p",
@@ -32,6 +33,7 @@ class CitizenParams:
         0.38,
         unit="per year",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source="mean Bass q of the meta-analysis of Sultan, Farley & Lehmann (1990)",
         doc="Bass imitation rate q",
@@ -57,6 +59,7 @@ class CitizenParams:
         0.87,
         unit="share",
         range="unit",
+        spread=(0.75, 0.95),
         role="uncertainty",
         source=(
             "GSO: 87.3% of urban people used the internet in 2020 (data/evidence/citizens.csv, "
@@ -70,6 +73,7 @@ class CitizenParams:
         0.59,
         unit="share",
         range="unit",
+        spread=(0.45, 0.75),
         role="uncertainty",
         source=(
             "GSO: 59.0% of rural people used the internet in 2020 (data/evidence/citizens.csv, "
@@ -81,6 +85,7 @@ class CitizenParams:
         6.0,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a wide but single-peaked spread (sd about 0.16 to 0.19 around the means "
@@ -93,6 +98,7 @@ class CitizenParams:
         factory=lambda: [0.243, 0.680, 0.077],
         unit="shares",
         range="shares",
+        spread=UNSOURCED,
         role="uncertainty",
         source="age structure 0–14 / 15–64 / 65+ of the 2019 census (GSO, completed results)",
         doc="population shares of the age groups 0–14, 15–64, 65+",
@@ -101,6 +107,7 @@ class CitizenParams:
         factory=lambda: [0.7, 1.0, 0.45],
         unit="multiplier",
         range="nonnegative_list",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: working-age adults are the reference (1); children 0-14, many too young "
@@ -113,6 +120,7 @@ class CitizenParams:
         0.65,
         unit="share",
         range="unit",
+        spread=(0.4, 0.9),
         role="uncertainty",
         source=(
             "assumption: people lean towards trusting public digital services (0.65) but far "
@@ -125,6 +133,7 @@ class CitizenParams:
         6.0,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: the same spread as literacy (alpha + beta = 6: sd about 0.18 around "
@@ -136,6 +145,7 @@ class CitizenParams:
         0.3,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: an incident that reaches a non-adopter costs it about a third of its "
@@ -148,6 +158,7 @@ class CitizenParams:
         0.2,
         unit="probability",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: one exposed adopter in five quits for good after an incident; most keep "
@@ -159,6 +170,7 @@ class CitizenParams:
         0.5,
         unit="share",
         range="unit",
+        spread=(0.0, 1.0),
         role="uncertainty",
         source=(
             "assumption: where personal data is protected in law (consent, breach notification, "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import param
+from sandbox.config.meta import UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class DomainParams:
         20.0,
         unit="billion VND",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a middling pilot within the span of the six declared domains (10 to 30 "
@@ -27,6 +28,7 @@ class DomainParams:
         1.0,
         unit="billion VND per year per 1,000 adopters",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a reference benefit of 1 (the six domains: 0.8 to 1.5); it only ranks "
@@ -38,6 +40,7 @@ class DomainParams:
         0.0,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: by default a domain serves every resident; of the six, transport and "
@@ -50,6 +53,7 @@ class DomainParams:
         0.65,
         unit="probability",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a middling base chance within the six domains' 0.6 to 0.75: most pilots "
@@ -61,6 +65,7 @@ class DomainParams:
         0.5,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: the midpoint; the six domains range from 0.4 (education) to 0.8 (planning)"
@@ -71,6 +76,7 @@ class DomainParams:
         0.01,
         unit="per month",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: about one incident per eight years of a running pilot; the six domains "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import FITTED, param
+from sandbox.config.meta import FITTED, UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class FirmKindParams:
         10,
         unit="firms",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a placeholder for a kind declared without its own count; incumbents, "
@@ -28,6 +29,7 @@ class FirmKindParams:
         0.5,
         unit="share",
         range="open_unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: the midpoint, the neutral point of the success rule "
@@ -40,6 +42,7 @@ class FirmKindParams:
         100.0,
         unit="billion VND",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a placeholder between an SME's 3 and a foreign vendor's 800 billion VND; "
@@ -51,6 +54,7 @@ class FirmKindParams:
         0.5,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: the midpoint, which halves the deterrence of legal risk on bids; each of "
@@ -102,6 +106,7 @@ class FirmParams:
         10.0,
         unit="–",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: firms of one kind differ by about 0.13 to 0.15 in capability (alpha + "
@@ -113,6 +118,7 @@ class FirmParams:
         0.5,
         unit="log-scale sd",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: capital within a kind varies by a factor of about 1.6 either way "
@@ -125,6 +131,7 @@ class FirmParams:
         0.15,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a mid-teens margin on contract value, above every track's compliance "
@@ -145,6 +152,7 @@ class FirmParams:
         0.15,
         unit="score",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: authorities weigh capability and experience, but price, relations "
@@ -156,6 +164,7 @@ class FirmParams:
         0.05,
         unit="per year",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: about the yield of Vietnamese government bonds (2-3%) plus a "
@@ -167,6 +176,7 @@ class FirmParams:
         0.08,
         unit="per pilot",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: each completed pilot adds about half the scale of the partner choice's "
@@ -179,6 +189,7 @@ class FirmParams:
         0.5,
         unit="–",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: half of a pilot's experience carries over to general capability (4% of "
@@ -190,6 +201,7 @@ class FirmParams:
         0.2,
         unit="SMEs per month per open application",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: one new start-up for every five proposals put to the market, a modest "
@@ -202,6 +214,7 @@ class FirmParams:
         0.05,
         unit="billion VND per month per capability",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: an average start-up (capability 0.45) pays about 0.27 billion VND a "

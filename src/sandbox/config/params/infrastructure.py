@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import param
+from sandbox.config.meta import UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class InfrastructureParams:
         36,
         unit="months",
         range="count",
+        spread=(24, 60),
         role="uncertainty",
         source=(
             "range 24 to 60 months: the upgrade of the national data-sharing platform to connect "
@@ -31,6 +32,7 @@ class InfrastructureParams:
         2000.0,
         unit="billion VND",
         range="nonnegative",
+        spread=(500.0, 5000.0),
         role="uncertainty",
         source=(
             "assumption: no cost of a national interoperability programme was found "
@@ -44,6 +46,7 @@ class InfrastructureParams:
         0.17,
         unit="index",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "the provinces' share of administrative dossiers handled fully online, 16.94% in "
@@ -60,6 +63,7 @@ class InfrastructureParams:
         300.0,
         unit="billion VND",
         range="nonnegative",
+        spread=(100.0, 1000.0),
         role="uncertainty",
         source=(
             "assumption: no cost was found (data/evidence/data_platform.csv, connection_cost); "

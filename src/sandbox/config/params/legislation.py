@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import param
+from sandbox.config.meta import UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class LegislationParams:
         24,
         unit="months",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a decree is drafted, consulted on and signed within the Government's "
@@ -42,6 +43,7 @@ class LegislationParams:
         10.0,
         unit="evidence",
         range="positive",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: ten sandbox graduations (evidence 1 each) in a domain take its rules "
@@ -53,6 +55,7 @@ class LegislationParams:
         0.5,
         unit="clarity",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: guidance and circulars drawn from pilots settle at most half of a "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import FITTED, param
+from sandbox.config.meta import FITTED, UNSOURCED, param
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class PilotParams:
         0.3,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a pilot plans to reach about a third of its province (a district or a "
@@ -35,6 +36,7 @@ class PilotParams:
         0.25,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a province that cannot fund a whole pilot proposes a smaller one, its "
@@ -60,6 +62,7 @@ class PilotParams:
         0.25,
         unit="–",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a fully capable firm adds 0.125 to a pilot's chance and one with none "
@@ -72,6 +75,7 @@ class PilotParams:
         0.2,
         unit="–",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: local digital capacity matters a little less than the firm's capability "
@@ -84,6 +88,7 @@ class PilotParams:
         0.3,
         unit="–",
         range="any",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: data access moves the chance of a fully data-dependent pilot by 0.15 "
@@ -96,6 +101,7 @@ class PilotParams:
         0.5,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source="decision: the neutral point of the capability term (no gain, no loss)",
         doc="capability counted for a pilot without a partner firm",
@@ -104,6 +110,7 @@ class PilotParams:
         0.02,
         unit="probability",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a floor that leaves every pilot a 1-in-50 chance; with the declared "
@@ -115,6 +122,7 @@ class PilotParams:
         0.98,
         unit="probability",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a ceiling that leaves every pilot a 1-in-50 risk of failure; it binds "
@@ -126,6 +134,7 @@ class PilotParams:
         1.5,
         unit="–",
         range=(1.0, float("inf")),
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a firm of capability 0.5 meets exactly its domain's incident_risk; a "
@@ -137,6 +146,7 @@ class PilotParams:
         0.05,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: an unmonitored incident (data breach, outage) harms one in twenty of the "
@@ -148,6 +158,7 @@ class PilotParams:
         0.3,
         unit="probability",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: about one incident in three is severe enough to stop a pilot if caught: "
@@ -160,6 +171,7 @@ class PilotParams:
         0.85,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a service taken province-wide reaches most of the province but not "
@@ -171,6 +183,7 @@ class PilotParams:
         0.5,
         unit="share of a pilot's hazard",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a service in operation is more stable than a trial, not safe: half "
@@ -182,6 +195,7 @@ class PilotParams:
         0.5,
         unit="share",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source="assumption: clear rules (data protection, standards) halve incidents at most",
         doc="share of a service's incident hazard that full legal clarity removes",
@@ -190,6 +204,7 @@ class PilotParams:
         0.5,
         unit="share of pilot cost",
         range="nonnegative",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: without shared data a fully data-dependent pilot builds its own "
@@ -201,6 +216,7 @@ class PilotParams:
         0.3,
         unit="data access",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a fully data-dependent service needs some data to be built at all: "
@@ -213,6 +229,7 @@ class PilotParams:
         0.04,
         unit="per month at full clarity",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a proven service is taken province-wide at a rate that rises with "
@@ -224,6 +241,7 @@ class PilotParams:
         0.05,
         unit="per month",
         range="unit",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: a scaled service extends its reach by 5 points a month, from a pilot's "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox.config.meta import param
+from sandbox.config.meta import UNSOURCED, param
 
 EXAMPLES = (
     "data/evidence/technologies.csv: 13 dated first pilots in Vietnam 2017-2026 (parking "
@@ -22,6 +22,7 @@ class TechnologyParams:
         2,
         unit="technologies per domain",
         range="count",
+        spread=UNSOURCED,
         role="uncertainty",
         source=(
             "assumption: in 2019 each domain had about two technologies Vietnamese provinces "
@@ -34,6 +35,7 @@ class TechnologyParams:
         0.5,
         unit="per domain per year",
         range="nonnegative",
+        spread=(0.25, 1.0),
         role="uncertainty",
         source=(
             "assumption: from " + EXAMPLES + ": 13 first pilots over nine years and six "
@@ -46,6 +48,7 @@ class TechnologyParams:
         0.3,
         unit="share",
         range="unit",
+        spread=(0.2, 0.5),
         role="uncertainty",
         source=(
             "data/evidence/technologies.csv: 4 of the 13 dated technologies (drones and "
@@ -58,6 +61,7 @@ class TechnologyParams:
         0.5,
         unit="log-sd",
         range="nonnegative",
+        spread=(0.0, 1.0),
         role="uncertainty",
         source=(
             "data/evidence/technologies.csv: the dated trials planned 3 months (a level-4 "
@@ -74,6 +78,7 @@ class TechnologyParams:
         0.5,
         unit="share",
         range="unit",
+        spread=(0.25, 0.75),
         role="uncertainty",
         source=(
             "assumption: a further technology in a domain the province already serves meets "
@@ -86,6 +91,7 @@ class TechnologyParams:
         1.5,
         unit="factor",
         range="positive",
+        spread=(1.0, 2.0),
         role="uncertainty",
         source=(
             "assumption: a province pilots a novel technology because it promises more than "
