@@ -175,7 +175,8 @@ class SandboxModel(mesa.Model):
     @property
     def firm_set(self) -> mesa.agent.AgentSet:
         """Active firms."""
-        return self.agents_by_type.get(Firm, mesa.agent.AgentSet([], random=self.random))
+        firms = self.agents_by_type.get(Firm)  # an empty set is built only when none is left
+        return mesa.agent.AgentSet([], random=self.random) if firms is None else firms
 
     # ------------------------------------------------------------ the calendar
     @property
