@@ -102,15 +102,18 @@ class Technologies:
             return len(self.domain)
         return sum(len(classes[novel]) for classes in self.by_class)
 
-    def firsts_untaken(self, domain: int, taken: set[int]) -> list[int]:
-        """The earliest established and the earliest novel technology of a domain not in
+    def firsts_untaken(self, taken: set[int]) -> list[list[int]]:
+        """Per domain, the earliest established and the earliest novel technology not in
         ``taken`` (-1 where there is none)."""
         firsts = []
-        for ids in self.by_class[domain]:
-            first = -1
-            for k in ids:
-                if k not in taken:
-                    first = k
-                    break
-            firsts.append(first)
+        for classes in self.by_class:
+            pair = []
+            for ids in classes:
+                first = -1
+                for k in ids:
+                    if k not in taken:
+                        first = k
+                        break
+                pair.append(first)
+            firsts.append(pair)
         return firsts
