@@ -89,4 +89,4 @@ def test_a_province_considers_the_newest_or_the_earliest_untaken_of_each_class(
                 and k not in taken
             ]
             expected.append((max(free) if leapfrog else min(free))[1] if free else -1)
-        assert technologies.untaken(domain, taken) == expected
+        assert technologies.untaken(taken)[domain] == expected

@@ -37,9 +37,9 @@ moved or copied.
 Speed (the one-to-one run, 10^8 citizens). Every column comes out bit for bit as a plain
 ``np.argsort(kind="stable")`` of each segment and of each re-sorted tail would make it,
 from the same draws in the same order; only the way there is faster. A segment is sorted
-with the SIMD default sort (stable order whenever no two thresholds tie; otherwise sorted
-again stably), and, from ``PIPELINE_MIN`` citizens, on a second thread while the next
-segment is drawn (the draws stay on one thread: the stream's order does not change). An
+by sorting integer keys (``sandbox.model.sorting``: the stable order, several times
+faster than an argsort), and, from ``PIPELINE_MIN`` citizens, on a second thread while the
+next segment is drawn (the draws stay on one thread: the stream's order does not change). An
 incident's tail is re-sorted by merging two runs, the untouched and the stretched keys,
 with ties put back in tail order.
 """
@@ -52,6 +52,7 @@ import numpy as np
 
 from sandbox.config.params import CitizenParams
 from sandbox.model.regions import Region
+from sandbox.model.sorting import stable_order
 
 URBAN, RURAL = 0, 1
 TAU_MAX = 1e12  # a citizen with zero literacy or trust never adopts
@@ -87,17 +88,10 @@ def _uniform_below(rng: np.random.Generator, n: int, share: float) -> np.ndarray
 
 
 def _sort_into(values: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """``np.argsort(values, kind="stable")``; ``values`` in that order written to ``out``.
-
-    The default sort (SIMD quicksort) is several times faster than the stable one; when no
-    two values are equal (nor NaN) the sorted order is unique, so it is the stable order.
-    Otherwise the stable sort is redone.
-    """
-    order = np.argsort(values)
+    """``np.argsort(values, kind="stable")`` (``sandbox.model.sorting``); ``values`` in
+    that order written to ``out``."""
+    order = stable_order(values)
     np.take(values, order, out=out, mode="clip")  # indices are valid: "clip" is unbuffered
-    if out.size and (np.isnan(out[-1]) or (out[1:] == out[:-1]).any()):
-        order = np.argsort(values, kind="stable")
-        np.take(values, order, out=out, mode="clip")
     return order
 
 
@@ -221,7 +215,9 @@ class Citizens:
             base = p.literacy_urban if self.seg_urban[s] else p.literacy_rural
             mean = np.clip(base * np.asarray(p.age_literacy), *BETA_MEAN)
             conc = p.literacy_concentration
-            multiplier = rng.beta((mean * conc)[age], ((1 - mean) * conc)[age])  # literacy
+            group = age.astype(np.intp)  # an index array NumPy gathers with directly
+            multiplier = rng.beta((mean * conc)[group], ((1 - mean) * conc)[group])  # literacy
+            del group
             conc = p.trust_concentration
             multiplier *= rng.beta(p.trust_mean * conc, (1 - p.trust_mean) * conc, size=size)
         del age

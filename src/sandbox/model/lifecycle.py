@@ -52,15 +52,19 @@ def advance_pilots(ctx: LifecycleContext) -> None:
     """
     book = ctx.book
     t = ctx.clock.t
+    p = ctx.params.pilots
+    risk, offset = ctx.domains.risk_list, p.incident_offset
     for pilot in [q for q in book.open_pilots if q.status is Status.RUNNING]:
         draws = _life_draws(ctx, pilot)
-        _incident(ctx, pilot, draws, 1.0)
-        if pilot.status is not Status.RUNNING:
-            continue
+        # an incident with monthly probability 1 - exp(-hazard) (at the domain's risk)
+        hazard = risk[pilot.domain] * (offset - pilot.firm.capability)
+        if draws[INCIDENT] < -math.expm1(-hazard):
+            _incident(ctx, pilot, draws)
+            if pilot.status is not Status.RUNNING:
+                continue
         pilot.track.running(ctx, pilot, draws[ALIGN])
         if t + 1 >= pilot.end:
             _conclude(ctx, pilot, draws)
-    p = ctx.params.pilots
     clarity_of = ctx.government.clarity_of
     for pilot in list(book.services):
         if pilot.finished_month == t:
@@ -68,7 +72,10 @@ def advance_pilots(ctx: LifecycleContext) -> None:
         draws = _life_draws(ctx, pilot)
         clarity = clarity_of(pilot)
         safety = 1.0 - p.clarity_safety * clarity
-        _incident(ctx, pilot, draws, p.service_risk * safety)
+        # the same, at the domain's risk lowered by the service's rules
+        hazard = p.service_risk * safety * risk[pilot.domain] * (offset - pilot.firm.capability)
+        if draws[INCIDENT] < -math.expm1(-hazard):
+            _incident(ctx, pilot, draws)
         if not pilot.scaled:
             pilot.scale_progress += p.scale_hazard * clarity
             if pilot.scale_progress >= pilot.scale_threshold:
@@ -100,14 +107,9 @@ def _life_draws(ctx: LifecycleContext, pilot: Pilot) -> np.ndarray:
     return pilot.life[row]
 
 
-def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray, scale: float) -> None:
-    """An incident (data breach, outage) with the domain's hazard times ``scale``."""
+def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray) -> None:
+    """An incident (data breach, outage) happens to a pilot or a service this month."""
     p = ctx.params.pilots
-    hazard = (
-        scale * ctx.domains.risk_list[pilot.domain] * (p.incident_offset - pilot.firm.capability)
-    )
-    if draws[INCIDENT] >= -math.expm1(-hazard):
-        return
     # a trial is watched on its track's terms; a service under the rules in force (the
     # ordinary track's monitoring), whatever track it came from
     running = pilot.status is Status.RUNNING

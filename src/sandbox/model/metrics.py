@@ -30,6 +30,14 @@ COUNTERS: dict[str, str] = {o.name: o.meaning for o in outcomes.COUNTERS}
 METRICS: dict[str, str] = {o.name: o.meaning for o in outcomes.MONTHLY}
 SUMMARY_EXTRA: dict[str, str] = {o.name: o.meaning for o in outcomes.SUMMARY if o.only is None}
 
+# the names of the per-domain and per-kind metrics, spelled once
+KINDS = tuple(FirmKind)
+SERVICE_NAMES = [f"provinces_service_{d.key}" for d in DOMAINS]
+COVERED_NAMES = [f"population_covered_{d.key}" for d in DOMAINS]
+CLARITY_NAMES = [f"clarity_{d.key}" for d in DOMAINS]
+FIRM_NAMES = [f"firms_{k.value}" for k in KINDS]
+CONTRACT_NAMES = [f"contracts_{k.value}" for k in KINDS]
+
 
 def observe(
     ctx: ObservedContext,
@@ -67,7 +75,7 @@ def observe(
     gis = data_regime.params.gis_readiness
     counts = ctx.book.counts
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
-    kinds = {k: kind_of.count(k) for k in FirmKind}
+    kinds = [kind_of.count(k) for k in KINDS]
     technologies = ctx.technologies
     in_use = {(q.province, q.technology) for q in ctx.book.services}
     novel_in_use = sum(technologies.novel[k] for _, k in in_use)
@@ -88,8 +96,8 @@ def observe(
         "provinces_with_initiative": int(status.succeeded.any(axis=1).sum()),
         "provinces_with_gis": sum(a.data_readiness >= gis for a in ctx.authorities),
         **{
-            f"provinces_service_{d.key}": n
-            for d, n in zip(DOMAINS, status.deployed.sum(axis=0).tolist(), strict=True)
+            name: n
+            for name, n in zip(SERVICE_NAMES, status.deployed.sum(axis=0).tolist(), strict=True)
         },
         "provinces_citizen_service": int(status.deployed[:, CITIZEN_FACING].any(axis=1).sum()),
         "services_per_province": float(status.deployed.sum() / region.n),
@@ -101,8 +109,8 @@ def observe(
             dot(population_k, 1.0 - np.prod(1.0 - status.scaled, axis=1)) / total
         ),
         **{
-            f"population_covered_{d.key}": float(dot(population_k, status.coverage[:, d]) / total)
-            for d in DOMAINS
+            name: float(dot(population_k, status.coverage[:, d]) / total)
+            for d, name in zip(DOMAINS, COVERED_NAMES, strict=True)
         },
         "pilots_running": ctx.book.n_running(),
         **{name: int(counts[name]) for name in COUNTERS if name != "citizens_harmed"},
@@ -119,8 +127,8 @@ def observe(
         "private_investment": ledger.private,
         "private_public_ratio": ledger.private / public if public > 0 else 0.0,
         **{
-            f"clarity_{d.key}": c
-            for d, c in zip(DOMAINS, ctx.government.clarity[0].tolist(), strict=True)
+            name: c
+            for name, c in zip(CLARITY_NAMES, ctx.government.clarity[0].tolist(), strict=True)
         },
         "clarity_novel": float(ctx.government.clarity[1].sum() / N_DOMAINS),
         "technologies": len(technologies),
@@ -128,10 +136,10 @@ def observe(
         "novel_uptake": novel_in_use / (region.n * novel) if novel else 0.0,
         "months_to_use": technologies.months_to_use(ctx.clock.policy_t0, ctx.clock.t)[0],
         "interoperability": float(data_regime.interoperability),
-        **{f"firms_{k.value}": kinds[k] for k in FirmKind},
+        **dict(zip(FIRM_NAMES, kinds, strict=True)),
         "market_hhi": float(10_000 * (share * share).sum()),
         "sme_contract_share": counts["contracts_sme"]
-        / max(1, sum(counts[f"contracts_{k.value}"] for k in FirmKind)),
+        / max(1, sum(counts[name] for name in CONTRACT_NAMES)),
         "provinces_connected_platform": int(data_regime.connected.sum()),
     }
     return row

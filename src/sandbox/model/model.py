@@ -175,7 +175,8 @@ class SandboxModel(mesa.Model):
     @property
     def firm_set(self) -> mesa.agent.AgentSet:
         """Active firms."""
-        return self.agents_by_type.get(Firm, mesa.agent.AgentSet([], random=self.random))
+        firms = self.agents_by_type.get(Firm)  # an empty set is built only when none is left
+        return mesa.agent.AgentSet([], random=self.random) if firms is None else firms
 
     # ------------------------------------------------------------ the calendar
     @property
@@ -287,16 +288,16 @@ class SandboxModel(mesa.Model):
     def _market(self) -> None:
         """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""
         ctx = self.context
-        firms = self.firm_set
+        firms = list(self.firm_set)  # the active firms, in the set's order
         calls = ctx.book.take_calls()
         if calls:
-            ids = np.array(firms.get("unique_id"))
+            ids = np.array([f.unique_id for f in firms])
             draws = np.column_stack([self._bid_stream(q).random(ids.max() + 1)[ids] for q in calls])
             tracks = [q.track.params for q in calls]
             costs = np.array([ctx.appraisal.pilot_cost(q) for q in calls])
             bids = bid_matrix(
-                capital=np.array(firms.get("capital")),
-                risk_tolerance=np.array(firms.get("risk_tolerance")),
+                capital=np.array([f.capital for f in firms]),
+                risk_tolerance=np.array([f.risk_tolerance for f in firms]),
                 compliance=np.array([t.compliance_cost for t in tracks])
                 * (1.0 - ctx.regime.contract_saving)
                 * costs,
@@ -305,12 +306,11 @@ class SandboxModel(mesa.Model):
                 draws=draws,
                 bid_share=self.params.firms.bid_share,
             )
-            bidders = list(firms)
             for pilot, column in zip(calls, bids.T, strict=True):
-                pilot.bids = [bidders[i] for i in np.flatnonzero(column)]
+                pilot.bids = [firms[i] for i in np.flatnonzero(column)]
                 choice = self._bid_stream(pilot, choice=True).random()
                 ctx.authorities[pilot.province].choose_partner(pilot, choice)
-        for firm in list(firms):  # costs and exit: independent of the order
+        for firm in firms:  # costs and exit: independent of the order
             firm.step()
         t, streams, p = self.t, ctx.streams, self.params.firms
         u = streams.at("entry", t).random()

@@ -84,16 +84,17 @@ class _Keyed:
         self.bits = np.random.Philox(key=self.key)
         self.generator = np.random.Generator(self.bits)
         self.state = self.bits.state
+        self._key_words = self.key.tolist()  # the key as plain ints, set with each counter
 
     def at(self, key: tuple[int, ...]) -> np.random.Generator:
         if len(key) > 3 or min(key, default=0) < 0:
             raise ValueError(f"a draw key is up to three non-negative integers, not {key}")
-        counter = np.zeros(4, dtype=np.uint64)
-        counter[4 - len(key) :] = key
-        # the lowest word counts the draws within a key, from the key's length in its top
-        # byte, so that keys of different lengths never share a counter
-        counter[0] = np.uint64(len(key)) << np.uint64(56)
-        self.state["state"] = {"counter": counter, "key": self.key}
+        # the counter's four 64-bit words (plain ints: Philox's state takes any sequence):
+        # the key in the highest words; the lowest counts the draws within a key, from the
+        # key's length in its top byte, so that keys of different lengths never share a
+        # counter
+        counter = [len(key) << 56, *(0,) * (3 - len(key)), *key]
+        self.state["state"] = {"counter": counter, "key": self._key_words}
         self.state["buffer_pos"] = 4  # discard buffered output of an earlier key
         self.state["has_uint32"] = 0
         self.bits.state = self.state
@@ -128,7 +129,7 @@ class RandomStreams:
         """The generator of keyed process ``name`` positioned at ``key``."""
         if name not in self._keyed:
             raise KeyError(f"{name!r} is not a keyed stream; known: {', '.join(KEYED)}")
-        return self._keyed[name].at(tuple(int(k) for k in key))
+        return self._keyed[name].at(tuple(map(int, key)))
 
 
 def poisson(u: float, mean: float) -> int:

@@ -103,17 +103,20 @@ class Technologies:
             return len(self.domain)
         return sum(len(classes[novel]) for classes in self.by_class)
 
-    def untaken(self, domain: int, taken: set[int]) -> list[int]:
-        """The established and the novel technology of a domain a province not holding
+    def untaken(self, taken: set[int]) -> list[list[int]]:
+        """Per domain, the established and the novel technology a province not holding
         ``taken`` considers (-1 where there is none): the earliest of each class, or with
         ``technologies.leapfrog`` the newest (the current generation)."""
         order = reversed if self.params.leapfrog else iter
         firsts = []
-        for ids in self.by_class[domain]:
-            first = -1
-            for k in order(ids):
-                if k not in taken:
-                    first = k
-                    break
-            firsts.append(first)
+        for classes in self.by_class:
+            pair = []
+            for ids in classes:
+                first = -1
+                for k in order(ids):
+                    if k not in taken:
+                        first = k
+                        break
+                pair.append(first)
+            firsts.append(pair)
         return firsts

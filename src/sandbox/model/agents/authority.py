@@ -131,7 +131,7 @@ class LocalAuthority(mesa.Agent):
         earlier by what the hazard implies, not by a fresh lottery (common random numbers).
         """
         c = self.context
-        draws = self.stream.random(len(DOMAINS))
+        draws = self.stream.random(len(DOMAINS)).tolist()
         busy, taken, held = 0, set(), [0] * len(DOMAINS)
         for q in self.pilots:
             if q.status in BUSY:
@@ -154,10 +154,9 @@ class LocalAuthority(mesa.Agent):
         technologies = c.technologies
         # per buildable domain, the technology of each class it would take next
         candidates = []
-        for d in DOMAINS:
+        for d, firsts in zip(DOMAINS, technologies.untaken(taken), strict=True):
             if access < feasible[d]:
                 continue
-            firsts = technologies.untaken(d, taken)
             if firsts[0] >= 0 or firsts[1] >= 0:
                 candidates.append((d, firsts))
         if not candidates:
