@@ -89,3 +89,25 @@ def test_two_options_within_noise_are_not_called_apart() -> None:
         ("b", "ppp"): 0.05,
     }
     assert "not distinguishable" in said(runs(effects))["reach"]
+
+
+def test_equal_means_are_a_tie_not_a_lead_of_the_first_option() -> None:
+    """Where every option gives the same value (no partner, no private money), no option
+    is named best; a combination where they tie counts as a tie."""
+    effects = {
+        ("status_quo", "central"): 0.0,
+        ("status_quo", "ppp"): 0.0,
+        ("first", "central"): 0.0,
+        ("first", "ppp"): 0.01,
+        ("second", "central"): 0.0,
+        ("second", "ppp"): 0.02,
+    }
+    frame = runs(effects)
+    central = frame[frame[BY[0]] == "central"].copy()
+    central["reach"] = 0.5  # the same in every run
+    text = said(central)
+    assert "no option differs" in text["reach"]
+    frame.loc[frame[BY[0]] == "central", "reach"] = 0.5
+    reach = said(frame)["reach"]
+    assert "**second** is best" in reach
+    assert "best in 1 of 2 combinations" in reach and "elsewhere a tie: 1" in reach

@@ -6,7 +6,9 @@ The best option is the one with the best mean at the end of the horizon (the out
 declared direction, ``sandbox.units.better``), the baseline included. Its lead over the
 runner-up is a paired comparison of its own (the same replicates and other levers), so a
 lead is called clear only when that interval excludes zero; otherwise the two are said to
-be indistinguishable at this number of pairs.
+be indistinguishable at this number of pairs. Options whose means are equal (private
+investment where no partner exists, say) tie: a tie is said as one, never as a lead of
+whichever option comes first.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import pandas as pd
 
 from sandbox.experiments.compare import interval_text, paired_comparison
 from sandbox.units import better, name, unit
+
+TIED = "a tie"  # the best mean shared by more than one option
 
 
 def _means(result: pd.DataFrame, baseline: object) -> pd.Series:
@@ -42,7 +46,10 @@ def best_everywhere(by_result: pd.DataFrame, by: Sequence[str], baseline: object
     for keys, rows in by_result.groupby([*by, "metric"], sort=True, dropna=False):
         metric = keys[-1]
         sense = 1 if better(metric) == "max" else -1
-        found[keys] = _ranked(_means(rows, baseline), sense)[0]
+        means = _means(rows, baseline)
+        order = _ranked(means, sense)
+        tied = len(order) > 1 and means[order[0]] == means[order[1]]
+        found[keys] = TIED if tied else order[0]
     return pd.Series(found, dtype=object)
 
 
@@ -85,6 +92,13 @@ def verdicts(
         way = "more" if sense > 0 else "less"
         head = f"**{name(metric)}** ({found + ', ' if found else ''}{way} is better)"
         level = float(rows["baseline_mean"].iloc[0])
+        if runner is not None and means[best] == means[runner]:
+            if means.nunique() == 1:
+                text = f"{head}: no option differs ({_number(level)} under every option)"
+            else:
+                text = f"{head}: {best} and {runner} tie for best ({_number(means[best])})"
+            lines.append(f"- {text}.")
+            continue
         if best == baseline:
             text = f"{head}: no option beats {baseline} ({_number(level)})"
         else:
@@ -112,6 +126,7 @@ def verdicts(
             text += f"; best in {same} of {len(per)} combinations of {levers}"
             others = per[per != best].value_counts()
             if len(others):
-                text += " (elsewhere " + ", ".join(f"{o}: {k}" for o, k in others.items()) + ")"
+                where = ", ".join(f"{o}: {k}" for o, k in others.items())
+                text += f" (elsewhere {where})"
         lines.append(f"- {text}.")
     return lines
