@@ -36,8 +36,10 @@ would replace the fitted ones.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -169,13 +171,17 @@ def spread(leaf: Leaf) -> Spread:
     return Spread(key, rule, "whole" if whole else "number", central, lo, hi, share)
 
 
-def spreads() -> dict[str, Spread]:
-    """Every uncertainty's spread, by dotted key, in declaration order."""
-    return {
-        key: spread(leaf)
-        for key, leaf in describe(Params).items()
-        if leaf.meta.role == "uncertainty"
-    }
+@functools.cache
+def spreads() -> Mapping[str, Spread]:
+    """Every uncertainty's spread, by dotted key, in declaration order (resolved once:
+    a design asks for them at every point)."""
+    return MappingProxyType(
+        {
+            key: spread(leaf)
+            for key, leaf in describe(Params).items()
+            if leaf.meta.role == "uncertainty"
+        }
+    )
 
 
 def dimensions() -> tuple[str, ...]:
