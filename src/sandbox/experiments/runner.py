@@ -82,6 +82,13 @@ def run(
     else:
         model = SandboxModel(params)
     frame = model.run()
+    summary = summarise(model, frame, params)
+    return RunResult(frame, model.provinces_frame(), summary, time.perf_counter() - start)
+
+
+def summarise(model: SandboxModel, frame: pd.DataFrame, params: Params) -> dict:
+    """A finished run's summary: final-month metrics, months to the coverage, depth and
+    app thresholds, funnel shares (and the Bass check under ``validation=bass``)."""
     final = frame.iloc[-1]
     app = frame["provinces_with_app"]
     summary = {
@@ -108,7 +115,7 @@ def run(
         c = params.citizens
         error = max_abs_error(frame["adoption"].to_numpy(), c.p_innovation, c.q_imitation)
         summary["bass_max_abs_error"] = error
-    return RunResult(frame, model.provinces_frame(), summary, time.perf_counter() - start)
+    return summary
 
 
 def write_results(
