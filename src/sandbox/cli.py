@@ -28,6 +28,7 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from sandbox.config.params import Params
 from sandbox.config.schema import register, to_params
 from sandbox.errors import ConfigError
 from sandbox.experiments import sweep_folder
@@ -64,6 +65,9 @@ def _app(cfg: DictConfig) -> None:
             sys.exit(2)
         return
     hydra_cfg = HydraConfig.get()
+    if params.design.analysis:  # experiment=sensitivity, experiment=robustness
+        _analyse(params, list(hydra_cfg.overrides.task))
+        return
     out_dir = Path(hydra_cfg.runtime.output_dir)
     if hydra_cfg.mode is RunMode.MULTIRUN:
         execute(out_dir, cfg, params, Path(hydra_cfg.sweep.dir))
@@ -77,6 +81,43 @@ def _app(cfg: DictConfig) -> None:
     if params.output.print_summary:
         print(format_summary(result, params))
         print(f"results: {out_dir}")
+
+
+ANALYSES = {  # design.analysis -> the module whose ``analyse`` runs it
+    "sensitivity": "sandbox.experiments.sensitivity",
+    "robustness": "sandbox.experiments.robustness",
+}
+
+
+def design_policies(params: Params, task: list[str]) -> dict[str, Params]:
+    """Each policy of ``design.policies`` composed as the command would compose it with
+    ``policy=<name>`` (and ``uncertainty=point``: the design sets the uncertainties)."""
+    from hydra import compose
+
+    kept = [o for o in task if not o.lstrip("+~").startswith(("policy=", "uncertainty="))]
+    return {
+        name: to_params(
+            compose(
+                config_name="config",
+                overrides=[*kept, f"policy={name}", "uncertainty=point"],
+            )
+        )
+        for name in params.design.policies
+    }
+
+
+def _analyse(params: Params, task: list[str]) -> None:
+    """Run the analysis of a sampled design that ``design.analysis`` names."""
+    import importlib
+
+    module = importlib.import_module(ANALYSES[params.design.analysis])
+    command = " ".join(["sandbox-run", *sys.argv[1:]])
+    try:
+        report = module.analyse(params, design_policies(params, task), command=command)
+    except ConfigError as err:
+        print(f"sandbox-run: {err}", file=sys.stderr)
+        sys.exit(2)
+    print(f"report: {report}")
 
 
 RERUN_DIR = "results/runs/${now:%Y-%m-%d}/${now:%H-%M-%S-%f}_rerun"

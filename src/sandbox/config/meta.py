@@ -49,6 +49,7 @@ KINDS: dict[str, str] = {  # kind of range -> what it allows, in error messages 
     "any": "a finite number",
     "flag": "true or false",
     "text": "a text value",
+    "names": "a non-empty list of names without repeats, e.g. [status_quo,facilitation]",
     "month": "a month written YYYY-MM",
     "subfolder": "a folder inside the sweep's folder (a relative name without '..'), or '' for "
     "none",

@@ -60,6 +60,9 @@ def parse_override(text: str) -> Override:
         ) from None
 
 
+OPTION_LISTS = {"design.policies": "policy"}  # list keys whose items are a group's options
+
+
 def sweep_values(override: Override) -> list[object]:
     """The values of an override: one, or each value of a choice or range sweep."""
     value = override.value()
@@ -111,6 +114,9 @@ def _check_type(key: str, kind: type, value: object) -> None:
         ok, name = isinstance(value, int) and not isinstance(value, bool), "a whole number"
     elif origin is float:
         ok, name = _number(value), "a number"
+    elif origin is list and typing.get_args(kind) == (str,):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+        name = "a list of names written [a,b,c]"
     elif origin is list:
         ok = isinstance(value, list) and all(_number(v) for v in value)
         name = "a list of numbers written [a,b,c]"
@@ -173,6 +179,11 @@ def check_override(text: str, config_dir: Path | Sequence[Path]) -> Override:
                 raise
             # name the value as typed (Hydra reads 1e400 as inf)
             raise ConfigError(key, raw_value, err.allowed) from None
+        if key in OPTION_LISTS:  # a list of a config group's options
+            options = group_options(config_dir, OPTION_LISTS[key])
+            for name in value:
+                if name not in options:
+                    raise ConfigError(key, raw_value, f"a list of {' | '.join(options)}")
     return override
 
 

@@ -42,6 +42,7 @@ TYPED = {  # kinds whose type says most
     "month": str,
     "subfolder": str,
     "stored_history": str,
+    "names": list,
 }
 HISTORY_KEY = re.compile(r"[0-9a-f]{64}")  # a stored history's key (SHA-256 in hex)
 MEMORY_BOUND = "citizens.n"  # bounded by memory (``check_memory``), not by ``MAX_WHOLE``
@@ -114,6 +115,10 @@ def check_value(key: str, value: object) -> None:
             check_month(key, value)
         elif rng == "subfolder":
             check_subfolder(key, value)
+        elif rng == "names" and (
+            not value or len(set(value)) < len(value) or not all(isinstance(v, str) for v in value)
+        ):
+            raise ConfigError(key, value, allowed(rng))
         elif rng == "stored_history":
             check_stored_history(key, value)
         return

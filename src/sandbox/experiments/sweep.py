@@ -102,6 +102,12 @@ class Progress:
         print(self.line(), flush=True)
 
 
+def _own_store(config: DictConfig) -> bool:
+    """Whether the command runs an experiment that keeps its own store, progress and report
+    (a calibration, an analysis of a sampled design), not a sweep of runs."""
+    return bool(config.calibration.fit or config.design.analysis)
+
+
 class SweepCallback(Callback):
     """Progress during a multirun; the collected tables, comparison and report after it.
 
@@ -142,6 +148,8 @@ class SweepCallback(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         """Take the sweep folder (``claim_folder``), then start the progress line."""
+        if _own_store(config):
+            return
         sweep_dir = Path(config.hydra.sweep.dir)
         plan = self.claim_folder(config, sweep_dir)
         total = plan.jobs
@@ -193,6 +201,8 @@ class SweepCallback(Callback):
         """
         if self.progress is not None:
             self.progress.end()
+        if _own_store(config):
+            return
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
             self._end(sweep_dir)

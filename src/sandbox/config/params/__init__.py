@@ -27,6 +27,7 @@ from sandbox.config.params.authorities import AuthorityParams
 from sandbox.config.params.calibration import CalibrationParams, UncertaintyParams
 from sandbox.config.params.citizens import CitizenParams
 from sandbox.config.params.data import DataParams
+from sandbox.config.params.design import DesignParams
 from sandbox.config.params.domains import DomainParams, DomainsParams
 from sandbox.config.params.firms import FirmKindParams, FirmParams
 from sandbox.config.params.history import HistoryParams
@@ -49,6 +50,7 @@ __all__ = [
     "CalibrationParams",
     "CitizenParams",
     "DataParams",
+    "DesignParams",
     "DomainParams",
     "DomainsParams",
     "ExperimentalParams",
@@ -128,4 +130,7 @@ class Params:
     )
     calibration: CalibrationParams = param(
         factory=CalibrationParams, role="setting", doc="fitting the history (pyabc)"
+    )
+    design: DesignParams = param(
+        factory=DesignParams, role="setting", doc="sampled designs of the uncertainties"
     )
