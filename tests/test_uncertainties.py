@@ -141,3 +141,13 @@ def test_the_model_runs_at_the_corners_of_the_cube(u: float) -> None:
     frame = model.run()
     assert len(frame) == 24
     assert not frame[list(METRICS)].isna().any(axis=None)
+
+
+def test_a_partial_point_sets_only_its_coordinates() -> None:
+    """A mapping of some coordinates gives the same values as the full point for those, and
+    nothing for the others (they keep their declared defaults); other names are ignored."""
+    names = dimensions()
+    full = values([0.3] * len(names))
+    some = names[:3]
+    partial = values({**{n: 0.3 for n in some}, "dummy": 0.9})
+    assert partial == {n: full[n] for n in some}

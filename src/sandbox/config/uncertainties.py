@@ -209,17 +209,25 @@ def particle_at(weights: Sequence[float] | np.ndarray, u: float) -> int:
     return min(index, int(np.flatnonzero(w > 0)[-1]))
 
 
-def values(point: Sequence[float], posterior: str = "history") -> dict[str, Any]:
-    """The override values, by dotted key, at ``point`` of the unit hypercube (one
-    coordinate per ``dimensions()``, in order); the fitted parameters from the particle
-    the ``POSTERIOR`` coordinate picks of the stored posterior ``posterior`` (a name in
-    configs/calibrated/ or a path)."""
+def values(
+    point: Sequence[float] | Mapping[str, float], posterior: str = "history"
+) -> dict[str, Any]:
+    """The override values, by dotted key, at ``point`` of the unit hypercube: one
+    coordinate per ``dimensions()``, in order, or a mapping from some of them to their
+    coordinates (the others keep their declared defaults; names that are no dimension,
+    such as a sensitivity analysis's dummy, are ignored). The fitted parameters come from
+    the particle the ``POSTERIOR`` coordinate picks of the stored posterior ``posterior``
+    (a name in configs/calibrated/ or a path)."""
     names = dimensions()
-    if len(point) != len(names):
-        raise ValueError(f"a point has {len(names)} coordinates ({len(point)} given)")
+    if isinstance(point, Mapping):
+        given = [(name, point[name]) for name in names if name in point]
+    else:
+        if len(point) != len(names):
+            raise ValueError(f"a point has {len(names)} coordinates ({len(point)} given)")
+        given = list(zip(names, point, strict=True))
     every = spreads()
     out: dict[str, Any] = {}
-    for name, u in zip(names, point, strict=True):
+    for name, u in given:
         if name == POSTERIOR:
             from sandbox.calibration.posterior import WEIGHT, load_posterior, particle
 

@@ -56,8 +56,9 @@ def value_column(key: str) -> str:
 
 
 def point_values(row: Mapping[str, float], posterior: str) -> dict:
-    """The override values of one point (its coordinates by name; unknown names ignored)."""
-    return values([row[name] for name in dimensions()], posterior)
+    """The override values of one point (its coordinates by name: a dimension it lacks
+    keeps its declared default, a name that is no dimension is ignored)."""
+    return values({name: float(u) for name, u in row.items()}, posterior)
 
 
 def _recorded(vals: Mapping[str, object]) -> dict[str, object]:
@@ -154,8 +155,9 @@ def run_design(
         folder: the design's folder (created; or one holding this same design).
         analysis: what the design is for (``sensitivity``, ``robustness``), recorded.
         policies: each policy's scenario by name, differing in their levers only.
-        points: one row per point, a column per coordinate (named as ``dimensions()``;
-            other columns are kept and not read), values in [0, 1].
+        points: one row per point, a column per coordinate varied (named as
+            ``dimensions()``; the others keep their declared defaults; columns of other
+            names are kept and not read), values in [0, 1].
         replicates: replicates ``0..replicates-1`` of every point.
         workers: worker processes (0: every core).
         chunk: (point, replicate) pairs per chunk.
@@ -167,9 +169,8 @@ def run_design(
     from joblib import Parallel, delayed
     from tqdm import tqdm
 
-    missing = [d for d in dimensions() if d not in points.columns]
-    if missing:
-        raise ValueError(f"the design's points lack the coordinates {missing[:5]}")
+    if not set(points.columns) & set(dimensions()):
+        raise ValueError("the design's points name no coordinate of the uncertainties")
     folder = Path(folder)
     record = describe_design(analysis, policies, points, replicates)
     _claim(folder, record)
