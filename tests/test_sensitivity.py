@@ -155,7 +155,12 @@ REDUCED = (
 )  # fmt: skip
 
 
-def _sandbox_run(tmp_path: Path, *overrides: str) -> subprocess.CompletedProcess:
+def _sandbox_run(
+    tmp_path: Path, *overrides: str, launch: str = "launch"
+) -> subprocess.CompletedProcess:
+    """``sandbox-run -m experiment=sensitivity`` with designs under ``tmp_path/store`` and
+    Hydra's files in ``tmp_path/<launch>`` (a launch's own folder, as the timestamped
+    default gives each)."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     command = [
         str(Path(sys.executable).parent / "sandbox-run"),
@@ -163,7 +168,7 @@ def _sandbox_run(tmp_path: Path, *overrides: str) -> subprocess.CompletedProcess
         "experiment=sensitivity",
         *overrides,
         f"design.store={tmp_path / 'store'}",
-        f"hydra.sweep.dir={tmp_path / 'launch'}",
+        f"hydra.sweep.dir={tmp_path / launch}",
     ]
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
 
@@ -182,9 +187,12 @@ def test_the_reduced_analysis_writes_its_report_with_the_floor(tmp_path) -> None
     assert set(runs["stage"]) == {"morris", "sobol"} and "u_dummy" in runs
     assert runs.groupby(["stage", "point"])["replicate"].nunique().eq(2).all()
     assert not runs.duplicated(["stage", "replicate", "policy"]).any()  # streams per point
-    again = _sandbox_run(tmp_path, *REDUCED, "design.workers=2")  # the same command resumes
-    assert again.returncode == 0
-    assert "resuming" in again.stdout + again.stderr
+    # the same command, launched again, resumes the design: every chunk is kept
+    again = _sandbox_run(tmp_path, *REDUCED, "design.workers=2", launch="again")
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"resuming {folder / 'morris'}" in again.stdout
+    assert f"resuming {folder / 'sobol'}" in again.stdout
+    assert "0 run now" in again.stdout
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from sandbox.plots.style import FONT, OKABE_ITO, grid, wrap
 from sandbox.units import title as outcome_title
 
 LABELLED = 4  # the factors named in each Morris panel (the largest mu_star)
+SHARE_AXIS = (-0.25, 1.25)  # Sobol's indices are shares of variance; wider estimates are cut
 
 
 def _short(factor: str) -> str:
@@ -124,7 +125,8 @@ def sobol_figure(
         )
         ax.invert_yaxis()
         ax.set_title(wrap(outcome_title(outcome), 40), fontsize=FONT)
-        ax.set_xlabel("index (* influential)", fontsize=FONT - 1)
+        ax.set_xlim(*SHARE_AXIS)
+        ax.set_xlabel("index (* influential; axis cut at -0.25, 1.25)", fontsize=FONT - 1)
     handles, names = axes[0].get_legend_handles_labels()
     fig.legend(handles, names, loc="outside lower center", ncols=3, fontsize=FONT - 1)
     fig.suptitle(title, fontsize=FONT + 1)
