@@ -160,6 +160,6 @@ def noise_figure(noise: pd.DataFrame, title: str) -> Figure:
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("replicate noise: mean within-point variance / total variance", fontsize=FONT)
-    ax.legend(fontsize=FONT - 1, loc="lower right")
+    fig.legend(*ax.get_legend_handles_labels(), loc="outside right upper", fontsize=FONT - 1)
     ax.set_title(title, fontsize=FONT + 1)
     return fig
