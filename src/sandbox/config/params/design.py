@@ -91,3 +91,40 @@ class DesignParams:
         source="decision: any fixed seed",
         doc="seed of the design's sample (not of the runs: their seed is `seed`)",
     )
+    prim_policy: str = param(
+        "experimental",
+        unit="–",
+        range="text",
+        role="setting",
+        source=f"{DECIDED}: the regime whose reach gain over the status quo changes sign "
+        "across futures (a 16-future look, December 2026), so where it wins is the question",
+        doc="robustness: the policy whose advantage over the baseline (the first of policies) "
+        "PRIM explains (one of policies, not the first)",
+    )
+    prim_outcome: str = param(
+        "reach",
+        unit="–",
+        range="text",
+        role="setting",
+        source=f"{DECIDED}: the first headline outcome",
+        doc="robustness: the outcome PRIM's cases of interest are judged on (an outcome with "
+        "a direction, sandbox.model.outcomes)",
+    )
+    prim_margin: float = param(
+        0.0,
+        unit="the outcome's unit",
+        range="nonnegative",
+        role="setting",
+        source=f"{DECIDED}: any advantage at all",
+        doc="robustness: a future is of interest when prim_policy beats the baseline on "
+        "prim_outcome by more than this (mean over replicates, in the good direction)",
+    )
+    prim_coverage: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="setting",
+        source=f"{DECIDED}: a box that explains at least half the cases of interest",
+        doc="robustness: the box PRIM reports is the densest on its peeling trajectory "
+        "whose coverage is at least this",
+    )
