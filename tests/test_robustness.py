@@ -16,6 +16,7 @@ from sandbox.config.uncertainties import dimensions
 from sandbox.errors import ConfigError
 from sandbox.experiments.ema_export import EXPORT, to_ema, write_ema
 from sandbox.experiments.robustness import BOXES, TABLE, analyse, check, sample
+from sandbox.experiments.robustness_report import summary_lines
 from sandbox.model.outcomes import HEADLINE
 
 A, B, C = "status_quo", "controlled_pilot", "facilitation"
@@ -77,6 +78,18 @@ def test_best_share_and_regret_match_the_hand_computed_answer() -> None:
         assert row["regret_max"] == pytest.approx(worst)
         assert row["minimax_rank"] == rank, (outcome, policy)
     assert table.groupby("outcome")["best_share"].sum().to_numpy() == pytest.approx([1, 1])
+
+
+def test_the_summary_names_the_best_most_often_the_minimax_choice_and_ties() -> None:
+    runs = _hand_runs().assign(private_investment=0.0)  # an outcome no policy moves
+    lines = summary_lines(robustness(runs, ["reach", "public_spending", "private_investment"]))
+    assert lines[0] == (
+        f"- **reach** (more is better): {B} is best most often, in 50% of 3 futures "
+        f"(1 with a tie, split); the minimax-regret choice is **{C}** (largest regret 0.2)."
+    )
+    assert lines[1].startswith(f"- **public_spending** (less is better): {A} is best most often")
+    assert "every policy ties in every one of the 4 futures" in lines[2]
+    assert "no minimax-regret choice" in lines[2]
 
 
 def test_minimax_ties_are_broken_by_mean_regret_then_best_share_then_order() -> None:
@@ -167,6 +180,7 @@ def test_prim_settings_that_name_no_policy_or_outcome_are_refused() -> None:
         check(dataclasses.replace(design, prim_outcome="provinces"), names)
 
 
+@pytest.mark.slow  # about 25 s on two idle cores
 def test_a_small_robustness_run_writes_complete_tables_export_and_report(tmp_path) -> None:
     store = f"design.store={tmp_path}"
     params = scenario(*SMALL, store)

@@ -17,6 +17,7 @@ import pandas as pd
 from sandbox.analysis.discovery import Box, boxes_table
 from sandbox.analysis.regret import TIE_RTOL, direction
 from sandbox.config.params import Params
+from sandbox.config.params.design import DesignParams
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.markdown import markdown_table
 from sandbox.experiments.provenance import code_fingerprint
@@ -27,6 +28,8 @@ SHARE_TIE = 1e-9  # best shares this close tie for "best most often"
 
 
 def _fmt(x: float) -> str:
+    if pd.isna(x):
+        return "–"
     return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
 
 
@@ -52,15 +55,21 @@ def summary_lines(table: pd.DataFrame) -> list[str]:
             best = f"{leaders[0]} is best most often, in {top:.0%} of {n} futures"
         choice = rows["minimax_rank"].idxmin()
         worst = rows.loc[choice, "regret_max"]
+        same = rows[["regret_max", "regret_mean"]].nunique().max() == 1
+        minimax = (
+            f"every policy has the same regret (largest {_fmt(worst)}), so no minimax-regret choice"
+            if same
+            else f"the minimax-regret choice is **{choice}** (largest regret {_fmt(worst)})"
+        )
         lines.append(
             f"- **{outcome}** ({better} is better): {best}"
             + (f" ({ties} with a tie, split)" if 0 < ties < n else "")
-            + f"; the minimax-regret choice is **{choice}** (largest regret {_fmt(worst)})."
+            + f"; {minimax}."
         )
     return lines
 
 
-def prim_summary(design, baseline: str, interest: pd.Series, boxes: list[Box]) -> str:
+def prim_summary(design: DesignParams, baseline: str, interest: pd.Series, boxes: list[Box]) -> str:
     """What PRIM found, in one sentence."""
     k, n = int(interest.sum()), len(interest)
     what = (
@@ -86,7 +95,7 @@ def _wide(table: pd.DataFrame, column: str, percent: bool = False) -> pd.DataFra
 
 
 def _prim_lines(
-    design, baseline: str, interest: pd.Series, boxes: list[Box], folder: Path
+    design: DesignParams, baseline: str, interest: pd.Series, boxes: list[Box], folder: Path
 ) -> list[str]:
     n, k = len(interest), int(interest.sum())
     head = (
@@ -96,6 +105,8 @@ def _prim_lines(
         f"each future's replicates)? It does in **{k} of {n} futures**."
     )
     lines = ["## Scenario discovery (PRIM)", "", head, ""]
+    for stale in folder.glob("prim_*.png"):  # an earlier report's boxes
+        stale.unlink()
     if not boxes:
         why = "no future is" if k == 0 else "every future is" if k == n else "no box is denser"
         lines += [f"No box: {why} of interest.", ""]
