@@ -17,10 +17,15 @@ single value: it enters by its coordinate (``u_<key>``: 0 the lower factor of it
 1 the upper, ``sandbox.config.uncertainties``). Columns that do not vary are left out.
 
 **Which box.** PRIM peels a box down to ever denser, smaller ones (its peeling
-trajectory). The box reported is the densest on the trajectory whose coverage (the share
-of all futures of interest inside it) is at least ``min_coverage``; then the futures in
-it are set aside and the search is repeated on the rest, at most ``MAX_BOXES`` times,
-with the coverage asked of each later box scaled to the futures of interest still left.
+trajectory). The box chosen is the densest on the trajectory whose coverage (the share
+of all futures of interest inside it) is at least ``min_coverage``. With few futures
+for many uncertainties, peeling restricts some by chance; so the restriction least
+significant is dropped, one at a time, while its quasi-p-value (Bryant and Lempert 2010,
+a one-sided binomial test of the density the restriction adds; EMA Workbench's
+``drop_restriction``) is above ``QP_MAX`` (the box reported, appended to the trajectory
+as EMA Workbench does). Then the futures in it are set aside and the search is repeated
+on the rest, at most ``MAX_BOXES`` times, with the coverage asked of each later box
+scaled to the futures of interest still left.
 The search stops early when no future of interest is left or a box is no denser than the
 futures it started from (nothing explained). Coverage, density and mass are PRIM's own:
 of all futures of interest, of the futures in the box, of all futures.
@@ -38,6 +43,7 @@ import pandas as pd
 from sandbox.analysis.regret import direction, futures
 
 MAX_BOXES = 3
+QP_MAX = 0.05  # a restriction whose quasi-p-value is above this is dropped
 VALUE = "uncertainty_"  # prefix of a recorded value (sandbox.experiments.design.value_column)
 COORDINATE = "u_"  # prefix of a coordinate (sandbox.experiments.design.coordinate)
 POSTERIOR = "u_posterior"  # the particle's coordinate: its values are recorded one by one
@@ -158,10 +164,12 @@ def discover(x: pd.DataFrame, y: pd.Series | np.ndarray, min_coverage: float) ->
         wanted = min_coverage * left / total
         eligible = trajectory[trajectory["coverage"] >= wanted - 1e-12]
         step = int(eligible["density"].idxmax()) if len(eligible) else 0
+        box.select(step)
+        step = _prune(box, step)
+        trajectory = box.peeling_trajectory[["coverage", "density", "mass", "res_dim", "n", "k"]]
         chosen = trajectory.loc[step]
         if chosen["density"] <= left / len(remaining) + 1e-12:
             break
-        box.select(step)
         boxes.append(
             Box(
                 coverage=float(chosen["coverage"]),
@@ -175,6 +183,23 @@ def discover(x: pd.DataFrame, y: pd.Series | np.ndarray, min_coverage: float) ->
             )
         )
     return boxes
+
+
+def _prune(box, step: int) -> int:
+    """Drop, one at a time, the restriction least significant (the largest of its
+    restricted sides' smallest quasi-p-value) while it is above ``QP_MAX``; the step of
+    the box left (EMA Workbench's ``drop_restriction`` adds it to the trajectory)."""
+    while True:
+        weak = {
+            name: min(q for q in sides if q >= 0)
+            for name, sides in box.p_values[step].items()
+            if any(q >= 0 for q in sides)
+        }
+        weak = {name: q for name, q in weak.items() if q > QP_MAX}
+        if not weak:
+            return step
+        box.drop_restriction(max(weak, key=weak.get), step)
+        step = len(box.peeling_trajectory) - 1
 
 
 def _limits(prim, box, step: int, x: pd.DataFrame) -> pd.DataFrame:

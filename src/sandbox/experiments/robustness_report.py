@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sandbox.analysis.discovery import Box, boxes_table
+from sandbox.analysis.discovery import QP_MAX, Box, boxes_table
 from sandbox.analysis.regret import TIE_RTOL, direction
 from sandbox.config.params import Params
 from sandbox.config.params.design import DesignParams
@@ -108,15 +108,23 @@ def _prim_lines(
     for stale in folder.glob("prim_*.png"):  # an earlier report's boxes
         stale.unlink()
     if not boxes:
-        why = "no future is" if k == 0 else "every future is" if k == n else "no box is denser"
-        lines += [f"No box: {why} of interest.", ""]
+        why = (
+            "no future is of interest"
+            if k == 0
+            else "every future is of interest"
+            if k == n
+            else f"no restriction of the uncertainties with a quasi-p-value of at most "
+            f"{QP_MAX:g} makes a box denser than the futures it was sought among"
+        )
+        lines += [f"No box: {why}.", ""]
         return lines
     lines += [
         "PRIM's inputs are the uncertainty values the runs used (fitted parameters by the "
         "values of the posterior particle drawn, a list by its coordinate `u_<key>`). Each "
-        "box reported is the densest on its peeling trajectory whose coverage is at least "
+        "box is the densest on its peeling trajectory whose coverage is at least "
         f"{design.prim_coverage:g} (`design.prim_coverage`, scaled for later boxes to the "
-        "futures of interest left). Coverage: the share of all futures of interest inside "
+        "futures of interest left), less the restrictions whose quasi-p-value is above "
+        f"{QP_MAX:g}, dropped one at a time. Coverage: the share of all futures of interest inside "
         "the box; density: the share of the box's futures that are of interest; mass: the "
         "share of all futures in the box; qp: PRIM's quasi-p-value of a restricted side.",
         "",

@@ -2,7 +2,8 @@
 
 ``best_shares`` and ``regrets`` draw the table of ``sandbox.analysis.regret.robustness``
 (one panel per outcome, one bar per policy in its regime's colour); ``prim_trajectory``
-and ``prim_box`` draw a box of ``sandbox.analysis.discovery.discover``.
+and ``prim_box`` draw a box of ``sandbox.analysis.discovery.discover``;
+``feature_scores`` the uncertainties that matter most to an outcome by a feature score.
 """
 
 from __future__ import annotations
@@ -58,6 +59,20 @@ def regrets(table: pd.DataFrame) -> Figure:
     return _bars(
         table, "regret_mean", "regret", "Regret: shortfall from the best policy of each future"
     )
+
+
+def feature_scores(scores: pd.Series, title: str = "", top: int = 12) -> Figure:
+    """The ``top`` uncertainties by a feature score (e.g. EMA Workbench's
+    ``feature_scoring.get_feature_scores_all`` of the export), largest first."""
+    scores = scores.sort_values(ascending=False).head(top)
+    fig = Figure(figsize=(6.4, 0.3 * len(scores) + 1.2), layout="constrained")
+    ax = fig.subplots()
+    ax.barh(range(len(scores)), scores.to_numpy(), color=OKABE_ITO["blue"])
+    ax.set_yticks(range(len(scores)), [str(i) for i in scores.index], fontsize=FONT - 1)
+    ax.invert_yaxis()
+    ax.set_xlabel("feature score", fontsize=FONT - 1)
+    ax.set_title(wrap(title or "Feature scores", 70), fontsize=FONT)
+    return fig
 
 
 def prim_trajectory(box: Box, title: str = "") -> Figure:

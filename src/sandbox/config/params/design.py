@@ -92,21 +92,22 @@ class DesignParams:
         doc="seed of the design's sample (not of the runs: their seed is `seed`)",
     )
     prim_policy: str = param(
-        "experimental",
+        "phased_sandbox",
         unit="–",
         range="text",
         role="setting",
-        source=f"{DECIDED}: the regime whose reach gain over the status quo changes sign "
-        "across futures (a 16-future look, December 2026), so where it wins is the question",
+        source=f"{DECIDED}: the regime with a sandbox for novel technologies, which beats the "
+        "status quo on novel_uptake in some futures and not in others (200 futures, December "
+        "2026)",
         doc="robustness: the policy whose advantage over the baseline (the first of policies) "
         "PRIM explains (one of policies, not the first)",
     )
     prim_outcome: str = param(
-        "reach",
+        "novel_uptake",
         unit="–",
         range="text",
         role="setting",
-        source=f"{DECIDED}: the first headline outcome",
+        source=f"{DECIDED}: the headline outcome a sandbox is meant to move",
         doc="robustness: the outcome PRIM's cases of interest are judged on (an outcome with "
         "a direction, sandbox.model.outcomes)",
     )
