@@ -133,6 +133,24 @@ def test_prim_finds_the_region_where_the_regime_wins() -> None:
     _check_box(discover(inputs(runs).loc[y.index], y, 0.5))
 
 
+def test_prim_keeps_two_relevant_restrictions_and_drops_the_chance_ones() -> None:
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.random((300, 40)), columns=[f"c{i}" for i in range(40)])
+    boxes = discover(x, (x["c0"] > 0.5) & (x["c1"] < 0.6), 0.5)
+    limits = boxes[0].limits.set_index("uncertainty")
+    assert sorted(limits.index) == ["c0", "c1"]
+    assert limits.loc["c0", "lo"] == pytest.approx(0.5, abs=0.05)
+    assert limits.loc["c1", "hi"] == pytest.approx(0.6, abs=0.05)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_prim_finds_no_box_in_futures_of_interest_drawn_at_random(seed) -> None:
+    # peeling 40 irrelevant uncertainties restricts some by chance; none is significant
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame(rng.random((200, 40)), columns=[f"c{i}" for i in range(40)])
+    assert discover(x, rng.random(200) < 0.4, 0.5) == []
+
+
 def test_prim_finds_no_box_when_no_future_or_every_future_is_of_interest() -> None:
     runs = _synthetic()
     x = inputs(runs)
