@@ -35,6 +35,8 @@ def _bars(table: pd.DataFrame, column: str, xlabel: str, title: str) -> Figure:
             worst = {"marker": "x", "s": 25, "color": OKABE_ITO["black"], "zorder": 3}
             ax.scatter(rows["regret_max"], y, label="maximum", **worst)
             number_axis(ax.xaxis, nbins=4)
+        else:  # shares on one scale, panel to panel
+            ax.set_xlim(0, 1)
         ax.set_yticks(range(len(policies)), policies, fontsize=FONT - 1)
         ax.invert_yaxis()
         unit = units.unit(outcome) if column != "best_share" else "share of futures"
