@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig
@@ -14,8 +15,17 @@ from sandbox.config.schema import register, to_params
 from sandbox.model.model import SandboxModel
 
 EXPERIMENTS = sorted(p.stem for p in (Path(CONFIG_DIR) / "experiment").glob("*.yaml"))
+# analyses of a sampled design (the overlay sets design.analysis; each has its own tests,
+# e.g. tests/test_robustness.py, which run it at a small size)
+DESIGNS = [
+    e
+    for e in EXPERIMENTS
+    if (yaml.safe_load((Path(CONFIG_DIR) / "experiment" / f"{e}.yaml").read_text()) or {})
+    .get("design", {})
+    .get("analysis")
+]
 # experiments that are sweeps (calibration is one fit: tests/test_fit.py runs it)
-SWEEPS = [e for e in EXPERIMENTS if e != "calibration"]
+SWEEPS = [e for e in EXPERIMENTS if e != "calibration" and e not in DESIGNS]
 TINY = ["region=toy", "citizens.n=300", "horizon.end=2020-12", "policy.start=2020-07"]
 
 
@@ -48,6 +58,17 @@ def test_overlay_composes_and_runs(experiment: str) -> None:
             )  # fmt: skip
             frames.append(SandboxModel(to_params(cfg)).run())
     assert not frames[0].equals(frames[1])
+
+
+@pytest.mark.parametrize("experiment", DESIGNS)
+def test_design_overlay_composes_into_its_analysis(experiment: str) -> None:
+    register()
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
+        full = compose("config", overrides=[f"experiment={experiment}"], return_hydra_config=True)
+        assert not full.hydra.sweeper.params, "a design samples its points itself"
+        assert str(full.hydra.sweep.dir).startswith("/"), "launch folders are absolute"
+        design = to_params(compose("config", overrides=[f"experiment={experiment}"])).design
+    assert design.analysis == experiment and design.replicates >= 2
 
 
 def test_overlays_state_their_research_question() -> None:
