@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
 
-.PHONY: run test lint format lock bench reference analysis-data clean
+.PHONY: run test lint format lock bench reference analysis-data analysis-data-robustness clean
 REFERENCE := results/reference/policy_comparison
 
 run: $(STAMP)  ## the flagship: policy_comparison sweep, its comparison table and report
@@ -105,7 +105,7 @@ endef
 ZSTD_COPY := import sys, pyarrow.parquet as pq; \
 	pq.write_table(pq.read_table(sys.argv[1]), sys.argv[2], compression="zstd")
 
-analysis-data: $(STAMP)  ## rebuild the stored tables of the analysis and plot tests
+analysis-data: $(STAMP) analysis-data-robustness  ## rebuild the stored tables of the analysis and plot tests
 	rm -rf $(ANALYSIS_SWEEPS) $(ANALYSIS_DATA)/policy_comparison $(ANALYSIS_DATA)/sandbox_design \
 		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment $(ANALYSIS_DATA)/ablation \
 		$(ANALYSIS_DATA)/barriers $(ANALYSIS_DATA)/sensitivity
@@ -121,6 +121,20 @@ analysis-data: $(STAMP)  ## rebuild the stored tables of the analysis and plot t
 	$(BIN)/python -c '$(SENSITIVITY_COPY)' $(ANALYSIS_SWEEPS)/designs/sensitivity-*/runs.parquet \
 		$(ANALYSIS_DATA)/sensitivity/runs.parquet
 	rm -rf $(ANALYSIS_SWEEPS)
+
+# The robustness notebook's stored design: 24 futures x 2 replicates x 6 regimes on the toy
+# region, 1,000 citizens, to 2030-12 (288 runs, about 1 min on 2 cores). Kept: its runs.parquet
+# (recompressed) and its EMA Workbench export.
+ROBUSTNESS_STORE := $(or $(TMPDIR),/tmp)/sandbox-analysis-robustness
+analysis-data-robustness: $(STAMP)  ## rebuild tests/data/analysis/robustness
+	rm -rf $(ROBUSTNESS_STORE) $(ANALYSIS_DATA)/robustness
+	$(BIN)/sandbox-run -m experiment=robustness region=toy citizens.n=1000 design.samples=24 \
+		design.store=$(ROBUSTNESS_STORE)
+	mkdir -p $(ANALYSIS_DATA)/robustness
+	$(BIN)/python -c '$(ZSTD_COPY)' $(ROBUSTNESS_STORE)/robustness-*/runs.parquet \
+		$(ANALYSIS_DATA)/robustness/runs.parquet
+	cp $(ROBUSTNESS_STORE)/robustness-*/ema_workbench.tar.gz $(ANALYSIS_DATA)/robustness/
+	rm -rf $(ROBUSTNESS_STORE)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -338,3 +338,36 @@ def test_pairs_without_a_value_are_left_out() -> None:
     runs["months"] = np.nan
     (row,) = paired_comparison(runs, "status_quo", metrics=("months",)).itertuples()
     assert row.n_pairs == 0 and "no pair" in row.ci_note
+
+
+def test_decimal_and_negative_baselines_each_keep_their_own_files(tmp_path) -> None:
+    """Three decimal baselines and a negative one, each with a breakdown: every table is
+    written under its own name and none overwrites another."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for r in range(6):
+        world = rng.normal()
+        for share in (-1.0, 0.02, 0.05, 0.4):
+            for clean in (False, True):
+                rows.append(
+                    {
+                        "status": "done",
+                        "replicate": r,
+                        "lever_policy_share": share,
+                        "lever_policy_clean": clean,
+                        **{m: world + share + rng.normal(0, 0.1) for m in FLAGSHIP},
+                    }
+                )
+    pd.DataFrame(rows).to_parquet(tmp_path / "runs.parquet")
+    baselines = ("0.05", "0.4", "0.02", "-1.0")
+    for baseline in baselines:
+        write_comparison(tmp_path, baseline, "policy_share")
+        write_breakdown(tmp_path, baseline, "policy_share")
+    for baseline in baselines:
+        main_table = pd.read_parquet(tmp_path / f"comparison_vs_{baseline}.parquet")
+        assert float(baseline) not in set(main_table["option"])  # compared against it
+        assert len(main_table) == 3 * len(FLAGSHIP)  # the three other options, no breakdown
+        by = pd.read_parquet(tmp_path / f"comparison_vs_{baseline}_by_policy_clean.parquet")
+        assert set(by["lever_policy_clean"]) == {False, True}
+        assert (tmp_path / f"comparison_vs_{baseline}.txt").is_file()
+    assert len(list(tmp_path.glob("comparison_vs_*.parquet"))) == 2 * len(baselines)

@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+import yaml
 from jupyter_client.kernelspec import NoSuchKernel
 from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
@@ -23,7 +24,14 @@ EXPERIMENTS = sorted(
     p.stem for p in (REPO / "configs" / "experiment").glob("*.yaml") if p.stem != "calibration"
 )
 NOTEBOOKS = [REPO / "experiments" / name / f"{name}.ipynb" for name in EXPERIMENTS]
-
+# analyses of a sampled design (the overlay sets design.analysis): sandbox-run writes their
+# report into the design's folder, there is no sweep for sandbox-report to read
+DESIGNS = {
+    name
+    for name in EXPERIMENTS
+    if (yaml.safe_load((REPO / "configs" / "experiment" / f"{name}.yaml").read_text("utf-8"))
+        .get("design", {}).get("analysis"))
+}  # fmt: skip
 CELL_TIMEOUT_S = 180
 STARTUP_TIMEOUT_S = 120
 # a path from the root of a file system: /home/..., /Users/..., C:\..., file:///...
@@ -32,15 +40,6 @@ ABSOLUTE = re.compile(
     r"|\b[A-Za-z]:\\\\|file:///"
 )
 STRIP = ".venv/bin/python experiments/strip_outputs.py"
-
-
-def is_design(name: str) -> bool:
-    """Whether the experiment is an analysis of a sampled design (``design.analysis``),
-    which writes its own report, rather than a sweep that ``sandbox-report`` reports."""
-    import yaml
-
-    text = (REPO / "configs" / "experiment" / f"{name}.yaml").read_text(encoding="utf-8")
-    return bool((yaml.safe_load(text).get("design") or {}).get("analysis"))
 
 
 @pytest.fixture(scope="module")
@@ -99,15 +98,16 @@ def printed(notebook: nbformat.NotebookNode) -> str:
 
 def test_every_experiment_has_a_notebook_and_a_readme() -> None:
     assert EXPERIMENTS == ["ablation", "barriers", "experimental_alignment", "phasing",
-                           "policy_comparison", "sandbox_design", "sensitivity"]  # fmt: skip
+                           "policy_comparison", "robustness", "sandbox_design",
+                           "sensitivity"]  # fmt: skip
+    assert sorted(DESIGNS) == ["robustness", "sensitivity"]
     index = (REPO / "experiments" / "README.md").read_text(encoding="utf-8")
     for name, path in zip(EXPERIMENTS, NOTEBOOKS, strict=True):
         assert path.is_file(), path
         readme = (path.parent / "README.md").read_text(encoding="utf-8")
         assert f"sandbox-run -m experiment={name}" in readme
-        # a sweep is reported by sandbox-report; a design's analysis writes its report.md
-        assert ("report.md" if is_design(name) else "sandbox-report") in readme
-        assert f"{name}.ipynb" in readme
+        report = "report.md" if name in DESIGNS else "sandbox-report"
+        assert report in readme and f"{name}.ipynb" in readme
         assert f"({name}/README.md)" in index and f"({name}/{name}.ipynb)" in index
 
 

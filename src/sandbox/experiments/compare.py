@@ -500,6 +500,20 @@ def sign_changes(result: pd.DataFrame) -> list[str]:
 
 
 @writes_into_sweep
+def comparison_stem(sweep_dir: Path | str, baseline: object, by: Sequence[str] = ()) -> Path:
+    """The path, without its extension, of the comparison against ``baseline`` (broken down
+    by the levers ``by``): ``comparison_vs_<baseline>[_by_<levers>]``, the baseline as
+    given, so that ``0.05`` and ``0.4`` (or ``-1``) each have their own files."""
+    tail = f"_by_{'_'.join(by)}" if by else ""
+    return Path(sweep_dir) / f"comparison_vs_{baseline}{tail}"
+
+
+def _named(stem: Path, extension: str) -> Path:
+    """``stem`` with ``extension`` appended (``with_suffix`` would eat a baseline's
+    decimals: ``comparison_vs_0.05`` would become ``comparison_vs_0.txt``)."""
+    return stem.with_name(stem.name + extension)
+
+
 def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_policy") -> str:
     """Break the comparison of ``lever`` against ``baseline`` down by the other levers
     swept with it (``breakdowns``); write ``comparison_vs_<baseline>_by_<levers>.parquet``
@@ -519,7 +533,7 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
         if result.empty:
             continue
         names = [b.removeprefix("lever_") for b in by]
-        stem = sweep_dir / f"comparison_vs_{baseline}_by_{'_'.join(names)}"
+        stem = comparison_stem(sweep_dir, baseline, names)
         n = len(result[by].drop_duplicates())
         head = (
             f"Difference of each other {lever.removeprefix('lever_')} option from {value} "
@@ -532,8 +546,8 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
         text = "\n\n".join(
             [head, *(f"{m} ({unit(m)}):\n{t.to_string()}" for m, t in tables.items())]
         )
-        write_atomic(stem.with_suffix(".parquet"), lambda t, r=result: r.to_parquet(t))
-        write_atomic(stem.with_suffix(".txt"), lambda t, x=text: t.write_text(x + "\n"))
+        write_atomic(_named(stem, ".parquet"), lambda t, r=result: r.to_parquet(t))
+        write_atomic(_named(stem, ".txt"), lambda t, x=text: t.write_text(x + "\n"))
         if len(ways) > 1:
             out.append(f"by {', '.join(names)} ({n} values): {stem.name}.txt")
             continue
@@ -612,9 +626,9 @@ def write_comparison(
             ),
         ]
     )
-    stem = Path(sweep_dir) / f"comparison_vs_{baseline}"
-    write_atomic(stem.with_suffix(".parquet"), lambda t: result.to_parquet(t))
-    write_atomic(stem.with_suffix(".txt"), lambda t: t.write_text(text + "\n"))
+    stem = comparison_stem(sweep_dir, baseline)
+    write_atomic(_named(stem, ".parquet"), lambda t: result.to_parquet(t))
+    write_atomic(_named(stem, ".txt"), lambda t: t.write_text(text + "\n"))
     return text
 
 

@@ -91,6 +91,44 @@ class DesignParams:
         source="decision: any fixed seed",
         doc="seed of the design's sample (not of the runs: their seed is `seed`)",
     )
+    prim_policy: str = param(
+        "phased_sandbox",
+        unit="–",
+        range="text",
+        role="setting",
+        source=f"{DECIDED}: the regime with a sandbox for novel technologies, which beats the "
+        "status quo on novel_uptake in some futures and not in others (200 futures, December "
+        "2026)",
+        doc="robustness: the policy whose advantage over the baseline (the first of policies) "
+        "PRIM explains (one of policies, not the first)",
+    )
+    prim_outcome: str = param(
+        "novel_uptake",
+        unit="–",
+        range="text",
+        role="setting",
+        source=f"{DECIDED}: the headline outcome a sandbox is meant to move",
+        doc="robustness: the outcome PRIM's cases of interest are judged on (an outcome with "
+        "a direction, sandbox.model.outcomes)",
+    )
+    prim_margin: float = param(
+        0.0,
+        unit="the outcome's unit",
+        range="nonnegative",
+        role="setting",
+        source=f"{DECIDED}: any advantage at all",
+        doc="robustness: a future is of interest when prim_policy beats the baseline on "
+        "prim_outcome by more than this (mean over replicates, in the good direction)",
+    )
+    prim_coverage: float = param(
+        0.5,
+        unit="share",
+        range="unit",
+        role="setting",
+        source=f"{DECIDED}: a box that explains at least half the cases of interest",
+        doc="robustness: the box PRIM reports is the densest on its peeling trajectory "
+        "whose coverage is at least this",
+    )
     sobol_samples: int = param(
         8,
         unit="–",
