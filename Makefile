@@ -64,7 +64,8 @@ reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	rm -rf $(REFERENCE)/report $(REFERENCE)/.checkpoints $(REFERENCE)/.lock $(REFERENCE)/.lock.holder
 
 # Small stored tables for tests/test_analysis.py and tests/test_plots.py: one sweep per
-# experiment at 2,000 citizens, 3 replicates, a few options each. Only each sweep's collected
+# experiment at 2,000 citizens, 3 replicates, a few options each (and the sensitivity
+# analysis at its reduced size). Only each sweep's collected
 # runs.parquet, timeseries.parquet and provinces.parquet are kept, recompressed.
 # Rebuild on purpose, like the reference sweep.
 ANALYSIS_DATA := tests/data/analysis
@@ -82,6 +83,16 @@ ANALYSIS_ALIGNMENT := experiment=experimental_alignment \
 ANALYSIS_ABLATION := experiment=ablation policy=status_quo,controlled_pilot,facilitation \
 	+ablation=none,compliance,scaling
 ANALYSIS_BARRIERS := experiment=barriers
+# the sensitivity analysis at its reduced size (docs/experiments.md#sensitivity); only its
+# runs.parquet is kept, with the columns the notebook reads (identity, coordinates, headline)
+ANALYSIS_SENSITIVITY := experiment=sensitivity region=toy citizens.n=1000 horizon.end=2026-12 \
+	design.samples=2 design.sobol_samples=4 design.sobol_factors=3 \
+	'design.policies=[status_quo,controlled_pilot,facilitation]'
+SENSITIVITY_COPY := import sys, pandas as pd; from sandbox.model.outcomes import HEADLINE; \
+	runs = pd.read_parquet(sys.argv[1]); \
+	keep = ["stage", "point", "replicate", "policy", "status", "error", "wall_seconds"]; \
+	keep += [c for c in runs if c.startswith("u_")] + [o for o in HEADLINE if o in runs]; \
+	runs[keep].to_parquet(sys.argv[2], compression="zstd", index=False)
 # $(1): the folder under $(ANALYSIS_DATA), $(2): the sweep's overrides (a variable, as they
 # hold commas)
 define analysis_sweep
@@ -97,13 +108,18 @@ ZSTD_COPY := import sys, pyarrow.parquet as pq; \
 analysis-data: $(STAMP) analysis-data-robustness  ## rebuild the stored tables of the analysis and plot tests
 	rm -rf $(ANALYSIS_SWEEPS) $(ANALYSIS_DATA)/policy_comparison $(ANALYSIS_DATA)/sandbox_design \
 		$(ANALYSIS_DATA)/phasing $(ANALYSIS_DATA)/experimental_alignment $(ANALYSIS_DATA)/ablation \
-		$(ANALYSIS_DATA)/barriers
+		$(ANALYSIS_DATA)/barriers $(ANALYSIS_DATA)/sensitivity
 	$(call analysis_sweep,policy_comparison,$(ANALYSIS_POLICY))
 	$(call analysis_sweep,sandbox_design,$(ANALYSIS_DESIGN))
 	$(call analysis_sweep,phasing,$(ANALYSIS_PHASING))
 	$(call analysis_sweep,experimental_alignment,$(ANALYSIS_ALIGNMENT))
 	$(call analysis_sweep,ablation,$(ANALYSIS_ABLATION))
 	$(call analysis_sweep,barriers,$(ANALYSIS_BARRIERS))
+	$(BIN)/sandbox-run --multirun $(ANALYSIS_SENSITIVITY) design.store=$(ANALYSIS_SWEEPS)/designs \
+		hydra.sweep.dir=$(ANALYSIS_SWEEPS)/sensitivity
+	mkdir -p $(ANALYSIS_DATA)/sensitivity
+	$(BIN)/python -c '$(SENSITIVITY_COPY)' $(ANALYSIS_SWEEPS)/designs/sensitivity-*/runs.parquet \
+		$(ANALYSIS_DATA)/sensitivity/runs.parquet
 	rm -rf $(ANALYSIS_SWEEPS)
 
 # The robustness notebook's stored design: 24 futures x 2 replicates x 6 regimes on the toy

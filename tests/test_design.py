@@ -77,3 +77,19 @@ def test_a_folder_of_another_design_is_refused(first, tmp_path) -> None:
     _run(tmp_path, points)
     with pytest.raises(ConfigError, match="points_sha256"):
         _run(tmp_path, _points(3, seed=2))
+
+
+def test_distinct_streams_make_chance_independent_between_points(tmp_path) -> None:
+    twice = pd.concat([_points(1)] * 2, ignore_index=True)  # one point, twice
+    shared = _run(tmp_path / "shared", twice)
+    distinct = _run(tmp_path / "distinct", twice, distinct=True)
+    assert sorted(distinct["replicate"].unique()) == [0, 1, 2, 3]  # point * 2 + r
+
+    def outcome(frame: pd.DataFrame, point: int) -> np.ndarray:
+        return frame.loc[frame["point"] == point, "adoption"].to_numpy()
+
+    # the same values with the same streams are the same runs; with streams of their own
+    # they differ by chance alone
+    assert np.array_equal(outcome(shared, 0), outcome(shared, 1))
+    assert not np.array_equal(outcome(distinct, 0), outcome(distinct, 1))
+    assert np.array_equal(outcome(distinct, 0), outcome(shared, 0))  # point 0: replicates 0, 1

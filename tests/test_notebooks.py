@@ -98,8 +98,9 @@ def printed(notebook: nbformat.NotebookNode) -> str:
 
 def test_every_experiment_has_a_notebook_and_a_readme() -> None:
     assert EXPERIMENTS == ["ablation", "barriers", "experimental_alignment", "phasing",
-                           "policy_comparison", "robustness", "sandbox_design"]  # fmt: skip
-    assert sorted(DESIGNS) == ["robustness"]
+                           "policy_comparison", "robustness", "sandbox_design",
+                           "sensitivity"]  # fmt: skip
+    assert sorted(DESIGNS) == ["robustness", "sensitivity"]
     index = (REPO / "experiments" / "README.md").read_text(encoding="utf-8")
     for name, path in zip(EXPERIMENTS, NOTEBOOKS, strict=True):
         assert path.is_file(), path

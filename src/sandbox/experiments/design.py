@@ -148,6 +148,7 @@ def run_design(
     posterior: str = "history",
     log: Callable[[str], None] = print,
     progress: bool = True,
+    distinct: bool = False,
 ) -> pd.DataFrame:
     """Run (or resume) a design; its tidy table of runs (also in ``runs.parquet``).
 
@@ -162,6 +163,11 @@ def run_design(
         workers: worker processes (0: every core).
         chunk: (point, replicate) pairs per chunk.
         posterior: the stored posterior the ``posterior`` coordinate picks particles of.
+        distinct: each point's replicates draw streams of their own (replicate
+            ``point * replicates + r``), so that chance is independent between points (a
+            sensitivity analysis's dummy then scores the noise); by default every point
+            runs replicates ``0..replicates-1``. The policies of a (point, replicate)
+            share its streams either way.
 
     Raises:
         ConfigError: ``folder`` holds another design (``design.folder``'s key differs).
@@ -173,12 +179,14 @@ def run_design(
         raise ValueError("the design's points name no coordinate of the uncertainties")
     folder = Path(folder)
     record = describe_design(analysis, policies, points, replicates)
+    if distinct:
+        record["distinct_streams"] = True
     _claim(folder, record)
     write_parquet(
         folder / POINTS, points.rename(columns=coordinate).rename_axis("point").reset_index()
     )
     pairs = [
-        (p, r, point_values(points.iloc[p], posterior))
+        (p, p * replicates + r if distinct else r, point_values(points.iloc[p], posterior))
         for p in range(len(points))
         for r in range(replicates)
     ]

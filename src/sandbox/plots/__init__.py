@@ -17,13 +17,16 @@ CI band or bar is drawn from fewer than 3 runs, nor one of zero width; the figur
 - ``lever_response``, ``phasing``, ``alignment``: outcomes against an experiment's levers;
 - ``ablation``: each regime's difference from the baseline with one mechanism off at a time;
 - ``robustness``: a robustness analysis's best shares and regrets per outcome, and PRIM's
-  boxes (``robustness.best_shares``, ``regrets``, ``prim_trajectory``, ``prim_box``).
+  boxes (``robustness.best_shares``, ``regrets``, ``prim_trajectory``, ``prim_box``);
+- ``sensitivity``: a sensitivity analysis's Morris μ*-σ planes, Sobol bars with the floor
+  and replicate noise shares (``sensitivity.morris_figure``, ``sobol_figure``,
+  ``noise_figure``).
 
 ``differences`` draws paired differences (shared by the comparison and ablation figures);
 ``style`` holds the palette, grids and labels.
 """
 
-from sandbox.plots import robustness
+from sandbox.plots import robustness, sensitivity
 from sandbox.plots.ablation import ablation
 from sandbox.plots.comparison import policy_comparison
 from sandbox.plots.experiments import alignment, lever_response, phasing
@@ -40,6 +43,7 @@ __all__ = [
     "policy_comparison",
     "province_heatmap",
     "robustness",
+    "sensitivity",
     "summary_over_time",
     "tradeoff_frontier",
 ]

@@ -129,3 +129,19 @@ class DesignParams:
         doc="robustness: the box PRIM reports is the densest on its peeling trajectory "
         "whose coverage is at least this",
     )
+    sobol_samples: int = param(
+        8,
+        unit="–",
+        range="count",
+        role="setting",
+        source=f"{DECIDED}: a power of 2 (Sobol' sequence); sized to 30 minutes on 2 cores",
+        doc="sensitivity: Sobol's base samples N (N x (factors + 3) points, the dummy included)",
+    )
+    sobol_factors: int = param(
+        4,
+        unit="–",
+        range="count",
+        role="setting",
+        source=f"{DECIDED}: the few Morris ranks first",
+        doc="sensitivity: how many uncertainties, the first by Morris, Sobol's analysis varies",
+    )
