@@ -10,18 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sandbox.config.meta import with_values
+from sandbox.config.params.design import REGIMES
 from sandbox.model.metrics import COUNTERS, METRICS
 from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
 
-POLICIES = (
-    "status_quo",
-    "controlled_pilot",
-    "phased",
-    "phased_sandbox",
-    "experimental",
-    "facilitation",
-)
+POLICIES = tuple(REGIMES)
 RESOURCES = ("central_budget", "ppp", "mixed", "competitive_fund")
 DATA = ("fragmented", "interoperable", "national_platform")
 PROVINCE_COUNTS = [m for m in METRICS if m.startswith("provinces_")]

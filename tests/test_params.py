@@ -267,3 +267,13 @@ def test_spreads_are_declared_as_intervals() -> None:
         param(1.0, spread=Relative(1.0))
     with pytest.raises(ValueError, match="fitted"):
         param(1.0, source=FITTED, spread=UNSOURCED)
+
+
+def test_the_regimes_a_design_branches_into_are_the_policy_configs() -> None:
+    """``design.policies``'s default names every regime of configs/policy/, once."""
+    from sandbox.cli import CONFIG_DIR
+    from sandbox.config.params.design import REGIMES
+
+    files = {p.stem for p in (CONFIG_DIR / "policy").glob("*.yaml")}
+    assert len(set(REGIMES)) == len(REGIMES)
+    assert set(REGIMES) == files
