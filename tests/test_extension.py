@@ -31,12 +31,16 @@ def test_a_regime_from_outside_the_package_runs_with_its_own_tracks() -> None:
     pilots = [q for a in model.authority_list for q in a.pilots]
     cities = {a.province for a in model.authority_list if a.centrally_run}
     assert cities and pilots
+    # a city proposes on the regime's track or ad hoc, whichever it values more
+    # (LocalAuthority.propose); every other province has only the ad-hoc route
     for pilot in pilots:
-        expected = "local_rule" if pilot.province in cities else "adhoc"
-        assert pilot.track.key == expected, (pilot.province, pilot.track.key)
+        allowed = {"local_rule", "adhoc"} if pilot.province in cities else {"adhoc"}
+        assert pilot.track.key in allowed, (pilot.province, pilot.track.key)
+    local = [q for q in pilots if q.track.key == "local_rule"]
+    assert len(local) > len([q for q in pilots if q.province in cities]) / 2
     # the local-rule track's exit applies: with no alignment every city pilot that reached
     # its end date was reworked once (rework_months later) before its outcome
-    ended = [q for q in pilots if q.province in cities and q.status in CONCLUDED]
+    ended = [q for q in local if q.status in CONCLUDED]
     assert ended and all(q.extensions == 1 for q in ended)
     rework = params.policy.experimental.rework_months
     assert all(q.end - q.start == q.duration + rework for q in ended)

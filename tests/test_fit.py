@@ -236,19 +236,29 @@ def test_central_point_rounds_as_declared(tmp_path: Path) -> None:
     assert float(f"{rate:.3g}") == rate
 
 
-def test_central_point_is_each_weighted_median() -> None:
-    # whole weights are repeated particles: the weighted median is the plain median of
-    # the particles repeated that many times
+def test_central_point_is_the_weighted_medoid() -> None:
+    """Whole weights are repeated particles: the weighted medoid is the particle with the
+    least summed distance to the particles repeated that many times (brute force, on the
+    range-scaled values), and it is one of the particles, so it keeps their correlation."""
     rng = np.random.default_rng(3)
-    values = rng.uniform(0.2, 1.0, 41)
-    counts = rng.integers(1, 5, 41)
-    frame = pd.DataFrame({"authorities.propose_rate": values, WEIGHT: counts.astype(float)})
-    repeated = np.repeat(values, counts)
-    if len(repeated) % 2 == 0:  # an odd count has one median, which is a particle
-        frame.loc[0, WEIGHT] += 1
-        repeated = np.append(repeated, values[0])
-    expected = float(np.median(repeated))
-    assert central_point(frame)["authorities.propose_rate"] == float(f"{expected:.3g}")
+    n = 31
+    rate = rng.uniform(0.2, 1.0, n)
+    weight = 10 * rate + rng.normal(0, 0.5, n)  # correlated, on another scale
+    counts = rng.integers(1, 5, n)
+    frame = pd.DataFrame(
+        {
+            "authorities.propose_rate": rate,
+            "authorities.risk_weight": weight,
+            WEIGHT: counts.astype(float),
+        }
+    )
+    scaled = np.column_stack([(v - v.min()) / (v.max() - v.min()) for v in (rate, weight)])
+    repeated = np.repeat(scaled, counts, axis=0)
+    totals = [np.linalg.norm(repeated - scaled[i], axis=1).sum() for i in range(n)]
+    best = int(np.argmin(totals))
+    point = central_point(frame)
+    assert point["authorities.propose_rate"] == float(f"{rate[best]:.3g}")
+    assert point["authorities.risk_weight"] == float(f"{weight[best]:.3g}")
 
 
 def test_each_replicate_draws_one_particle_shared_by_every_policy(tmp_path: Path) -> None:

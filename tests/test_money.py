@@ -33,7 +33,7 @@ def _proposals(monkeypatch: pytest.MonkeyPatch, replicate: int) -> tuple[list, n
 
 def test_down_sized_proposals_are_common_in_poor_provinces_and_rare_in_rich_ones(monkeypatch):
     poor, rich = [], []
-    for replicate in range(2):
+    for replicate in range(4):  # a share over a few hundred proposals, not one history
         pilots, fiscal = _proposals(monkeypatch, replicate)
         median, top = np.quantile(fiscal, [0.5, 0.8])
         for pilot in pilots:

@@ -188,7 +188,7 @@ def targets_table(runs: dict[str, pd.DataFrame], targets: tuple[Target, ...]) ->
 
 
 def parameters_table(posterior: pd.DataFrame, free: tuple[Free, ...]) -> pd.DataFrame:
-    """Prior, central point (weighted median), 90% interval, how much the data narrowed
+    """Prior, central point (the weighted medoid), 90% interval, how much the data narrowed
     it, default."""
     weights = posterior[WEIGHT].to_numpy()
     declared = describe(Params)
@@ -344,10 +344,10 @@ def write_report(
         *_what_was_run(folder, params, result, command, targets),
         "## Fit to the targets",
         "",
-        f"Simulated over {n} histories at the posterior's central point (each parameter's "
-        f"weighted median; {params.citizens.n} citizens), and over {n} histories with a "
-        "parameter set drawn from the posterior each (chance and parameter uncertainty "
-        "together).",
+        f"Simulated over {n} histories at the posterior's central point (its weighted "
+        f"medoid, one accepted particle; {params.citizens.n} citizens), and over {n} "
+        "histories with a parameter set drawn from the posterior each (chance and "
+        "parameter uncertainty together).",
         "",
         markdown_table(targets_table(runs, targets)),
         "",
@@ -355,8 +355,8 @@ def write_report(
         "",
         "## Free parameters",
         "",
-        "Uniform priors; the posterior's central point (each parameter's weighted median, "
-        "rounded as declared) and weighted 90% interval. A width near 1 means the targets "
+        "Uniform priors; the posterior's central point (its weighted medoid, rounded as "
+        "declared) and each parameter's weighted 90% interval. A width near 1 means the targets "
         "say little about that parameter.",
         "",
         markdown_table(parameters_table(posterior, free)),

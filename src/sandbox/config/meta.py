@@ -34,7 +34,7 @@ from typing import Any
 
 ROLES = ("lever", "uncertainty", "setting")
 CALIBRATED = "hand calibration"  # adjusted by hand against the targets (docs/model.md#calibration)
-# the central point (weighted medians) of the stored posterior of the ABC-SMC fit
+# the central point (the weighted medoid) of the stored posterior of the ABC-SMC fit
 # (docs/calibration.md)
 FITTED = "calibrated: ABC-SMC posterior's central point, configs/calibrated/history.csv"
 KINDS: dict[str, str] = {  # kind of range -> what it allows, in error messages and docs

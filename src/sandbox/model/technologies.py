@@ -12,8 +12,8 @@ ad-hoc track's duration was fitted, run the track's own (1).
 
 A province adopts technology after technology: a pilot is of one technology, and a
 province may pilot each technology once it has arrived, unless it already runs or
-deployed it. Of those it has not taken, it considers the earliest of each class, or with
-``technologies.leapfrog`` the newest (it buys the current generation).
+deployed it. Of those it has not taken, it considers the newest of each class (it buys the
+current generation), or with ``technologies.leapfrog=false`` the earliest.
 """
 
 from __future__ import annotations
@@ -105,8 +105,8 @@ class Technologies:
 
     def untaken(self, taken: set[int]) -> list[list[int]]:
         """Per domain, the established and the novel technology a province not holding
-        ``taken`` considers (-1 where there is none): the earliest of each class, or with
-        ``technologies.leapfrog`` the newest (the current generation)."""
+        ``taken`` considers (-1 where there is none): the newest of each class (the current
+        generation), or with ``technologies.leapfrog=false`` the earliest."""
         order = reversed if self.params.leapfrog else iter
         firsts = []
         for classes in self.by_class:

@@ -12,7 +12,7 @@ class AuthorityParams:
     """Local authorities (one per province): capacities, learning and proposing."""
 
     awareness_initial: float = param(
-        0.711,
+        0.611,
         unit="share",
         range="unit",
         role="uncertainty",
@@ -29,7 +29,7 @@ class AuthorityParams:
         doc="awareness gain without peers",
     )
     learning_peer: float = param(
-        0.226,
+        0.327,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -37,7 +37,7 @@ class AuthorityParams:
         doc="extra awareness gain at full peer success x leadership",
     )
     propose_rate: float = param(
-        0.592,
+        0.621,
         unit="per month",
         range="unit",
         role="uncertainty",
@@ -142,7 +142,7 @@ class AuthorityParams:
         doc="beta of the Beta distribution of risk aversion",
     )
     risk_weight: float = param(
-        2.75,
+        2.41,
         unit="–",
         range="nonnegative",
         role="uncertainty",

@@ -141,7 +141,7 @@ class FirmParams:
         doc="profit margin on contract value",
     )
     bid_share: float = param(
-        0.213,
+        0.138,
         unit="probability",
         range="unit",
         role="uncertainty",

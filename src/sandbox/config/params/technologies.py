@@ -100,16 +100,16 @@ class TechnologyParams:
         doc="benefit of a novel technology relative to an established one in its domain",
     )
     leapfrog: bool = param(
-        False,
+        True,
         unit="flag",
         range="flag",
         role="uncertainty",
         source=(
             "assumption: after " + EXAMPLES + ", each piloted by a leading province within "
             "months of its arrival, not after the older technologies of its domain had been "
-            "taken: a province procuring a service buys the current generation (true). The "
-            "default stays false (in order of arrival), the rule the stored calibration was "
-            "fitted with, until the history is refitted with it"
+            "taken: a province procuring a service buys the current generation (true, the "
+            "rule the stored calibration is fitted with; false takes them in order of "
+            "arrival)"
         ),
         doc=(
             "a province considers the newest technology of each class it has not taken "

@@ -97,9 +97,9 @@ class LocalAuthority(mesa.Agent):
         """Compare expected value with perceived legal risk; propose the best technology.
 
         Candidates are, in each domain the province can build (its data access reaches
-        ``pilots.data_feasibility`` x the domain's data dependence), the earliest established
-        and the earliest novel technology it neither pilots nor deployed
-        (``Technologies.untaken``; the newest with ``technologies.leapfrog``), while it
+        ``pilots.data_feasibility`` x the domain's data dependence), the newest established
+        and the newest novel technology it neither pilots nor deployed
+        (``Technologies.untaken``; the earliest with ``technologies.leapfrog=false``), while it
         runs fewer than its most pilots at once;
         each must be funded: a pilot is sized to what the province can fund (its own
         expected share of the cost, paid in monthly instalments over the pilot's duration,
