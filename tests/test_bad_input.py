@@ -84,6 +84,18 @@ CASES = {
         ["policy=controlled_pilot", "policy.start=2020-01"],
         ["policy.start", "2020-01", "2019-06 or earlier"],
     ),
+    "design: one replicate": (
+        ["design.analysis=robustness", "design.replicates=1"],
+        ["design.replicates", "1", "[2, 1000]"],
+    ),
+    "design: unknown policy": (
+        ["design.analysis=robustness", "design.policies=[status_quo,anarchy]"],
+        ["design.policies", "anarchy", "facilitation"],
+    ),
+    "design: a policy twice": (
+        ["design.analysis=robustness", "design.policies=[status_quo,status_quo]"],
+        ["design.policies", "without repeats"],
+    ),
     "a table the map cannot merge": (
         ["region=vietnam", "region.table=toy.csv", "horizon.end=2025-12"],
         ["merged_from", "region.merge_table", "vietnam_34.csv"],
