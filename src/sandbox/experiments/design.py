@@ -119,7 +119,8 @@ def describe_design(
     """What a design is: the record ``design.json`` holds and a resumed run must match."""
     first = next(iter(policies.values()))
     base = {
-        name: json.dumps(_plain(p), sort_keys=True, default=str) for name, p in policies.items()
+        name: json.dumps(dataclasses.asdict(p), sort_keys=True, default=str)
+        for name, p in policies.items()
     }
     return {
         "analysis": analysis,
@@ -127,7 +128,7 @@ def describe_design(
         "replicates": replicates,
         "points": len(points),
         "points_sha256": _frame_sha(points),
-        "scenarios_sha256": _text_sha(json.dumps(base, sort_keys=True)),
+        "scenarios_sha256": hashlib.sha256(json.dumps(base, sort_keys=True).encode()).hexdigest(),
         "seed": first.seed,
         "citizens": first.citizens.n,
         "horizon_end": first.horizon.end,
@@ -249,15 +250,7 @@ def _claim(folder: Path, record: dict) -> None:
     write_json(path, record)
 
 
-def _plain(params: Params) -> dict:
-    return dataclasses.asdict(params)
-
-
 def _frame_sha(frame: pd.DataFrame) -> str:
     data = np.ascontiguousarray(frame.to_numpy(dtype=float))
     names = ",".join(map(str, frame.columns))
     return hashlib.sha256(names.encode() + data.tobytes()).hexdigest()
-
-
-def _text_sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
