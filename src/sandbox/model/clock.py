@@ -27,14 +27,32 @@ class Clock:
         self.policy_t0 = policy_t0
 
     @property
+    def months(self) -> pd.PeriodIndex:
+        """Every simulated month."""
+        return self._months
+
+    @months.setter
+    def months(self, months: pd.PeriodIndex) -> None:
+        # read every month by every authority: kept as plain labels and the first month's
+        # calendar month, not looked up in the index each time
+        self._months = months
+        self._labels = months.strftime("%Y-%m").tolist()
+        self._first_month = months[0].month if len(months) else 1
+
+    @property
     def month(self) -> pd.Period:
         """The month being simulated."""
-        return self.months[self.t]
+        return self._months[self.t]
+
+    @property
+    def label(self) -> str:
+        """The month being simulated, as YYYY-MM."""
+        return self._labels[self.t]
 
     @property
     def month_of_year(self) -> int:
         """Calendar month (1-12) being simulated."""
-        return self.months[self.t].month
+        return (self._first_month - 1 + self.t) % 12 + 1
 
     @property
     def months_since_policy(self) -> int:

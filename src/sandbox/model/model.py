@@ -282,8 +282,10 @@ class SandboxModel(mesa.Model):
         self.peer_success = (totals - success) / np.maximum(self._region_size - 1, 1)
 
     def _authorities_propose(self) -> None:
-        """Authorities, in random order, learn and maybe propose a pilot."""
-        self.authorities.shuffle_do("step", self.peer_success)
+        """Authorities, in random order, learn and maybe propose a pilot (at this month's
+        legal clarity: proposing changes no law)."""
+        unclear = (1.0 - self.government.clarity).tolist()  # [established, novel][domain]
+        self.authorities.shuffle_do("step", self.peer_success, unclear)
 
     def _market(self) -> None:
         """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""

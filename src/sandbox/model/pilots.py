@@ -36,9 +36,12 @@ DEPLOYED = (Status.RUNNING, Status.SUCCEEDED)
 BUSY = (Status.PROPOSED, Status.APPROVED, Status.RUNNING)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Pilot:
-    """One pilot and its state."""
+    """One pilot and its state.
+
+    Pilots compare by identity: each is one proposal, and two may hold equal fields
+    (``list.remove`` and ``in`` must find the pilot itself, without comparing fields)."""
 
     province: int  # its province (a unit's index after the merger)
     domain: Domain

@@ -107,16 +107,20 @@ class Technologies:
         """Per domain, the established and the novel technology a province not holding
         ``taken`` considers (-1 where there is none): the newest of each class (the current
         generation), or with ``technologies.leapfrog=false`` the earliest."""
-        order = reversed if self.params.leapfrog else iter
-        firsts = []
-        for classes in self.by_class:
-            pair = []
-            for ids in classes:
-                first = -1
-                for k in order(ids):
-                    if k not in taken:
-                        first = k
-                        break
-                pair.append(first)
-            firsts.append(pair)
-        return firsts
+        end = -1 if self.params.leapfrog else 0
+        # the usual case first: the one looked at first is not taken
+        return [
+            [
+                ids[end] if ids and ids[end] not in taken else _first_untaken(ids, taken, end)
+                for ids in classes
+            ]
+            for classes in self.by_class
+        ]
+
+
+def _first_untaken(ids: list[int], taken: set[int], end: int) -> int:
+    """The first of ``ids`` not in ``taken``, looking from its ``end`` (0 or -1); -1 if none."""
+    for k in reversed(ids) if end else ids:
+        if k not in taken:
+            return k
+    return -1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import mesa
@@ -80,11 +81,11 @@ class LocalAuthority(mesa.Agent):
         p = self.context.params.authorities
         return p.max_active_pilots * (p.city_pilot_factor if self.centrally_run else 1)
 
-    def step(self, peer_success: np.ndarray) -> None:
+    def step(self, peer_success: np.ndarray, unclear: list[list[float]] | None = None) -> None:
         """Learn from peers (``peer_success``: per province, the share of its peers with a
-        succeeded service), then maybe propose a pilot."""
+        succeeded service), then maybe propose a pilot (``unclear``: as in ``propose``)."""
         self.learn(peer_success[self.province])
-        self.propose()
+        self.propose(unclear)
 
     def learn(self, peers: float) -> None:
         """Awareness rises with peers' successes (``peers``: the share of the other
@@ -93,7 +94,7 @@ class LocalAuthority(mesa.Agent):
         gain = p.learning_base + p.learning_peer * self.leadership * peers
         self.awareness += (1.0 - self.awareness) * min(1.0, gain)
 
-    def propose(self) -> None:
+    def propose(self, unclear: list[list[float]] | None = None) -> None:
         """Compare expected value with perceived legal risk; propose the best technology.
 
         Candidates are, in each domain the province can build (its data access reaches
@@ -129,6 +130,9 @@ class LocalAuthority(mesa.Agent):
         again from zero. This is equal in distribution to a Bernoulli draw each month with
         probability ``c``; under a policy that raises ``c`` the same proposal comes
         earlier by what the hazard implies, not by a fresh lottery (common random numbers).
+
+        ``unclear`` is 1 - legal clarity, ``[established, novel][domain]``, as the month's
+        authorities all see it (computed here when not given).
         """
         c = self.context
         draws = self.stream.random(len(DOMAINS)).tolist()
@@ -145,7 +149,8 @@ class LocalAuthority(mesa.Agent):
         offered = c.regime.track_for(c, self)
         # the regime's track, or the ordinary route, whichever the province expects more of
         tracks = (offered,) if offered is c.adhoc else (offered, c.adhoc)
-        unclear = (1.0 - c.government.clarity).tolist()  # [established, novel][domain]
+        if unclear is None:
+            unclear = (1.0 - c.government.clarity).tolist()
         appraisal = c.appraisal
         access = appraisal.province_access(self.province)
         feasible = appraisal.feasible_access
@@ -165,30 +170,28 @@ class LocalAuthority(mesa.Agent):
         low, width = 1.0 - p.value_spread, 2.0 * p.value_spread
         premium = c.params.technologies.novel_benefit
         keep = 1.0 - c.params.technologies.overlap
-        best, best_value, best_size, track, best_tech = None, -1.0, 0.0, offered, -1
         resources = c.resources
         ppp = resources.ppp_exists(c)
-        for option in tracks:
-            private = None
-            if ppp:  # the co-finance it expects a partner to bring (at established risk)
-                private = resources.private_shares(
-                    c,
-                    self.province,
-                    access,
-                    [d for d, _ in candidates],
-                    [option.params.legal_risk * unclear[0][d] for d, _ in candidates],
-                )
-            sizes = resources.sizes(
-                c,
-                self.province,
-                [costs[d] for d, _ in candidates],
-                option.duration(c.params.pilots),
-                c.params.pilots.min_size,
-                private,
-            )
-            for (d, firsts), size in zip(candidates, sizes, strict=True):
-                if size <= 0.0:
-                    continue
+        province = self.province
+        # a track on which not even its cheapest candidate, at the most co-finance a partner
+        # brings, is funded funds none (a size falls with cost and rises with co-finance)
+        min_size, pilots = c.params.pilots.min_size, c.params.pilots
+        cheapest = min(costs[d] for d, _ in candidates)
+        most_private = resources.most_private(c)
+        sizers = [
+            resources.sizer(c, province, option.duration(pilots), min_size) for option in tracks
+        ]
+        open_tracks = [
+            (i, option)
+            for i, option in enumerate(tracks)
+            if sizers[i](cheapest, most_private) > 0.0
+        ]
+        if not open_tracks:
+            return
+        # the values first (sizing leaves them unchanged), in the order the loops meet them
+        ranked = []
+        for i, option in open_tracks:
+            for d, firsts in candidates:
                 base = (
                     need[d]
                     * benefit[d]
@@ -197,15 +200,33 @@ class LocalAuthority(mesa.Agent):
                     * (low + width * draws[d])
                 )
                 for novel, k in enumerate(firsts):
-                    if k < 0:
-                        continue
-                    value = (
-                        base
-                        * (premium if novel else 1.0)
-                        * option.prospect(c, self, unclear[novel][d], bool(novel))
+                    if k >= 0:
+                        value = (
+                            base
+                            * (premium if novel else 1.0)
+                            * option.prospect(c, self, unclear[novel][d], bool(novel))
+                        )
+                        ranked.append((value, i, d, k))
+        # then the most valued one it can fund (the first met among equal values: the sort
+        # is stable), each (track, domain) sized once, when first asked
+        ranked.sort(key=itemgetter(0), reverse=True)
+        sized: dict[tuple[int, int], float] = {}
+        best = None
+        for _, i, d, k in ranked:
+            size = sized.get((i, d))
+            if size is None:
+                # the co-finance it expects a partner to bring (at established risk)
+                private = (
+                    resources.private_share(
+                        c, province, access, d, tracks[i].params.legal_risk * unclear[0][d]
                     )
-                    if value > best_value:
-                        best, best_value, best_size, track, best_tech = d, value, size, option, k
+                    if ppp
+                    else 0.0
+                )
+                size = sized[i, d] = sizers[i](costs[d], private)
+            if size > 0.0:
+                best, best_size, track, best_tech = d, size, tracks[i], k
+                break
         if best is None:
             return
         novel = technologies.novel[best_tech]

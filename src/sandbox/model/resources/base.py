@@ -20,7 +20,7 @@ from sandbox.config.params import ResourceParams
 from sandbox.model.resources.ledger import fits
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sandbox.model.interfaces import ResourceContext
     from sandbox.model.pilots import Pilot
@@ -57,7 +57,7 @@ class ResourceMechanism:
 
     def ppp_exists(self, ctx: ResourceContext) -> bool:
         """PPP co-finance is part of the mechanism and exists in law this month."""
-        return self.ppp and str(ctx.clock.month) >= self.params.ppp_from
+        return self.ppp and ctx.clock.label >= self.params.ppp_from
 
     def revenue_rate(self, use: float) -> float:
         """A PPP partner's revenue a year per unit of stake at a province's ``use`` (its
@@ -87,6 +87,26 @@ class ResourceMechanism:
             appraisal.data_access(pilot),
         )
 
+    def private_share(
+        self, ctx: ResourceContext, province: int, access: float, domain: int, risk: float
+    ) -> float:
+        """The share of a pilot's cost in one of a province's candidate ``domain``s (at
+        its data ``access`` and the legal ``risk`` its track bears there) it expects a
+        partner to co-finance: ``ppp_share`` of what a grant leaves, where a partner of
+        default capability would clear its hurdle (``invests``), else 0."""
+        if not self.ppp_exists(ctx):
+            return 0.0
+        success = ctx.appraisal.expected_success(province, domain, access)
+        return (
+            self.params.ppp_share
+            if self._clears_hurdle(ctx, province, success, risk, access)
+            else 0.0
+        )
+
+    def most_private(self, ctx: ResourceContext) -> float:
+        """The largest share ``private_share`` can give this month (a bound for sizing)."""
+        return self.params.ppp_share if self.ppp_exists(ctx) else 0.0
+
     def private_shares(
         self,
         ctx: ResourceContext,
@@ -95,20 +115,9 @@ class ResourceMechanism:
         domains: Sequence[int],
         risks: Sequence[float],
     ) -> list[float]:
-        """For each of a province's candidate ``domains`` (at its data ``access`` and the
-        legal ``risks`` its track bears there), the share of a pilot's cost it expects a
-        partner to co-finance: ``ppp_share`` of what a grant leaves, where a partner of
-        default capability would clear its hurdle (``invests``), else 0."""
-        if not self.ppp_exists(ctx):
-            return [0.0] * len(domains)
-        appraisal = ctx.appraisal
-        share = self.params.ppp_share
+        """``private_share`` of each of ``domains``, at its legal risk in ``risks``."""
         return [
-            share
-            if self._clears_hurdle(
-                ctx, province, appraisal.expected_success(province, d, access), risk, access
-            )
-            else 0.0
+            self.private_share(ctx, province, access, d, risk)
             for d, risk in zip(domains, risks, strict=True)
         ]
 
@@ -137,6 +146,35 @@ class ResourceMechanism:
         grant = self.params.grant_share * cost
         return grant if fits(grant * (1.0 - self.withheld_share), central_room) else 0.0
 
+    def sizer(
+        self, ctx: ResourceContext, province: int, months: int, min_size: float
+    ) -> Callable[[float, float], float]:
+        """``sizes`` one cost at a time: the headrooms are computed once, and the returned
+        ``size(cost, private)`` sizes a candidate when asked (an authority sizes only the
+        candidates that would beat its best, ``LocalAuthority.propose``)."""
+        ledger, p = ctx.ledger, self.params
+        budget = p.local_budget * ledger.fiscal[province]  # ``local_budget(fiscal)[province]``
+        local = ledger.local_headroom(province, months, budget, p.carry_over)
+        grant_paid, central = 0.0, 0.0
+        if self.grant:
+            central = ledger.central_headroom(months, p.central_budget)
+            grant_paid = p.grant_share * (1.0 - self.withheld_share)
+        kept = 1.0 - p.grant_share  # what a grant leaves, for a partner's share
+
+        def size(cost: float, private: float = 0.0) -> float:
+            # ``min`` and ``max`` written as comparisons: the same values, in a hot loop
+            own = cost * (1.0 - private)
+            size = (r if (r := local / own) < 1.0 else 1.0) if own > 0 else 1.0  # no grant
+            if grant_paid > 0:  # with one, while the centre's part fits its headroom
+                own = cost * (1.0 - grant_paid - private * kept)
+                granted = r if (r := central / (cost * grant_paid)) < 1.0 else 1.0
+                if own > 0:
+                    granted = r if (r := local / own) < granted else granted
+                size = granted if granted > size else size
+            return float(size) if size >= min_size and size > 0 else 0.0
+
+        return size
+
     def sizes(
         self,
         ctx: ResourceContext,
@@ -153,25 +191,10 @@ class ResourceMechanism:
         ``private_shares``) must fit its ``Ledger.local_headroom``. A smaller pilot may get
         a grant a whole one would not (a grant is all or nothing against the centre's
         headroom); the size is the larger of the sizes with and without a grant. The
-        headrooms are computed once for all the costs."""
-        ledger, p = ctx.ledger, self.params
-        budget = p.local_budget * ledger.fiscal[province]  # ``local_budget(fiscal)[province]``
-        local = ledger.local_headroom(province, months, budget, p.carry_over)
-        grant_paid = 0.0
-        if self.grant:
-            central = ledger.central_headroom(months, p.central_budget)
-            grant_paid = p.grant_share * (1.0 - self.withheld_share)
+        headrooms are computed once for all the costs (``sizer``)."""
+        size = self.sizer(ctx, province, months, min_size)
         private = [0.0] * len(costs) if private is None else private
-        sizes = []
-        for cost, partner in zip(costs, private, strict=True):
-            own = cost * (1.0 - partner)
-            size = min(1.0, local / own) if own > 0 else 1.0  # without a grant
-            if grant_paid > 0:  # with one, while the centre's part fits its headroom
-                own = cost * (1.0 - grant_paid - partner * (1.0 - p.grant_share))
-                granted = min(1.0, central / (cost * grant_paid))
-                size = max(size, min(granted, local / own) if own > 0 else granted)
-            sizes.append(float(size) if size >= min_size and size > 0 else 0.0)
-        return sizes
+        return [size(cost, partner) for cost, partner in zip(costs, private, strict=True)]
 
     def finance(self, ctx: ResourceContext, pilot: Pilot) -> bool | None:
         """Split, check and commit a pilot's cost."""

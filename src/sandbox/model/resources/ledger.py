@@ -199,8 +199,9 @@ class Ledger:
         """Pay what ``pilot`` owes as far as the pools go: the central pool, then its
         province's (``local`` and ``spent_local``: the ledger's arrays, or lists of them)."""
         central = min(pilot.owed_central, self.central)
-        if central > 0:
-            self.spend_central(central)
+        if central > 0:  # ``spend_central``, without its check: it fits by construction
+            self.central -= central
+            self.spent_central += central
             pilot.owed_central -= central
             pilot.central_funding += central
         province = pilot.province
@@ -218,8 +219,9 @@ class Ledger:
             self._commitments = Commitments(
                 [[0.0, 0.0, 0.0] for _ in range(len(self.local))], [0.0, 0.0, 0.0]
             )
+            rest_of_year = self._rest_of_year
             for pilot in self.contracts:
-                self._commitments.add(pilot, self._rest_of_year)
+                self._commitments.add(pilot, rest_of_year)
         return self._commitments
 
     @property
