@@ -13,6 +13,7 @@ from sandbox.experiments.compare import (
     breakdowns,
     comparison_table,
     main,
+    pair_notes,
     paired_comparison,
     write_breakdown,
     write_comparison,
@@ -371,3 +372,57 @@ def test_decimal_and_negative_baselines_each_keep_their_own_files(tmp_path) -> N
         assert set(by["lever_policy_clean"]) == {False, True}
         assert (tmp_path / f"comparison_vs_{baseline}.txt").is_file()
     assert len(list(tmp_path.glob("comparison_vs_*.parquet"))) == 2 * len(baselines)
+
+
+def test_a_threshold_never_reached_counts_at_the_horizon_and_is_never_dropped() -> None:
+    """Three regimes, 10 replicates, followed 60 months from policy.start. The status quo
+    gets there in month 30; ``fast_few`` in month 20 in 3 replicates and never in 7;
+    ``steady`` in month 25 in all. Dropping the 7 would rank ``fast_few`` first (-10 against
+    -5); counted at the 60 months followed (a restricted mean: 0.3 x 20 + 0.7 x 60 = 48) it
+    is 18 months slower than the status quo, and last."""
+    metric = "months_to_65pct_depth"
+    times = {"status_quo": [30.0] * 10, "fast_few": [20.0] * 3 + [np.nan] * 7}
+    times["steady"] = [25.0] * 10
+    rows = [
+        {
+            "status": "done",
+            "replicate": r,
+            "lever_policy": policy,
+            "setting_horizon_start": "2019-01",
+            "lever_policy_start": "2026-01",
+            "setting_horizon_end": "2030-12",
+            metric: values[r],
+        }
+        for policy, values in times.items()
+        for r in range(10)
+    ]
+    runs = pd.DataFrame(rows)
+    result = paired_comparison(runs, "status_quo", metrics=(metric,)).set_index("option")
+    assert result.loc["fast_few", "mean_diff"] == pytest.approx(0.3 * 20 + 0.7 * 60 - 30)
+    assert result.loc["fast_few", "n_censored"] == 7
+    assert result.loc["fast_few", "n_pairs"] == 10  # none dropped
+    assert result.loc["steady", "mean_diff"] == pytest.approx(-5.0)
+    assert result.loc["steady", "n_censored"] == 0
+    # the ranking dropping would give is the reverse: fast_few ahead of steady
+    dropped = runs.dropna(subset=[metric]).groupby("lever_policy")[metric].mean()
+    assert dropped["fast_few"] < dropped["steady"]
+    assert result.loc["fast_few", "mean_diff"] > result.loc["steady", "mean_diff"]
+    notes = pair_notes(result.reset_index(), "status_quo", runs)
+    assert any(metric in n and "fast_few 7 of 10" in n and "restricted" in n for n in notes)
+
+
+def test_a_time_without_its_months_followed_is_still_left_out_with_a_note() -> None:
+    """Without the horizon's months (a table from elsewhere) nothing is made up: the pairs
+    without a value are left out, and the notes say how many were used."""
+    runs = pd.DataFrame(
+        {
+            "status": "done",
+            "replicate": [0, 1, 0, 1],
+            "lever_policy": ["status_quo", "status_quo", "phased", "phased"],
+            "months_to_65pct_depth": [30.0, 30.0, 20.0, np.nan],
+        }
+    )
+    result = paired_comparison(runs, "status_quo", metrics=("months_to_65pct_depth",))
+    assert result["n_pairs"].tolist() == [1] and result["n_censored"].tolist() == [0]
+    notes = pair_notes(result, "status_quo", runs)
+    assert any("phased 1 of 2" in n for n in notes)

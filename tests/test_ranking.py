@@ -93,3 +93,22 @@ def test_the_stored_ablation_sweep_gets_its_ranking_files(tmp_path: Path) -> Non
     assert (sweep / "ranking_by_ablation.txt").read_text().strip() == text
     for policy in done["lever_policy"].unique():
         assert policy in text
+
+
+def test_a_regime_that_seldom_reaches_a_threshold_ranks_by_its_restricted_mean() -> None:
+    """``a`` reaches the depth threshold in month 20 in 1 of 4 replicates and never in the
+    60 months followed in 3; ``b`` in month 40 in all. The mean of the runs that got there
+    would rank ``a`` first; counted at 60 months when never reached (mean 50), ``a`` is
+    second."""
+    metric = "months_to_65pct_depth"
+    runs = _runs(
+        {
+            ("none", "a"): {metric: [20.0, np.nan, np.nan, np.nan]},
+            ("none", "b"): {metric: [40.0] * 4},
+        }
+    ).assign(
+        setting_horizon_start="2019-01", lever_policy_start="2026-01", setting_horizon_end="2030-12"
+    )
+    table = ranks(runs, metrics=(metric,)).set_index("lever_policy")
+    assert table.loc["a", "mean"] == pytest.approx((20 + 3 * 60) / 4)
+    assert table.loc["b", "rank"] == 1 and table.loc["a", "rank"] == 2

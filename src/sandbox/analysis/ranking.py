@@ -2,9 +2,11 @@
 across the options of another lever: which regime leads with every mechanism on, and which
 leads when one mechanism is switched off (``experiment=ablation``).
 
-Ranks are of the mean over done runs at the end of the horizon. Within one option of
-``by`` every option of ``lever`` runs on the same replicates (common random numbers), so
-the order of the means is the order of the paired mean differences from any of them.
+Ranks are of the mean over done runs at the end of the horizon (for a time to an event
+that a run did not reach, the restricted mean: ``sandbox.experiments.compare``). Within one
+option of ``by`` every option of ``lever`` runs on the same replicates (common random
+numbers), so the order of the means is the order of the paired mean differences from any
+of them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import FLAGSHIP, lever_column, read_runs
+from sandbox.experiments.compare import FLAGSHIP, lever_column, read_runs, restricted
 from sandbox.experiments.lock import writes_into_sweep
 from sandbox.model.outcomes import OUTCOMES
 from sandbox.units import better, unit
@@ -57,7 +59,9 @@ def ranks(
     unknown = [m for m in metrics if m not in SENSE]
     if unknown:
         raise ValueError(f"no sense (more or less is better) for {unknown}; known: {list(SENSE)}")
-    grouped = done.groupby([by, lever], sort=False)
+    # a time to an event not reached by the horizon counts at the months followed
+    values = done.assign(**{m: restricted(done, m) for m in metrics})
+    grouped = values.groupby([by, lever], sort=False)
     means = grouped[list(metrics)].mean().reset_index()
     size = grouped.size().rename("runs").reset_index()
     long = means.melt(id_vars=[by, lever], var_name="metric", value_name="mean")

@@ -15,6 +15,14 @@ interval is NaN and ``ci_note`` says why, never a zero-width interval. So it is 
 pair differs by the same amount (``SAME``; ``NO_DIFFERENCE`` when that amount is zero),
 as a count that no option changes does: a t interval would have zero width and read as
 certainty, where the runs only show no spread.
+
+A time to an event that a run did not reach by its horizon (NaN, an outcome declared
+``censored`` in ``sandbox.model.outcomes``) is a censored observation, not a missing one:
+dropping such pairs would make the regime that fails to get there look fast. It is counted
+at the months the run was followed (from its first month or from ``policy.start`` to the
+horizon's end), so the difference is one of restricted means, the standard summary of
+censored times to an event up to a horizon (Royston and Parmar, 2013, BMC Medical Research
+Methodology 13:152); ``n_censored`` counts the pairs in which a run did not get there.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from scipy import stats
 
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.lock import FolderError, writes_into_sweep
-from sandbox.model.outcomes import HEADLINE
+from sandbox.model.outcomes import BY_NAME, HEADLINE
 from sandbox.units import unit
 
 # The outcomes every comparison reports: the headline outcomes of the outcome table
@@ -270,7 +278,41 @@ COLUMNS = (
     "n_formed",  # pairs of done runs that share the replicate and the other levers
     "n_unpaired",  # done runs of the option with no baseline run to pair with
     "n_inactive",  # pairs in which no metric differs
+    "n_censored",  # pairs in which a run did not reach a time-to-event outcome's event
 )
+
+# where a run's months followed are counted from, per origin of a censored outcome
+ORIGIN_COLUMNS = {"start": "setting_horizon_start", "policy": "lever_policy_start"}
+END_COLUMN = "setting_horizon_end"
+
+
+def months_followed(runs: pd.DataFrame, metric: str) -> pd.Series | None:
+    """For an outcome declared ``censored`` (a time to an event), the months each run was
+    followed from its origin to the end of its horizon: the value a run that never got
+    there is counted at. ``None`` for other outcomes, or when ``runs`` lacks the months."""
+    outcome = BY_NAME.get(metric)
+    origin = outcome.censored if outcome is not None else None
+    if origin is None or END_COLUMN not in runs or ORIGIN_COLUMNS[origin] not in runs:
+        return None
+    end = _ordinals(runs[END_COLUMN])
+    begin = _ordinals(runs[ORIGIN_COLUMNS[origin]])
+    if origin == "policy" and ORIGIN_COLUMNS["start"] in runs:  # a policy before the start
+        begin = np.maximum(begin, _ordinals(runs[ORIGIN_COLUMNS["start"]]))
+    return pd.Series(end - begin + 1.0, index=runs.index)
+
+
+def restricted(runs: pd.DataFrame, metric: str) -> pd.Series:
+    """``runs[metric]``, with a censored time to an event that a run did not reach counted
+    at its ``months_followed`` (the values a restricted mean is taken of)."""
+    values = runs[metric].astype(float)
+    limit = months_followed(runs, metric)
+    return values if limit is None else values.fillna(limit)
+
+
+def _ordinals(months: pd.Series) -> np.ndarray:
+    """Monthly ordinals of ``YYYY-MM`` texts (NaN where a month is missing)."""
+    periods = pd.PeriodIndex(months.astype("string").fillna(pd.NA), freq="M")
+    return np.where(periods.isna(), np.nan, periods.asi8.astype(float))
 
 
 def _swept_with(done: pd.DataFrame, lever: str) -> list[str]:
@@ -299,6 +341,14 @@ def _compare(
         for metric in metrics:
             a = arm.loc[common, metric].astype(float).reset_index(drop=True)
             b = base.loc[common, metric].astype(float).reset_index(drop=True)
+            censored = 0
+            limit_a = months_followed(arm.loc[common], metric)
+            limit_b = months_followed(base.loc[common], metric)
+            if limit_a is not None and limit_b is not None:  # not reached: counted at the end
+                late = (a.isna() | b.isna()).to_numpy()
+                a = a.fillna(limit_a.reset_index(drop=True))
+                b = b.fillna(limit_b.reset_index(drop=True))
+                censored = int((late & np.isfinite(a) & np.isfinite(b)).sum())
             finite = (np.isfinite(a) & np.isfinite(b)).to_numpy()  # pairs where both ended
             a, b = a[finite].reset_index(drop=True), b[finite].reset_index(drop=True)
             groups = common.to_frame(index=False)[others][finite].reset_index(drop=True)
@@ -342,6 +392,7 @@ def _compare(
                     "n_formed": len(common),
                     "n_unpaired": len(arm) - len(common),
                     "n_inactive": inactive,
+                    "n_censored": censored,
                 }
             )
     return rows
@@ -373,6 +424,15 @@ def pair_notes(result: pd.DataFrame, baseline: object, runs: pd.DataFrame) -> li
         if r.n_inactive:
             out.append(f"{r.option}: no outcome differs from {baseline} in {r.n_inactive} "
                        f"of {r.n_formed} pairs (its mechanisms did not act there)")  # fmt: skip
+    if "n_censored" in result:
+        late = result[result["n_censored"] > 0]
+        for metric, rows in late.groupby("metric", sort=False):
+            cells = ", ".join(
+                f"{r.option} {r.n_censored} of {r.n_pairs}" for r in rows.itertuples()
+            )
+            out.append(f"{metric}: not reached by the end of the horizon in a run of {cells} "
+                       "pairs; such a run counts at the months it was followed (a restricted "
+                       "mean: it understates how late that run was)")  # fmt: skip
     short = result[result["n_pairs"] < result["n_formed"]]
     for metric, rows in short.groupby("metric", sort=False):
         cells = ", ".join(f"{r.option} {r.n_pairs} of {r.n_formed}" for r in rows.itertuples())

@@ -17,7 +17,11 @@ An outcome is
   (the provinces of the month's map, 63 then 34), or ``None`` when it has none (money,
   time, harm, cumulative counts);
 * ``headline``: its place among the outcomes every comparison reports (1 first), 0 when it
-  is none of them.
+  is none of them;
+* ``censored``: for a time to an event that may not happen by the horizon (NaN then), the
+  month it is counted from: ``"start"`` (the run's first month) or ``"policy"``
+  (``policy.start``). Such a run is a censored observation: comparisons count it at the
+  months it was followed (a restricted mean, ``sandbox.experiments.compare``), never drop it.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from sandbox.model.domains import DOMAINS, N_DOMAINS
 
 PROVINCES = "provinces"  # a ceiling: the provinces of the month's map
 DIRECTIONS = ("more", "less", "neither")
+ORIGINS = ("start", "policy")  # the months a censored time to an event is counted from
 COVERAGE_THRESHOLDS = (75, 90)  # % of the population reached by scaled services
 DEPTH_THRESHOLDS = (60, 65)  # % of the six services deployed, on average per province
 
@@ -52,10 +57,13 @@ class Outcome:
     monthly: bool = True
     counter: bool = False  # a cumulative count the model adds to as events happen
     only: str | None = None  # reported only in such runs (a setting, e.g. validation=bass)
+    censored: str | None = None  # a time to an event, counted from "start" or "policy"
 
     def __post_init__(self) -> None:
         if self.better not in DIRECTIONS:
             raise ValueError(f"{self.name}: better must be one of {DIRECTIONS}")
+        if self.censored not in (None, *ORIGINS):
+            raise ValueError(f"{self.name}: censored must be None or one of {ORIGINS}")
 
 
 def _counter(name: str, meaning: str, unit: str, better: str = "neither") -> Outcome:
@@ -445,6 +453,7 @@ SUMMARY: tuple[Outcome, ...] = (
             f"months from the first month to {p}% of provinces with an app",
             "less",
             monthly=False,
+            censored="start",
         )
         for p in (50, 90)
     ),
@@ -456,6 +465,7 @@ SUMMARY: tuple[Outcome, ...] = (
             f"months from policy.start to {p}% of people reached by a scaled service",
             "less",
             monthly=False,
+            censored="policy",
         )
         for p in COVERAGE_THRESHOLDS
     ),
@@ -468,6 +478,7 @@ SUMMARY: tuple[Outcome, ...] = (
             "per province",
             "less",
             monthly=False,
+            censored="policy",
         )
         for p in DEPTH_THRESHOLDS
     ),
