@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -138,6 +139,35 @@ def test_dry_run_prints_the_count_and_first_jobs_and_creates_nothing(tmp_path) -
     assert done.returncode == 0, done.stderr
     assert "1 run into results/runs/" in done.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_dry_run_of_a_design_counts_the_runs_its_one_job_makes(tmp_path) -> None:
+    """A sampled design is one Hydra job; the dry run counts the model runs it makes,
+    against the points SALib and SciPy sample for it."""
+    from sandbox.experiments.robustness import sample
+    from sandbox.experiments.sensitivity import morris_points, sobol_points
+
+    done = dry_run(tmp_path, "-m", "experiment=sensitivity", "design.samples=2",
+                   "design.sobol_samples=4", "design.sobol_factors=3",
+                   "design.policies=[status_quo,facilitation,phased]")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    points = len(morris_points(2, 0)) + len(sobol_points(["a", "b", "c"], 4, 0))
+    assert "1 job, running the sensitivity design" in done.stdout
+    assert f"{points * 2 * 3:,} runs ({points * 2:,} histories" in done.stdout
+    done = dry_run(tmp_path, "-m", "experiment=robustness", "design.samples=7",
+                   "design.replicates=3")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    policies = len(list((Path(__file__).parents[1] / "configs" / "policy").glob("*.yaml")))
+    assert f"{len(sample(7, 0)) * 3 * policies:,} runs" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_experiment_without_multirun_says_it_runs_one_scenario(tmp_path) -> None:
+    done = sandbox_run("experiment=policy_comparison", *TINY_SWEEP,
+                       f"hydra.run.dir={tmp_path / 'one'}")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "experiment=policy_comparison without -m runs one scenario" in done.stderr
+    assert "add -m" in done.stderr
 
 
 def test_dry_run_refuses_a_bad_job_like_a_run(tmp_path) -> None:

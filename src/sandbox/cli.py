@@ -287,10 +287,13 @@ class Plan:
     folder: str
     first: list[list[str]]
     multirun: bool
+    design: str = ""  # a sampled design's size in words (its one job runs them all)
 
     def describe(self) -> str:
         """The dry run's report."""
         what = f"{self.runs:,} run{'s' * (self.runs != 1)}"
+        if self.design:
+            what = f"{self.runs:,} job{'s' * (self.runs != 1)}, running {self.design},"
         lines = [
             f"sandbox-run --dry-run: {what} into {self.folder} "
             f"({'a sweep' if self.multirun else 'a single run'}); every job checked, nothing "
@@ -373,10 +376,12 @@ def _check(argv: list[str]) -> tuple[list[str], Plan | None]:
             _check_sweep_folder(base, composer.hydra.config_loader)
             first = jobs.sweep_jobs(base, composer.hydra.config_loader)[1]
             plan = Plan(checker.jobs, str(OmegaConf.select(base, "hydra.sweep.dir")),
-                        list(itertools.islice(first, SHOWN_JOBS)), multirun=True)  # fmt: skip
+                        list(itertools.islice(first, SHOWN_JOBS)), multirun=True,
+                        design=_design(composer, plan_job=overrides))  # fmt: skip
         else:
             jobs.check_run(cfg, parsed)
-            plan = Plan(1, str(OmegaConf.select(cfg, "hydra.run.dir")), [overrides], False)
+            plan = Plan(1, str(OmegaConf.select(cfg, "hydra.run.dir")), [overrides], False,
+                        design=_design(composer, plan_job=overrides))  # fmt: skip
     finally:
         GlobalHydra.instance().clear()
     return _command(flags, overrides), plan
@@ -444,6 +449,22 @@ def _reraise(err: BaseException) -> None:
     raise err
 
 
+def _design(composer, plan_job: list[str]) -> str:
+    """The size of the sampled design a command's job runs (``experiment=sensitivity``,
+    ``robustness``), in words; empty for other commands."""
+    import importlib
+
+    from sandbox.config.jobs import model_params
+
+    try:
+        params = model_params(composer.compose(plan_job, RunMode.RUN))
+    except ConfigError:  # a sweep over values: each job is one run
+        return ""
+    if not params.design.analysis:
+        return ""
+    return importlib.import_module(ANALYSES[params.design.analysis]).planned(params)
+
+
 def dry_run(argv: list[str]) -> str:
     """Check a command as ``sandbox-run`` would and say what it would launch.
 
@@ -465,10 +486,16 @@ def main() -> None:
         if DRY_RUN in argv:
             print(dry_run([a for a in argv if a != DRY_RUN]))
             return
-        command = _precheck(argv)
+        command, plan = _check(argv)
     except (ConfigError, SweepFolderError) as err:
         print(f"sandbox-run: {err}", file=sys.stderr)
         sys.exit(2)
+    if plan is not None and not plan.multirun and not plan.design:
+        named = [o for o in _split_argv(argv)[1] if o.startswith("experiment=")]
+        if named:  # an experiment is a sweep: without -m Hydra runs one scenario of it
+            print(f"sandbox-run: {named[-1]} without -m runs one scenario (the config's "
+                  "defaults where the experiment sweeps); add -m to run its sweep",
+                  file=sys.stderr)  # fmt: skip
     sweep_folder.record_command(_split_argv(command)[1])
     sys.argv = [sys.argv[0], *command]
     # Hydra prints its own traceback and exits 1 unless HYDRA_FULL_ERROR=1: with it set,

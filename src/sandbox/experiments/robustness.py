@@ -62,6 +62,18 @@ def sample(samples: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(unit, columns=names)
 
 
+def planned(params: Params) -> str:
+    """The design's size in words, before anything runs (``sandbox-run --dry-run``)."""
+    d = params.design
+    histories = d.samples * d.replicates
+    runs = histories * len(d.policies)
+    return (
+        f"the {ANALYSIS} design: {d.samples:,} futures, {d.replicates} replicates each, "
+        f"{len(d.policies)} policies: {runs:,} runs ({histories:,} histories, each branched "
+        "into every policy)"
+    )
+
+
 def check(design: DesignParams, policies: list[str]) -> None:
     """Refuse PRIM settings that name no policy or outcome of the design.
 

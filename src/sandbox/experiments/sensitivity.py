@@ -99,6 +99,20 @@ def sobol_points(factors: list[str], n: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(x, columns=names)
 
 
+def planned(params: Params) -> str:
+    """The design's size in words, before anything runs (``sandbox-run --dry-run``)."""
+    d = params.design
+    morris = d.samples * (len(dimensions()) + 2)  # each trajectory: one more point than factors
+    sobol = d.sobol_samples * (d.sobol_factors + 3)  # factors, the dummy, and A and B
+    histories = (morris + sobol) * d.replicates
+    runs = histories * len(d.policies)
+    return (
+        f"the {ANALYSIS} design: Morris {morris:,} points then Sobol {sobol:,}, "
+        f"{d.replicates} replicates each, {len(d.policies)} policies: {runs:,} runs "
+        f"({histories:,} histories, each branched into every policy)"
+    )
+
+
 def _check(params: Params) -> None:
     n = params.design.sobol_samples
     if n & (n - 1):
