@@ -82,6 +82,23 @@ def test_help_lists_groups_and_options() -> None:
         assert word in done.stdout
 
 
+def test_helps_defaults_are_the_configs() -> None:
+    """The scenario ``--help`` describes is the one the config composes with no argument,
+    and it follows an override."""
+    from tests.conftest import scenario
+
+    p = scenario()
+    done = sandbox_run("--help")
+    assert done.returncode == 0
+    words = done.stdout.split()
+    for value in (p.horizon.start, p.horizon.end, p.policy.start, p.policy.name,
+                  p.resources.name, p.data.name, str(p.citizens.n), p.region.table,
+                  p.region.merge_table, p.region.merge_month):  # fmt: skip
+        assert any(w.strip(",;()") == value for w in words), value
+    done = sandbox_run("--help", "policy=phased", "horizon.end=2035-12")
+    assert "phased from" in done.stdout and "to 2035-12" in done.stdout
+
+
 def test_bass_validation_reports_its_error_against_the_closed_form(tmp_path) -> None:
     done = sandbox_run("validation=bass", "citizens.n=200000", f"hydra.run.dir={tmp_path}")
     assert done.returncode == 0, done.stderr
