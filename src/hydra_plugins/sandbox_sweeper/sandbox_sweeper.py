@@ -1,6 +1,6 @@
 """Hydra's basic sweeper, in bounded batches, keeping nothing per job in the launching process.
 
-Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in four ways:
+Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in five ways:
 
 - **Memory.** ``BasicSweeper`` launches the whole sweep as one batch by default, and
   keeps every batch's list of job returns (``JobReturn``) to return them, each with its
@@ -25,6 +25,11 @@ Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in f
   composed: ``${now:}``, ``${cwd:}`` and ``${sweep_suffix:}`` are cached resolvers, and
   every job's config copies this cache, so workers on other machines or in other folders
   write to this same folder.
+- **Finished jobs.** A job whose run is complete is not launched at all when the sweep
+  last ended with every run done from the same config files
+  (``sandbox.experiments.finished``): a finished 384-run sweep launched again says so at
+  once and goes on to collect, instead of spending a Hydra job on each run to find it done.
+  Each job launched keeps its number.
 - **Orphans.** The launching process records itself in the environment before any worker
   starts (``sandbox.experiments.watchdog.mark_launcher``), so that each job's ``guard()`` can end a
   worker whose launching process was killed.
@@ -51,6 +56,7 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sandbox.errors import ConfigError
+from sandbox.experiments.finished import Finished, config_folders, configs_sha256, unstamp
 from sandbox.experiments.watchdog import mark_launcher
 
 DEFAULT_BATCH = 1000
@@ -144,19 +150,43 @@ class SandboxSweeper(BasicSweeper):
         assert self.hydra_context is not None
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
         overrides = parser.parse_overrides([*self._parse_config(), *arguments])
-        batches = job_batches(overrides, self.max_batch_size)
+        batches = iter(job_batches(overrides, self.max_batch_size))
 
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
 
+        configs = None
+        folders = config_folders(self.config.hydra.runtime.config_sources)
+        if folders is not None:
+            configs = configs_sha256(folders)
+        finished = Finished.of(sweep_dir, configs)
+        unstamp(sweep_dir)  # until this sweep ends with every run done (SweepCallback)
         initial_job_idx = 0
-        for batch in batches:
+        batch = next(batches, None)
+        while batch is not None:
+            following = next(batches, None)
             self.validate_batch_is_legal(batch)
-            for result in self.launcher.launch(batch, initial_job_idx=initial_job_idx):
-                _ = result.return_value  # raises the job's error, as BasicSweeper does
+            todo = [i for i, job in enumerate(batch) if finished is None or not finished.done(job)]
+            if len(todo) < len(batch):
+                rest = f"launching the other {len(todo)}" if todo else (
+                    "collecting" if following is None else "on to the next batch")  # fmt: skip
+                print(f"sweep: {len(batch) - len(todo)} of {len(batch)} runs done; {rest}",
+                      flush=True)  # fmt: skip
+            for start, stop in _spans(todo):  # each job keeps its number
+                jobs = batch[start:stop]
+                for result in self.launcher.launch(jobs, initial_job_idx=initial_job_idx + start):
+                    _ = result.return_value  # raises the job's error, as BasicSweeper does
             initial_job_idx += len(batch)
+            batch = following
         return []
+
+
+def _spans(indices: list[int]) -> Iterator[tuple[int, int]]:
+    """The runs of consecutive ``indices``, as (start, stop) pairs."""
+    for _, group in itertools.groupby(enumerate(indices), key=lambda pair: pair[1] - pair[0]):
+        members = [i for _, i in group]
+        yield members[0], members[-1] + 1
 
 
 ConfigStore.instance().store(

@@ -29,6 +29,7 @@ from sandbox.experiments.collect import (
     not_done,
 )
 from sandbox.experiments.compare import write_breakdown, write_comparison
+from sandbox.experiments.finished import config_folders, configs_sha256, stamp
 from sandbox.experiments.lock import FolderError, folder_lock
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
@@ -205,12 +206,16 @@ class SweepCallback(Callback):
             return
         sweep_dir = Path(config.hydra.sweep.dir)
         try:
-            self._end(sweep_dir)
+            if self._end(sweep_dir):  # every run done: the next launch skips them
+                folders = config_folders(config.hydra.runtime.config_sources)
+                if folders is not None:
+                    stamp(sweep_dir, configs_sha256(folders))
         finally:
             if self.held is not None:
                 self.held.close()
 
-    def _end(self, sweep_dir: Path) -> None:
+    def _end(self, sweep_dir: Path) -> bool:
+        """Collect, compare, rank and report; True when every run is done (else exit 1)."""
         try:
             runs, timeseries = collect(sweep_dir)
         except (MixedCodeError, FolderError) as err:
@@ -242,6 +247,7 @@ class SweepCallback(Callback):
             print(f"report: {report}", flush=True)
         if len(bad):
             sys.exit(1)
+        return True
 
 
 def report_of(sweep_dir: Path) -> Path | None:

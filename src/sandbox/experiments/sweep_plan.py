@@ -54,6 +54,7 @@ OWN = frozenset(
         ".lock.holder",
         ".checkpoints",
         ".submitit",
+        ".finished.json",  # sandbox.experiments.finished.STAMP
     }
 )
 
