@@ -150,8 +150,13 @@ def test_a_failed_run_leaves_its_trajectory_out_not_the_analysis(screened) -> No
 
 
 REDUCED = (
-    "region=toy", "citizens.n=1000", "policy.start=2020-01", "horizon.end=2020-06",
-    "design.samples=2", "design.sobol_samples=2", "design.sobol_factors=2",
+    "region=toy",
+    "citizens.n=1000",
+    "policy.start=2020-01",
+    "horizon.end=2020-06",
+    "design.samples=2",
+    "design.sobol_samples=2",
+    "design.sobol_factors=2",
     "design.policies=[status_quo,facilitation]",
 )  # fmt: skip (a short history: the test checks the design's machinery, not its findings)
 
