@@ -426,3 +426,27 @@ def test_a_time_without_its_months_followed_is_still_left_out_with_a_note() -> N
     assert result["n_pairs"].tolist() == [1] and result["n_censored"].tolist() == [0]
     notes = pair_notes(result, "status_quo", runs)
     assert any("phased 1 of 2" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    ("stored", "lever", "baseline"),
+    [
+        ("policy_comparison", "policy", "status_quo"),
+        ("sandbox_design", "policy_sandbox_capacity", "10"),
+    ],
+)
+def test_console_tables_and_notes_fit_100_columns(stored, lever, baseline, tmp_path) -> None:
+    """The flagship's nine headline outcomes made tables up to 420 characters wide; every
+    line now fits 100 columns, tables wrapped into blocks of columns, and nothing is lost:
+    each option and outcome still appears."""
+    import shutil
+    from pathlib import Path
+
+    folder = tmp_path / stored
+    shutil.copytree(Path(__file__).parent / "data" / "analysis" / stored, folder)
+    text = write_comparison(folder, baseline, lever)
+    text += "\n" + write_breakdown(folder, baseline, lever)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    runs = pd.read_parquet(folder / "runs.parquet")
+    for name in [*runs[f"lever_{lever}"].unique(), *(m for m in FLAGSHIP if m in runs)]:
+        assert str(name) in text

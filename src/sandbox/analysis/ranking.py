@@ -17,7 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import FLAGSHIP, lever_column, read_runs, restricted
+from sandbox.experiments.compare import (
+    FLAGSHIP,
+    fit_line,
+    fit_table,
+    lever_column,
+    read_runs,
+    restricted,
+)
 from sandbox.experiments.lock import writes_into_sweep
 from sandbox.model.outcomes import OUTCOMES
 from sandbox.units import better, unit
@@ -124,16 +131,18 @@ def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str 
     )
     moved = wide[wide["moved"] > 0]
     text = "\n".join(
-        [
+        fit_line(line)
+        for part in [
             f"Rank of each {lever_name} on each outcome at the end of the horizon (1 = best; "
             f"mean over replicates), with every mechanism on ({by_name}={reference}) and "
             f"under each other {by_name}; moved: in how many of those its rank differs",
             f"sense: {senses}",
-            wide.to_string(),
+            fit_table(wide),
             f"{len(moved)} of {len(wide)} (outcome, {lever_name}) ranks move under some "
             f"{by_name}; the ranking is driven, on an outcome, by the {by_name} options "
             "under which its ranks move.",
         ]
+        for line in part.split("\n")
     )
     stem = sweep_dir / f"ranking_by_{by_name}"
     write_atomic(stem.with_suffix(".parquet"), lambda t: table.to_parquet(t))

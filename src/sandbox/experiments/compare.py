@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -604,7 +605,7 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
         )
         tables = breakdown_tables(result, value, lever)
         text = "\n\n".join(
-            [head, *(f"{m} ({unit(m)}):\n{t.to_string()}" for m, t in tables.items())]
+            [fit_line(head), *(f"{m} ({unit(m)}):\n{fit_table(t)}" for m, t in tables.items())]
         )
         write_atomic(_named(stem, ".parquet"), lambda t, r=result: r.to_parquet(t))
         write_atomic(_named(stem, ".txt"), lambda t, x=text: t.write_text(x + "\n"))
@@ -615,7 +616,7 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
         out += [
             f"By {', '.join(names)} ({n} combinations): the lowest to the highest mean "
             f"difference from {value} across them (each with its 95% CI in {stem.name}.txt)",
-            range_table(result).to_string(),
+            fit_table(range_table(result)),
             *(
                 [f"note: the sign depends on {', '.join(names)} for {'; '.join(flips)}"]
                 if flips
@@ -624,7 +625,7 @@ def write_breakdown(sweep_dir: Path, baseline: object, lever: str = "lever_polic
         ]
     if len(ways) > 1 and out:
         out.insert(0, "Broken down by each other lever in turn (pooled over the rest):")
-    return "\n".join(out)
+    return "\n".join(fit_line(line) for text in out for line in text.split("\n"))
 
 
 @writes_into_sweep
@@ -667,7 +668,7 @@ def write_comparison(
             f"({n_rep} replicate{'s' * (n_rep != 1)} x {n_combinations} "
             f"combination{'s' * (n_combinations != 1)} of the other levers) [95% CI]",
             f"units: {units}",
-            table.to_string(),
+            fit_table(table),
             *(
                 f"note: every run of every other option ends with {m} = {others[m].iloc[0]:g}, "
                 "so their differences from the baseline are the same"
@@ -686,10 +687,26 @@ def write_comparison(
             ),
         ]
     )
+    text = "\n".join(fit_line(line) for line in text.split("\n"))
     stem = comparison_stem(sweep_dir, baseline)
     write_atomic(_named(stem, ".parquet"), lambda t: result.to_parquet(t))
     write_atomic(_named(stem, ".txt"), lambda t: t.write_text(text + "\n"))
     return text
+
+
+WIDTH = 100  # console columns: tables wrap their columns, sentences their words
+
+
+def fit_table(frame: pd.DataFrame) -> str:
+    """``frame`` as text within ``WIDTH`` columns (pandas wraps the columns into blocks)."""
+    return frame.to_string(line_width=WIDTH)
+
+
+def fit_line(line: str) -> str:
+    """A sentence within ``WIDTH`` columns; a table's line (already fitted) as it is."""
+    if len(line) <= WIDTH or "  " in line.strip():
+        return line
+    return textwrap.fill(line, width=WIDTH, subsequent_indent="  ", break_on_hyphens=False)
 
 
 def main(argv: list[str] | None = None) -> None:
