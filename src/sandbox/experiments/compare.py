@@ -28,6 +28,7 @@ Methodology 13:152); ``n_censored`` counts the pairs in which a run did not get 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -703,10 +704,28 @@ def fit_table(frame: pd.DataFrame) -> str:
 
 
 def fit_line(line: str) -> str:
-    """A sentence within ``WIDTH`` columns; a table's line (already fitted) as it is."""
+    """A sentence within ``WIDTH`` columns; a table's line (already fitted) as it is.
+
+    A list of items (``units: a: x; b: y``) breaks between its ``"; "``-separated items,
+    so that no item (a unit, a note on one outcome) is cut; a longer item, or a sentence,
+    between words."""
     if len(line) <= WIDTH or "  " in line.strip():
         return line
-    return textwrap.fill(line, width=WIDTH, subsequent_indent="  ", break_on_hyphens=False)
+    wrap = functools.partial(
+        textwrap.wrap, width=WIDTH, subsequent_indent="  ", break_on_hyphens=False
+    )
+    rows: list[str] = []
+    for item in line.split("; "):
+        if rows and len(rows[-1]) + 2 + len(item) <= WIDTH:
+            rows[-1] += "; " + item
+        elif rows and len(item) + 2 <= WIDTH:
+            rows[-1] += ";"
+            rows.append("  " + item)
+        else:  # the first item, or one too long for a row of its own
+            if rows:
+                rows[-1] += ";"
+            rows += wrap(item, initial_indent="  " if rows else "")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> None:
