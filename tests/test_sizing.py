@@ -15,12 +15,12 @@ COST = 10.0  # billion VND, a whole pilot
 
 
 def _sizes(monkeypatch, local: float, central: float, min_size: float = 0.25):
-    """``ResourceMechanism.sizes`` of one whole pilot of ``COST`` at the given headrooms."""
+    """``ResourceMechanism.sizer`` of one whole pilot of ``COST`` at the given headrooms."""
     model = SandboxModel(scenario(*SMALL))
     monkeypatch.setattr(model.ledger, "local_headroom", lambda *_: local)
     monkeypatch.setattr(model.ledger, "central_headroom", lambda *_: central)
     resources = model.context.resources
-    (size,) = resources.sizes(model.context, 0, [COST], 12, min_size)
+    size = resources.sizer(model.context, 0, 12, min_size)(COST)
     return size, resources.params.grant_share
 
 

@@ -122,9 +122,10 @@ def test_a_province_expects_co_finance_only_where_a_partner_would_invest() -> No
     hurdle = 0.2 * success * (1 - 0.5) * access / (1 - ctx.regime.contract_saving)
     ctx.params = with_values(ctx.params, firms=with_values(ctx.params.firms, ppp_hurdle=hurdle))
     # at a legal risk of 0.4 the expected return clears the hurdle, at 0.6 it does not
-    assert ctx.resources.private_shares(ctx, 0, access, [0, 1], [0.4, 0.6]) == [0.5, 0.0]
+    shares = [ctx.resources.private_share(ctx, 0, access, d, r) for d, r in ((0, 0.4), (1, 0.6))]
+    assert shares == [0.5, 0.0]
     central = resource_context("central_budget", central=0.0, local=0.0, **PPP_TERMS)
-    assert central.resources.private_shares(central, 0, access, [0, 1], [0.0, 0.0]) == [0.0, 0.0]
+    assert central.resources.private_share(central, 0, access, 0, 0.0) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -139,7 +140,7 @@ def test_counting_on_a_partner_funds_larger_pilots(private, central, expected) -
     ctx = resource_context("ppp", central=0.0, local=0.0, grant_share=0.5)
     ctx.ledger.local_headroom = lambda *_: 2.5
     ctx.ledger.central_headroom = lambda *_: central
-    (size,) = ctx.resources.sizes(ctx, 0, [COST], MONTHS, 0.25, [private])
+    size = ctx.resources.sizer(ctx, 0, MONTHS, 0.25)(COST, private)
     assert size == pytest.approx(expected)
 
 
@@ -192,7 +193,7 @@ def test_a_proposal_is_sized_to_what_the_province_can_fund(local, central, expec
     ctx = resource_context("central_budget", central=0.0, local=0.0, grant_share=0.5)
     ctx.ledger.local_headroom = lambda *_: local
     ctx.ledger.central_headroom = lambda *_: central
-    (size,) = ctx.resources.sizes(ctx, 0, [COST], MONTHS, 0.25)
+    size = ctx.resources.sizer(ctx, 0, MONTHS, 0.25)(COST)
     assert size == pytest.approx(expected)
 
 

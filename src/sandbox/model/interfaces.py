@@ -23,7 +23,7 @@ prefer giving a mechanism a narrower thing (a value, a method) over a wider one.
   contracts, the resource mechanism's PPP return);
 * the observation (``metrics.observe``): ``ObservedContext``;
 * an authority and the government see the whole ``Context``: they conduct. An authority
-  hands it to the regime (``track_for``) and the resource mechanism (``sizes``); the
+  hands it to the regime (``track_for``) and the resource mechanism (``sizer``); the
   government runs the month's first stage through every mechanism.
 """
 

@@ -105,9 +105,9 @@ class LocalAuthority(mesa.Agent):
         each must be funded: a pilot is sized to what the province can fund (its own
         expected share of the cost, paid in monthly instalments over the pilot's duration,
         fits this year's pool and the coming years' budgets beside what it already owes,
-        less what it expects a PPP partner to co-finance, ``ResourceMechanism.private_shares``),
+        less what it expects a PPP partner to co-finance, ``ResourceMechanism.private_share``),
         reach and cost cut in proportion, down to ``pilots.min_size`` of a whole pilot
-        (``ResourceMechanism.sizes``). Each is valued by need and by benefit per person
+        (``ResourceMechanism.sizer``). Each is valued by need and by benefit per person
         reached against cost, which sizing leaves unchanged: need (the share of
         the province's people the domain serves, ``DomainTable.need``) x benefit x success
         / the province's cost of the pilot x (1 - ``technologies.overlap``) for each

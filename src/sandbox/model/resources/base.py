@@ -4,7 +4,7 @@
 co-finance and the local budget, commits the public shares in the ledger (they are paid in
 monthly instalments while the pilot runs, ``resources.ledger``) and returns ``True``;
 returns ``False`` when it cannot be financed (the pilot dies unfunded) and ``None`` when
-financing waits (a competitive fund between rounds). ``sizes`` is how much of a pilot a
+financing waits (a competitive fund between rounds). ``sizer`` is how much of a pilot a
 province expects to fund, so that it proposes what it can fund. A mechanism sees the
 model through a ``ResourceContext`` (``sandbox.model.interfaces``): the clock, the ledger,
 the appraisal of pilots, legal clarity, the regime's standard contracts and the counters.
@@ -20,7 +20,7 @@ from sandbox.config.params import ResourceParams
 from sandbox.model.resources.ledger import fits
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
     from sandbox.model.interfaces import ResourceContext
     from sandbox.model.pilots import Pilot
@@ -38,7 +38,7 @@ class ResourceMechanism:
     (use, legal clarity and data access each counted once), with legal risk of the pilot's
     track in its domain and the hurdle lowered by standard contracts
     (``policy.contract_saving``). A province counts on that co-finance when it sizes a
-    proposal (``sizes``), so PPP can fund projects public money alone would not. The firm
+    proposal (``sizer``), so PPP can fund projects public money alone would not. The firm
     pays its stake at financing; the grant and the province's share are paid in monthly
     instalments over the pilot's planned duration, and are committed only if this year's
     pool and the coming years' budgets can pay them (``Ledger.central_headroom``,
@@ -107,20 +107,6 @@ class ResourceMechanism:
         """The largest share ``private_share`` can give this month (a bound for sizing)."""
         return self.params.ppp_share if self.ppp_exists(ctx) else 0.0
 
-    def private_shares(
-        self,
-        ctx: ResourceContext,
-        province: int,
-        access: float,
-        domains: Sequence[int],
-        risks: Sequence[float],
-    ) -> list[float]:
-        """``private_share`` of each of ``domains``, at its legal risk in ``risks``."""
-        return [
-            self.private_share(ctx, province, access, d, risk)
-            for d, risk in zip(domains, risks, strict=True)
-        ]
-
     def local_budget(self, fiscal: np.ndarray) -> np.ndarray:
         """Each province's yearly budget for smart-city pilots at its ``fiscal`` capacity,
         billion VND."""
@@ -149,9 +135,16 @@ class ResourceMechanism:
     def sizer(
         self, ctx: ResourceContext, province: int, months: int, min_size: float
     ) -> Callable[[float, float], float]:
-        """``sizes`` one cost at a time: the headrooms are computed once, and the returned
-        ``size(cost, private)`` sizes a candidate when asked (an authority sizes only the
-        candidates that would beat its best, ``LocalAuthority.propose``)."""
+        """How much of a pilot paid over ``months`` a province expects to fund, as a
+        function ``size(cost, private)`` of a whole pilot's ``cost``: the share of it
+        (reach and cost, at most 1), or 0 below ``min_size``. Its own share (the cost less
+        the part of a grant the centre pays during the pilot, less the ``private`` share of
+        what the grant leaves that it expects a partner to co-finance, ``private_share``)
+        must fit its ``Ledger.local_headroom``. A smaller pilot may get a grant a whole one
+        would not (a grant is all or nothing against the centre's headroom); the size is
+        the larger of the sizes with and without a grant. The headrooms are computed once,
+        here; an authority sizes only the candidates it could choose
+        (``LocalAuthority.propose``)."""
         ledger, p = ctx.ledger, self.params
         budget = p.local_budget * ledger.fiscal[province]  # ``local_budget(fiscal)[province]``
         local = ledger.local_headroom(province, months, budget, p.carry_over)
@@ -174,27 +167,6 @@ class ResourceMechanism:
             return float(size) if size >= min_size and size > 0 else 0.0
 
         return size
-
-    def sizes(
-        self,
-        ctx: ResourceContext,
-        province: int,
-        costs: Sequence[float],
-        months: int,
-        min_size: float,
-        private: Sequence[float] | None = None,
-    ) -> list[float]:
-        """For each cost of a whole pilot paid over ``months``, the share of it (reach and
-        cost, at most 1) a province expects to fund, or 0 below ``min_size``: its own share
-        (the cost less the part of a grant the centre pays during the pilot, less the
-        ``private`` share of what the grant leaves that it expects a partner to co-finance,
-        ``private_shares``) must fit its ``Ledger.local_headroom``. A smaller pilot may get
-        a grant a whole one would not (a grant is all or nothing against the centre's
-        headroom); the size is the larger of the sizes with and without a grant. The
-        headrooms are computed once for all the costs (``sizer``)."""
-        size = self.sizer(ctx, province, months, min_size)
-        private = [0.0] * len(costs) if private is None else private
-        return [size(cost, partner) for cost, partner in zip(costs, private, strict=True)]
 
     def finance(self, ctx: ResourceContext, pilot: Pilot) -> bool | None:
         """Split, check and commit a pilot's cost."""

@@ -51,7 +51,7 @@ class Commitments:
         central[2] += pilot.instalment_central * c
 
 
-ROUNDING = 1e-9  # a pilot sized to a headroom (``ResourceMechanism.sizes``) fits it
+ROUNDING = 1e-9  # a pilot sized to a headroom (``ResourceMechanism.sizer``) fits it
 
 
 def fits(amount: float, headroom: float) -> bool:
@@ -116,14 +116,6 @@ class Ledger:
         self.local = self.local + local_added
         self.allocated_central += central_added
         self.allocated_local = self.allocated_local + local_added
-        self._central_rooms.clear()
-
-    def spend_central(self, amount: float) -> None:
-        """Pay from the central pool (the caller checked it suffices)."""
-        assert amount <= self.central + 1e-9, "central pool overdrawn"
-        amount = min(amount, self.central)
-        self.central -= amount
-        self.spent_central += amount
         self._central_rooms.clear()
 
     def spend_local(self, province: int, amount: float) -> None:
@@ -199,7 +191,7 @@ class Ledger:
         """Pay what ``pilot`` owes as far as the pools go: the central pool, then its
         province's (``local`` and ``spent_local``: the ledger's arrays, or lists of them)."""
         central = min(pilot.owed_central, self.central)
-        if central > 0:  # ``spend_central``, without its check: it fits by construction
+        if central > 0:  # at most what the pool holds
             self.central -= central
             self.spent_central += central
             pilot.owed_central -= central
