@@ -43,15 +43,13 @@ class Appraisal:
         """Effective data access of a pilot."""
         return self.province_access(pilot.province)
 
-    def domain_costs(self, access: float) -> list[float]:
-        """Cost of a pilot in each domain at a province's data ``access``, billion VND
-        (plain floats: six numbers are faster without NumPy)."""
+    def domain_costs(self, access: float | np.ndarray) -> np.ndarray:
+        """Cost of a pilot in each domain (the last axis) at a province's data ``access``
+        (or at an array of them, a row each), billion VND."""
         premium = self.context.params.pilots.data_cost_premium
         domains = self.context.domains
-        return [
-            cost * (1.0 + premium * dependence * (1.0 - access))
-            for cost, dependence in zip(domains.cost_list, domains.dependence_list, strict=True)
-        ]
+        shortfall = 1.0 - np.asarray(access, dtype=float)[..., None]
+        return domains.cost * (1.0 + premium * domains.data_dependence * shortfall)
 
     def domain_cost(self, province: int, domain: Domain, access: float | None = None) -> float:
         """Cost of a pilot in a domain and province, billion VND: the domain's cost, more

@@ -28,6 +28,7 @@ from sandbox.model.domains import CITIZEN_FACING, DomainTable
 from sandbox.model.lifecycle import advance_pilots
 from sandbox.model.merger import merge_authorities, unit_of
 from sandbox.model.metrics import METRICS, observe
+from sandbox.model.offers import Offers
 from sandbox.model.pilot_book import PilotBook
 from sandbox.model.pilots import Pilot
 from sandbox.model.policy import make_regime
@@ -284,8 +285,14 @@ class SandboxModel(mesa.Model):
     def _authorities_propose(self) -> None:
         """Authorities, in random order, learn and maybe propose a pilot (at this month's
         legal clarity: proposing changes no law)."""
-        unclear = (1.0 - self.government.clarity).tolist()  # [established, novel][domain]
-        self.authorities.shuffle_do("step", self.peer_success, unclear)
+        order = list(self.authorities)
+        self.authorities.random.shuffle(order)  # as ``AgentSet.shuffle_do`` orders them
+        for authority in order:
+            authority.learn(self.peer_success[authority.province])
+        # every candidate valued at once (``sandbox.model.offers``), proposed in order
+        offers = Offers(self.context, order, 1.0 - self.government.clarity)
+        for row, authority in enumerate(order):
+            authority.propose(offers, row)
 
     def _market(self) -> None:
         """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from sandbox.config.params.technologies import TechnologyParams
 from sandbox.model.domains import DOMAINS, N_DOMAINS
 from sandbox.model.rng import RandomStreams, poisson
@@ -42,6 +44,8 @@ class Technologies:
         self.duration_factor: list[float] = []  # its trial length / its track's duration
         self.first_use: list[int] = []  # month of its first province-wide use (-1: none yet)
         self.by_class: list[list[list[int]]] = [[[], []] for _ in range(N_DOMAINS)]
+        self._ids: np.ndarray | None = None  # ``_ids_by_class``, for ``_ids_count`` ids
+        self._ids_count = 0
         for d in DOMAINS:
             for _ in range(params.initial):
                 self._add(int(d), False, 0)
@@ -103,24 +107,27 @@ class Technologies:
             return len(self.domain)
         return sum(len(classes[novel]) for classes in self.by_class)
 
-    def untaken(self, taken: set[int]) -> list[list[int]]:
-        """Per domain, the established and the novel technology a province not holding
-        ``taken`` considers (-1 where there is none): the newest of each class (the current
-        generation), or with ``technologies.leapfrog=false`` the earliest."""
-        end = -1 if self.params.leapfrog else 0
-        # the usual case first: the one looked at first is not taken
-        return [
-            [
-                ids[end] if ids and ids[end] not in taken else _first_untaken(ids, taken, end)
-                for ids in classes
-            ]
-            for classes in self.by_class
-        ]
+    def untaken(self, taken: np.ndarray) -> np.ndarray:
+        """Per row of ``taken`` (a province's holdings: ``taken[row, k]`` whether it runs or
+        deployed technology ``k``, a column per technology and a last one for none, -1),
+        per domain and class, the technology it considers (-1 where there is none): the
+        newest of those not taken (the current generation), or with
+        ``technologies.leapfrog=false`` the earliest. Shape (rows, domains, classes)."""
+        ids = self._ids_by_class()
+        free = ~taken[:, ids] & (ids >= 0)  # (rows, domain x class, arrival order)
+        if self.params.leapfrog:
+            pick = ids.shape[1] - 1 - np.argmax(free[:, :, ::-1], axis=2)
+        else:
+            pick = np.argmax(free, axis=2)
+        chosen = ids[np.arange(ids.shape[0]), pick]
+        return np.where(free.any(axis=2), chosen, -1).reshape(len(taken), N_DOMAINS, 2)
 
-
-def _first_untaken(ids: list[int], taken: set[int], end: int) -> int:
-    """The first of ``ids`` not in ``taken``, looking from its ``end`` (0 or -1); -1 if none."""
-    for k in reversed(ids) if end else ids:
-        if k not in taken:
-            return k
-    return -1
+    def _ids_by_class(self) -> np.ndarray:
+        """``by_class`` as a matrix: a row per (domain, class), the ids in order of arrival,
+        padded with -1 (kept until the next arrival)."""
+        if self._ids is None or self._ids_count != len(self.domain):
+            rows = [ids for classes in self.by_class for ids in classes]
+            width = max(map(len, rows))
+            self._ids = np.array([ids + [-1] * (width - len(ids)) for ids in rows], dtype=int)
+            self._ids_count = len(self.domain)
+        return self._ids

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
 
-from sandbox.model.domains import DOMAINS, Domain
-from sandbox.model.pilots import BUSY, Pilot, Status
+from sandbox.model.domains import Domain
+from sandbox.model.offers import Offers
+from sandbox.model.pilots import Pilot, Status
 from sandbox.model.portable import dot, exp
 
 if TYPE_CHECKING:
@@ -81,12 +81,6 @@ class LocalAuthority(mesa.Agent):
         p = self.context.params.authorities
         return p.max_active_pilots * (p.city_pilot_factor if self.centrally_run else 1)
 
-    def step(self, peer_success: np.ndarray, unclear: list[list[float]] | None = None) -> None:
-        """Learn from peers (``peer_success``: per province, the share of its peers with a
-        succeeded service), then maybe propose a pilot (``unclear``: as in ``propose``)."""
-        self.learn(peer_success[self.province])
-        self.propose(unclear)
-
     def learn(self, peers: float) -> None:
         """Awareness rises with peers' successes (``peers``: the share of the other
         provinces of its region with a succeeded service), weighted by leadership."""
@@ -94,35 +88,16 @@ class LocalAuthority(mesa.Agent):
         gain = p.learning_base + p.learning_peer * self.leadership * peers
         self.awareness += (1.0 - self.awareness) * min(1.0, gain)
 
-    def propose(self, unclear: list[list[float]] | None = None) -> None:
-        """Compare expected value with perceived legal risk; propose the best technology.
+    def propose(self, offers: Offers | None = None, row: int = 0) -> None:
+        """Maybe propose the best candidate it can fund (``Offers.best``, where candidates,
+        values and sizing are set out), at row ``row`` of the month's ``offers`` (made for
+        this authority alone when not given).
 
-        Candidates are, in each domain the province can build (its data access reaches
-        ``pilots.data_feasibility`` x the domain's data dependence), the newest established
-        and the newest novel technology it neither pilots nor deployed
-        (``Technologies.untaken``; the earliest with ``technologies.leapfrog=false``), while it
-        runs fewer than its most pilots at once;
-        each must be funded: a pilot is sized to what the province can fund (its own
-        expected share of the cost, paid in monthly instalments over the pilot's duration,
-        fits this year's pool and the coming years' budgets beside what it already owes,
-        less what it expects a PPP partner to co-finance, ``ResourceMechanism.private_share``),
-        reach and cost cut in proportion, down to ``pilots.min_size`` of a whole pilot
-        (``ResourceMechanism.sizer``). Each is valued by need and by benefit per person
-        reached against cost, which sizing leaves unchanged: need (the share of
-        the province's people the domain serves, ``DomainTable.need``) x benefit x success
-        / the province's cost of the pilot x (1 - ``technologies.overlap``) for each
-        technology it already has in the domain (x ``technologies.novel_benefit`` for a
-        novel technology) x what it expects of the track
-        (``AdHoc.prospect``: the chance of approval x (1 - the legal risk it bears there, at
-        its technology's clarity);
-        for the sandbox, admission or else the ad-hoc route) x a random factor in
-        [1 - spread, 1 + spread) (``authorities.value_spread``). The track is the regime's
-        (``Regime.track_for``) or the ad-hoc route, whichever gives the best value (sized
-        for its own length). The best is proposed with a chance rising with awareness and
-        leadership (``leadership_floor`` + leadership), falling with risk aversion x the
-        legal risk it bears on its track, and rising with its citizens' use of services (a
-        political return: x (1 + ``political_return`` x the province's adopted share at the
-        end of last month, ``Context.use``).
+        The best is proposed with a chance rising with awareness and leadership
+        (``leadership_floor`` + leadership), falling with risk aversion x the legal risk it
+        bears on its track, and rising with its citizens' use of services (a political
+        return: x (1 + ``political_return`` x the province's adopted share at the end of
+        last month, ``Context.use``).
 
         Exact threshold form of that monthly chance ``c``: the authority proposes once its
         cumulative hazard ``sum -log(1 - c)`` over the months it had a candidate reaches a
@@ -130,112 +105,22 @@ class LocalAuthority(mesa.Agent):
         again from zero. This is equal in distribution to a Bernoulli draw each month with
         probability ``c``; under a policy that raises ``c`` the same proposal comes
         earlier by what the hazard implies, not by a fresh lottery (common random numbers).
-
-        ``unclear`` is 1 - legal clarity, ``[established, novel][domain]``, as the month's
-        authorities all see it (computed here when not given).
         """
         c = self.context
-        draws = self.stream.random(len(DOMAINS)).tolist()
-        busy, taken, held = 0, set(), [0] * len(DOMAINS)
-        for q in self.pilots:
-            if q.status in BUSY:
-                busy += 1
-            elif q.status is not Status.SUCCEEDED:
-                continue
-            taken.add(q.technology)
-            held[q.domain] += 1
-        if busy >= self.max_active:
-            return
-        offered = c.regime.track_for(c, self)
-        # the regime's track, or the ordinary route, whichever the province expects more of
-        tracks = (offered,) if offered is c.adhoc else (offered, c.adhoc)
-        if unclear is None:
-            unclear = (1.0 - c.government.clarity).tolist()
-        appraisal = c.appraisal
-        access = appraisal.province_access(self.province)
-        feasible = appraisal.feasible_access
-        costs = appraisal.domain_costs(access)
-        need, benefit = self.need, c.domains.expected_benefit
-        technologies = c.technologies
-        # per buildable domain, the technology of each class it would take next
-        candidates = []
-        for d, firsts in zip(DOMAINS, technologies.untaken(taken), strict=True):
-            if access < feasible[d]:
-                continue
-            if firsts[0] >= 0 or firsts[1] >= 0:
-                candidates.append((d, firsts))
-        if not candidates:
-            return
-        p = c.params.authorities
-        low, width = 1.0 - p.value_spread, 2.0 * p.value_spread
-        premium = c.params.technologies.novel_benefit
-        keep = 1.0 - c.params.technologies.overlap
-        resources = c.resources
-        ppp = resources.ppp_exists(c)
-        province = self.province
-        # a track on which not even its cheapest candidate, at the most co-finance a partner
-        # brings, is funded funds none (a size falls with cost and rises with co-finance)
-        min_size, pilots = c.params.pilots.min_size, c.params.pilots
-        cheapest = min(costs[d] for d, _ in candidates)
-        most_private = resources.most_private(c)
-        sizers = [
-            resources.sizer(c, province, option.duration(pilots), min_size) for option in tracks
-        ]
-        open_tracks = [
-            (i, option)
-            for i, option in enumerate(tracks)
-            if sizers[i](cheapest, most_private) > 0.0
-        ]
-        if not open_tracks:
-            return
-        # the values first (sizing leaves them unchanged), in the order the loops meet them
-        ranked = []
-        for i, option in open_tracks:
-            for d, firsts in candidates:
-                base = (
-                    need[d]
-                    * benefit[d]
-                    / costs[d]
-                    * math.pow(keep, held[d])
-                    * (low + width * draws[d])
-                )
-                for novel, k in enumerate(firsts):
-                    if k >= 0:
-                        value = (
-                            base
-                            * (premium if novel else 1.0)
-                            * option.prospect(c, self, unclear[novel][d], bool(novel))
-                        )
-                        ranked.append((value, i, d, k))
-        # then the most valued one it can fund (the first met among equal values: the sort
-        # is stable), each (track, domain) sized once, when first asked
-        ranked.sort(key=itemgetter(0), reverse=True)
-        sized: dict[tuple[int, int], float] = {}
-        best = None
-        for _, i, d, k in ranked:
-            size = sized.get((i, d))
-            if size is None:
-                # the co-finance it expects a partner to bring (at established risk)
-                private = (
-                    resources.private_share(
-                        c, province, access, d, tracks[i].params.legal_risk * unclear[0][d]
-                    )
-                    if ppp
-                    else 0.0
-                )
-                size = sized[i, d] = sizers[i](costs[d], private)
-            if size > 0.0:
-                best, best_size, track, best_tech = d, size, tracks[i], k
-                break
+        if offers is None:
+            offers = Offers(c, [self], 1.0 - c.government.clarity)
+        best = offers.best(row, self)
         if best is None:
             return
-        novel = technologies.novel[best_tech]
-        best_risk = track.params.legal_risk * unclear[novel][best]
+        domain, size, track, technology = best
+        novel = c.technologies.novel[technology]
+        risk = track.params.legal_risk * offers.unclear[novel][domain]
+        p = c.params.authorities
         chance = (
             p.propose_rate
             * self.awareness
             * (p.leadership_floor + self.leadership)
-            * math.exp(-p.risk_weight * self.risk_aversion * best_risk)
+            * math.exp(-p.risk_weight * self.risk_aversion * risk)
             * (1.0 + p.political_return * c.use[self.province])
         )
         self.urge += -math.log1p(-chance) if chance < 1.0 else math.inf
@@ -244,7 +129,7 @@ class LocalAuthority(mesa.Agent):
         self.urge = 0.0
         self.proposals += 1
         self.threshold = self._threshold()
-        self.pilots.append(c.book.propose(self.province, best, track, best_size, best_tech, novel))
+        self.pilots.append(c.book.propose(self.province, domain, track, size, technology, novel))
 
     def choose_partner(self, pilot: Pilot, draw: float) -> None:
         """Choose among the bidders by capability and experience in the domain, with an

@@ -27,6 +27,8 @@ class AdHoc:
     """
 
     key = "adhoc"
+    # whether ``prospect`` depends on the applicant (else it is valued once a month for all)
+    personal = False
 
     def __init__(self, params: TrackParams) -> None:
         self.params = params

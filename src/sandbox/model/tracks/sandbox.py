@@ -50,6 +50,7 @@ class Sandbox(AdHoc):
     """
 
     key = "sandbox"
+    personal = True  # an applicant not admitted stays by its own risk aversion
     params: SandboxParams
 
     def __init__(self, params: SandboxParams) -> None:
