@@ -115,3 +115,17 @@ def test_offers_choose_what_the_candidate_loop_chooses(monkeypatch, overrides) -
     assert checked["chosen"] > 20  # the check saw real choices, not only empty months
     if overrides:
         assert checked["two_tracks"] > 0  # and, under a programme, two tracks compared
+
+
+def test_a_month_with_no_authority_free_to_propose_offers_nothing() -> None:
+    """No authority free (here: none acting) leaves every row without a choice, and the
+    arrays empty rather than failing."""
+    model = SandboxModel(scenario(*SMALL, "horizon.end=2019-03"))
+    model.run()
+    ctx = model.context
+    offers = Offers(ctx, [], 1.0 - ctx.government.clarity)
+    assert offers.free == [] and offers.mask.shape == (0, 12)
+    for authority in ctx.authorities[:3]:
+        authority.max_active = 0  # every pilot slot taken
+    busy = Offers(ctx, ctx.authorities[:3], 1.0 - ctx.government.clarity)
+    assert busy.free == [] and busy.best(0, ctx.authorities[0]) is None

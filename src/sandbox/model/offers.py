@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 
 N_DOMAINS = len(DOMAINS)
 CLASSES = 2  # established, novel
+WIDTH = N_DOMAINS * CLASSES  # candidates per track: (domain, class), flattened
 HOLDING = attrgetter("province", "domain", "technology")  # what a pilot holds, and where
 
 
@@ -108,8 +109,8 @@ class Offers:
         # the cheapest candidate's cost (a bound on what a track can fund, ``best``)
         self.cheapest = np.where(mask.any(axis=2), costs, np.inf).min(axis=1).tolist()
         self.costs = costs.tolist()
-        self.firsts = firsts.reshape(len(rows), -1).tolist()
-        self.mask = mask.reshape(len(rows), -1)
+        self.firsts = firsts.reshape(len(rows), WIDTH).tolist()
+        self.mask = mask.reshape(len(rows), WIDTH)
         self.any = self.mask.any(axis=1).tolist()
         p = c.params
         keep = 1.0 - p.technologies.overlap
@@ -152,7 +153,7 @@ class Offers:
                     for a in rows
                 ]
             ).reshape(len(rows), N_DOMAINS, CLASSES)
-            values = (self.base * prospect).reshape(len(self.free), -1)
+            values = (self.base * prospect).reshape(len(self.free), WIDTH)
             values = np.where(self.mask, values, -np.inf)
             self._values[track] = values
         return values
@@ -198,10 +199,9 @@ class Offers:
             return None
         costs, firsts, mask = self.costs[slot], self.firsts[slot], self.mask[slot]
         ppp, access, unclear = resources.ppp_exists(c), self.access[slot], self.unclear[0]
-        width = N_DOMAINS * CLASSES
         sized: dict[int, float] = {}
         for j in self._ranked(tracks, slot):
-            i, flat = divmod(j, width)
+            i, flat = divmod(j, WIDTH)
             if not mask[flat]:
                 break  # the rest have no candidate
             sizer = sizers[i]
