@@ -331,13 +331,22 @@ def test_phasing_figure_has_a_row_per_outcome_and_a_column_per_phase_length() ->
     orders = runs["lever_policy_phasing_order"].nunique()
     waves = runs["lever_policy_phasing_n_waves"].nunique()
     final = runs.groupby("lever_policy_phasing_phase_months")
+    point = ["lever_policy_phasing_phase_months", "lever_policy_phasing_order",
+             "lever_policy_phasing_n_waves"]  # fmt: skip
     for i, ax in enumerate(fig.axes):
         assert len(means(ax)) == orders  # a line of means per order rule
         assert all(len(line.get_xdata()) == waves for line in means(ax))
         metric = metrics[i // phase_lengths]
         # a panel whose runs all end with one value has no bars, and says so
         same = (final[metric].nunique() == 1).iloc[i % phase_lengths]
-        assert len(ax.containers) == (0 if same else orders)  # its CI bars
+        # bars on the lines with a point of 3 runs or more that differ (a months-to
+        # threshold is missing in a run that never reached it)
+        runs_of = runs.groupby(point)[metric].agg(["count", "nunique"])
+        phase = sorted(runs["lever_policy_phasing_phase_months"].unique())[i % phase_lengths]
+        panel = runs_of.loc[phase]
+        barred = panel[(panel["count"] >= 3) & (panel["nunique"] > 1)]
+        lines = barred.index.get_level_values(0).nunique()
+        assert len(ax.containers) == (0 if same else lines)  # its CI bars
         texts = [t.get_text() for t in ax.texts]
         assert texts == (["the same value in every run"] if same else [])
     assert legend_texts(fig) == sorted(runs["lever_policy_phasing_order"].unique())
@@ -362,7 +371,7 @@ def test_experiment_points_of_one_run_have_no_error_bar() -> None:
     fig = rendered(plots.alignment(runs, metrics=("adoption",)))
     (ax,) = fig.axes
     assert not ax.containers and len(means(ax)) == 2  # two rework costs, no bars
-    assert "none where a point has one run" in fig._suptitle.get_text()
+    assert "none where a point has fewer than 3 runs" in fig._suptitle.get_text()
 
 
 def test_ablation_figure_has_a_panel_per_outcome_and_a_series_per_regime_by_ablation() -> None:

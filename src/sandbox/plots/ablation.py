@@ -24,6 +24,7 @@ from sandbox.plots.style import (
     FONT,
     MARKERS,
     count,
+    drawable,
     grid,
     legend_columns,
     number_axis,
@@ -84,6 +85,7 @@ def ablation(
     if not present:
         raise ValueError(f"none of the metrics {wanted} is a column of the runs")
     result = paired_differences(runs, lever, baseline, present, key, level)
+    result = drawable(result, "n_pairs")  # no interval from fewer than 3 pairs
     if result.empty:
         raise ValueError(f"no option of {lever!r} other than {baseline!r} to compare")
     values = list(dict.fromkeys(result[key]))

@@ -12,7 +12,14 @@ from matplotlib.figure import Figure
 from sandbox.calibration.posterior import WEIGHT, weighted_quantile
 from sandbox.calibration.priors import Free
 from sandbox.calibration.targets import Target
-from sandbox.plots.style import FONT, OKABE_ITO, TARGET_COLOUR, grid, wrap
+from sandbox.plots.style import (
+    FONT,
+    MIN_RUNS_FOR_INTERVAL,
+    OKABE_ITO,
+    TARGET_COLOUR,
+    grid,
+    wrap,
+)
 
 
 def targets_figure(runs: dict[str, pd.DataFrame], targets: Sequence[Target]) -> Figure:
@@ -32,8 +39,11 @@ def targets_figure(runs: dict[str, pd.DataFrame], targets: Sequence[Target]) -> 
             x = i + rng.uniform(-0.15, 0.15, len(values))
             ax.scatter(x, values, s=8, alpha=0.5, color=colours[i % len(colours)])
             lo, hi = np.quantile(values, [0.05, 0.95])
-            ax.errorbar(i + 0.3, values.mean(), yerr=[[values.mean() - lo], [hi - values.mean()]],
-                        fmt="o", color="black", capsize=3, markersize=4)  # fmt: skip
+            spread = [[values.mean() - lo], [hi - values.mean()]]
+            if len(values) < MIN_RUNS_FOR_INTERVAL:  # no range of fewer than 3 runs
+                spread = None
+            ax.errorbar(i + 0.3, values.mean(), yerr=spread, fmt="o", color="black",
+                        capsize=3, markersize=4)  # fmt: skip
         ax.axhline(target.value, color=TARGET_COLOUR, linestyle="--", label="target")
         ax.set_xticks(range(len(runs)), [wrap(k, 14) for k in runs], fontsize=FONT - 1)
         ax.set_xlim(-0.6, len(runs) - 0.3)

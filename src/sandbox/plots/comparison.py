@@ -16,6 +16,7 @@ from sandbox.plots.style import (
     FONT,
     MARKERS,
     count,
+    drawable,
     grid,
     legend_title,
     number_axis,
@@ -59,6 +60,7 @@ def policy_comparison(
     lever = resolve(runs, lever)
     keys = resolve_all(runs, by)
     result = paired_differences(runs, lever, baseline, metrics, keys, level)
+    result = drawable(result, "n_pairs")  # no interval from fewer than 3 pairs
     metrics = list(dict.fromkeys(result["metric"]))
     options = list(dict.fromkeys(result["option"]))
     groups = list(dict.fromkeys(result[keys].itertuples(index=False, name=None))) or [()]

@@ -20,9 +20,12 @@ from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.summary import summarise
 from sandbox.experiments.compare import SAME_RUNS
 from sandbox.plots.style import (
+    FEWER_RUNS,
     FONT,
     MARKERS,
+    MIN_RUNS_FOR_INTERVAL,
     count,
+    drawable,
     legend_columns,
     legend_title,
     number_axis,
@@ -72,6 +75,7 @@ def lever_response(
     col_key = [resolve(runs, col)] if col else []
     metrics = [resolve(runs, m) for m in metrics]
     table = summarise(runs, [*col_key, *hue_key, x], metrics, level, warn=False)
+    table = drawable(table)  # no bar from fewer than 3 runs
     cols = sorted(table[col_key[0]].unique()) if col_key else [None]
     hues = sorted(table[hue_key[0]].unique()) if hue_key else [None]
     look = styles(hues)
@@ -132,8 +136,8 @@ def lever_response(
             frameon=False,
         )  # fmt: skip
     note = f"mean over {count(n)} per point, {level:.0%} CI"
-    if n.min() < 2:
-        note += " (none where a point has one run)"
+    if n.min() < MIN_RUNS_FOR_INTERVAL:
+        note += f" (none where a point has {FEWER_RUNS})"
     if (table["ci_note"] == SAME_RUNS).any():
         note += "; no bar where every run has the same value"
     fig.suptitle(f"{title}\n{note}" if title else note, fontsize=FONT)

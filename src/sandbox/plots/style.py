@@ -184,6 +184,24 @@ def select(frame: pd.DataFrame, keys: Sequence[str], values: tuple) -> pd.DataFr
     return frame[mask]
 
 
+FEWER_RUNS = f"fewer than {MIN_RUNS_FOR_INTERVAL} runs"  # ``ci_note`` of an interval left out
+
+
+def drawable(table: pd.DataFrame, n: str = "n") -> pd.DataFrame:
+    """``table`` (rows with ``ci_low``, ``ci_high`` and ``ci_note``) without the intervals
+    of fewer than ``MIN_RUNS_FOR_INTERVAL`` runs (or pairs, column ``n``), noted
+    ``FEWER_RUNS``: no figure draws one (a t interval of two runs is 12.7 standard errors
+    wide either side)."""
+    few = (table[n] < MIN_RUNS_FOR_INTERVAL).to_numpy()
+    if not few.any():
+        return table
+    table = table.copy()
+    table.loc[few, ["ci_low", "ci_high"]] = np.nan
+    unnoted = few & (table["ci_note"].fillna("") == "").to_numpy()
+    table.loc[unnoted, "ci_note"] = FEWER_RUNS
+    return table
+
+
 def too_few(n: int) -> str:
     """Why no interval is drawn for groups of ``n`` runs."""
     if n < 2:
