@@ -10,8 +10,8 @@ import pytest
 from hydra import compose, initialize_config_dir
 from hypothesis import settings
 
-from sandbox.cli import CONFIG_DIR
 from sandbox.config.params import Params
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register, to_params
 
 # the toy region, few citizens, and the policy from the first month (no history)

@@ -42,7 +42,7 @@ from sandbox.analysis import (
 from sandbox.analysis.equity import PROVINCE_COLUMNS
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.targets import targets_within
-from sandbox.cli import CONFIG_DIR
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register
 from sandbox.units import label, unit
 

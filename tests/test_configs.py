@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.cli import CONFIG_DIR
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.model.metrics import METRICS
 from sandbox.model.model import SandboxModel
 from tests.conftest import SMALL, scenario

@@ -10,7 +10,7 @@ from hydra import compose, initialize_config_dir
 from hydra.core.override_parser.overrides_parser import OverridesParser
 from omegaconf import DictConfig
 
-from sandbox.cli import CONFIG_DIR
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register, to_params
 from sandbox.model.model import SandboxModel
 

@@ -271,8 +271,8 @@ def test_spreads_are_declared_as_intervals() -> None:
 
 def test_the_regimes_a_design_branches_into_are_the_policy_configs() -> None:
     """``design.policies``'s default names every regime of configs/policy/, once."""
-    from sandbox.cli import CONFIG_DIR
     from sandbox.config.params.design import REGIMES
+    from sandbox.config.paths import CONFIG_DIR
 
     files = {p.stem for p in (CONFIG_DIR / "policy").glob("*.yaml")}
     assert len(set(REGIMES)) == len(REGIMES)

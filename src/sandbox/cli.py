@@ -29,24 +29,13 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sandbox.config.params import Params
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register, to_params
 from sandbox.errors import ConfigError
 from sandbox.experiments import sweep_folder
 from sandbox.experiments.runner import format_summary, run, write_results
 from sandbox.experiments.store import canonical, execute, run_id
 from sandbox.experiments.sweep_plan import SweepFolderError
-
-
-def config_dir() -> Path:
-    """The ``configs/`` folder: the repository's, else the copy installed in the package."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent.parent / "configs", here / "_configs"):
-        if (candidate / "config.yaml").is_file():
-            return candidate
-    raise FileNotFoundError("sandbox: no configs/ folder found beside the package")
-
-
-CONFIG_DIR = config_dir()
 
 
 @hydra.main(version_base="1.3", config_path=str(CONFIG_DIR), config_name="config")

@@ -83,7 +83,7 @@ def recovery_check(truth: dict[str, float | int], result: FitResult) -> list[dic
 
 def publish(result: FitResult, name: str, params: Params, command: str) -> Path:
     """Write the posterior to ``configs/calibrated/<name>.csv`` and its description."""
-    from sandbox.cli import CONFIG_DIR
+    from sandbox.config.paths import CONFIG_DIR
 
     folder = CONFIG_DIR / "calibrated"
     folder.mkdir(exist_ok=True)

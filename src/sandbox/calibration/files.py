@@ -13,7 +13,7 @@ def config_file(name_or_path: str | Path, folder: str, suffix: str = ".yaml") ->
     Raises:
         ConfigError: no such file; the message lists the named ones.
     """
-    from sandbox.cli import CONFIG_DIR  # the cli module finds configs/; import it late
+    from sandbox.config.paths import CONFIG_DIR
 
     path = Path(name_or_path)
     if not path.suffix:

@@ -147,7 +147,7 @@ def research_question(experiment: str | None) -> str | None:
     comment (None when there is no such file or statement)."""
     if not experiment:
         return None
-    from sandbox.cli import CONFIG_DIR  # the configs this package runs with
+    from sandbox.config.paths import CONFIG_DIR
 
     path = CONFIG_DIR / "experiment" / f"{experiment}.yaml"
     if not path.is_file():

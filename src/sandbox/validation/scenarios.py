@@ -24,7 +24,7 @@ def compose(*overrides: str) -> Params:
     Params are frozen, so the cached object can be shared; change it with
     ``dataclasses.replace`` or ``sandbox.config.meta.with_values``.
     """
-    from sandbox.cli import CONFIG_DIR  # the entry point's module: imported only when used
+    from sandbox.config.paths import CONFIG_DIR
 
     register()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
@@ -33,7 +33,7 @@ def compose(*overrides: str) -> Params:
 
 def options(group: str) -> list[str]:
     """The options of a config group (``policy``, ``resources``, ``data``, ``targets``)."""
-    from sandbox.cli import CONFIG_DIR
+    from sandbox.config.paths import CONFIG_DIR
 
     return group_options(CONFIG_DIR, group)
 

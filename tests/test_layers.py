@@ -1,0 +1,116 @@
+"""The packages of ``src/sandbox`` import one way, down a fixed order of layers.
+
+Every import between two packages is read from the source with ``ast``, those made
+inside functions included, those under ``if TYPE_CHECKING:`` aside (they run no code).
+An import up the order is a back edge: only back edges can close a cycle. The ones that
+exist today are listed in ``KNOWN_BACK_EDGES``, as debt to clear; a new back edge fails
+the first test, and a back edge cleared must leave the list (the second test), so the list
+only shrinks.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "sandbox"
+
+# bottom to top: a package imports only packages below it ("" is ``sandbox`` itself)
+LAYERS = [
+    "errors", "config", "model", "units", "analysis", "plots", "experiments",
+    "calibration", "validation", "cli", "",
+]  # fmt: skip
+
+KNOWN_BACK_EDGES = {
+    ("config", "model"),  # config/jobs.py reads the region tables
+    ("config", "experiments"),  # config/schema.py: the sweep folder's resolver
+    ("config", "calibration"),  # config/schema.py, uncertainties.py: posterior files
+    ("analysis", "experiments"),  # the paired statistics live in experiments/compare.py
+    ("plots", "experiments"),  # the same statistics' notes
+    ("plots", "calibration"),  # the calibration figures read targets and priors
+    ("experiments", "calibration"),  # experiments/runner.py: uncertainty=posterior
+}
+
+
+def package(module: str) -> str:
+    """The package of ``sandbox.<package>.<...>`` ("" for ``sandbox`` itself)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def type_only(tree: ast.AST) -> set[int]:
+    """The nodes under ``if TYPE_CHECKING:``."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped.update(id(n) for n in ast.walk(node))
+    return skipped
+
+
+def imports() -> dict[tuple[str, str], list[str]]:
+    """(importing package, imported package) -> the files that import so."""
+    edges: dict[tuple[str, str], list[str]] = {}
+    for path in sorted(SOURCE.rglob("*.py")):
+        parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        skipped = type_only(tree)
+        for node in ast.walk(tree):
+            if id(node) in skipped:
+                continue
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:  # relative: from the module's own package up
+                    base = module.split(".")
+                    base = base[: len(base) - node.level + (parts[-1] == "__init__")]
+                    source = ".".join([*base, *([node.module] if node.module else [])])
+                else:
+                    source = node.module or ""
+                # ``from sandbox import plots`` imports the package ``sandbox.plots``
+                targets = (
+                    [f"sandbox.{alias.name}" for alias in node.names]
+                    if source == "sandbox"
+                    else [source]
+                )
+            else:
+                continue
+            for target in targets:
+                if target.split(".")[0] != "sandbox":
+                    continue
+                edge = (package(module), package(target))
+                if edge[0] != edge[1]:
+                    edges.setdefault(edge, []).append(str(path.relative_to(SOURCE.parent)))
+    return edges
+
+
+def back_edges() -> dict[tuple[str, str], list[str]]:
+    return {
+        (a, b): files for (a, b), files in imports().items() if LAYERS.index(b) > LAYERS.index(a)
+    }
+
+
+def test_every_package_has_a_layer_and_no_new_import_goes_up() -> None:
+    packages = {package(f"sandbox.{p.name}") for p in SOURCE.iterdir()}
+    packages = {p.removesuffix(".py") for p in packages if not p.startswith(("_", "."))}
+    assert packages <= set(LAYERS), f"place the new package in LAYERS: {packages - set(LAYERS)}"
+    new = {edge: files for edge, files in back_edges().items() if edge not in KNOWN_BACK_EDGES}
+    assert not new, f"imports up the layers (a cycle in the making): {new}"
+
+
+def test_a_cleared_back_edge_leaves_the_list() -> None:
+    cleared = KNOWN_BACK_EDGES - set(back_edges())
+    assert not cleared, f"remove from KNOWN_BACK_EDGES: {sorted(cleared)}"
+
+
+def test_the_walk_sees_imports_inside_functions_and_skips_type_only_ones(tmp_path) -> None:
+    """The reader itself, on the known case: ``validation`` imports ``config.paths``
+    inside a function; ``model/offers.py`` imports ``agents.authority`` only for types."""
+    edges = imports()
+    assert "sandbox/validation/scenarios.py" in edges["validation", "config"]
+    offers = ast.parse((SOURCE / "model" / "offers.py").read_text(encoding="utf-8"))
+    authority = [
+        n for n in ast.walk(offers)
+        if isinstance(n, ast.ImportFrom) and n.module == "sandbox.model.agents.authority"
+    ]  # fmt: skip
+    assert authority and all(id(n) in type_only(offers) for n in authority)
