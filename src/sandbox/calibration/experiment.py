@@ -33,6 +33,7 @@ from sandbox.calibration.simulator import HistorySimulator, history_params, run_
 from sandbox.calibration.targets import Target, fit_targets, held_out, load_figures
 from sandbox.config.meta import with_values
 from sandbox.config.params import Params
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import write_atomic, write_json
 
@@ -83,8 +84,6 @@ def recovery_check(truth: dict[str, float | int], result: FitResult) -> list[dic
 
 def publish(result: FitResult, name: str, params: Params, command: str) -> Path:
     """Write the posterior to ``configs/calibrated/<name>.csv`` and its description."""
-    from sandbox.config.paths import CONFIG_DIR
-
     folder = CONFIG_DIR / "calibrated"
     folder.mkdir(exist_ok=True)
     path = folder / f"{name}.csv"

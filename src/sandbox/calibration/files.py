@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.errors import ConfigError
 
 
@@ -13,8 +14,6 @@ def config_file(name_or_path: str | Path, folder: str, suffix: str = ".yaml") ->
     Raises:
         ConfigError: no such file; the message lists the named ones.
     """
-    from sandbox.config.paths import CONFIG_DIR
-
     path = Path(name_or_path)
     if not path.suffix:
         path = CONFIG_DIR / folder / f"{name_or_path}{suffix}"

@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import yaml
 
 from sandbox.analysis import SweepTables
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.experiments.store import load_saved
 
 MULTIRUN = "multirun.yaml"
@@ -147,8 +148,6 @@ def research_question(experiment: str | None) -> str | None:
     comment (None when there is no such file or statement)."""
     if not experiment:
         return None
-    from sandbox.config.paths import CONFIG_DIR
-
     path = CONFIG_DIR / "experiment" / f"{experiment}.yaml"
     if not path.is_file():
         return None

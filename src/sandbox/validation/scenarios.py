@@ -14,6 +14,7 @@ from joblib import Parallel, delayed
 from sandbox.config.meta import with_values
 from sandbox.config.overrides import group_options
 from sandbox.config.params import Params
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register, to_params
 
 
@@ -24,8 +25,6 @@ def compose(*overrides: str) -> Params:
     Params are frozen, so the cached object can be shared; change it with
     ``dataclasses.replace`` or ``sandbox.config.meta.with_values``.
     """
-    from sandbox.config.paths import CONFIG_DIR
-
     register()
     with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
         return to_params(hydra_compose(config_name="config", overrides=list(overrides)))
@@ -33,7 +32,6 @@ def compose(*overrides: str) -> Params:
 
 def options(group: str) -> list[str]:
     """The options of a config group (``policy``, ``resources``, ``data``, ``targets``)."""
-    from sandbox.config.paths import CONFIG_DIR
 
     return group_options(CONFIG_DIR, group)
 
