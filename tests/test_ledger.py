@@ -6,7 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import scenario
 from sandbox.model.domains import Domain
+from sandbox.model.model import SandboxModel
 from sandbox.model.pilots import Pilot, Status
 from sandbox.model.resources.ledger import Ledger, fits
 
@@ -117,3 +119,30 @@ def test_headroom_admits_exactly_what_the_three_yearly_conditions_admit() -> Non
             checked += 1
             disagreements += fits(amount, room) != direct
     assert checked > 19_000 and disagreements == 0
+
+
+def test_what_the_contracts_owe_is_counted_as_their_instalments_say_every_month() -> None:
+    """``Ledger.commitments`` (counted while the month's instalments are paid, and added to
+    as contracts are made) against its definition, recomputed from the contracts in force:
+    arrears plus the instalments that fall this year, next year and the year after."""
+    model = SandboxModel(scenario("citizens.n=3000", "seed=4"))
+    checked = 0
+    while model.t < len(model.months):
+        model.step()
+        ledger = model.ledger
+        rest = 12 - ledger.month_of_year
+        local = np.zeros((len(ledger.local), 3))
+        central = np.zeros(3)
+        for q in ledger.contracts:
+            n = q.instalments_left
+            this_year = min(n, rest)
+            years = np.array(
+                [this_year, min(12, n - this_year), min(12, max(0, n - this_year - 12))]
+            )
+            local[q.province] += [q.owed_local, 0.0, 0.0] + q.instalment_local * years
+            central += [q.owed_central, 0.0, 0.0] + q.instalment_central * years
+        owed = ledger.commitments()
+        assert np.allclose(owed.local, local, rtol=1e-12, atol=1e-12), f"month {model.t}"
+        assert np.allclose(owed.central, central, rtol=1e-12, atol=1e-12), f"month {model.t}"
+        checked += len(ledger.contracts) > 0
+    assert checked > 12

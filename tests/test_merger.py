@@ -9,6 +9,7 @@ from conftest import scenario
 from sandbox.model.metrics import observe
 from sandbox.model.model import SandboxModel
 from sandbox.model.regions import load_region
+from sandbox.model.status import Places
 
 BEFORE_POLICY = ("citizens.n=5000", "horizon.end=2025-12")
 
@@ -105,3 +106,19 @@ def test_fixed_maps_never_merge() -> None:
     for region in ("vietnam_63", "vietnam_34"):
         frame = SandboxModel(scenario("citizens.n=2000", f"region={region}")).run()
         assert frame["provinces"].nunique() == 1
+
+
+def test_the_books_kept_places_are_the_pilots_own_every_month_across_the_merger() -> None:
+    """``PilotBook.held`` keeps its services' places from month to month; each month they
+    must equal the places read afresh from the pilots, before the merger, in its month
+    (the merger moves every pilot) and after it."""
+    model = SandboxModel(scenario("citizens.n=3000", "horizon.end=2026-06", "seed=1"))
+    months = 0
+    while model.t < len(model.months):
+        model.step()
+        pilots, kept = model.book.held()
+        assert np.array_equal(kept.table, Places.of(pilots).table), f"month {model.t}"
+        assert kept.table.shape == (len(pilots), 5)
+        months += 1
+    assert model.t > model.merge_t  # the merger happened inside the run
+    assert len(model.book.services) > 0 and months > 12

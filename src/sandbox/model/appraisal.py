@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sandbox.model.domains import Domain
     from sandbox.model.interfaces import AppraisalContext
     from sandbox.model.pilots import Pilot
@@ -39,6 +41,13 @@ class Appraisal:
         readiness = c.authorities[province].data_readiness
         return float(c.data_regime.access(province, readiness, c.regime.params.data_market))
 
+    def provinces_access(self, provinces: Sequence[int]) -> np.ndarray:
+        """``province_access`` of many provinces at once (the same numbers)."""
+        c = self.context
+        readiness = np.array([c.authorities[k].data_readiness for k in provinces], dtype=float)
+        index = np.asarray(provinces, dtype=np.intp)
+        return c.data_regime.accesses(index, readiness, c.regime.params.data_market)
+
     def data_access(self, pilot: Pilot) -> float:
         """Effective data access of a pilot."""
         return self.province_access(pilot.province)
@@ -46,16 +55,24 @@ class Appraisal:
     def domain_costs(self, access: float | np.ndarray) -> np.ndarray:
         """Cost of a pilot in each domain (the last axis) at a province's data ``access``
         (or at an array of them, a row each), billion VND."""
-        premium = self.context.params.pilots.data_cost_premium
         domains = self.context.domains
-        shortfall = 1.0 - np.asarray(access, dtype=float)[..., None]
-        return domains.cost * (1.0 + premium * domains.data_dependence * shortfall)
+        access = np.asarray(access, dtype=float)[..., None]
+        return self._cost(domains.cost, domains.data_dependence, access)
 
     def domain_cost(self, province: int, domain: Domain, access: float | None = None) -> float:
         """Cost of a pilot in a domain and province, billion VND: the domain's cost, more
         where a data-dependent service lacks data (``pilots.data_cost_premium``)."""
         access = self.province_access(province) if access is None else access
-        return float(self.domain_costs(access)[domain])
+        domains = self.context.domains  # in plain floats: the same number as ``domain_costs``
+        return self._cost(domains.cost_list[domain], domains.dependence_list[domain], access)
+
+    def _cost(
+        self, cost: float | np.ndarray, dependence: float | np.ndarray, access: float | np.ndarray
+    ) -> float | np.ndarray:
+        """A domain's ``cost`` at data ``access``, with its ``dependence`` on data (floats,
+        or arrays that broadcast)."""
+        premium = self.context.params.pilots.data_cost_premium
+        return cost * (1.0 + premium * dependence * (1.0 - access))
 
     def pilot_cost(self, pilot: Pilot) -> float:
         """Cost of a pilot, billion VND: its size of a whole pilot's ``domain_cost`` in its
@@ -80,10 +97,11 @@ class Appraisal:
         p = c.params.pilots
         mid = p.reference_level
         domains = c.domains
-        value = (
-            domains.success[domain]
+        value = (  # in plain floats: called for every pilot reviewed or financed
+            domains.success_list[domain]
             + p.capability_weight * (capability - mid)
             + p.capacity_weight * (c.authorities[province].digital_capacity - mid)
-            + p.data_weight * domains.data_dependence[domain] * (access - mid)
+            + p.data_weight * domains.dependence_list[domain] * (access - mid)
         )
-        return float(np.clip(value, p.success_min, p.success_max))
+        low, high = p.success_min, p.success_max
+        return float(high if value > high else low if value < low else value)

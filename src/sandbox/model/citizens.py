@@ -166,6 +166,9 @@ class Citizens:
         weight = region.population / per_province  # people per simulated citizen
         self.seg_weight = weight[self.seg_province]
         self.population = region.population.sum()
+        self.seg_area = np.arange(self.n_segments) % 2  # URBAN or RURAL
+        # the people the urban and the rural segments stand for
+        self.area_population = np.bincount(self.seg_area, self.seg_weight * np.diff(self.seg_start))
 
         self.key = np.empty(self.n)
         # literacy x trust: the only attribute the hazard uses after the draw (age,

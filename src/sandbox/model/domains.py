@@ -47,6 +47,7 @@ class DomainTable:
         self.data_dependence = np.array([r.data_dependence for r in rows])
         self.incident_risk = np.array([r.incident_risk for r in rows])
         self.cost_list = self.cost.tolist()
+        self.success_list = self.success.tolist()
         self.dependence_list = self.data_dependence.tolist()
         self.risk_list = self.incident_risk.tolist()
         # what an authority expects per person reached: yearly benefit x success chance

@@ -56,9 +56,8 @@ def observe(
     """
     c = ctx.citizens
     adopters = c.seg_adopters() * c.seg_weight
-    population = np.bincount(np.arange(c.n_segments) % 2, c.seg_weight * np.diff(c.seg_start))
-    adopted = np.bincount(np.arange(c.n_segments) % 2, adopters)
-    urban, rural = adopted / np.maximum(population, 1e-300)
+    adopted = np.bincount(c.seg_area, adopters)
+    urban, rural = (adopted / np.maximum(c.area_population, 1e-300)).tolist()
     ledger = ctx.ledger
     data_regime = ctx.data_regime
     public = ledger.public_spending + data_regime.spent
@@ -74,6 +73,9 @@ def observe(
     everyone = people.sum()
     gis = data_regime.params.gis_readiness
     counts = ctx.book.counts
+    # each domain's people reached: ``dot(population_k, coverage[:, d])``, every domain in
+    # one pass (a contiguous row per domain, summed as ``dot`` sums)
+    covered = (np.ascontiguousarray(status.coverage.T) * population_k).sum(axis=1) / total
     kind_of = [f.kind for f in active]  # counted by identity: hashing an Enum is slow
     kinds = [kind_of.count(k) for k in KINDS]
     technologies = ctx.technologies
@@ -94,7 +96,7 @@ def observe(
         "provinces_with_project": int(project.sum()),
         "provinces_with_app": int(status.deployed.any(axis=1).sum()),
         "provinces_with_initiative": int(status.succeeded.any(axis=1).sum()),
-        "provinces_with_gis": sum(a.data_readiness >= gis for a in ctx.authorities),
+        "provinces_with_gis": len([a for a in ctx.authorities if a.data_readiness >= gis]),
         **{
             name: n
             for name, n in zip(SERVICE_NAMES, status.deployed.sum(axis=0).tolist(), strict=True)
@@ -108,11 +110,8 @@ def observe(
         "population_scaled": float(
             dot(population_k, 1.0 - np.prod(1.0 - status.scaled, axis=1)) / total
         ),
-        **{
-            name: float(dot(population_k, status.coverage[:, d]) / total)
-            for d, name in zip(DOMAINS, COVERED_NAMES, strict=True)
-        },
-        "pilots_running": ctx.book.n_running(),
+        **dict(zip(COVERED_NAMES, covered.tolist(), strict=True)),
+        "pilots_running": status.running,
         **{name: int(counts[name]) for name in COUNTERS if name != "citizens_harmed"},
         "citizens_harmed": float(counts["citizens_harmed"]),
         "harm_per_served": float(1000.0 * counts["citizens_harmed"] / max(1.0, adopted.sum())),

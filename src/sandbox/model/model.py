@@ -253,6 +253,7 @@ class SandboxModel(mesa.Model):
         old = self.region
         units = unit_of(old, new, table)
         ctx.authorities = merge_authorities(ctx.authorities, old, new, units)
+        self.book.moved()
         self.base_map.merge(units, ctx.clock.t)
         ctx.ledger.merge(units, new.n)
         ctx.citizens.merge(units, new.n)

@@ -36,7 +36,6 @@ that loop).
 from __future__ import annotations
 
 import math
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -53,7 +52,6 @@ if TYPE_CHECKING:
 N_DOMAINS = len(DOMAINS)
 CLASSES = 2  # established, novel
 WIDTH = N_DOMAINS * CLASSES  # candidates per track: (domain, class), flattened
-HOLDING = attrgetter("province", "domain", "technology")  # what a pilot holds, and where
 
 
 class Offers:
@@ -77,13 +75,8 @@ class Offers:
         self.draws = draws = c.streams["authorities"].random((n, N_DOMAINS))
         # what each holds: its pilots proposed, approved or running, and its services
         book = c.book
-        held_pilots = [*book.open_pilots, *book.services]
-        province, domain, technology = (
-            np.array(column, dtype=int).reshape(-1)
-            for column in (
-                zip(*map(HOLDING, held_pilots), strict=True) if held_pilots else [(), (), ()]
-            )
-        )
+        held_pilots, places = book.held()
+        province, domain, technology = places.province, places.domain, places.technology
         row_of = np.full(len(c.authorities), -1)
         row_of[[a.province for a in authorities]] = np.arange(n)
         row = row_of[province]
@@ -100,7 +93,7 @@ class Offers:
         rows = self.free
         self.slot = dict(zip(rows, range(len(rows)), strict=True))
         appraisal, technologies = c.appraisal, c.technologies
-        access = np.array([appraisal.province_access(authorities[i].province) for i in rows])
+        access = appraisal.provinces_access([authorities[i].province for i in rows])
         self.access = access.tolist()
         firsts = technologies.untaken(taken[rows])
         buildable = access[:, None] >= np.array(appraisal.feasible_access)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from sandbox.model.pilots import Pilot, Status
 from sandbox.model.rng import geometric
-from sandbox.model.status import BaseMap, StatusMatrix, status_matrix
+from sandbox.model.status import BaseMap, Places, StatusMatrix, status_matrix
 
 if TYPE_CHECKING:
     from sandbox.model.domains import Domain
@@ -49,6 +49,7 @@ class PilotBook:
         self.services: list[Pilot] = []  # succeeded, still deployed
         self.finished: list[Pilot] = []  # ended since the last evaluation (the government's)
         self.calls: list[Pilot] = []  # proposals made this month, open for bids
+        self._service_places: Places | None = None  # ``held``
 
     @property
     def t(self) -> int:
@@ -181,7 +182,24 @@ class PilotBook:
         """Pilots running now."""
         return sum(q.status is Status.RUNNING for q in self.open_pilots)
 
+    def held(self) -> tuple[list[Pilot], Places]:
+        """The open pilots, then the services, and their ``Places``. The services' are kept
+        from call to call: services are only ever added, and stay where they are until a
+        merger moves them (``moved``)."""
+        kept = self._service_places
+        if kept is None:
+            kept = Places.of(self.services)
+        elif len(kept) < len(self.services):
+            kept = kept + Places.of(self.services[len(kept) :])
+        self._service_places = kept
+        return [*self.open_pilots, *self.services], Places.of(self.open_pilots) + kept
+
+    def moved(self) -> None:
+        """The pilots moved to a new map (``sandbox.model.merger``): their places change."""
+        self._service_places = None
+
     def status_matrix(self, n_provinces: int, base: BaseMap) -> StatusMatrix:
         """Province x domain view of open pilots and deployed services
         (``sandbox.model.status``)."""
-        return status_matrix([*self.open_pilots, *self.services], n_provinces, base)
+        pilots, places = self.held()
+        return status_matrix(pilots, n_provinces, base, places)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import numpy as np
 
@@ -32,6 +33,7 @@ class StatusMatrix:
     base_live: np.ndarray
     base_deployed: np.ndarray
     base_succeeded: np.ndarray
+    running: int  # pilots running (deployed, not yet succeeded)
 
 
 @dataclass
@@ -49,14 +51,61 @@ class BaseMap:
         self.since = month
 
 
-def status_matrix(pilots: Sequence[Pilot], n_provinces: int, base: BaseMap) -> StatusMatrix:
+_PLACE = attrgetter("province", "domain", "technology", "origin", "proposed")
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where pilots are and what they hold, a row per pilot: the fields that stay fixed
+    while a map holds (a merger moves them, ``sandbox.model.merger``), in the columns of
+    one integer table (one conversion per list of pilots)."""
+
+    table: np.ndarray  # (pilots, 5): province, domain, technology, origin, proposed
+
+    @classmethod
+    def of(cls, pilots: Sequence[Pilot]) -> Places:
+        """The places of ``pilots``, in their order."""
+        return cls(np.array(list(map(_PLACE, pilots)), dtype=np.intp).reshape(-1, 5))
+
+    @property
+    def province(self) -> np.ndarray:
+        return self.table[:, 0]
+
+    @property
+    def domain(self) -> np.ndarray:
+        return self.table[:, 1]
+
+    @property
+    def technology(self) -> np.ndarray:
+        """-1: none."""
+        return self.table[:, 2]
+
+    @property
+    def origin(self) -> np.ndarray:
+        """The pilot's province on the first map."""
+        return self.table[:, 3]
+
+    @property
+    def proposed(self) -> np.ndarray:
+        """Month index of the proposal."""
+        return self.table[:, 4]
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def __add__(self, other: Places) -> Places:
+        """The rows of ``self``, then those of ``other``."""
+        return Places(np.concatenate([self.table, other.table]))
+
+
+def status_matrix(
+    pilots: Sequence[Pilot], n_provinces: int, base: BaseMap, places: Places | None = None
+) -> StatusMatrix:
     """Province x domain view of ``pilots`` (open pilots, then services) on a map of
-    ``n_provinces``, and on the first map (``base``)."""
+    ``n_provinces``, and on the first map (``base``); ``places``: theirs, when known."""
     shape = (n_provinces, N_DOMAINS)
-    index = (
-        np.array([q.province for q in pilots], dtype=np.intp),
-        np.array([q.domain for q in pilots], dtype=np.intp),
-    )
+    places = Places.of(pilots) if places is None else places
+    index = (places.province, places.domain)
     status = [q.status for q in pilots]
     is_live = np.array([s in LIVE for s in status], dtype=bool)
     is_deployed = np.array([s in DEPLOYED for s in status], dtype=bool)
@@ -82,13 +131,13 @@ def status_matrix(pilots: Sequence[Pilot], n_provinces: int, base: BaseMap) -> S
     if base.since == 0:  # one map all along: the base view is the map's
         views = (live, deployed, succeeded)
     else:
-        origin = np.array([q.origin for q in pilots], dtype=np.intp)
-        before = np.array([q.proposed < base.since for q in pilots], dtype=bool)
+        origin, before = places.origin, places.proposed < base.since
         views = tuple(
             _base_view(shape, index, origin, before, flags, base.unit)
             for flags in (is_live, is_deployed, is_succeeded)
         )
-    return StatusMatrix(live, deployed, succeeded, coverage, scaled, *views)
+    running = int(is_deployed.sum() - is_succeeded.sum())
+    return StatusMatrix(live, deployed, succeeded, coverage, scaled, *views, running=running)
 
 
 def _base_view(

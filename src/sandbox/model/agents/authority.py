@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import mesa
@@ -11,7 +13,7 @@ import numpy as np
 from sandbox.model.domains import Domain
 from sandbox.model.offers import Offers
 from sandbox.model.pilots import Pilot, Status
-from sandbox.model.portable import dot, exp
+from sandbox.model.portable import dot
 
 if TYPE_CHECKING:
     from sandbox.model.context import Context
@@ -138,10 +140,12 @@ class LocalAuthority(mesa.Agent):
         if not pilot.bids:
             self.context.book.reject(pilot)
             return
-        score = np.array([f.capability + f.experience[pilot.domain] for f in pilot.bids])
-        weight = exp((score - score.max()) / self.context.params.firms.choice_noise)
-        cumulative = np.cumsum(weight)
-        pick = int(np.searchsorted(cumulative, draw * cumulative[-1], side="right"))
+        # in plain floats (a few bidders): the C library's ``exp``, summed in order
+        domain = pilot.domain
+        score = [float(f.capability + f.experience[domain]) for f in pilot.bids]
+        top, noise = max(score), self.context.params.firms.choice_noise
+        cumulative = list(accumulate(math.exp((s - top) / noise) for s in score))
+        pick = bisect_right(cumulative, draw * cumulative[-1])
         pilot.firm = pilot.bids[min(pick, len(pilot.bids) - 1)]
         pilot.bids = []
 

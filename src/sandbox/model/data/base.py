@@ -86,7 +86,22 @@ class DataRegime:
         current interoperability where the province is connected to the platform, at the
         starting level (``data.interoperability``) where it is not."""
         shared = self.interoperability if self.connected[province] else self.params.interoperability
+        return self._access(readiness, shared, data_market)
+
+    def accesses(
+        self, provinces: np.ndarray, readiness: np.ndarray, data_market: bool
+    ) -> np.ndarray:
+        """``access`` of many provinces at once (the same numbers)."""
+        connected = self.connected[provinces]
+        shared = np.where(connected, self.interoperability, self.params.interoperability)
+        return self._access(readiness, shared, data_market)
+
+    def _access(
+        self, readiness: float | np.ndarray, shared: float | np.ndarray, data_market: bool
+    ) -> float | np.ndarray:
+        """National data at ``shared`` interoperability beside a province's own
+        ``readiness`` (floats or arrays of them), and the data market's bonus."""
         value = readiness + shared * (1.0 - readiness)
         if data_market:
-            value += self.params.market_bonus * (1.0 - value)
+            value = value + self.params.market_bonus * (1.0 - value)
         return value

@@ -63,9 +63,12 @@ def fits(amount: float, headroom: float) -> bool:
 def _years(months: int, first: int) -> tuple[int, int, int]:
     """Of ``months`` monthly instalments, ``first`` of them this year, how many fall this
     year, next year and the year after."""
-    this_year = min(months, first)
-    next_year = min(MONTHS, months - this_year)
-    return this_year, next_year, min(MONTHS, months - this_year - next_year)
+    # ``min`` written as comparisons: the same values, called for every contract monthly
+    this_year = months if months < first else first
+    left = months - this_year
+    next_year = left if left < MONTHS else MONTHS
+    left -= next_year
+    return this_year, next_year, (left if left < MONTHS else MONTHS)
 
 
 class Ledger:
@@ -160,6 +163,11 @@ class Ledger:
         # the provinces' pools as plain floats while every contract is paid (the same
         # arithmetic, without a NumPy scalar per payment), written back after
         local, spent_local = self.local.tolist(), self.spent_local.tolist()
+        # the contracts still in force, and what they owe (``commitments``), counted as
+        # they are paid
+        in_force: list[Pilot] = []
+        owed = Commitments([[0.0, 0.0, 0.0] for _ in local], [0.0, 0.0, 0.0])
+        rest_of_year = self._rest_of_year
         for pilot in self.contracts:
             if pilot.instalments_left > 0:
                 if pilot.status is Status.RUNNING:
@@ -167,16 +175,17 @@ class Ledger:
                 else:
                     pilot.instalments_left = 0  # halted before its end: the rest is off
             self._pay(pilot, local, spent_local)
+            if (
+                pilot.instalments_left > 0
+                or pilot.owed_local > MONEY_TOLERANCE
+                or pilot.owed_central > MONEY_TOLERANCE
+            ):
+                in_force.append(pilot)
+                owed.add(pilot, rest_of_year)
         self.local[:] = local
         self.spent_local[:] = spent_local
-        self.contracts = [
-            q
-            for q in self.contracts
-            if q.instalments_left > 0
-            or q.owed_local > MONEY_TOLERANCE
-            or q.owed_central > MONEY_TOLERANCE
-        ]
-        self._commitments = None
+        self.contracts = in_force
+        self._commitments = owed
         self._central_rooms.clear()
 
     @staticmethod
@@ -230,19 +239,20 @@ class Ledger:
         keeps (``i (b + kept a) <= budget + kept (pool - owed[0]) - owed[1]``) and the
         year after's budget (``i c <= budget - owed[2]``), with ``a``, ``b``, ``c`` its
         instalments in each year. Negative when nothing fits."""
-        months = max(1, months)
+        months = months if months > 1 else 1
         a, b, c = _years(months, MONTHS + 1 - self.month_of_year)
         free = pool - owed[0]
-        limits = (
-            (a, free),  # a >= 1: the first instalment falls now
-            (b + kept * a, budget + kept * free - owed[1]),
-            (c, budget - owed[2]),
-        )
-        instalment = math.inf
-        for weight, room in limits:
-            room += MONEY_TOLERANCE
+        # each year's limit on the instalment, room / weight (a >= 1: the first falls now);
+        # a year that owes nothing new (weight 0) limits only when its room is negative
+        instalment = (free + MONEY_TOLERANCE) / a
+        for weight, room in (
+            (b + kept * a, budget + kept * free - owed[1] + MONEY_TOLERANCE),
+            (c, budget - owed[2] + MONEY_TOLERANCE),
+        ):
             if weight > 0:
-                instalment = min(instalment, room / weight)
+                limit = room / weight
+                if limit < instalment:
+                    instalment = limit
             elif room < 0:
                 return -math.inf
         return instalment * months
