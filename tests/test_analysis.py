@@ -24,7 +24,6 @@ from sandbox.analysis import (
     design_outcomes,
     left_behind,
     load_provinces,
-    load_run,
     load_sweep,
     load_sweeps,
     metric_columns,
@@ -44,6 +43,7 @@ from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.targets import targets_within
 from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register
+from sandbox.experiments.collect import load_run
 from sandbox.units import label, unit
 
 DATA = Path(__file__).parent / "data" / "analysis"

@@ -6,18 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.experiments.compare import (
+from sandbox.analysis.comparison import (
     FLAGSHIP,
     as_option,
     breakdown_tables,
     breakdowns,
     comparison_table,
-    main,
     pair_notes,
     paired_comparison,
-    write_breakdown,
-    write_comparison,
 )
+from sandbox.experiments.compare import main, write_breakdown, write_comparison
 
 
 def synthetic(rng: np.random.Generator, n_rep: int, effect: float, world_sd: float) -> pd.DataFrame:

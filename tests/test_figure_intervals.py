@@ -1,6 +1,7 @@
-"""No figure draws an interval from fewer than 3 runs (``sandbox.plots``).
+"""No figure draws an interval from fewer than 3 runs (``sandbox.plots``, and the
+calibration's figures, ``sandbox.calibration.figures``).
 
-Every public function of ``sandbox.plots`` that returns a Figure is listed once below:
+Every public function of those modules that returns a Figure is listed once below:
 either it is drawn here from stored sweeps cut to 2 runs per group (and to 3, where it
 must then draw its intervals), or it is declared to draw no interval over runs, with why.
 A new figure function fails ``test_every_figure_function_is_listed`` until it is listed.
@@ -25,8 +26,8 @@ from matplotlib.figure import Figure
 from sandbox import plots
 from sandbox.analysis import load_sweep
 from sandbox.analysis.monthly import sweep_over_time
+from sandbox.calibration.figures import targets_figure
 from sandbox.calibration.targets import Target
-from sandbox.plots.calibration import targets_figure
 
 matplotlib.use("Agg")
 
@@ -97,10 +98,12 @@ NO_INTERVAL_OVER_RUNS = {
 
 
 def figure_functions() -> set[str]:
-    """The public functions of ``sandbox.plots`` and its modules that return a Figure."""
+    """The public functions of ``sandbox.plots`` and its modules, and of the calibration's
+    figures, that return a Figure."""
     found = set()
-    for info in pkgutil.iter_modules(plots.__path__):
-        module = importlib.import_module(f"sandbox.plots.{info.name}")
+    names = [f"sandbox.plots.{info.name}" for info in pkgutil.iter_modules(plots.__path__)]
+    for module_name in [*names, "sandbox.calibration.figures"]:
+        module = importlib.import_module(module_name)
         for name, function in inspect.getmembers(module, inspect.isfunction):
             returns = inspect.signature(function).return_annotation
             if not name.startswith("_") and returns in (Figure, "Figure"):

@@ -557,7 +557,7 @@ def test_identifiability_reads_known_posterior_widths() -> None:
         "pinned down",
         "partly",
     ]
-    from sandbox.plots.calibration import weighted_correlation
+    from sandbox.calibration.figures import weighted_correlation
 
     (a, b, r), *_ = strongest_pairs(weighted_correlation(frame))
     assert {a, b} == {"b", "e"} and r == pytest.approx(0.96, abs=0.02)

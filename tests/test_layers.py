@@ -25,9 +25,6 @@ KNOWN_BACK_EDGES = {
     ("config", "model"),  # config/jobs.py reads the region tables
     ("config", "experiments"),  # config/schema.py: the sweep folder's resolver
     ("config", "calibration"),  # config/schema.py, uncertainties.py: posterior files
-    ("analysis", "experiments"),  # the paired statistics live in experiments/compare.py
-    ("plots", "experiments"),  # the same statistics' notes
-    ("plots", "calibration"),  # the calibration figures read targets and priors
     ("experiments", "calibration"),  # experiments/runner.py: uncertainty=posterior
 }
 

@@ -288,7 +288,8 @@ def test_the_reports_memory_does_not_grow_with_the_runs(tmp_path, monkeypatch) -
 
 
 def test_the_comparison_reads_the_columns_it_compares(tmp_path) -> None:
-    from sandbox.experiments.compare import paired_comparison, read_runs, write_comparison
+    from sandbox.analysis.comparison import paired_comparison, read_runs
+    from sandbox.experiments.compare import write_comparison
 
     full = pd.read_parquet(DATA / "policy_comparison" / "runs.parquet")
     lean = read_runs(DATA / "policy_comparison")

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from conftest import scenario
-from sandbox.experiments.compare import FLAGSHIP
+from sandbox.analysis.comparison import FLAGSHIP
 from sandbox.experiments.runner import run
 from sandbox.model.outcomes import BY_NAME, HEADLINE, OUTCOMES, PROVINCES, rewrite
 from sandbox.units import better, describe, unit

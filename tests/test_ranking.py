@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sandbox.analysis.ranking import SENSE, rank_moves, ranks, write_ranking
-from sandbox.experiments.compare import FLAGSHIP
+from sandbox.analysis.comparison import FLAGSHIP
+from sandbox.analysis.ranking import SENSE, rank_moves, ranks
+from sandbox.experiments.ranking import write_ranking
 
 STORED = Path(__file__).parent / "data" / "analysis" / "ablation"
 

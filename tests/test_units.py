@@ -51,8 +51,9 @@ def test_the_comparison_and_the_ranking_state_the_units_of_sandbox_units(tmp_pat
     import numpy as np
     import pandas as pd
 
-    from sandbox.analysis.ranking import write_ranking
-    from sandbox.experiments.compare import FLAGSHIP, write_comparison
+    from sandbox.analysis.comparison import FLAGSHIP
+    from sandbox.experiments.compare import write_comparison
+    from sandbox.experiments.ranking import write_ranking
 
     rng = np.random.default_rng(0)
     rows = [

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sandbox.analysis.comparison import paired_comparison
 from sandbox.analysis.verdict import verdicts
-from sandbox.experiments.compare import paired_comparison
 
 LEVER = "lever_policy"
 BY = ["lever_resources"]

@@ -2,7 +2,7 @@
 
 Every outcome's unit, meaning and direction are declared once, in the table of
 ``sandbox.model.outcomes``; this module reads them for the comparison tables
-(``sandbox.experiments.compare``), the ranking (``sandbox.analysis.ranking``), a single
+(``sandbox.analysis.comparison``), the ranking (``sandbox.analysis.ranking``), a single
 run's summary and every figure's labels. It adds what the table does not hold: the units
 of the levers, of the per-province table (``provinces.parquet``) and of its spread across
 provinces, readable names, and rules for a ``months_to_<p>pct_<what>`` threshold the

@@ -6,13 +6,14 @@ Reads ``runs.parquet``, ``timeseries.parquet`` and ``provinces.parquet``
 the order data flows:
 
 - ``columns``: column families of the tables and names resolved against them;
-- ``tables``: ``load_run``, ``load_sweep``, ``load_sweeps`` -> ``Results``;
+- ``tables``: ``load_sweep``, ``load_sweeps`` -> ``Results`` (one run's folder:
+  ``sandbox.experiments.collect.load_run``);
   ``load_provinces`` (the per-province table, read on demand);
 - ``summary``: ``summarise`` (mean, sd, quantiles, Student-t CI over replicates);
 - ``monthly``: ``over_time``, ``sweep_over_time``, ``sweep_spread_over_time``: summaries
   by levers and month (``OverTime``), those of a sweep read a few months at a time so that
   memory does not grow with its runs; ``open_sweep`` (``SweepTables``) for a report;
-- ``paired``: ``paired_differences`` (through ``sandbox.experiments.compare``);
+- ``paired``: ``paired_differences`` (through ``sandbox.analysis.comparison``);
 - ``thresholds``: ``time_to_threshold``;
 - ``equity``: ``urban_rural_gap``, ``left_behind``, ``service_coverage``,
   ``province_matrix``, ``province_spread``, ``spread_across_provinces``, ``sweep_spread``;
@@ -48,7 +49,6 @@ from sandbox.analysis.tables import (
     Results,
     as_month,
     load_provinces,
-    load_run,
     load_sweep,
     load_sweeps,
 )
@@ -67,7 +67,6 @@ __all__ = [
     "design_outcomes",
     "left_behind",
     "load_provinces",
-    "load_run",
     "load_sweep",
     "load_sweeps",
     "metric_columns",

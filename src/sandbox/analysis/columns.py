@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from sandbox.experiments.compare import lever_column
+from sandbox.analysis.comparison import lever_column
 
 IDENTITY = ("run_id", "status", "error", "job", "seed", "replicate", "sweep", "month")
 FAMILIES = ("lever_", "uncertainty_", "setting_")

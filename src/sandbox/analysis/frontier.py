@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from sandbox.analysis.columns import resolve, resolve_all
+from sandbox.analysis.comparison import independent_levers
 from sandbox.analysis.summary import summarise
-from sandbox.experiments.compare import independent_levers
 
 Sense = Literal["min", "max"]
 
@@ -25,7 +25,7 @@ def design_levers(runs: pd.DataFrame) -> list[str]:
     """The levers that define designs: those that vary, less those that follow another.
 
     ``lever_policy_name`` is fixed by ``lever_policy``, for instance, and adds no design
-    (``sandbox.experiments.compare.independent_levers``).
+    (``sandbox.analysis.comparison.independent_levers``).
     """
     return independent_levers(runs)
 

@@ -1,6 +1,6 @@
 """Paired differences against a baseline option of any lever, text or numeric.
 
-One implementation: ``sandbox.experiments.compare.paired_comparison`` (the one behind
+One implementation: ``sandbox.analysis.comparison.paired_comparison`` (the one behind
 ``sandbox-compare`` and the sweep's own comparison table); this module gives it the
 analysis tables' conventions (lever names with or without ``lever_``, every flagship
 metric the table holds by default).
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from sandbox.analysis.columns import resolve, resolve_all
-from sandbox.experiments.compare import FLAGSHIP, paired_comparison
+from sandbox.analysis.comparison import FLAGSHIP, paired_comparison
 
 
 def paired_differences(
@@ -32,7 +32,7 @@ def paired_differences(
         lever: the lever compared (``policy``, ``policy_sandbox_capacity``, ...).
         baseline: its option to compare with; a number, or its text (``"10"``).
         metrics: metric columns (default: the flagship metrics of
-            ``sandbox.experiments.compare.FLAGSHIP`` that the table has).
+            ``sandbox.analysis.comparison.FLAGSHIP`` that the table has).
         by: other levers (or ``month``) to break the comparison down by.
         level: confidence level.
 

@@ -3,7 +3,7 @@ across the options of another lever: which regime leads with every mechanism on,
 leads when one mechanism is switched off (``experiment=ablation``).
 
 Ranks are of the mean over done runs at the end of the horizon (for a time to an event
-that a run did not reach, the restricted mean: ``sandbox.experiments.compare``). Within one
+that a run did not reach, the restricted mean: ``sandbox.analysis.comparison``). Within one
 option of ``by`` every option of ``lever`` runs on the same replicates (common random
 numbers), so the order of the means is the order of the paired mean differences from any
 of them.
@@ -12,20 +12,10 @@ of them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 
 import pandas as pd
 
-from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import (
-    FLAGSHIP,
-    fit_line,
-    fit_table,
-    lever_column,
-    read_runs,
-    restricted,
-)
-from sandbox.experiments.lock import writes_into_sweep
+from sandbox.analysis.comparison import FLAGSHIP, fit_line, fit_table, lever_column, restricted
 from sandbox.model.outcomes import OUTCOMES
 from sandbox.units import better, unit
 
@@ -115,13 +105,13 @@ def rank_moves(table: pd.DataFrame, reference: object = "none") -> pd.DataFrame:
     return wide.sort_index(key=lambda level: level.map(order) if level.name == "metric" else level)
 
 
-@writes_into_sweep
-def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str = "policy") -> str:
-    """Rank ``lever``'s options within each option of ``by``; write
-    ``ranking_by_<by>.parquet`` (the tidy ranks) and ``.txt`` (the ranks side by side);
-    return the text."""
-    sweep_dir = Path(sweep_dir)
-    table = ranks(read_runs(sweep_dir), lever, by)
+def ranking_text(
+    runs: pd.DataFrame, by: str, reference: object, lever: str = "policy"
+) -> tuple[pd.DataFrame, str]:
+    """Rank ``lever``'s options within each option of ``by`` (``ranks``) and say how the
+    ranks move away from ``by=reference`` (``rank_moves``): the tidy ranks, and the text
+    (the ranks side by side, within the console's width)."""
+    table = ranks(runs, lever, by)
     wide = rank_moves(table, reference)
     by_name = lever_column(by).removeprefix("lever_")
     lever_name = lever_column(lever).removeprefix("lever_")
@@ -144,7 +134,4 @@ def write_ranking(sweep_dir: Path | str, by: str, reference: object, lever: str 
         ]
         for line in part.split("\n")
     )
-    stem = sweep_dir / f"ranking_by_{by_name}"
-    write_atomic(stem.with_suffix(".parquet"), lambda t: table.to_parquet(t))
-    write_atomic(stem.with_suffix(".txt"), lambda t: t.write_text(text + "\n"))
-    return text
+    return table, text

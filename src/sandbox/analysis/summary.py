@@ -18,7 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from sandbox.analysis.columns import metric_columns, resolve, resolve_all
-from sandbox.experiments.compare import SAME_RTOL, SAME_RUNS
+from sandbox.analysis.comparison import SAME_RTOL, SAME_RUNS
 
 QUANTILES = (0.05, 0.95)
 ONE_RUN = "no CI: one run in this group (one replicate)"

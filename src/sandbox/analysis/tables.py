@@ -17,7 +17,6 @@ Nothing is recomputed: the tables hold what the model reported.
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +26,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from sandbox.analysis.columns import FAMILIES, metric_columns, resolve, varying, varying_levers
-from sandbox.experiments.compare import as_option
+from sandbox.analysis.comparison import as_option
 
 RUNS = "runs.parquet"
 TIMESERIES = "timeseries.parquet"
@@ -284,30 +283,3 @@ def load_sweeps(
     runs_all = pd.concat(runs, ignore_index=True)
     runs_all = runs_all[["sweep", *(c for c in runs_all.columns if c != "sweep")]]
     return tidy(runs_all, pd.concat(series, ignore_index=True), done_only=done_only)
-
-
-def load_run(folder: Path | str) -> Results:
-    """One run folder (``timeseries.parquet``, ``summary.json``, ``.hydra/``) as ``Results``.
-
-    Its row of ``runs`` has the columns ``sandbox-collect`` would give it: identity and
-    state, code version and inputs, configuration by family, and the summary metrics.
-    """
-    from sandbox.experiments import collect, store  # the run store; not needed for tables
-
-    folder = Path(folder)
-    cfg = store.saved_config(folder)
-    rid = store.run_id(cfg)
-    check = store.inspect(folder, rid)
-    row: dict[str, object] = {
-        "run_id": rid,
-        "status": check.status.value,
-        "error": check.reason,
-        "job": folder.name,
-        **collect.provenance(check),
-        **collect.describe(folder, cfg),
-    }
-    if (folder / "summary.json").is_file():
-        row.update(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
-    series = pd.read_parquet(folder / TIMESERIES)
-    series.insert(0, "run_id", rid)
-    return tidy(pd.DataFrame([row]), series, done_only=False)

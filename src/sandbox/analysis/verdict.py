@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from sandbox.experiments.compare import interval_text, paired_comparison
+from sandbox.analysis.comparison import interval_text, paired_comparison
 from sandbox.units import better, name, unit
 
 TIED = "a tie"  # the best mean shared by more than one option

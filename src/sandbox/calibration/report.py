@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sandbox.calibration import figures as plots
 from sandbox.calibration.distance import deviance
 from sandbox.calibration.fit import FitResult
 from sandbox.calibration.posterior import WEIGHT, central_point, draw, weighted_quantile
@@ -33,7 +34,6 @@ from sandbox.experiments.markdown import markdown_table
 from sandbox.experiments.provenance import code_version
 from sandbox.experiments.report_figures import save_figure
 from sandbox.model.metrics import METRICS
-from sandbox.plots import calibration as plots
 
 FOLDER = "report"
 REPORT = "report.md"

@@ -49,6 +49,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from sandbox.analysis.tables import Results, tidy
 from sandbox.config.meta import with_role
 from sandbox.config.params import Params
 from sandbox.errors import ConfigError
@@ -493,6 +494,31 @@ def _columns(names: dict[str, None]) -> list[str]:
     families = ("lever_", "uncertainty_", "setting_")
     config = [c for c in names if c.startswith(families)]
     return [*head, *config, *METRICS, *SUMMARY_EXTRA]
+
+
+def load_run(folder: Path | str) -> Results:
+    """One run folder (``timeseries.parquet``, ``summary.json``, ``.hydra/``) as ``Results``.
+
+    Its row of ``runs`` has the columns ``sandbox-collect`` would give it: identity and
+    state, code version and inputs, configuration by family, and the summary metrics.
+    """
+    folder = Path(folder)
+    cfg = saved_config(folder)
+    rid = config_run_id(cfg)
+    check = inspect(folder, rid)
+    row: dict[str, object] = {
+        "run_id": rid,
+        "status": check.status.value,
+        "error": check.reason,
+        "job": folder.name,
+        **provenance(check),
+        **describe(folder, cfg),
+    }
+    if (folder / "summary.json").is_file():
+        row.update(json.loads((folder / "summary.json").read_text(encoding="utf-8")))
+    series = pd.read_parquet(folder / TIMESERIES)
+    series.insert(0, "run_id", rid)
+    return tidy(pd.DataFrame([row]), series, done_only=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,7 @@ atomically (``sandbox.experiments.atomic.write_atomic``):
    question, the sweep's size (runs and their states, replicates, the levers varied and
    their options, months) and the code that made the runs (``runs.parquet``'s provenance
    columns; Python and library versions from a run's ``manifest.json``);
-2. the paired comparison tables of ``sandbox.experiments.compare``: every policy against
+2. the paired comparison tables of ``sandbox.analysis.comparison``: every policy against
    the baseline (the experiment's ``hydra.callbacks.sweep.baseline``, else
    ``status_quo``) when the sweep varies the policy, else each lever it varies against its
    first option (``random`` for the phasing order), paired on the replicate and the

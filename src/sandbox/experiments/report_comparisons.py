@@ -1,5 +1,5 @@
 """The comparisons of a sweep's report: which lever against which baseline, the paired
-comparison tables (``sandbox.experiments.compare``) and their markdown.
+comparison tables (``sandbox.analysis.comparison``) and their markdown.
 
 Unless told otherwise, the report compares the policy against the experiment's baseline
 (``status_quo`` when none is named) when the sweep varies the policy, else each lever the
@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sandbox.analysis import design_levers
-from sandbox.analysis.verdict import verdicts
-from sandbox.experiments.compare import (
+from sandbox.analysis.comparison import (
     FLAGSHIP,
     as_option,
     breakdown_tables,
@@ -27,6 +26,7 @@ from sandbox.experiments.compare import (
     paired_comparison,
     sign_changes,
 )
+from sandbox.analysis.verdict import verdicts
 from sandbox.experiments.markdown import markdown_table
 from sandbox.units import unit
 

@@ -19,8 +19,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sandbox.analysis import SweepTables, design_levers, summarise
+from sandbox.analysis.comparison import FLAGSHIP, interval_text
 from sandbox.experiments.atomic import write_atomic
-from sandbox.experiments.compare import FLAGSHIP, interval_text
 from sandbox.experiments.markdown import markdown_table
 from sandbox.experiments.report_comparisons import Comparison, first_option, name
 from sandbox.units import name as name_of

@@ -231,7 +231,7 @@ class SweepCallback(Callback):
             except ValueError as err:
                 print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
         if self.rank_by:
-            from sandbox.analysis.ranking import write_ranking
+            from sandbox.experiments.ranking import write_ranking
 
             try:
                 print(write_ranking(sweep_dir, self.rank_by, self.rank_reference), flush=True)

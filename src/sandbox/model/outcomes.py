@@ -3,7 +3,7 @@
 The one table of outcomes. The columns of ``timeseries.parquet`` and the keys of
 ``summary.json`` (``sandbox.model.metrics``), their units and readable names
 (``sandbox.units``), which way each improves (the rankings, the trade-off frontier), the
-headline outcomes every comparison reports (``sandbox.experiments.compare``) and the
+headline outcomes every comparison reports (``sandbox.analysis.comparison``) and the
 observation tables of ``docs/model.md`` (``python -m sandbox.model.outcomes
 docs/model.md``) all derive from it.
 
@@ -21,7 +21,7 @@ An outcome is
 * ``censored``: for a time to an event that may not happen by the horizon (NaN then), the
   month it is counted from: ``"start"`` (the run's first month) or ``"policy"``
   (``policy.start``). Such a run is a censored observation: comparisons count it at the
-  months it was followed (a restricted mean, ``sandbox.experiments.compare``), never drop it.
+  months it was followed (a restricted mean, ``sandbox.analysis.comparison``), never drop it.
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from sandbox.plots.style import (
 )
 from sandbox.units import name, unit
 
-# headline outcomes that tell regimes apart (sandbox.experiments.compare.FLAGSHIP less
+# headline outcomes that tell regimes apart (sandbox.analysis.comparison.FLAGSHIP less
 # adoption, which moves with reach, and private investment, zero under a central budget),
 # and the speed of deployment
 ABLATION_METRICS = (

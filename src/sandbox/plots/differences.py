@@ -4,7 +4,7 @@ figures), from ``sandbox.analysis.paired_differences``.
 A difference with a CI is a filled marker with its bar. Without one it is an open marker
 when fewer than 3 pairs stand behind it (``plots.style.drawable``: "no CI"), and a filled
 marker without a bar when every pair differed by the same amount (``ci_note`` of
-``sandbox.experiments.compare.CELL_NOTES``): a zero-width bar would read as certainty. A
+``sandbox.analysis.comparison.CELL_NOTES``): a zero-width bar would read as certainty. A
 panel in which no pair differs at all says so across the panel.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from sandbox.experiments.compare import CELL_NOTES, NO_DIFFERENCE
+from sandbox.analysis.comparison import CELL_NOTES, NO_DIFFERENCE
 from sandbox.plots.style import FONT
 
 NO_CI = "open markers: no CI (fewer than 3 pairs)"

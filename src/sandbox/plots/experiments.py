@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sandbox.analysis.columns import resolve
+from sandbox.analysis.comparison import SAME_RUNS
 from sandbox.analysis.families import with_family_mean
 from sandbox.analysis.summary import summarise
-from sandbox.experiments.compare import SAME_RUNS
 from sandbox.plots.style import (
     FEWER_RUNS,
     FONT,
