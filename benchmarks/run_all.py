@@ -34,7 +34,7 @@ from sandbox.config.params import Params
 from sandbox.config.schema import structured
 from sandbox.model.citizens import Citizens
 from sandbox.model.model import SandboxModel
-from sandbox.model.regions import load_region
+from sandbox.regions import load_region
 
 
 def params(**dotlist: object) -> Params:

@@ -46,7 +46,7 @@ def earlier(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def bad_tables(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("tables")
-    good = (Path(__file__).parents[1] / "src/sandbox/model/regions/toy.csv").read_text()
+    good = (Path(__file__).parents[1] / "src/sandbox/regions/toy.csv").read_text()
     header, *rows = good.splitlines()
     tables = {
         "missing_column": "\n".join([header.replace("urban_share_2019", "urban"), *rows]),

@@ -13,7 +13,7 @@ import pytest
 
 from sandbox.model.citizens import Citizens
 from sandbox.model.model import SandboxModel
-from sandbox.model.regions import load_region
+from sandbox.regions import load_region
 from tests.conftest import scenario
 
 

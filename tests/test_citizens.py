@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from sandbox.config.params import CitizenParams
 from sandbox.model.citizens import Citizens, allocate
-from sandbox.model.regions import load_region
+from sandbox.regions import load_region
 
 
 @given(st.integers(4, 10**6), st.lists(st.floats(1, 1e7), min_size=1, max_size=70))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sandbox.experiments.sweep_folder import suffix
+from sandbox.config.sweep_folder import suffix
 from sandbox.model.metrics import METRICS
 from tests.test_bad_input import ENTRY, sandbox_run
 

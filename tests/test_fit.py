@@ -26,13 +26,6 @@ from scipy import stats
 
 from sandbox.calibration.distance import Deviance, deviance
 from sandbox.calibration.fit import DB, STATUS, run_fit
-from sandbox.calibration.posterior import (
-    WEIGHT,
-    apply_uncertainty,
-    central_point,
-    draw,
-    weighted_quantile,
-)
 from sandbox.calibration.priors import Free, load_priors
 from sandbox.calibration.report import identifiability, strongest_pairs
 from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
@@ -45,6 +38,13 @@ from sandbox.calibration.targets import (
     parse,
 )
 from sandbox.config.params import CalibrationParams
+from sandbox.config.posterior import (
+    WEIGHT,
+    apply_uncertainty,
+    central_point,
+    draw,
+    weighted_quantile,
+)
 from sandbox.errors import ConfigError
 from tests.conftest import scenario
 from tests.test_bad_input import sandbox_run
@@ -292,9 +292,9 @@ def test_point_uncertainty_leaves_the_declared_values() -> None:
 
 
 def test_declared_defaults_are_the_published_central_point() -> None:
-    from sandbox.calibration.posterior import load_posterior
     from sandbox.config.meta import describe
     from sandbox.config.params import Params
+    from sandbox.config.posterior import load_posterior
 
     declared = describe(Params)
     for key, value in central_point(load_posterior("history")).items():
@@ -575,7 +575,7 @@ def test_identifiability_counts_weights() -> None:
 def test_a_posterior_sweep_records_the_values_each_run_drew(tmp_path: Path) -> None:
     """``runs.parquet`` and each manifest hold the particle a run used, not the config's
     central point (the saved config still says only ``uncertainty=posterior``)."""
-    from sandbox.calibration.posterior import draw
+    from sandbox.config.posterior import draw
     from sandbox.experiments.collect import collect
 
     path = posterior_file(tmp_path)

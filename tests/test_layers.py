@@ -1,11 +1,11 @@
-"""The packages of ``src/sandbox`` import one way, down a fixed order of layers.
+"""The packages of ``src/sandbox`` import one way, down a fixed order of layers, and no
+cycle joins them.
 
 Every import between two packages is read from the source with ``ast``, those made
 inside functions included, those under ``if TYPE_CHECKING:`` aside (they run no code).
-An import up the order is a back edge: only back edges can close a cycle. The ones that
-exist today are listed in ``KNOWN_BACK_EDGES``, as debt to clear; a new back edge fails
-the first test, and a back edge cleared must leave the list (the second test), so the list
-only shrinks.
+An import up the order would be a back edge, the only kind that can close a cycle: the
+first test fails on any. The second looks for cycles in the imports themselves, whatever
+the order says.
 """
 
 from __future__ import annotations
@@ -17,16 +17,9 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / "sandbox"
 
 # bottom to top: a package imports only packages below it ("" is ``sandbox`` itself)
 LAYERS = [
-    "errors", "config", "model", "units", "analysis", "plots", "experiments",
+    "errors", "regions", "config", "model", "units", "analysis", "plots", "experiments",
     "calibration", "validation", "cli", "",
 ]  # fmt: skip
-
-KNOWN_BACK_EDGES = {
-    ("config", "model"),  # config/jobs.py reads the region tables
-    ("config", "experiments"),  # config/schema.py: the sweep folder's resolver
-    ("config", "calibration"),  # config/schema.py, uncertainties.py: posterior files
-    ("experiments", "calibration"),  # experiments/runner.py: uncertainty=posterior
-}
 
 
 def package(module: str) -> str:
@@ -88,17 +81,54 @@ def back_edges() -> dict[tuple[str, str], list[str]]:
     }
 
 
-def test_every_package_has_a_layer_and_no_new_import_goes_up() -> None:
+def test_every_package_has_a_layer_and_no_import_goes_up() -> None:
     packages = {package(f"sandbox.{p.name}") for p in SOURCE.iterdir()}
     packages = {p.removesuffix(".py") for p in packages if not p.startswith(("_", "."))}
     assert packages <= set(LAYERS), f"place the new package in LAYERS: {packages - set(LAYERS)}"
-    new = {edge: files for edge, files in back_edges().items() if edge not in KNOWN_BACK_EDGES}
-    assert not new, f"imports up the layers (a cycle in the making): {new}"
+    assert not back_edges(), f"imports up the layers (a cycle in the making): {back_edges()}"
 
 
-def test_a_cleared_back_edge_leaves_the_list() -> None:
-    cleared = KNOWN_BACK_EDGES - set(back_edges())
-    assert not cleared, f"remove from KNOWN_BACK_EDGES: {sorted(cleared)}"
+def cycles(edges: set[tuple[str, str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one package (Tarjan's algorithm)."""
+    graph: dict[str, list[str]] = {}
+    for a, b in sorted(edges):
+        graph.setdefault(a, []).append(b)
+        graph.setdefault(b, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_cycle_joins_the_packages() -> None:
+    assert cycles({("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")}) == [["a", "b", "c"]]
+    edges = imports()
+    assert len(edges) > 20  # the walk found the imports
+    assert cycles(set(edges)) == [], {e: f for e, f in edges.items() if e[::-1] in edges}
 
 
 def test_the_walk_sees_imports_inside_functions_and_skips_type_only_ones(tmp_path) -> None:

@@ -8,8 +8,8 @@ import pytest
 from conftest import scenario
 from sandbox.model.metrics import observe
 from sandbox.model.model import SandboxModel
-from sandbox.model.regions import load_region
 from sandbox.model.status import Places
+from sandbox.regions import load_region
 
 BEFORE_POLICY = ("citizens.n=5000", "horizon.end=2025-12")
 

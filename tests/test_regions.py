@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sandbox.model.regions import TABLE_DIR, load_region
+from sandbox.regions import TABLE_DIR, load_region
 
 CENSUS_TOTAL = 96_208_984  # 2019 census total (SOURCES.md)
 CENSUS_URBAN = 33_122_548  # exact urban counts (SOURCES.md)

@@ -413,7 +413,7 @@ def test_memory_estimate_covers_what_citizens_take() -> None:
     building the population (one province: the largest segment, the worst case)."""
     from sandbox.config.params import CitizenParams
     from sandbox.model.citizens import Citizens
-    from sandbox.model.regions import load_region
+    from sandbox.regions import load_region
 
     n = 200_000
     tracemalloc.start()
@@ -425,7 +425,7 @@ def test_memory_estimate_covers_what_citizens_take() -> None:
 
 # ------------------------------------------------------------ secrets in errors
 def table_cases(folder: Path) -> dict[str, tuple[Path, list[str]]]:
-    good = (REPO / "src/sandbox/model/regions/toy.csv").read_text()
+    good = (REPO / "src/sandbox/regions/toy.csv").read_text()
     header, *rows = good.splitlines()
     link = folder / "link.csv"
     link.symlink_to("/proc/self/environ")

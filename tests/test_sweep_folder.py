@@ -11,7 +11,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sandbox.experiments.sweep_folder import SAFE, suffix
+from sandbox.config.sweep_folder import SAFE, suffix
 
 SETTING = st.from_regex(r"[a-z_.]{1,12}=[a-z0-9_(),.]{1,12}", fullmatch=True)
 IGNORED = st.sampled_from(("experiment=phasing", "output.print_summary=false",

@@ -28,11 +28,11 @@ from hydra.core.hydra_config import HydraConfig
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
+from sandbox.config import sweep_folder
 from sandbox.config.params import Params
 from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register, to_params
 from sandbox.errors import ConfigError
-from sandbox.experiments import sweep_folder
 from sandbox.experiments.runner import format_summary, run, write_results
 from sandbox.experiments.store import canonical, execute, run_id
 from sandbox.experiments.sweep_plan import SweepFolderError

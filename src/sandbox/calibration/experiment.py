@@ -27,13 +27,13 @@ import numpy as np
 import yaml
 
 from sandbox.calibration.fit import POSTERIOR, FitResult, fit_key, run_fit
-from sandbox.calibration.posterior import WEIGHT, central_point, weighted_quantile
 from sandbox.calibration.priors import Free, load_priors
 from sandbox.calibration.simulator import HistorySimulator, history_params, run_history
 from sandbox.calibration.targets import Target, fit_targets, held_out, load_figures
 from sandbox.config.meta import with_values
 from sandbox.config.params import Params
 from sandbox.config.paths import CONFIG_DIR
+from sandbox.config.posterior import WEIGHT, central_point, weighted_quantile
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import write_atomic, write_json
 

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sandbox.calibration.posterior import WEIGHT, weighted_quantile
 from sandbox.calibration.priors import Free
 from sandbox.calibration.targets import Target
+from sandbox.config.posterior import WEIGHT, weighted_quantile
 from sandbox.plots.style import (
     FONT,
     MIN_RUNS_FOR_INTERVAL,

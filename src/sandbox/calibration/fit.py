@@ -27,11 +27,11 @@ import numpy as np
 import pandas as pd
 
 from sandbox.calibration.distance import Deviance
-from sandbox.calibration.posterior import WEIGHT
 from sandbox.calibration.priors import Free
 from sandbox.calibration.simulator import MODEL_SECONDS, HistorySimulator
 from sandbox.calibration.targets import Target
 from sandbox.config.params import CalibrationParams, Params
+from sandbox.config.posterior import WEIGHT
 from sandbox.experiments.atomic import write_atomic, write_json
 from sandbox.experiments.provenance import code_fingerprint
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from sandbox.calibration.files import config_file
+from sandbox.config.files import config_file
 from sandbox.config.meta import describe
 from sandbox.config.params import Params
 from sandbox.errors import ConfigError

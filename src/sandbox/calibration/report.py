@@ -23,12 +23,12 @@ import pandas as pd
 from sandbox.calibration import figures as plots
 from sandbox.calibration.distance import deviance
 from sandbox.calibration.fit import FitResult
-from sandbox.calibration.posterior import WEIGHT, central_point, draw, weighted_quantile
 from sandbox.calibration.priors import Free
 from sandbox.calibration.simulator import run_history
 from sandbox.calibration.targets import Target, last_month
 from sandbox.config.meta import describe, with_values
 from sandbox.config.params import Params
+from sandbox.config.posterior import WEIGHT, central_point, draw, weighted_quantile
 from sandbox.experiments.atomic import write_atomic
 from sandbox.experiments.markdown import markdown_table
 from sandbox.experiments.provenance import code_version

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from sandbox.calibration.files import config_file
+from sandbox.config.files import config_file
 from sandbox.errors import ConfigError
 
 DEFAULT = "vietnam_2024"

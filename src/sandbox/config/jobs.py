@@ -51,7 +51,7 @@ from sandbox.config.validate import (
     validate,
 )
 from sandbox.errors import ConfigError
-from sandbox.model.regions import load_region
+from sandbox.regions import load_region, unit_of
 
 UNSAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
 MAX_NAME_BYTES = 200  # file systems allow 255
@@ -146,8 +146,6 @@ def _n_provinces(table: str, cwd: str) -> int:
 @functools.lru_cache(maxsize=64)
 def _check_map(table: str, merge_table: str, cwd: str) -> None:
     """Raise ``ConfigError`` unless the merged table covers every province of ``table``."""
-    from sandbox.model.merger import unit_of
-
     unit_of(load_region(table), load_region(merge_table), merge_table)
 
 

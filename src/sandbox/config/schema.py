@@ -17,8 +17,8 @@ import warnings
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
+from sandbox.config import sweep_folder
 from sandbox.config.params import Params
-from sandbox.experiments import sweep_folder
 
 SCHEMA_NAME = "sandbox_schema"
 
@@ -66,8 +66,8 @@ def register() -> None:
 def to_params(cfg: DictConfig) -> Params:
     """Typed parameters from a composed config or from a saved ``.hydra/config.yaml``,
     with the fitted parameters of the replicate's posterior particle under
-    ``uncertainty=posterior`` (``sandbox.calibration.posterior.apply_uncertainty``)."""
-    from sandbox.calibration.posterior import apply_uncertainty
+    ``uncertainty=posterior`` (``sandbox.config.posterior.apply_uncertainty``)."""
+    from sandbox.config.posterior import apply_uncertainty
 
     if OmegaConf.get_type(cfg) is not Params:  # a saved config is untyped YAML
         cfg = OmegaConf.merge(structured(), cfg)

@@ -229,7 +229,7 @@ def values(
     out: dict[str, Any] = {}
     for name, u in given:
         if name == POSTERIOR:
-            from sandbox.calibration.posterior import WEIGHT, load_posterior, particle
+            from sandbox.config.posterior import WEIGHT, load_posterior, particle
 
             frame = load_posterior(posterior)
             out.update(particle(frame, particle_at(frame[WEIGHT].to_numpy(), float(u))))

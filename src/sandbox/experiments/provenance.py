@@ -124,7 +124,7 @@ def code_version() -> dict[str, object]:
 def input_files(table: str, merge_table: str = "") -> dict[str, Path]:
     """Every file a scenario with region table ``table`` (and ``merge_table``, the map it
     becomes at the merger) reads, by the key that names it."""
-    from sandbox.model.regions import MERGE_BASE, TABLE_DIR, resolve_table
+    from sandbox.regions import MERGE_BASE, TABLE_DIR, resolve_table
 
     path = resolve_table(table)
     files = {"region.table": path}

@@ -158,7 +158,7 @@ def write_results(
     )
     # the values the run used where they differ from its saved config: the posterior
     # particle of ``uncertainty=posterior`` (``runs.parquet`` reads them from here)
-    from sandbox.calibration.posterior import drawn_values  # lazily: calibration runs runs
+    from sandbox.config.posterior import drawn_values  # lazily: calibration runs runs
 
     drawn = drawn_values(params)
     write_json(out_dir / MANIFEST, {"run_id": run_id, **manifest, DRAWN: drawn})

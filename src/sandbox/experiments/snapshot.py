@@ -7,11 +7,11 @@ so that reorganising the model's classes needs no change here. What the graph ma
 * builtins: ``None``, ``bool``, ``int``, ``float``, ``str``, ``list``, ``tuple``, ``dict``,
   ``set``, ``frozenset`` and ``collections.Counter`` (dictionary keys and set members are
   plain values: numbers, texts, enum members and tuples of them);
-* instances of the classes defined in ``sandbox.model`` and ``sandbox.config.params`` (the
-  allow-list, ``classes``), by their attributes (``__dict__`` and slots), dataclasses
-  (frozen or with slots) included; enum members by name; bound methods of such instances
-  (the month's ``Stages``) by name; those classes and the functions defined at the top
-  of those modules themselves, by name;
+* instances of the classes defined in ``sandbox.model``, ``sandbox.config.params`` and
+  ``sandbox.regions`` (the allow-list, ``classes``), by their attributes (``__dict__``
+  and slots), dataclasses (frozen or with slots) included; enum members by name; bound
+  methods of such instances (the month's ``Stages``) by name; those classes and the
+  functions defined at the top of those modules themselves, by name;
 * NumPy arrays (of booleans, numbers or fixed-width texts) and scalars; NumPy bit generators
   (by their state) and the ``Generator``s drawing from them; ``random.Random`` (by its
   state); ``pandas.PeriodIndex`` (by its ordinals and frequency);
@@ -60,7 +60,8 @@ import pandas as pd
 from mesa.time import EventGenerator, Priority, Schedule
 
 SCHEMA = 1  # of the JSON text; a file of another schema is refused
-PACKAGES = ("sandbox.model", "sandbox.config.params")  # whose classes a file may hold
+# whose classes a file may hold
+PACKAGES = ("sandbox.model", "sandbox.config.params", "sandbox.regions")
 BIT_GENERATORS = {
     cls.__name__: cls
     for cls in (

@@ -51,8 +51,8 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from sandbox.config.params import CitizenParams
-from sandbox.model.regions import Region
 from sandbox.model.sorting import stable_order
+from sandbox.regions import Region
 
 URBAN, RURAL = 0, 1
 TAU_MAX = 1e12  # a citizen with zero literacy or trust never adopts

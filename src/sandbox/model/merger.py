@@ -18,9 +18,10 @@ merged into it:
   (``Citizens.merge``);
 * a regime with per-province state maps it (``Regime.merge``).
 
-``SandboxModel.merge_provinces`` applies the merger to the model's parts; here are the
-parts that are the merger's own: which unit each province joins (``unit_of``) and how
-authorities and their pilots become the units' (``merge_authorities``).
+``SandboxModel.merge_provinces`` applies the merger to the model's parts; here is the part
+that is the merger's own: how authorities and their pilots become the units'
+(``merge_authorities``). Which unit each province joins is read from the tables
+(``sandbox.regions.unit_of``).
 """
 
 from __future__ import annotations
@@ -29,32 +30,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sandbox.errors import ConfigError
-from sandbox.model.regions import Region
+from sandbox.regions import Region
 
 if TYPE_CHECKING:
     from sandbox.model.agents.authority import LocalAuthority
-
-
-def unit_of(old: Region, new: Region, table: str) -> np.ndarray:
-    """For each province of ``old``, the index of its unit in the merged table ``new``."""
-    if new.members is None:
-        raise ConfigError("region.merge_table", table, "a merged table (with merged_from)")
-    index = {name: k for k, name in enumerate(old.names)}
-    units = np.full(old.n, -1, dtype=np.int64)
-    for u, members in enumerate(new.members):
-        for name in members:
-            if name not in index:
-                raise ConfigError(
-                    f"merged_from of {new.names[u]} ({table})", name, "a province of region.table"
-                )
-            units[index[name]] = u
-    if (units < 0).any():
-        missing = old.names[int(np.flatnonzero(units < 0)[0])]
-        raise ConfigError(
-            f"region.merge_table ({table})", missing, "a table whose units cover every province"
-        )
-    return units
 
 
 def merge_authorities(

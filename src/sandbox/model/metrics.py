@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from sandbox.model.agents.firm import Firm
     from sandbox.model.interfaces import ObservedContext
-    from sandbox.model.regions import Region
     from sandbox.model.status import StatusMatrix
+    from sandbox.regions import Region
 
 # names and meanings, from the one table of outcomes (``sandbox.model.outcomes``)
 COUNTERS: dict[str, str] = {o.name: o.meaning for o in outcomes.COUNTERS}

@@ -26,18 +26,18 @@ from sandbox.model.context import Context
 from sandbox.model.data import make_data_regime
 from sandbox.model.domains import CITIZEN_FACING, DomainTable
 from sandbox.model.lifecycle import advance_pilots
-from sandbox.model.merger import merge_authorities, unit_of
+from sandbox.model.merger import merge_authorities
 from sandbox.model.metrics import METRICS, observe
 from sandbox.model.offers import Offers
 from sandbox.model.pilot_book import PilotBook
 from sandbox.model.pilots import Pilot
 from sandbox.model.policy import make_regime
-from sandbox.model.regions import Region, load_region
 from sandbox.model.resources import make_resources
 from sandbox.model.resources.ledger import Ledger
 from sandbox.model.rng import RandomStreams, poisson
 from sandbox.model.stages import Stages
 from sandbox.model.status import BaseMap, StatusMatrix
+from sandbox.regions import Region, load_region, unit_of
 
 
 def _month_index(params: Params, month: str) -> int:

@@ -25,9 +25,10 @@ shared by every policy (paired runs).
 from __future__ import annotations
 
 import math
-import zlib
 
 import numpy as np
+
+from sandbox.config.seeds import process_seed
 
 SEQUENTIAL: tuple[str, ...] = (
     "schedule",  # activation order of Mesa agents (seeds Mesa's own generator)
@@ -73,7 +74,7 @@ def stream_seed(root_seed: int, name: str, replicate: int = 0) -> np.random.Seed
     """
     if name not in STREAMS:
         raise KeyError(f"unknown random stream {name!r}; known: {', '.join(STREAMS)}")
-    return np.random.SeedSequence(root_seed, spawn_key=(replicate, zlib.crc32(name.encode())))
+    return process_seed(root_seed, name, replicate)
 
 
 class _Keyed:

@@ -25,8 +25,8 @@ from sandbox.config.meta import with_values
 from sandbox.config.params import Params
 from sandbox.experiments.runner import run
 from sandbox.model.citizens import Citizens
-from sandbox.model.regions import load_region
 from sandbox.model.rng import RandomStreams
+from sandbox.regions import load_region
 from sandbox.validation.result import CheckResult
 from sandbox.validation.scenarios import compose, replicates, run_all
 from sandbox.validation.sizes import Size

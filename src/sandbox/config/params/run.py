@@ -47,7 +47,7 @@ class RegionParams:
         range="text",
         role="setting",
         source="[regions.md](regions.md)",
-        doc="file name in sandbox/model/regions/, or an absolute path",
+        doc="file name in sandbox/regions/, or an absolute path",
     )
     merge_table: str = param(
         "vietnam_34.csv",

@@ -18,7 +18,7 @@ from sandbox.model.portable import dot
 if TYPE_CHECKING:
     from sandbox.model.context import Context
     from sandbox.model.model import SandboxModel
-    from sandbox.model.regions import Region
+    from sandbox.regions import Region
 
 
 # attributes a merged unit takes as its provinces' population-weighted mean

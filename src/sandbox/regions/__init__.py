@@ -5,7 +5,11 @@ A *base table* has one row per province with the columns of ``BASE_COLUMNS`` (sc
 A *merged table* (``vietnam_34.csv``) names units built from base-table provinces in a
 ``merged_from`` column (names joined by ``;``); its attributes are aggregated from
 ``vietnam_63.csv``: populations add up, the urban share is population-weighted, the
-region is the region of the seat province.
+region is the region of the seat province. ``unit_of`` maps the provinces of a table to
+the units of a merged one.
+
+The tables are read and checked here, below the model: ``SandboxModel`` asks for its
+tables by name (``load_region``).
 """
 
 from __future__ import annotations
@@ -281,3 +285,24 @@ def _merge(units: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def unit_of(old: Region, new: Region, table: str) -> np.ndarray:
+    """For each province of ``old``, the index of its unit in the merged table ``new``."""
+    if new.members is None:
+        raise ConfigError("region.merge_table", table, "a merged table (with merged_from)")
+    index = {name: k for k, name in enumerate(old.names)}
+    units = np.full(old.n, -1, dtype=np.int64)
+    for u, members in enumerate(new.members):
+        for name in members:
+            if name not in index:
+                raise ConfigError(
+                    f"merged_from of {new.names[u]} ({table})", name, "a province of region.table"
+                )
+            units[index[name]] = u
+    if (units < 0).any():
+        missing = old.names[int(np.flatnonzero(units < 0)[0])]
+        raise ConfigError(
+            f"region.merge_table ({table})", missing, "a table whose units cover every province"
+        )
+    return units

@@ -15,9 +15,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sandbox.calibration.files import config_file
+from sandbox.config.files import config_file
 from sandbox.config.meta import describe, with_values
 from sandbox.config.params import Params
+from sandbox.config.seeds import process_seed
 from sandbox.errors import ConfigError
 
 WEIGHT = "weight"
@@ -91,9 +92,7 @@ def central_point(frame: pd.DataFrame) -> dict[str, float | int]:
 def draw(frame: pd.DataFrame, seed: int, replicate: int) -> dict[str, float | int]:
     """The particle of replicate ``replicate``: chosen by weight from (seed, replicate)
     alone, so that every policy of a replicate runs with the same parameters."""
-    from sandbox.model.rng import stream_seed
-
-    rng = np.random.default_rng(stream_seed(seed, "posterior", replicate))
+    rng = np.random.default_rng(process_seed(seed, "posterior", replicate))
     weights = frame[WEIGHT].to_numpy(dtype=float)
     return particle(frame, int(rng.choice(len(frame), p=weights / weights.sum())))
 
