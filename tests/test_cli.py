@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.sweep_folder import suffix
 from sandbox.model.metrics import METRICS
 from tests.test_bad_input import ENTRY, sandbox_run
@@ -192,3 +193,23 @@ def test_dry_run_refuses_a_bad_job_like_a_run(tmp_path) -> None:
     assert done.returncode == 2
     assert "citizens.n" in done.stderr and done.stdout == ""
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_glob_sweeps_the_options_of_a_config_group(tmp_path) -> None:
+    """``policy=glob(...)`` (Hydra's sweep over a config group's options) is counted and
+    checked before the sweep starts, as the sweeper will expand it: one job per file of
+    ``configs/policy/`` that the pattern keeps."""
+    options = sorted(p.stem for p in (CONFIG_DIR / "policy").glob("*.yaml"))
+    done = dry_run(tmp_path, "-m", *TINY_SWEEP, "policy=glob(*)", "replicate=0")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"sandbox-run --dry-run: {len(options)} runs into ")
+    shown = [line.split()[-2].removeprefix("policy=") for line in lines[2:]]
+    assert shown == options[: len(shown)] and len(shown) == min(5, len(options))
+    folder = tmp_path / "sweep"
+    kept = "policy=glob(*,exclude=[phased*,experimental,facilitation])"
+    done = sandbox_run("-m", *TINY_SWEEP, kept, "replicate=0", f"hydra.sweep.dir={folder}")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0] == f"sweep: 2 runs into {folder}"
+    ran = pd.read_parquet(folder / "runs.parquet")["lever_policy"]
+    assert sorted(ran) == ["controlled_pilot", "status_quo"]

@@ -74,7 +74,7 @@ def test_runs_record_code_version_and_inputs(swept: Path) -> None:
     runs = pd.read_parquet(swept / RUNS)
     assert runs["code_fingerprint"].str.fullmatch(r"[0-9a-f]{16}").all()
     assert runs["code_fingerprint"].nunique() == 1
-    toy = ROOT / "src" / "sandbox" / "model" / "regions" / "toy.csv"
+    toy = ROOT / "src" / "sandbox" / "regions" / "toy.csv"
     assert (runs["input_region_table"] == file_sha256(toy)).all()
     manifest = json.loads((job_dirs(swept)[0] / "manifest.json").read_text())
     assert set(manifest["files"]) == {"timeseries.parquet", "provinces.parquet", "summary.json"}
@@ -114,7 +114,7 @@ def test_collect_refuses_to_pool_runs_of_different_code(swept, tmp_path) -> None
 
 def test_a_sweep_after_an_input_edit_is_refused_and_keeps_its_results(tmp_path: Path) -> None:
     table = tmp_path / "mine.csv"
-    shutil.copy(ROOT / "src" / "sandbox" / "model" / "regions" / "toy.csv", table)
+    shutil.copy(ROOT / "src" / "sandbox" / "regions" / "toy.csv", table)
     folder = tmp_path / "sweep"
     first = run_sweep(folder, f"region.table={table}")
     assert first.returncode == 0, first.stderr[-2000:]

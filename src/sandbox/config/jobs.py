@@ -234,7 +234,7 @@ def sweep_jobs(base: DictConfig, config_loader: Any) -> tuple[int, Iterator[list
     total = 1
     for text in texts:
         parse_override(text)  # one paragraph for a grammar error
-        override = parser.parse_override(text)
+        (override,) = parser.parse_overrides([text])  # with the config loader, for glob()
         key = override.get_key_element()
         if override.is_sweep_override() and not override.is_discrete_sweep():
             raise ConfigError(
