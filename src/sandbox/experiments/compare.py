@@ -1,6 +1,8 @@
-"""``sandbox-compare``: the paired comparison of a collected sweep's options against a
-baseline (``sandbox.analysis.comparison``, where the statistics are set out), written into
-the sweep folder as ``comparison_vs_<baseline>[_by_<levers>].{txt,parquet}`` and printed.
+"""Paired comparison of a collected sweep's options against a baseline, written and printed.
+
+``sandbox-compare`` writes the comparison (``sandbox.analysis.comparison``, where the
+statistics are set out) into the sweep folder as
+``comparison_vs_<baseline>[_by_<levers>].{txt,parquet}`` and prints it.
 """
 
 from __future__ import annotations
