@@ -11,13 +11,15 @@ from hypothesis import strategies as st
 
 from sandbox.config.meta import with_values
 from sandbox.config.params.design import REGIMES
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.model.metrics import COUNTERS, METRICS
 from sandbox.model.model import SandboxModel
 from tests.conftest import scenario
 
 POLICIES = tuple(REGIMES)
-RESOURCES = ("central_budget", "ppp", "mixed", "competitive_fund")
-DATA = ("fragmented", "interoperable", "national_platform")
+# every option of the resources and data config groups, as their files declare them
+RESOURCES = tuple(sorted(p.stem for p in (CONFIG_DIR / "resources").glob("*.yaml")))
+DATA = tuple(sorted(p.stem for p in (CONFIG_DIR / "data").glob("*.yaml")))
 PROVINCE_COUNTS = [m for m in METRICS if m.startswith("provinces_")]
 SHARES = (
     "adoption",

@@ -33,6 +33,7 @@ from sandbox.experiments.finished import config_folders, configs_sha256, stamp
 from sandbox.experiments.lock import FolderError, folder_lock
 from sandbox.experiments.manifest import MANIFEST
 from sandbox.experiments.provenance import code_fingerprint
+from sandbox.experiments.ranking import write_ranking
 from sandbox.experiments.sweep_plan import (
     SweepFolderError,
     SweepPlan,
@@ -231,8 +232,6 @@ class SweepCallback(Callback):
             except ValueError as err:
                 print(f"sweep: no comparison table: {err}", file=sys.stderr, flush=True)
         if self.rank_by:
-            from sandbox.experiments.ranking import write_ranking
-
             try:
                 print(write_ranking(sweep_dir, self.rank_by, self.rank_reference), flush=True)
             except (ValueError, KeyError) as err:

@@ -18,6 +18,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from sandbox.config.params.design import REGIMES
+
 # Okabe & Ito (2008), distinguishable with every common colour-vision deficiency; yellow
 # last, as it is faint on white.
 OKABE_ITO = {
@@ -40,16 +42,12 @@ FONT = 9
 MIN_RUNS_FOR_INTERVAL = 3
 
 
-# each regime keeps its colour in every figure, whichever regimes a figure shows; none is
-# the targets' vermillion
-POLICY_COLOURS = {
-    "status_quo": OKABE_ITO["black"],
-    "controlled_pilot": OKABE_ITO["orange"],
-    "phased": OKABE_ITO["sky_blue"],
-    "phased_sandbox": OKABE_ITO["bluish_green"],
-    "experimental": OKABE_ITO["blue"],
-    "facilitation": OKABE_ITO["reddish_purple"],
-}
+# each regime keeps its colour in every figure, whichever regimes a figure shows: the
+# regimes in their declared order (``sandbox.config.params.design.REGIMES``) take the
+# palette's colours in turn, but the targets' vermillion
+POLICY_COLOURS = dict(
+    zip(REGIMES, (c for name, c in OKABE_ITO.items() if name != "vermillion"), strict=False)
+)
 
 
 def styles(labels: Sequence[object]) -> dict[object, dict[str, str]]:
