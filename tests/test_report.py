@@ -19,8 +19,9 @@ from tests.test_bad_input import ENTRY
 
 DATA = Path(__file__).parent / "data" / "analysis"
 EXPERIMENTS = ("policy_comparison", "sandbox_design", "phasing", "experimental_alignment")
-SECTIONS = ("## What was run", "### Size", "### Code and versions", "## Comparison",
-            "## Figures")  # fmt: skip
+# a report opens with its summary; the long parts (breakdowns, what was run) come last
+SECTIONS = ("## Summary", "## Comparison", "## Figures", "## What was run", "### Size",
+            "### Code and versions")  # fmt: skip
 PNG = b"\x89PNG\r\n\x1a\n"
 TINY = ("region=toy", "citizens.n=500", "horizon.end=2019-06", "policy.start=2019-04",
         "resources=central_budget",
@@ -49,6 +50,9 @@ def test_report_has_its_sections_figures_and_comparison(name, tmp_path, capsys) 
     text = report_of(folder, capsys)
     positions = [text.index(s) for s in SECTIONS]
     assert positions == sorted(positions)
+    assert text.split("\n## ")[1].startswith("Summary")  # the first section
+    figures = text.index("## Figures")
+    assert all(m.start() > figures for m in re.finditer(r"^#### ", text, re.MULTILINE))
     links = re.findall(r"!\[[^]]*\]\(([^)]+)\)", text)
     assert {"outcomes_over_time.png", "tradeoff_frontier.png", "province_heatmap.png",
             "spread_across_provinces.png"} <= set(links)  # fmt: skip

@@ -3,11 +3,7 @@
 Writes ``report/report.md`` and its PNG figures into the sweep folder, each file
 atomically (``sandbox.experiments.atomic.write_atomic``):
 
-1. what was run (``sandbox.experiments.sweep_record``): the command and config Hydra saved
-   in the sweep's ``multirun.yaml`` (when the folder has one), the experiment's research
-   question, the sweep's size (runs and their states, replicates, the levers varied and
-   their options, months) and the code that made the runs (``runs.parquet``'s provenance
-   columns; Python and library versions from a run's ``manifest.json``);
+1. the summary: what the sweep found, in words (``report_comparisons.summary_section``);
 2. the paired comparison tables of ``sandbox.analysis.comparison``: every policy against
    the baseline (the experiment's ``hydra.callbacks.sweep.baseline``, else
    ``status_quo``) when the sweep varies the policy, else each lever it varies against its
@@ -16,7 +12,14 @@ atomically (``sandbox.experiments.atomic.write_atomic``):
 3. the figures of ``sandbox.plots``: outcomes and equity over time, a heat map of the
    provinces' deployed services in one run and their spread across provinces, the paired
    differences, the designs' trade-off frontier, and the phasing or alignment figure
-   when the sweep varies those levers.
+   when the sweep varies those levers;
+4. the long parts, last: the comparisons broken down by the other levers (also in
+   ``comparison_vs_<baseline>_by_<levers>.txt``), then what was run
+   (``sandbox.experiments.sweep_record``): the command and config Hydra saved in the
+   sweep's ``multirun.yaml`` (when the folder has one), the experiment's research
+   question, the sweep's size (runs and their states, replicates, the levers varied and
+   their options, months) and the code that made the runs (``runs.parquet``'s provenance
+   columns; Python and library versions from a run's ``manifest.json``).
 
 The comparisons are made in ``sandbox.experiments.report_comparisons``, the figures in
 ``sandbox.experiments.report_figures``. Nothing is recomputed: the report reads
@@ -46,6 +49,7 @@ from sandbox.experiments.markdown import cell
 from sandbox.experiments.provenance import code_fingerprint
 from sandbox.experiments.report_comparisons import (
     Comparison,
+    breakdowns_section,
     choose,
     compare,
     comparison_section,
@@ -191,7 +195,6 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
     out.mkdir(exist_ok=True)
     lines = [f"# Sweep report: {folder.resolve().name}", ""]
     lines += summary_section(comparisons, runs, record.select(cfg, "uncertainty.source"))
-    lines += what_was_run(folder, everything, sweep, cfg)
     lines += ["## Comparison", ""]
     if not comparisons:
         lines += ["Nothing to compare: every run of the sweep has the same options.", ""]
@@ -222,6 +225,12 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
             f"are left out; `sandbox-collect {folder}` adds them.",
             "",
         ]
+    # the long parts last: the comparisons within each combination of the other levers,
+    # then what was run (its size, its whole configuration, its code)
+    breakdowns = [line for c in comparisons for line in breakdowns_section(c)]
+    if breakdowns:
+        lines += ["## Breakdowns", "", *breakdowns, ""]
+    lines += what_was_run(folder, everything, sweep, cfg)
     text = "\n".join(lines).rstrip() + "\n"
     path = out / REPORT
     write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

@@ -130,7 +130,8 @@ def name(lever: str) -> str:
 
 
 def comparison_section(c: Comparison, runs: pd.DataFrame) -> list[str]:
-    """One comparison: what it is, its units, its table and its notes."""
+    """One comparison: what it is, its units, its table and its notes (its breakdowns by
+    the other levers: ``breakdowns_section``)."""
     ends = (
         sorted(map(str, runs["setting_horizon_end"].unique()))
         if ("setting_horizon_end" in runs)
@@ -148,8 +149,13 @@ def comparison_section(c: Comparison, runs: pd.DataFrame) -> list[str]:
         "",
         markdown_table(c.table),
         *(f"\nNote: {n}." for n in ci_notes(c.result)),
-        *(line for by, result in c.breakdowns for line in breakdown_section(c, by, result)),
     ]
+
+
+def breakdowns_section(c: Comparison) -> list[str]:
+    """One comparison's breakdowns by the other levers (``breakdown_section`` each): the
+    long tables, which a report puts after its figures."""
+    return [line for by, result in c.breakdowns for line in breakdown_section(c, by, result)]
 
 
 def breakdown_section(c: Comparison, by: Sequence[str], result: pd.DataFrame) -> list[str]:
