@@ -52,7 +52,7 @@ def test_a_financed_pilot_starts_for_its_duration_at_its_scope() -> None:
     assert pilot.status is Status.RUNNING
     assert (pilot.start, pilot.end) == (3, 3 + pilot.duration)
     assert pilot.coverage == pilot.scope and pilot.firm.won == [pilot]
-    assert ctx.book.n_running() == 1
+    assert ctx.book.status_matrix(1, BaseMap(np.ones(1), np.arange(1))).running == 1
 
 
 def test_a_rejected_proposal_leaves_the_book_counted() -> None:

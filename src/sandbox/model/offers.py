@@ -75,13 +75,13 @@ class Offers:
         self.draws = draws = c.streams["authorities"].random((n, N_DOMAINS))
         # what each holds: its pilots proposed, approved or running, and its services
         book = c.book
-        held_pilots, places = book.held()
+        _, places = book.held()
         province, domain, technology = places.province, places.domain, places.technology
         row_of = np.full(len(c.authorities), -1)
         row_of[[a.province for a in authorities]] = np.arange(n)
         row = row_of[province]
         mine = row >= 0
-        is_open = mine & (np.arange(len(held_pilots)) < len(book.open_pilots))
+        is_open = mine & (np.arange(len(places)) < len(book.open_pilots))
         busy = np.bincount(row[is_open], minlength=n).tolist()
         held = np.bincount(row[mine] * N_DOMAINS + domain[mine], minlength=n * N_DOMAINS).reshape(
             n, N_DOMAINS

@@ -178,10 +178,6 @@ class PilotBook:
         return finished
 
     # -------------------------------------------------------------- observation
-    def n_running(self) -> int:
-        """Pilots running now."""
-        return sum(q.status is Status.RUNNING for q in self.open_pilots)
-
     def held(self) -> tuple[list[Pilot], Places]:
         """The open pilots, then the services, and their ``Places``. The services' are kept
         from call to call: services are only ever added, and stay where they are until a
