@@ -2,7 +2,7 @@
 pilots align, end, succeed or fail; services scale with the legal clarity of their domain.
 
 Every pilot owns its random draws: one row of uniforms per month of its life (running,
-then as a service), keyed by the pilot (``_life_draws``), with one column per use
+then as a service), keyed by the pilot (``_life_row``), with one column per use
 (``INCIDENT``, ``SEVERITY``, ...), so the same pilot meets the same numbers under every
 policy in which it exists.
 
@@ -55,29 +55,34 @@ def advance_pilots(ctx: LifecycleContext) -> None:
     p = ctx.params.pilots
     risk, offset = ctx.domains.risk_list, p.incident_offset
     for pilot in [q for q in book.open_pilots if q.status is Status.RUNNING]:
-        draws = _life_draws(ctx, pilot)
+        row, life = _life_row(ctx, pilot), pilot.life  # the month's draws: ``life[row]``
         # an incident with monthly probability 1 - exp(-hazard) (at the domain's risk)
         hazard = risk[pilot.domain] * (offset - pilot.firm.capability)
-        if draws[INCIDENT] < -math.expm1(-hazard):
-            _incident(ctx, pilot, draws)
+        if life.item(row, INCIDENT) < -math.expm1(-hazard):  # a draw read as a float
+            _incident(ctx, pilot, life[row])
             if pilot.status is not Status.RUNNING:
                 continue
-        pilot.track.running(ctx, pilot, draws[ALIGN])
+        pilot.track.running(ctx, pilot, life.item(row, ALIGN))
         if t + 1 >= pilot.end:
-            _conclude(ctx, pilot, draws)
-    clarity_of = ctx.government.clarity_of
+            _conclude(ctx, pilot, life[row])
+    # the services' loop reads plain floats: clarity per [class][domain], and each
+    # province's data access (neither changes within the stage)
+    clarity_table = ctx.government.clarity.tolist()
+    dependence_of, access_of = ctx.domains.dependence_list, {}
+    service_risk, clarity_safety, scale_hazard = p.service_risk, p.clarity_safety, p.scale_hazard
     for pilot in list(book.services):
         if pilot.finished_month == t:
             continue  # it ended this month: its service starts next month
-        draws = _life_draws(ctx, pilot)
-        clarity = clarity_of(pilot)
-        safety = 1.0 - p.clarity_safety * clarity
+        row = _life_row(ctx, pilot)
+        domain = pilot.domain
+        clarity = clarity_table[pilot.novel][domain]
+        safety = 1.0 - clarity_safety * clarity
         # the same, at the domain's risk lowered by the service's rules
-        hazard = p.service_risk * safety * risk[pilot.domain] * (offset - pilot.firm.capability)
-        if draws[INCIDENT] < -math.expm1(-hazard):
-            _incident(ctx, pilot, draws)
+        hazard = service_risk * safety * risk[domain] * (offset - pilot.firm.capability)
+        if pilot.life.item(row, INCIDENT) < -math.expm1(-hazard):
+            _incident(ctx, pilot, pilot.life[row])
         if not pilot.scaled:
-            pilot.scale_progress += p.scale_hazard * clarity
+            pilot.scale_progress += scale_hazard * clarity
             if pilot.scale_progress >= pilot.scale_threshold:
                 pilot.scaled = True
                 book.count("pilots_scaled")
@@ -85,15 +90,17 @@ def advance_pilots(ctx: LifecycleContext) -> None:
         else:
             # province-wide as far as the data reach: its own province's people (a share of
             # its unit after a merger) times its data access ^ the domain's data dependence
-            access = ctx.appraisal.data_access(pilot)
-            dependence = ctx.domains.dependence_list[pilot.domain]
-            ceiling = p.scaled_coverage * pilot.share * math.pow(access, dependence)
+            access = access_of.get(pilot.province)
+            if access is None:
+                access = access_of[pilot.province] = ctx.appraisal.data_access(pilot)
+            ceiling = p.scaled_coverage * pilot.share * math.pow(access, dependence_of[domain])
             if pilot.coverage < ceiling:
                 pilot.coverage = min(ceiling, pilot.coverage + p.scale_rate * pilot.share)
 
 
-def _life_draws(ctx: LifecycleContext, pilot: Pilot) -> np.ndarray:
-    """This month's uniforms of a pilot, keyed by the pilot and its month of life.
+def _life_row(ctx: LifecycleContext, pilot: Pilot) -> int:
+    """The row of this month's uniforms in a pilot's block, keyed by the pilot and its
+    month of life; the month is counted.
 
     Drawn ``LIFE_BLOCK`` months at a time from the ``life`` stream at (province, month
     proposed, block): the same pilot meets the same draws in its n-th month under every
@@ -104,7 +111,7 @@ def _life_draws(ctx: LifecycleContext, pilot: Pilot) -> np.ndarray:
         stream = ctx.streams.at("life", pilot.origin, pilot.proposed, block)
         pilot.life = stream.random((LIFE_BLOCK, LIFE_DRAWS))
     pilot.months_run += 1
-    return pilot.life[row]
+    return row
 
 
 def _incident(ctx: LifecycleContext, pilot: Pilot, draws: np.ndarray) -> None:

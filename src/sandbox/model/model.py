@@ -17,7 +17,7 @@ import pandas as pd
 from sandbox.config.params import Params
 from sandbox.config.validate import validate
 from sandbox.model.agents.authority import LocalAuthority
-from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix
+from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix, pay_costs
 from sandbox.model.agents.government import NationalGovernment
 from sandbox.model.barriers import lift_state, lifted_params
 from sandbox.model.citizens import Citizens
@@ -320,8 +320,7 @@ class SandboxModel(mesa.Model):
                 pilot.bids = [firms[i] for i in np.flatnonzero(column)]
                 choice = self._bid_stream(pilot, choice=True).random()
                 ctx.authorities[pilot.province].choose_partner(pilot, choice)
-        for firm in firms:  # costs and exit: independent of the order
-            firm.step()
+        pay_costs(firms, ctx)  # costs and exit: independent of the order
         t, streams, p = self.t, ctx.streams, self.params.firms
         u = streams.at("entry", t).random()
         new = sum(q.bid_round == 0 for q in calls)  # a proposal bid for anew is no new one

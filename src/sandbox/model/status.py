@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 from operator import attrgetter
 
 import numpy as np
@@ -65,7 +66,8 @@ class Places:
     @classmethod
     def of(cls, pilots: Sequence[Pilot]) -> Places:
         """The places of ``pilots``, in their order."""
-        return cls(np.array(list(map(_PLACE, pilots)), dtype=np.intp).reshape(-1, 5))
+        fields = chain.from_iterable(map(_PLACE, pilots))  # flat: no nested-list inference
+        return cls(np.fromiter(fields, dtype=np.intp, count=5 * len(pilots)).reshape(-1, 5))
 
     @property
     def province(self) -> np.ndarray:

@@ -118,16 +118,22 @@ class Firm(mesa.Agent):
     def step(self) -> None:
         """Fixed costs, PPP revenue (on each stake, at its province's use:
         ``ResourceMechanism.revenue_rate``); exit when capital runs out."""
-        c = self.context
-        p = c.params
-        if self.contracts:
-            self.contracts = [q for q in self.contracts if q.status in DEPLOYED]
-            rate, use = c.resources.revenue_rate, c.use
+        pay_costs([self], self.context)
+
+
+def pay_costs(firms: list[Firm], context: FirmContext) -> None:
+    """``Firm.step`` of each of ``firms``, in order (one loop: a month's firms are many and
+    most hold no contract)."""
+    fixed_cost = context.params.firms.fixed_cost
+    rate, use = context.resources.revenue_rate, context.use
+    for firm in firms:
+        if firm.contracts:
+            firm.contracts = [q for q in firm.contracts if q.status in DEPLOYED]
             revenue = 0.0
-            for q in self.contracts:
+            for q in firm.contracts:
                 if q.private_funding:  # a PPP stake (most contracts have none)
                     revenue += q.private_funding * rate(use[q.province])
-            self.capital += revenue / 12.0
-        self.capital -= p.firms.fixed_cost * self.capability
-        if self.capital <= 0:
-            self.remove()
+            firm.capital += revenue / 12.0
+        firm.capital -= fixed_cost * firm.capability
+        if firm.capital <= 0:
+            firm.remove()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sandbox.config.params import PilotParams, TrackParams
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sandbox.model.interfaces import AuthorityView, TrackContext
     from sandbox.model.pilots import Pilot
 
@@ -86,7 +86,7 @@ class AdHoc:
     def running(self, ctx: TrackContext, pilot: Pilot, draw: float) -> None:
         """A running pilot's month on this track (``draw`` is uniform, its own)."""
 
-    def defer_end(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
+    def defer_end(self, ctx: TrackContext, pilot: Pilot, draws: Sequence[float]) -> bool:
         """At the end date, before the outcome: ``True`` postpones the end (the pilot's
         month of draws is ``draws``, columns as in ``sandbox.model.lifecycle``)."""
         return False
@@ -95,7 +95,7 @@ class AdHoc:
         """What the track adds to a pilot's chance of success at its end."""
         return 0.0
 
-    def extend(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
+    def extend(self, ctx: TrackContext, pilot: Pilot, draws: Sequence[float]) -> bool:
         """After an unsuccessful end: ``True`` extends the trial instead of failing it."""
         return False
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sandbox.config.params import ExperimentalParams
 from sandbox.model.lifecycle import STRIKE
 from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sandbox.model.interfaces import TrackContext
     from sandbox.model.pilots import Pilot
 
@@ -36,7 +36,7 @@ class LocalRule(AdHoc):
         if not pilot.aligned:
             pilot.aligned = bool(draw < self.params.coordination)
 
-    def defer_end(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
+    def defer_end(self, ctx: TrackContext, pilot: Pilot, draws: Sequence[float]) -> bool:
         """An unaligned rule is struck down (the pilot halts) or reworked once."""
         if pilot.aligned or pilot.extensions > 0:
             return False

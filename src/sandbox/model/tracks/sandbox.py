@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from sandbox.config.params import PilotParams, SandboxParams
 from sandbox.model.lifecycle import EXTEND
 from sandbox.model.pilots import Status
 from sandbox.model.tracks.adhoc import AdHoc
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sandbox.model.interfaces import AuthorityView, TrackContext
     from sandbox.model.pilots import Pilot
 
@@ -176,7 +176,7 @@ class Sandbox(AdHoc):
         """A trial starts testing."""
         ctx.book.count("sandbox_testing")
 
-    def extend(self, ctx: TrackContext, pilot: Pilot, draws: np.ndarray) -> bool:
+    def extend(self, ctx: TrackContext, pilot: Pilot, draws: Sequence[float]) -> bool:
         """An inconclusive trial may be extended while extensions remain."""
         if pilot.extensions >= self.params.extensions:
             return False
