@@ -168,7 +168,7 @@ def check_launch(params: Params) -> None:
 def check_params(params: Params) -> None:
     """Range-check a scenario, its region table included, and ``check_launch`` it."""
     validate(params)
-    validate(params, n_provinces=_n_provinces(params.region.table, os.getcwd()))
+    check_relations(params, n_provinces=_n_provinces(params.region.table, os.getcwd()))
     check_launch(params)
 
 

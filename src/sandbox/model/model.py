@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sandbox.config.params import Params
-from sandbox.config.validate import validate
+from sandbox.config.validate import check_relations, validate
 from sandbox.model.agents.authority import LocalAuthority
 from sandbox.model.agents.firm import Firm, FirmKind, bid_matrix, pay_costs
 from sandbox.model.agents.government import NationalGovernment
@@ -97,7 +97,7 @@ class SandboxModel(mesa.Model):
             table = params.region.merge_table if merged_already else params.region.table
             region = load_region(table)
             self.merge_t = -1 if merged_already else self.merge_t
-        validate(params, n_provinces=region.n)
+        check_relations(params, n_provinces=region.n)  # the leaves were checked above
         self.set_region(region)
         # the provinces of the first map, their people and the unit each now belongs to,
         # and the month the current map took effect (``sandbox.model.merger``)
@@ -292,8 +292,8 @@ class SandboxModel(mesa.Model):
             authority.learn(self.peer_success[authority.province])
         # every candidate valued at once (``sandbox.model.offers``), proposed in order
         offers = Offers(self.context, order, 1.0 - self.government.clarity)
-        for row, authority in enumerate(order):
-            authority.propose(offers, row)
+        for row in offers.candidates:  # the others have nothing to propose
+            order[row].propose(offers, row)
 
     def _market(self) -> None:
         """Firms bid on proposals; partners are chosen; firms pay costs, exit, enter."""

@@ -123,6 +123,12 @@ class Offers:
         self._values: dict[AdHoc, np.ndarray] = {}
         self._ranks: dict[AdHoc, list[list[int]]] = {}
 
+    @property
+    def candidates(self) -> list[int]:
+        """The rows that are free and have a candidate, in order: for every other row
+        ``best`` is None whatever happens before it this month."""
+        return [row for row, has in zip(self.free, self.any, strict=True) if has]
+
     # --------------------------------------------------------------- values
     def values(self, track: AdHoc) -> np.ndarray:
         """Each free authority's candidate values on ``track``, ``[row][domain, class]``

@@ -19,6 +19,7 @@ current generation), or with ``technologies.leapfrog=false`` the earliest.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 
 import numpy as np
 
@@ -94,9 +95,10 @@ class Technologies:
         counted until ``t`` (censored there: the same technologies arrive under every
         policy, so the means compare); and how many arrived."""
         total, n = 0.0, 0
-        for arrived, used in zip(self.arrived, self.first_use, strict=True):
-            if arrived < since or arrived > t or arrived == 0:
-                continue
+        first = bisect_left(self.arrived, max(since, 1))  # ids arrive in order of months
+        for arrived, used in zip(self.arrived[first:], self.first_use[first:], strict=True):
+            if arrived > t:
+                break
             total += (used if used >= 0 else t) - arrived
             n += 1
         return (total / n if n else 0.0), n

@@ -146,7 +146,7 @@ class ResourceMechanism:
         here; an authority sizes only the candidates it could choose
         (``LocalAuthority.propose``)."""
         ledger, p = ctx.ledger, self.params
-        budget = p.local_budget * ledger.fiscal[province]  # ``local_budget(fiscal)[province]``
+        budget = p.local_budget * ledger.fiscal.item(province)  # ``local_budget(fiscal)[k]``
         local = ledger.local_headroom(province, months, budget, p.carry_over)
         grant_paid, central = 0.0, 0.0
         if self.grant:

@@ -168,13 +168,29 @@ class Ledger:
         in_force: list[Pilot] = []
         owed = Commitments([[0.0, 0.0, 0.0] for _ in local], [0.0, 0.0, 0.0])
         rest_of_year = self._rest_of_year
+        # ``_fall_due`` and ``_pay`` written out: this loop runs for every contract monthly
+        central_pool = self.central
         for pilot in self.contracts:
             if pilot.instalments_left > 0:
                 if pilot.status is Status.RUNNING:
-                    self._fall_due(pilot)
+                    pilot.owed_local += pilot.instalment_local
+                    pilot.owed_central += pilot.instalment_central
+                    pilot.instalments_left -= 1
                 else:
                     pilot.instalments_left = 0  # halted before its end: the rest is off
-            self._pay(pilot, local, spent_local)
+            central = pilot.owed_central if pilot.owed_central < central_pool else central_pool
+            if central > 0:  # at most what the pool holds
+                central_pool -= central
+                self.spent_central += central
+                pilot.owed_central -= central
+                pilot.central_funding += central
+            province = pilot.province
+            paid = pilot.owed_local if pilot.owed_local < local[province] else local[province]
+            if paid > 0:
+                local[province] -= paid
+                spent_local[province] += paid
+                pilot.owed_local -= paid
+                pilot.local_funding += paid
             if (
                 pilot.instalments_left > 0
                 or pilot.owed_local > MONEY_TOLERANCE
@@ -182,6 +198,7 @@ class Ledger:
             ):
                 in_force.append(pilot)
                 owed.add(pilot, rest_of_year)
+        self.central = central_pool
         self.local[:] = local
         self.spent_local[:] = spent_local
         self.contracts = in_force
@@ -263,7 +280,7 @@ class Ledger:
         next year's ``budget`` (plus ``carry_over`` of what this year's pool keeps) next
         year's, and ``budget`` the year after's."""
         owed = self.commitments().local[province]
-        return self._headroom(owed, float(self.local[province]), months, float(budget), carry_over)
+        return self._headroom(owed, self.local.item(province), months, float(budget), carry_over)
 
     def central_headroom(self, months: int, budget: float) -> float:
         """``local_headroom`` for the central pool and the central ``budget`` (central
