@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import string
 import subprocess
 import sys
@@ -375,12 +376,23 @@ VALUE_CASES = {
 }
 
 
-@pytest.mark.parametrize("case", list(VALUE_CASES))
-def test_dangerous_value_is_refused_and_earlier_run_kept(case: str, tmp_path: Path) -> None:
-    earlier = tmp_path / "earlier"
-    done = sandbox_run(*TINY, f"hydra.run.dir={earlier}", cwd=tmp_path)
+@pytest.fixture(scope="module")
+def earlier_run(tmp_path_factory) -> Path:
+    """A finished run's folder, made once: each case refuses a value over a copy of it."""
+    folder = tmp_path_factory.mktemp("earlier") / "run"
+    done = sandbox_run(*TINY, f"hydra.run.dir={folder}", cwd=folder.parent)
     assert done.returncode == 0, done.stderr
+    return folder
+
+
+@pytest.mark.parametrize("case", list(VALUE_CASES))
+def test_dangerous_value_is_refused_and_earlier_run_kept(
+    case: str, earlier_run: Path, tmp_path: Path
+) -> None:
+    earlier = tmp_path / "earlier"
+    shutil.copytree(earlier_run, earlier)
     before = digest(earlier)
+    assert (earlier / ".hydra" / "config.yaml").is_file() and len(before) >= 4
     overrides, words = VALUE_CASES[case]
     done = sandbox_run(*TINY, *overrides, f"hydra.run.dir={earlier}", cwd=tmp_path)
     assert done.returncode == 2, done.stderr

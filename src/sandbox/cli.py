@@ -33,8 +33,6 @@ from sandbox.config.params import Params
 from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.schema import register, to_params
 from sandbox.errors import ConfigError
-from sandbox.experiments.runner import format_summary, run, write_results
-from sandbox.experiments.store import canonical, execute, run_id
 from sandbox.experiments.sweep_plan import SweepFolderError
 
 
@@ -53,6 +51,11 @@ def _app(cfg: DictConfig) -> None:
             print(f"sandbox-run: {err}", file=sys.stderr)
             sys.exit(2)
         return
+    # the model and the result store load only now: a refused command line never pays
+    # for them (NumPy, pandas, Mesa), and its message comes at once
+    from sandbox.experiments.runner import format_summary, run, write_results
+    from sandbox.experiments.store import canonical, execute, run_id
+
     hydra_cfg = HydraConfig.get()
     if params.design.analysis:  # experiment=sensitivity, experiment=robustness
         _analyse(params, list(hydra_cfg.overrides.task))

@@ -56,7 +56,6 @@ from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
 from sandbox.errors import ConfigError
-from sandbox.experiments.finished import Finished, config_folders, configs_sha256, unstamp
 from sandbox.experiments.watchdog import mark_launcher
 
 DEFAULT_BATCH = 1000
@@ -155,6 +154,10 @@ class SandboxSweeper(BasicSweeper):
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
+
+        # the result store loads only when a sweep runs: Hydra imports this module at every
+        # start, and a refused command line should not pay for the model's libraries
+        from sandbox.experiments.finished import Finished, config_folders, configs_sha256, unstamp
 
         configs = None
         folders = config_folders(self.config.hydra.runtime.config_sources)

@@ -17,8 +17,6 @@ import os
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from sandbox.config.meta import KINDS, Range, allowed, describe
 from sandbox.config.params import Params
 from sandbox.errors import ConfigError
@@ -223,6 +221,14 @@ def check_month(key: str, value: object) -> None:
         raise ConfigError(key, value, f"a month from {FIRST_MONTH} to {LAST_MONTH}")
 
 
+def month_index(key: str, value: object) -> int:
+    """A month written YYYY-MM (checked by ``check_month``) as months since year 0, so that
+    months compare and subtract as numbers."""
+    check_month(key, value)
+    year, month = str(value).split("-")
+    return int(year) * 12 + int(month) - 1
+
+
 def check_subfolder(key: str, value: str) -> None:
     """Raise ``ConfigError`` unless ``value`` is '' or a relative folder name that stays
     inside the folder it is resolved in (no absolute path, no ``..``, not the folder
@@ -248,8 +254,7 @@ def _validate_horizon(params: Params) -> None:
     periods = {}
     for end in ("start", "end"):
         value = getattr(params.horizon, end)
-        check_month(f"horizon.{end}", value)
-        periods[end] = pd.Period(value, freq="M")
+        periods[end] = month_index(f"horizon.{end}", value)
     if periods["end"] < periods["start"]:
         raise ConfigError(
             "horizon.end",
@@ -277,8 +282,9 @@ def check_policy_start(params: Params) -> None:
     A run of the history's own mechanisms may end before ``policy.start``: it chose nothing
     that would not act.
     """
-    start, end = (pd.Period(m, freq="M") for m in (params.horizon.start, params.horizon.end))
-    month = pd.Period(params.policy.start, freq="M")
+    start = month_index("horizon.start", params.horizon.start)
+    end = month_index("horizon.end", params.horizon.end)
+    month = month_index("policy.start", params.policy.start)
     if month < start:
         raise ConfigError(
             "policy.start",

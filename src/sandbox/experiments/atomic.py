@@ -13,8 +13,11 @@ import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 HOST = socket.gethostname().replace(".", "-")
 # A temporary file of another host is left for this long: its writer may still be running.
