@@ -113,6 +113,14 @@ def run_chunk(
     return index, len(frame), failed
 
 
+def keyed_folder(store: str | Path, analysis: str, record: object) -> Path:
+    """``<store>/<analysis>-<key>``, the one rule naming a design's folder: the key is 16 hex
+    digits of the SHA-256 of ``record`` (what names the design) as sorted JSON, so the
+    same command finds the same folder and another design another one."""
+    text = json.dumps(record, sort_keys=True, default=str)
+    return Path(store) / f"{analysis}-{hashlib.sha256(text.encode()).hexdigest()[:16]}"
+
+
 def describe_design(
     analysis: str, policies: Mapping[str, Params], points: pd.DataFrame, replicates: int
 ) -> dict:

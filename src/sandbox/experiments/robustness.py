@@ -30,8 +30,6 @@ and writes the tables, export and report again.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +41,7 @@ from sandbox.config.params.design import DesignParams
 from sandbox.config.uncertainties import dimensions
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import write_parquet
-from sandbox.experiments.design import describe_design, run_design
+from sandbox.experiments.design import describe_design, keyed_folder, run_design
 from sandbox.experiments.ema_export import write_ema
 from sandbox.model.outcomes import HEADLINE
 
@@ -107,9 +105,7 @@ def design_folder(params: Params, policies: dict[str, Params], points: pd.DataFr
     """``<design.store>/robustness-<key>``: the key, 16 hex digits of the SHA-256 of what
     ``design.json`` records (scenarios, points, replicates, code and inputs)."""
     record = describe_design(ANALYSIS, policies, points, params.design.replicates)
-    text = json.dumps(record, sort_keys=True, default=str)
-    key = hashlib.sha256(text.encode()).hexdigest()[:16]
-    return Path(params.design.store) / f"{ANALYSIS}-{key}"
+    return keyed_folder(params.design.store, ANALYSIS, record)
 
 
 def analyse(

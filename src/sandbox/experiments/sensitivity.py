@@ -26,8 +26,6 @@ command again resumes it::
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -39,7 +37,7 @@ from sandbox.config.params import Params
 from sandbox.config.uncertainties import dimensions
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import write_parquet
-from sandbox.experiments.design import run_design
+from sandbox.experiments.design import keyed_folder, run_design
 from sandbox.experiments.provenance import code_fingerprint
 from sandbox.model.outcomes import HEADLINE
 
@@ -59,22 +57,18 @@ class Sensitivity:
     chosen: list[str]  # the uncertainties Sobol's stage varies (the dummy aside)
 
 
-def design_key(params: Params, policies: Mapping[str, Params]) -> str:
-    """12 hex digits naming the design: its size and seed, every policy's scenario (less
-    how it is run: workers, chunk, store) and the code."""
+def design_folder(params: Params, policies: Mapping[str, Params]) -> Path:
+    """``<design.store>/sensitivity-<key>`` (``keyed_folder``), named by the design's size
+    and seed, every policy's scenario (less how it is run: workers, chunk, store) and the
+    code: the same command finds the same folder. (The points are not known in advance:
+    the Sobol stage's factors follow from the Morris stage's results.)"""
     d = params.design
     size = [d.samples, d.sobol_samples, d.sobol_factors, d.replicates, d.seed, list(policies)]
     scenarios = {
         name: {k: v for k, v in dataclasses.asdict(p).items() if k != "design"}
         for name, p in policies.items()
     }
-    text = json.dumps([size, scenarios, code_fingerprint()], sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-def design_folder(params: Params, policies: Mapping[str, Params]) -> Path:
-    """``<design.store>/sensitivity-<key>``: the same command finds the same folder."""
-    return Path(params.design.store) / f"{ANALYSIS}-{design_key(params, policies)}"
+    return keyed_folder(d.store, ANALYSIS, [size, scenarios, code_fingerprint()])
 
 
 def morris_points(trajectories: int, seed: int) -> pd.DataFrame:
