@@ -4,30 +4,15 @@ and the loop that runs them over replicates (in parallel with joblib)."""
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Callable, Iterable, Sequence
 
-from hydra import compose as hydra_compose
-from hydra import initialize_config_dir
 from joblib import Parallel, delayed
 
+from sandbox.config.compose import compose
 from sandbox.config.meta import with_values
 from sandbox.config.overrides import group_options
 from sandbox.config.params import Params
 from sandbox.config.paths import CONFIG_DIR
-from sandbox.config.schema import register, to_params
-
-
-@functools.lru_cache(maxsize=64)
-def compose(*overrides: str) -> Params:
-    """The scenario ``sandbox-run <overrides>`` would run (group options and ``key=value``).
-
-    Params are frozen, so the cached object can be shared; change it with
-    ``dataclasses.replace`` or ``sandbox.config.meta.with_values``.
-    """
-    register()
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base="1.3"):
-        return to_params(hydra_compose(config_name="config", overrides=list(overrides)))
 
 
 def options(group: str) -> list[str]:
