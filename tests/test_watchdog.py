@@ -96,8 +96,12 @@ def test_token_records_pid_start_session_and_host() -> None:
     launcher = parse(launcher_token())
     assert launcher is not None
     assert launcher.pid == os.getpid() and launcher.session == os.getsid(0)
+    # the start, read from /proc independently: boot time + clock ticks since boot
     own = Path("/proc/self/stat").read_text()
-    assert launcher.start == int(own[own.rindex(")") + 2 :].split()[19])
+    ticks = int(own[own.rindex(")") + 2 :].split()[19])
+    stat = Path("/proc/stat").read_text().splitlines()
+    btime = next(int(line.split()[1]) for line in stat if line.startswith("btime"))
+    assert launcher.start == pytest.approx(btime + ticks / os.sysconf("SC_CLK_TCK"), abs=0.05)
     assert launcher.host == watchdog.host_identity()
     for bad in (None, "", "garbage", "12 x 3 host", "12 34 host"):
         assert parse(bad) is None

@@ -121,7 +121,11 @@ def saved_overrides(job: Path) -> tuple[str, ...] | None:
 
 
 def flatten(data: dict, prefix: str) -> dict[str, object]:
-    """Nested config to ``prefix_key_subkey`` columns; lists become JSON text."""
+    """Nested config to ``prefix_key_subkey`` columns; lists become JSON text.
+
+    ``pd.json_normalize(data, sep="_")`` gives the same columns and values (lists aside),
+    but takes about 3.5 ms per run against 0.1 ms here (the default config's 354 leaves):
+    collecting a design of 10^5 runs would spend six minutes in it. Hence this loop."""
     out: dict[str, object] = {}
     for key, value in data.items():
         name = f"{prefix}_{key}"

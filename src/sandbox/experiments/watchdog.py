@@ -9,13 +9,13 @@ the *thread* that started the worker ends, not the process.
 
 So the launching process records itself in the environment (``mark_launcher``, called by
 the sandbox sweeper before any worker exists): its pid, its start time (so that a reused
-pid is not mistaken for it), its session and its host (hostname, boot id and pid
-namespace). Workers inherit that variable. ``guard()``, called by each job, starts once
-per process a daemon thread that ends the process (``os._exit``) as soon as its parent
-changes or the launching process is gone, in a process that descends from the launching
-process on the same host. A worker that takes its first job after the launching process
-died is no longer its descendant; it is told by its session, which it shares with the
-launching process, and ends at once. Nothing is done:
+pid is not mistaken for it), its session and its host (hostname, boot time and pid
+namespace), read with psutil. Workers inherit that variable. ``guard()``, called by each
+job, starts once per process a daemon thread that ends the process (``os._exit``) as soon
+as its parent changes or the launching process is gone, in a process that descends from
+the launching process on the same host. A worker that takes its first job after the
+launching process died is no longer its descendant; it is told by its session, which it
+shares with the launching process, and ends at once. Nothing is done:
 
 - in the launching process itself (Hydra's basic launcher runs jobs in-process);
 - on another host (SLURM, a Ray cluster), where the recorded pid means nothing, and in a
@@ -35,7 +35,8 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
+
+import psutil
 
 ENV = "SANDBOX_SWEEP_LAUNCHER"
 POLL_S = 0.5  # how often a guarded worker checks on the launching process
@@ -52,31 +53,22 @@ class Launcher:
     """A launching process as recorded in ``ENV``."""
 
     pid: int
-    start: int | None  # start time in clock ticks after boot (None without /proc)
+    start: float | None  # its creation time (psutil), None when it could not be read
     session: int
     host: str
 
 
-def _stat(pid: int) -> tuple[str, int, int] | None:
-    """(state, parent pid, start time) of ``pid`` from ``/proc``, None when unreadable."""
+def _process(pid: int) -> psutil.Process | None:
+    """The process ``pid`` (psutil), None when there is none or it cannot be seen."""
     try:
-        text = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
+        return psutil.Process(pid)
+    except (psutil.Error, ValueError):
         return None
-    # the command name (field 2) is in parentheses and may hold spaces and parentheses
-    fields = text[text.rindex(")") + 2 :].split()
-    return fields[0], int(fields[1]), int(fields[19])
-
-
-def _has_proc() -> bool:
-    return _stat(os.getpid()) is not None
 
 
 def host_identity() -> str:
-    """This host as seen by pids: hostname, boot id and pid namespace."""
-    parts = [socket.gethostname()]
-    with contextlib.suppress(OSError):
-        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+    """This host as seen by pids: hostname, boot time and (on Linux) pid namespace."""
+    parts = [socket.gethostname(), repr(psutil.boot_time())]
     with contextlib.suppress(OSError):
         parts.append(os.readlink("/proc/self/ns/pid"))
     return "/".join(parts)
@@ -85,8 +77,11 @@ def host_identity() -> str:
 def launcher_token(pid: int | None = None) -> str:
     """The value of ``ENV`` recording ``pid`` (default: this process) on this host."""
     pid = os.getpid() if pid is None else pid
-    stat = _stat(pid)
-    start = "-" if stat is None else str(stat[2])
+    process = _process(pid)
+    try:
+        start = "-" if process is None else repr(process.create_time())
+    except psutil.Error:
+        start = "-"
     return f"{pid} {start} {os.getsid(pid)} {host_identity()}"
 
 
@@ -101,41 +96,33 @@ def parse(token: str | None) -> Launcher | None:
         return None
     try:
         pid, start, session, host = token.split(" ", 3)
-        return Launcher(int(pid), None if start == "-" else int(start), int(session), host)
+        return Launcher(int(pid), None if start == "-" else float(start), int(session), host)
     except ValueError:
         return None
 
 
 def descends_from(pid: int) -> bool:
     """Whether ``pid`` is an ancestor of this process."""
-    if not _has_proc():
-        return os.getppid() == pid  # without /proc only the parent can be told
-    ancestor = os.getppid()
-    for _ in range(MAX_DEPTH):
-        if ancestor == pid:
-            return True
-        stat = _stat(ancestor) if ancestor > 1 else None
-        if stat is None:
-            return False
-        ancestor = stat[1]
-    return False
+    try:
+        return any(parent.pid == pid for parent in psutil.Process().parents()[:MAX_DEPTH])
+    except psutil.Error:
+        return os.getppid() == pid  # the ancestors unreadable: only the parent can be told
 
 
 def alive(launcher: Launcher) -> bool:
-    """Whether the recorded launching process still runs (a zombie does not)."""
-    stat = _stat(launcher.pid)
-    if stat is None:
-        if _has_proc():
+    """Whether the recorded launching process still runs (a zombie does not, nor a new
+    process that reuses its pid)."""
+    process = _process(launcher.pid)
+    if process is None:
+        return False
+    try:
+        if process.status() in (psutil.STATUS_ZOMBIE, psutil.STATUS_DEAD):
             return False
-        try:
-            os.kill(launcher.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
+        return launcher.start is None or process.create_time() == launcher.start
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.Error:  # it exists but cannot be read (another user's)
         return True
-    state, _, start = stat
-    return state not in "ZXx" and (launcher.start is None or start == launcher.start)
 
 
 def watched() -> tuple[Launcher, bool] | None:
