@@ -221,12 +221,20 @@ def check_month(key: str, value: object) -> None:
         raise ConfigError(key, value, f"a month from {FIRST_MONTH} to {LAST_MONTH}")
 
 
-def month_index(key: str, value: object) -> int:
-    """A month written YYYY-MM (checked by ``check_month``) as months since year 0, so that
-    months compare and subtract as numbers."""
-    check_month(key, value)
+def month_number(value: object, key: str = "month") -> int:
+    """A month written YYYY-MM as months since year 0, so that months compare and subtract
+    as numbers (``sandbox.model.clock.month_index`` counts with it); a ``ConfigError``
+    naming ``key`` for anything else."""
+    if not MONTH.fullmatch(str(value)):
+        raise ConfigError(key, value, "a month written YYYY-MM (e.g. 2019-01)")
     year, month = str(value).split("-")
     return int(year) * 12 + int(month) - 1
+
+
+def _checked_month(key: str, value: object) -> int:
+    """``month_number`` of a month ``check_month`` accepts."""
+    check_month(key, value)
+    return month_number(value, key)
 
 
 def check_subfolder(key: str, value: str) -> None:
@@ -254,7 +262,7 @@ def _validate_horizon(params: Params) -> None:
     periods = {}
     for end in ("start", "end"):
         value = getattr(params.horizon, end)
-        periods[end] = month_index(f"horizon.{end}", value)
+        periods[end] = _checked_month(f"horizon.{end}", value)
     if periods["end"] < periods["start"]:
         raise ConfigError(
             "horizon.end",
@@ -282,9 +290,9 @@ def check_policy_start(params: Params) -> None:
     A run of the history's own mechanisms may end before ``policy.start``: it chose nothing
     that would not act.
     """
-    start = month_index("horizon.start", params.horizon.start)
-    end = month_index("horizon.end", params.horizon.end)
-    month = month_index("policy.start", params.policy.start)
+    start = _checked_month("horizon.start", params.horizon.start)
+    end = _checked_month("horizon.end", params.horizon.end)
+    month = _checked_month("policy.start", params.policy.start)
     if month < start:
         raise ConfigError(
             "policy.start",

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sandbox.config.validate import month_number
+
 
 def month_index(start: str, month: str) -> int:
     """How many months ``month`` (YYYY-MM) comes after ``start``: its index among the
     simulated months when ``start`` is ``horizon.start`` (negative before it)."""
-    return (pd.Period(month, freq="M") - pd.Period(start, freq="M")).n
+    return month_number(month) - month_number(start, "horizon.start")
 
 
 class Clock:

@@ -115,15 +115,11 @@ class Firm(mesa.Agent):
         self.experience[pilot.domain] += gain
         self.capability += firms.capability_learning * gain * (1.0 - self.capability)
 
-    def step(self) -> None:
-        """Fixed costs, PPP revenue (on each stake, at its province's use:
-        ``ResourceMechanism.revenue_rate``); exit when capital runs out."""
-        pay_costs([self], self.context)
-
 
 def pay_costs(firms: list[Firm], context: FirmContext) -> None:
-    """``Firm.step`` of each of ``firms``, in order (one loop: a month's firms are many and
-    most hold no contract)."""
+    """A month of each of ``firms``, in order: fixed costs, PPP revenue (on each stake, at
+    its province's use: ``ResourceMechanism.revenue_rate``); exit when capital runs out.
+    One loop over the firms (a month's firms are many and most hold no contract)."""
     fixed_cost = context.params.firms.fixed_cost
     rate, use = context.resources.revenue_rate, context.use
     for firm in firms:

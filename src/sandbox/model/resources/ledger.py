@@ -18,7 +18,6 @@ Conservation (checked by the tests): for the centre and for each province,
 from __future__ import annotations
 
 import math
-from collections.abc import MutableSequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,7 +149,7 @@ class Ledger:
         pilot.instalments_left = months
         self.contracts.append(pilot)
         self._fall_due(pilot)
-        self._pay(pilot, self.local, self.spent_local)
+        self._pay(pilot)
         if self._commitments is not None:  # counted in contract order, as a recount would
             self._commitments.add(pilot, self._rest_of_year)
         self._central_rooms.clear()
@@ -211,11 +210,10 @@ class Ledger:
         pilot.owed_central += pilot.instalment_central
         pilot.instalments_left -= 1
 
-    def _pay(
-        self, pilot: Pilot, local: MutableSequence[float], spent_local: MutableSequence[float]
-    ) -> None:
+    def _pay(self, pilot: Pilot) -> None:
         """Pay what ``pilot`` owes as far as the pools go: the central pool, then its
-        province's (``local`` and ``spent_local``: the ledger's arrays, or lists of them)."""
+        province's (``pay_instalments`` writes the same steps out for every contract)."""
+        local, spent_local = self.local, self.spent_local
         central = min(pilot.owed_central, self.central)
         if central > 0:  # at most what the pool holds
             self.central -= central
@@ -224,7 +222,7 @@ class Ledger:
             pilot.central_funding += central
         province = pilot.province
         paid = min(pilot.owed_local, local[province])
-        if paid > 0:  # ``spend_local``, on the pools given
+        if paid > 0:
             local[province] -= paid
             spent_local[province] += paid
             pilot.owed_local -= paid
