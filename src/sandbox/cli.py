@@ -280,6 +280,7 @@ class Plan:
     first: list[list[str]]
     multirun: bool
     design: str = ""  # a sampled design's size in words (its one job runs them all)
+    adaptive: str = ""  # how adaptive replications may add runs, in words
 
     def describe(self) -> str:
         """The dry run's report."""
@@ -291,6 +292,8 @@ class Plan:
             f"({'a sweep' if self.multirun else 'a single run'}); every job checked, nothing "
             "run or written."
         ]
+        if self.adaptive:
+            lines.append(self.adaptive)
         if self.multirun:
             every = len(self.first) == self.runs
             lines.append("Overrides of each job:" if every else
@@ -369,7 +372,8 @@ def _check(argv: list[str]) -> tuple[list[str], Plan | None]:
             first = jobs.sweep_jobs(base, composer.hydra.config_loader)[1]
             plan = Plan(checker.jobs, str(OmegaConf.select(base, "hydra.sweep.dir")),
                         list(itertools.islice(first, SHOWN_JOBS)), multirun=True,
-                        design=_design(composer, plan_job=overrides))  # fmt: skip
+                        design=_design(composer, plan_job=overrides),
+                        adaptive=_adaptive(base))  # fmt: skip
         else:
             jobs.check_run(cfg, parsed)
             plan = Plan(1, str(OmegaConf.select(cfg, "hydra.run.dir")), [overrides], False,
@@ -384,11 +388,11 @@ def _check_sweep_folder(base: DictConfig, config_loader) -> None:
     (``sandbox.experiments.sweep_plan``; the sweep checks again under the folder's lock)."""
     from omegaconf import OmegaConf
 
-    from sandbox.experiments.sweep_plan import SweepPlan, check_folder, check_links
+    from sandbox.experiments.sweep_plan import check_folder, check_links, planned
 
     folder = Path(str(OmegaConf.select(base, "hydra.sweep.dir")))
     check_links(folder)
-    check_folder(folder, SweepPlan.of(base, config_loader))
+    check_folder(folder, planned(base, config_loader, folder))
 
 
 def _failed_path(err: OSError) -> str | None:
@@ -455,6 +459,22 @@ def _design(composer, plan_job: list[str]) -> str:
     if not params.design.analysis:
         return ""
     return importlib.import_module(ANALYSES[params.design.analysis]).planned(params)
+
+
+def _adaptive(base: DictConfig) -> str:
+    """A sweep's adaptive replications in words ('' when off)."""
+    from omegaconf import OmegaConf
+
+    a = OmegaConf.select(base, "adaptive")
+    if a is None or not a.half_width > 0:
+        return ""
+    target = f"{a.half_width:g} of each outcome's level" if a.relative else f"{a.half_width:g}"
+    return (
+        f"Adaptive replications: then rounds that add "
+        f"{f'{a.batch} replicates' if a.batch else 'as many replicates as the command names'}"
+        f", until every headline CI's half-width is at most {target}, up to "
+        f"{a.max_replicates} replicates in all (adaptive.max_replicates)."
+    )
 
 
 def dry_run(argv: list[str]) -> str:

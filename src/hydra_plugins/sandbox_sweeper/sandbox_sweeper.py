@@ -55,6 +55,7 @@ from hydra.errors import HydraException
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from sandbox.config.params.adaptive import not_a_comparison, of_sweep, replicates_of
 from sandbox.errors import ConfigError
 from sandbox.experiments.watchdog import mark_launcher
 
@@ -121,9 +122,7 @@ class SandboxSweeper(BasicSweeper):
                 "the number of jobs launched at a time, a whole number of at least 1, or null "
                 f"for the whole sweep at once (default {DEFAULT_BATCH})",
             )
-            # raised here, Hydra would wrap it in its own error and exit with 1
-            print(f"sandbox-run: {error}", file=sys.stderr)
-            raise SystemExit(2)
+            _refuse(error)
         super().__init__(max_batch_size=max_batch_size, params=params)
 
     def setup(self, *, hydra_context: Any, task_function: Any, config: DictConfig) -> None:
@@ -148,9 +147,11 @@ class SandboxSweeper(BasicSweeper):
         assert self.launcher is not None
         assert self.hydra_context is not None
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
-        overrides = parser.parse_overrides([*self._parse_config(), *arguments])
-        batches = iter(job_batches(overrides, self.max_batch_size))
-
+        overrides = [  # the adaptive settings configure the sweep, not its jobs
+            o
+            for o in parser.parse_overrides([*self._parse_config(), *arguments])
+            if not of_sweep(o.get_key_element())
+        ]
         sweep_dir = Path(self.config.hydra.sweep.dir)
         sweep_dir.mkdir(parents=True, exist_ok=True)
         OmegaConf.save(self.config, sweep_dir / "multirun.yaml")
@@ -165,7 +166,30 @@ class SandboxSweeper(BasicSweeper):
             configs = configs_sha256(folders)
         finished = Finished.of(sweep_dir, configs)
         unstamp(sweep_dir)  # until this sweep ends with every run done (SweepCallback)
-        initial_job_idx = 0
+        adapt = OmegaConf.select(self.config, "adaptive.half_width", default=0) > 0
+        if adapt:
+            self._comparison(overrides)  # before any run: a command that cannot adapt
+        launched = self._launch(overrides, finished, 0)
+        if adapt:
+            self._adapt(parser, overrides, launched)
+        return []
+
+    def _comparison(self, overrides: list[Override]) -> tuple[object, str, int, list[int]]:
+        """The baseline, lever, replicate override's position and replicates of an adaptive
+        comparison; refused in one paragraph (exit 2) when the command is not one."""
+        assert self.config is not None
+        callback = self.config.hydra.callbacks.get("sweep") or {}
+        baseline, lever = callback.get("baseline"), callback.get("lever", "policy")
+        at, current = _replicate_axis(overrides)
+        if baseline is None or at is None:
+            _refuse(not_a_comparison(self.config.adaptive.half_width))
+        return baseline, lever, at, current
+
+    def _launch(self, overrides: list[Override], finished: Any, initial_job_idx: int) -> int:
+        """Launch the jobs of ``overrides`` batch by batch, numbered from ``initial_job_idx``,
+        skipping the finished ones; raise a failed job's error; the next job's number."""
+        assert self.launcher is not None
+        batches = iter(job_batches(overrides, self.max_batch_size))
         batch = next(batches, None)
         while batch is not None:
             following = next(batches, None)
@@ -182,7 +206,61 @@ class SandboxSweeper(BasicSweeper):
                     _ = result.return_value  # raises the job's error, as BasicSweeper does
             initial_job_idx += len(batch)
             batch = following
-        return []
+        return initial_job_idx
+
+    def _adapt(self, parser: OverridesParser, overrides: list[Override], launched: int) -> None:
+        """Add rounds of paired replicates until every adaptive target is met or the cap is
+        reached (``sandbox.experiments.adaptive``), then say which targets were met."""
+        from sandbox.config.params.adaptive import AdaptiveParams
+        from sandbox.experiments import adaptive
+        from sandbox.experiments.collect import collect
+        from sandbox.experiments.sweep_plan import claim, read_plan
+
+        assert self.config is not None
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        settings = AdaptiveParams(**OmegaConf.to_container(self.config.adaptive))
+        baseline, lever, at, current = self._comparison(overrides)
+        while True:
+            collect(sweep_dir)
+            verdict = adaptive.check(sweep_dir, baseline, lever, settings, len(current))
+            more = [] if verdict.met else adaptive.next_replicates(current, settings)
+            if not more:
+                text = adaptive.describe(verdict, settings, baseline)
+                adaptive.write(sweep_dir, verdict, text)
+                print(text, flush=True)
+                return
+            print(f"adaptive: {len(verdict.missed)} of {len(verdict.targets)} targets missed "
+                  f"with {len(current)} replicates; adding replicates {more[0]}-{more[-1]}",
+                  flush=True)  # fmt: skip
+            key = overrides[at].get_key_element()
+            overrides = [*overrides]
+            overrides[at] = parser.parse_override(f"{key}={','.join(map(str, more))}")
+            claim(sweep_dir, read_plan(sweep_dir).grown([str(r) for r in more]))
+            # every job of a round is launched (a done one finds itself done): with numbered
+            # run folders a round's numbers follow the rounds before it, so a folder may hold
+            # another job than an earlier command's round put there
+            launched = self._launch(overrides, None, launched)
+            current = [*current, *more]
+
+
+def _replicate_axis(overrides: list[Override]) -> tuple[int | None, list[int]]:
+    """The position of the ``replicate`` override and the replicates it names (None, [])
+    when the command names none, or names them other than as whole numbers."""
+    for i, override in enumerate(overrides):
+        if override.key_or_group != "replicate":
+            continue
+        if override.is_discrete_sweep():
+            values = replicates_of(list(override.sweep_string_iterator()))
+        else:
+            values = replicates_of([override.get_value_element_as_str()])
+        return (None, []) if values is None else (i, values)
+    return None, []
+
+
+def _refuse(error: ConfigError) -> None:
+    # raised here, Hydra would wrap it in its own error and exit with 1
+    print(f"sandbox-run: {error}", file=sys.stderr)
+    raise SystemExit(2)
 
 
 def _spans(indices: list[int]) -> Iterator[tuple[int, int]]:

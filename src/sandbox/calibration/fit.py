@@ -46,7 +46,7 @@ SIZE = ("replicates", "citizens", "population", "generations", "min_acceptance",
 def fit_key(params: Params, targets: tuple[Target, ...], free: tuple[Free, ...]) -> str:
     """16 hex digits naming a fit by everything its result depends on."""
     world = asdict(params)
-    for section in ("calibration", "uncertainty", "output"):
+    for section in ("calibration", "uncertainty", "output", "adaptive"):
         world.pop(section)
     size = {k: getattr(params.calibration, k) for k in SIZE}
     content = {

@@ -41,6 +41,7 @@ from omegaconf.errors import OmegaConfBaseException
 from sandbox.config.meta import with_values
 from sandbox.config.overrides import check_override, leaf_type, parse_override
 from sandbox.config.params import Params
+from sandbox.config.params.adaptive import not_a_comparison, of_sweep, replicates_of
 from sandbox.config.safety import check_config
 from sandbox.config.schema import structured, to_params
 from sandbox.config.validate import (
@@ -228,7 +229,7 @@ def sweep_jobs(base: DictConfig, config_loader: Any) -> tuple[int, Iterator[list
         except OmegaConfBaseException as err:
             raise composition_error(err) from None
         texts = [f"{key}={value}" for key, value in resolved.items()]
-    texts += list(base.hydra.overrides.task)
+    texts += [t for t in base.hydra.overrides.task if not of_sweep(t.partition("=")[0])]
     parser = OverridesParser.create(config_loader=config_loader)
     choices: dict[str, list[str] | Override] = {}
     total = 1
@@ -261,6 +262,15 @@ def sweep_jobs(base: DictConfig, config_loader: Any) -> tuple[int, Iterator[list
             choices[key] = [f"{key}={v}" for v in override.sweep_string_iterator()]
         else:
             choices[key] = [f"{key}={override.get_value_element_as_str()}"]
+    adaptive = OmegaConf.select(base, "adaptive")  # the sweep's own, in no job's overrides
+    for key, value in (OmegaConf.to_container(adaptive) if adaptive else {}).items():
+        check_value(f"adaptive.{key}", value)
+    half_width = OmegaConf.select(base, "adaptive.half_width", default=0)
+    if half_width > 0:
+        replicate = next((v for k, v in choices.items() if k.lstrip("+~") == "replicate"), [])
+        values = replicates_of([v.partition("=")[2] for v in replicate])
+        if not values or OmegaConf.select(base, "hydra.callbacks.sweep.baseline") is None:
+            raise not_a_comparison(half_width)
     return total, (list(job) for job in itertools.product(*choices.values()))
 
 

@@ -17,8 +17,9 @@ import re
 from collections.abc import Sequence
 
 # Overrides that change neither the results nor the sweep: which experiment (it is the
-# folder's first part), what is printed, and Hydra's own settings (launcher, folders).
-IGNORED = ("experiment=", "output.", "hydra.", "hydra/", "+hydra", "~hydra")
+# folder's first part), what is printed, how many replicates an adaptive comparison adds
+# (they extend the same sweep), and Hydra's own settings (launcher, folders).
+IGNORED = ("experiment=", "output.", "adaptive.", "hydra.", "hydra/", "+hydra", "~hydra")
 SAFE = re.compile(r"[^A-Za-z0-9._=,+-]")
 MAX_LEN = 100
 

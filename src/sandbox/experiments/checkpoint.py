@@ -59,7 +59,7 @@ def history_config(params: Params) -> dict:
     """The part of a scenario the history depends on (module docstring)."""
     config = dataclasses.asdict(params)
     start = config["policy"]["start"]
-    for key in (*LEVERS, "output"):
+    for key in (*LEVERS, "output", "adaptive"):
         config.pop(key)
     config["policy"] = {"start": start}
     config["horizon"].pop("end")

@@ -8,7 +8,8 @@ atomically (``sandbox.experiments.atomic.write_atomic``):
    the baseline (the experiment's ``hydra.callbacks.sweep.baseline``, else
    ``status_quo``) when the sweep varies the policy, else each lever it varies against its
    first option (``random`` for the phasing order), paired on the replicate and the
-   other levers;
+   other levers; then, when the sweep added replicates adaptively, which of its targets
+   were met (``sandbox.experiments.adaptive``);
 3. the figures of ``sandbox.plots``: outcomes and equity over time, a heat map of the
    provinces' deployed services in one run and their spread across provinces, the paired
    differences, the designs' trade-off frontier, and the phasing or alignment figure
@@ -172,6 +173,21 @@ def what_was_run(folder: Path, everything: pd.DataFrame, sweep: SweepTables, cfg
 
 
 @writes_into_sweep(check=record.check_collected)
+def adaptive_section(folder: Path, runs: pd.DataFrame) -> list[str]:
+    """Which targets of adaptive replications were met (``adaptive.txt``), when the sweep
+    had any; said to be out of date when the sweep has other replicates now."""
+    from sandbox.experiments.adaptive import TABLE, TEXT
+
+    if not (folder / TEXT).is_file() or not (folder / TABLE).is_file():
+        return []
+    had = int(pd.read_parquet(folder / TABLE, columns=["replicates"])["replicates"].iloc[0])
+    now = int(runs["replicate"].nunique())
+    lines = ["## Adaptive replications", "", "```", (folder / TEXT).read_text().rstrip(), "```"]
+    if had != now:
+        lines += ["", f"Written when the sweep had {had} replicates; it has {now} now."]
+    return [*lines, ""]
+
+
 def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = None) -> Path:
     """Write ``report/report.md`` and its figures into ``sweep_dir``; return the report's path.
 
@@ -200,6 +216,7 @@ def write_report(sweep_dir: Path, lever: str | None = None, baseline: object = N
         lines += ["Nothing to compare: every run of the sweep has the same options.", ""]
     for c in comparisons:
         lines += [*comparison_section(c, runs), ""]
+    lines += adaptive_section(folder, runs)
     lines += ["## Figures", ""]
     drawn = set()
     for drawing in drawings(sweep, comparisons, record.policy_start(runs, cfg)):

@@ -42,7 +42,7 @@ from sandbox.experiments.provenance import code_fingerprint, input_hashes
 from sandbox.experiments.runner import run, write_results
 from sandbox.experiments.watchdog import guard
 
-IGNORED = ("output", "calibration")  # keys that do not change a run's results
+IGNORED = ("output", "calibration", "adaptive")  # keys that do not change a run's results
 SAVED_CONFIG = Path(".hydra") / "config.yaml"
 REQUIRED = frozenset(f.name for f in dataclasses.fields(Params) if f.name not in IGNORED)
 ERROR = "error.json"

@@ -40,6 +40,8 @@ from sandbox.experiments.sweep_plan import (
     check_folder,
     check_links,
     claim,
+    planned,
+    read_plan,
 )
 
 INTERVAL_S = 5.0
@@ -79,6 +81,9 @@ class Progress:
     def line(self) -> str:
         """One progress line."""
         done, failed = self.counts()
+        with contextlib.suppress(SweepFolderError, AttributeError):
+            plan = read_plan(self.sweep_dir)  # adaptive rounds grow it
+            self.total = plan.jobs if plan is not None else self.total
         elapsed = time.monotonic() - self.start
         text = f"sweep: {done + failed}"
         if self.total:
@@ -175,7 +180,7 @@ class SweepCallback(Callback):
         from hydra.core.global_hydra import GlobalHydra
 
         try:
-            plan = SweepPlan.of(config, GlobalHydra.instance().config_loader())
+            plan = planned(config, GlobalHydra.instance().config_loader(), sweep_dir)
             check_links(sweep_dir)
             check_folder(sweep_dir, plan)  # before the lock: a refused folder gets nothing
             sweep_dir.mkdir(parents=True, exist_ok=True)

@@ -25,7 +25,7 @@ import itertools
 import json
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +33,14 @@ from hydra.core.override_parser.overrides_parser import OverridesParser
 from hydra.core.override_parser.types import Override
 from omegaconf import DictConfig, OmegaConf
 
+from sandbox.config.params.adaptive import of_sweep
 from sandbox.experiments.atomic import write_json
 from sandbox.experiments.provenance import code_fingerprint, file_sha256, input_files
 
 RECORD = "sweep.json"
 SCHEMA = 1
 GROWS = "replicate"  # the axis a later sweep into the same folder may extend
-IGNORED = ("hydra", "output")  # settings that change neither results nor the folder's runs
+IGNORED = ("hydra", "output", "adaptive")  # change neither results nor which runs are planned
 # files and folders of a sweep folder that are not run folders
 OWN = frozenset(
     {
@@ -55,6 +56,8 @@ OWN = frozenset(
         ".checkpoints",
         ".submitit",
         ".finished.json",  # sandbox.experiments.finished.STAMP
+        "adaptive.txt",  # sandbox.experiments.adaptive
+        "adaptive.parquet",
     }
 )
 
@@ -66,12 +69,14 @@ class SweepFolderError(ValueError):
 def sweep_overrides(config: DictConfig) -> list[str]:
     """The overrides a sweep expands: the experiment's ``hydra.sweeper.params``, then the
     command line's (``hydra.overrides.task``, as typed: an interpolation in one is the
-    job's to resolve), which take precedence for the same key."""
+    job's to resolve), which take precedence for the same key; not those that set the
+    sweep's adaptive replications (``sandbox.config.params.adaptive.of_sweep``)."""
     params = OmegaConf.select(config, "hydra.sweeper.params")
     params = OmegaConf.to_container(params, resolve=True) if params else {}  # as Hydra reads it
     texts = [f"{key}={value}" for key, value in params.items()]
     task = OmegaConf.select(config, "hydra.overrides.task")
-    return texts + [str(t) for t in (OmegaConf.to_container(task) if task else [])]
+    task = [str(t) for t in (OmegaConf.to_container(task) if task else [])]
+    return texts + [t for t in task if not of_sweep(t.partition("=")[0])]
 
 
 def axes(overrides: Sequence[Override]) -> dict[str, list[str]]:
@@ -190,6 +195,16 @@ class SweepPlan:
             return [""]
         return [job.partition("=")[2] for job in self.axes[key]]
 
+    def grown(self, replicates: Sequence[str]) -> SweepPlan:
+        """This plan with ``replicates`` (values, as texts) added to its replicate axis, in
+        their order, those it lacks only (itself when it sweeps no replicate)."""
+        key = next((k for k in self.axes if k.lstrip("+~") == GROWS), None)
+        if key is None:
+            return self
+        have = self.axes[key]
+        more = [f"{key}={r}" for r in dict.fromkeys(replicates) if f"{key}={r}" not in have]
+        return replace(self, axes={**self.axes, key: [*have, *more]})
+
     def to_record(self) -> dict:
         """The plan as ``sweep.json`` holds it."""
         return {
@@ -219,6 +234,22 @@ class SweepPlan:
         except (AttributeError, KeyError, TypeError, ValueError) as err:
             raise SweepFolderError(f"its {RECORD} cannot be read ({err})") from None
         return plan
+
+
+def planned(config: DictConfig, config_loader: Any, folder: Path) -> SweepPlan:
+    """The plan of a sweep's composed config into ``folder``: with adaptive replications
+    on, grown by the replicates earlier rounds recorded there, so that the same command
+    run again finds its folder its own.
+
+    Raises:
+        SweepFolderError: the folder's record cannot be read.
+    """
+    plan = SweepPlan.of(config, config_loader)
+    if OmegaConf.select(config, "adaptive.half_width", default=0) > 0:
+        held = read_plan(folder)
+        if held is not None:
+            plan = plan.grown(held.replicates())
+    return plan
 
 
 def read_plan(folder: Path) -> SweepPlan | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sandbox.config.meta import param
+from sandbox.config.params.adaptive import AdaptiveParams
 from sandbox.config.params.authorities import AuthorityParams
 from sandbox.config.params.calibration import CalibrationParams, UncertaintyParams
 from sandbox.config.params.citizens import CitizenParams
@@ -46,6 +47,7 @@ from sandbox.config.params.run import HorizonParams, OutputParams, RegionParams,
 from sandbox.config.params.technologies import TechnologyParams
 
 __all__ = [
+    "AdaptiveParams",
     "AuthorityParams",
     "CalibrationParams",
     "CitizenParams",
@@ -133,4 +135,9 @@ class Params:
     )
     design: DesignParams = param(
         factory=DesignParams, role="setting", doc="sampled designs of the uncertainties"
+    )
+    adaptive: AdaptiveParams = param(
+        factory=AdaptiveParams,
+        role="setting",
+        doc="replicates added until the comparison's CIs are narrow enough",
     )
