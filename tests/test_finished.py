@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
+
 from sandbox.experiments.finished import STAMP
 from tests.test_store import copy_of, run_sweep, swept  # noqa: F401 (a fixture)
 
@@ -67,3 +69,20 @@ def test_a_missing_run_alone_is_launched(swept: Path, tmp_path: Path) -> None:  
     after = launched_at(folder)
     assert {k for k in after if after[k] != before.get(k)} == {gone}
     assert (folder / STAMP).is_file()  # every run is done again
+
+
+def test_a_grown_sweep_in_numbered_folders_keeps_every_run(tmp_path: Path) -> None:
+    """More replicates number the jobs anew: a finished job whose folder now has another
+    job's number is launched again, never left to be written over."""
+    folder = tmp_path / "sweep"
+    numbered = ("hydra.sweep.subdir=${hydra.job.num}",)
+    first = run_sweep(folder, *numbered, "replicate=range(2)")
+    assert first.returncode == 0, first.stderr[-2000:]
+    assert (folder / STAMP).is_file()
+    grown = run_sweep(folder, *numbered, "replicate=range(3)")
+    assert grown.returncode == 0, grown.stderr[-2000:]
+    runs = pd.read_parquet(folder / "runs.parquet")
+    assert len(runs) == 6 and (runs["status"] == "done").all()
+    assert sorted(zip(runs["lever_policy"], runs["replicate"], strict=True)) == sorted(
+        (p, r) for p in ("controlled_pilot", "status_quo") for r in range(3)
+    )

@@ -171,7 +171,7 @@ class SandboxSweeper(BasicSweeper):
             self._comparison(overrides)  # before any run: a command that cannot adapt
         launched = self._launch(overrides, finished, 0)
         if adapt:
-            self._adapt(parser, overrides, launched)
+            self._adapt(parser, overrides, finished, launched)
         return []
 
     def _comparison(self, overrides: list[Override]) -> tuple[object, str, int, list[int]]:
@@ -188,13 +188,20 @@ class SandboxSweeper(BasicSweeper):
     def _launch(self, overrides: list[Override], finished: Any, initial_job_idx: int) -> int:
         """Launch the jobs of ``overrides`` batch by batch, numbered from ``initial_job_idx``,
         skipping the finished ones; raise a failed job's error; the next job's number."""
-        assert self.launcher is not None
+        assert self.launcher is not None and self.config is not None
+        raw = OmegaConf.to_container(self.config.hydra.sweep, resolve=False).get("subdir")
+        numbered = any(name in str(raw) for name in ("job.num", "job.id"))  # folders by number
         batches = iter(job_batches(overrides, self.max_batch_size))
         batch = next(batches, None)
         while batch is not None:
             following = next(batches, None)
             self.validate_batch_is_legal(batch)
-            todo = [i for i, job in enumerate(batch) if finished is None or not finished.done(job)]
+            todo = [
+                i
+                for i, job in enumerate(batch)
+                if finished is None
+                or not finished.done(job, initial_job_idx + i if numbered else None)
+            ]
             if len(todo) < len(batch):
                 rest = f"launching the other {len(todo)}" if todo else (
                     "collecting" if following is None else "on to the next batch")  # fmt: skip
@@ -208,7 +215,9 @@ class SandboxSweeper(BasicSweeper):
             batch = following
         return initial_job_idx
 
-    def _adapt(self, parser: OverridesParser, overrides: list[Override], launched: int) -> None:
+    def _adapt(
+        self, parser: OverridesParser, overrides: list[Override], finished: Any, launched: int
+    ) -> None:
         """Add rounds of paired replicates until every adaptive target is met or the cap is
         reached (``sandbox.experiments.adaptive``), then say which targets were met."""
         from sandbox.config.params.adaptive import AdaptiveParams
@@ -236,10 +245,7 @@ class SandboxSweeper(BasicSweeper):
             overrides = [*overrides]
             overrides[at] = parser.parse_override(f"{key}={','.join(map(str, more))}")
             claim(sweep_dir, read_plan(sweep_dir).grown([str(r) for r in more]))
-            # every job of a round is launched (a done one finds itself done): with numbered
-            # run folders a round's numbers follow the rounds before it, so a folder may hold
-            # another job than an earlier command's round put there
-            launched = self._launch(overrides, None, launched)
+            launched = self._launch(overrides, finished, launched)
             current = [*current, *more]
 
 

@@ -93,10 +93,16 @@ class Finished:
                 folders[tuple(overrides)] = path.parent.parent
         return cls(folders)
 
-    def done(self, job: Sequence[str]) -> bool:
-        """Whether the job of these overrides has a complete run (the module's rule 2)."""
+    def done(self, job: Sequence[str], number: int | None = None) -> bool:
+        """Whether the job of these overrides has a complete run (the module's rule 2).
+
+        ``number``: the job's number in this launch, when run folders are named by it
+        (``hydra.sweep.subdir: ${hydra.job.num}``). The job is finished only when its run
+        lies in the folder of that number: a sweep that grew (more replicates) numbers its
+        jobs anew, and the job launched under this number would write over that folder.
+        """
         folder = self.folders.get(tuple(job))
-        if folder is None:
+        if folder is None or (number is not None and folder.name != str(number)):
             return False
         try:
             config = saved_config(folder)
