@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from hydra._internal.core_plugins.basic_sweeper import BasicSweeper
@@ -80,3 +81,57 @@ def test_bad_batch_size_is_a_config_error(tmp_path: Path, size: str) -> None:
     assert done.returncode == 2
     assert "hydra.sweeper.max_batch_size" in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "sweep" / "0").exists()
+
+
+IDENTITY = ["run_id", "lever_policy", "replicate", "reach", "adoption", "public_spending"]
+NAMED = [  # folders named by the overrides, one key left out, a value swept beside a group
+    "hydra.sweep.subdir=${hydra:job.override_dirname}",
+    "hydra.job.config.override_dirname.exclude_keys=[region]",
+    "citizens.n=200,300",
+]
+
+
+def _saved(folder: Path) -> dict[str, tuple]:
+    """Each run folder's saved config and overrides, and what of its Hydra config does not
+    name its sweep folder or launcher, by the folder's name."""
+    out = {}
+    for job in sorted(p.parent.parent for p in folder.glob("*/.hydra/config.yaml")):
+        hydra = yaml.safe_load((job / ".hydra" / "hydra.yaml").read_text())["hydra"]
+        out[job.name] = (
+            (job / ".hydra" / "config.yaml").read_text(),
+            (job / ".hydra" / "overrides.yaml").read_text(),
+            hydra["overrides"]["task"], hydra["job"]["override_dirname"], hydra["job"]["num"],
+            {k: v for k, v in hydra["runtime"]["choices"].items() if not k.startswith("hydra/")},
+        )  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("extra", [[], NAMED], ids=["numbered", "named"])
+def test_a_batch_sweep_makes_the_same_runs_in_chunks(tmp_path: Path, extra: list[str]) -> None:
+    """hydra/sweeper=batch: every run in the same folder, with the same saved config and
+    results as one launcher job per run gives, from one launcher job per chunk (a chunk's
+    jobs that differ in values only share one composition)."""
+    plain = sweep(tmp_path / "plain", *extra)
+    assert plain.returncode == 0, plain.stderr[-2000:]
+    batch = sweep(tmp_path / "batch", *extra, "hydra/sweeper=batch", "hydra.sweeper.chunk=4",
+                  "hydra/launcher=joblib", "hydra.launcher.n_jobs=2")  # fmt: skip
+    assert batch.returncode == 0, batch.stderr[-2000:]
+    saved = _saved(tmp_path / "plain")
+    assert len(saved) == 6 * (1 + bool(extra))
+    assert _saved(tmp_path / "batch") == saved
+    a, b = (pd.read_parquet(tmp_path / f / "runs.parquet")[IDENTITY] for f in ("plain", "batch"))
+    pd.testing.assert_frame_equal(a, b)
+    chunks = sorted((tmp_path / "batch" / ".batch").iterdir())
+    assert [len(yaml.safe_load(p.joinpath("jobs.json").read_text())["jobs"]) for p in chunks]
+    assert sum(len(yaml.safe_load((p / "jobs.json").read_text())["jobs"]) for p in chunks) == len(
+        saved
+    )
+    assert all(not (p / ".hydra").exists() for p in chunks)
+
+
+@pytest.mark.parametrize("chunk", ["0", "-2"])
+def test_bad_chunk_size_is_a_config_error(tmp_path: Path, chunk: str) -> None:
+    done = sweep(tmp_path / "sweep", "hydra/sweeper=batch", f"hydra.sweeper.chunk={chunk}")
+    assert done.returncode == 2
+    assert "hydra.sweeper.chunk" in done.stderr
+    assert not (tmp_path / "sweep").exists()  # refused before the folder was made

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from sandbox.experiments.collect import PROVINCES, RUNS, TIMESERIES
+from sandbox.experiments.manifest import WALL_SECONDS
 from sandbox.experiments.provenance import file_sha256
 from tests.test_bad_input import ENTRY
 
@@ -44,7 +45,11 @@ def sweep(
 
 
 def tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    return tuple(pd.read_parquet(folder / name) for name in (RUNS, TIMESERIES, PROVINCES))
+    """The collected tables, without each run's own time in the model (a measurement: no
+    two launches share it, and nothing else may differ)."""
+    runs, series, provinces = (pd.read_parquet(folder / n) for n in (RUNS, TIMESERIES, PROVINCES))
+    assert (runs.loc[runs["status"] == "done", WALL_SECONDS] > 0).all()
+    return runs.drop(columns=WALL_SECONDS), series, provinces
 
 
 @pytest.fixture(scope="module")

@@ -55,11 +55,10 @@ from hydra.errors import HydraException
 from hydra.experimental.callback import Callback
 from omegaconf import DictConfig, OmegaConf
 
+from sandbox.config.jobs import DEFAULT_BATCH, DEFAULT_CHUNK, check_sweeper
 from sandbox.config.params.adaptive import not_a_comparison, of_sweep, replicates_of
 from sandbox.errors import ConfigError
 from sandbox.experiments.watchdog import mark_launcher
-
-DEFAULT_BATCH = 1000
 
 
 @dataclass
@@ -114,14 +113,9 @@ class SandboxSweeper(BasicSweeper):
         max_batch_size: int | None,
         params: dict[str, str] | None = None,
     ) -> None:
-        valid = isinstance(max_batch_size, int) and not isinstance(max_batch_size, bool)
-        if max_batch_size is not None and not (valid and max_batch_size >= 1):
-            error = ConfigError(
-                "hydra.sweeper.max_batch_size",
-                max_batch_size,
-                "the number of jobs launched at a time, a whole number of at least 1, or null "
-                f"for the whole sweep at once (default {DEFAULT_BATCH})",
-            )
+        try:  # sandbox-run checked it first; another entry point may not have
+            check_sweeper({"max_batch_size": max_batch_size})
+        except ConfigError as error:
             _refuse(error)
         super().__init__(max_batch_size=max_batch_size, params=params)
 
@@ -207,13 +201,20 @@ class SandboxSweeper(BasicSweeper):
                     "collecting" if following is None else "on to the next batch")  # fmt: skip
                 print(f"sweep: {len(batch) - len(todo)} of {len(batch)} runs done; {rest}",
                       flush=True)  # fmt: skip
-            for start, stop in _spans(todo):  # each job keeps its number
-                jobs = batch[start:stop]
-                for result in self.launcher.launch(jobs, initial_job_idx=initial_job_idx + start):
-                    _ = result.return_value  # raises the job's error, as BasicSweeper does
+            self._run([(initial_job_idx + i, batch[i]) for i in todo])
             initial_job_idx += len(batch)
             batch = following
         return initial_job_idx
+
+    def _run(self, jobs: list[tuple[int, list[str]]]) -> None:
+        """Launch ``jobs`` (number, overrides), each keeping its number; raise a failed
+        job's error, as ``BasicSweeper`` does."""
+        assert self.launcher is not None
+        for _, span in itertools.groupby(enumerate(jobs), key=lambda p: p[1][0] - p[0]):
+            part = [job for _, job in span]  # consecutive numbers: one launch
+            launch = [overrides for _, overrides in part]
+            for result in self.launcher.launch(launch, initial_job_idx=part[0][0]):
+                _ = result.return_value
 
     def _adapt(
         self, parser: OverridesParser, overrides: list[Override], finished: Any, launched: int
@@ -269,13 +270,54 @@ def _refuse(error: ConfigError) -> None:
     raise SystemExit(2)
 
 
-def _spans(indices: list[int]) -> Iterator[tuple[int, int]]:
-    """The runs of consecutive ``indices``, as (start, stop) pairs."""
-    for _, group in itertools.groupby(enumerate(indices), key=lambda pair: pair[1] - pair[0]):
-        members = [i for _, i in group]
-        yield members[0], members[-1] + 1
+@dataclass
+class BatchSweeperConf(SandboxSweeperConf):
+    """The sandbox sweeper's options, and ``chunk``: jobs per launcher job."""
+
+    _target_: str = "hydra_plugins.sandbox_sweeper.sandbox_sweeper.BatchSweeper"
+    chunk: int = DEFAULT_CHUNK
+
+
+class BatchSweeper(SandboxSweeper):
+    """``SandboxSweeper`` sending its jobs to the launcher in chunks of ``chunk``, each chunk
+    one launcher job that runs its jobs one after the other as a launcher would
+    (``sandbox.experiments.chunks``): the same runs, folders and results, with the cost of
+    sending a job to a worker (or a cluster) paid once a chunk instead of once a run."""
+
+    def __init__(
+        self, max_batch_size: int | None, chunk: int, params: dict[str, str] | None = None
+    ) -> None:
+        try:
+            check_sweeper({"chunk": chunk})
+        except ConfigError as error:
+            _refuse(error)
+        super().__init__(max_batch_size=max_batch_size, params=params)
+        self.chunk = chunk
+
+    def setup(self, *, hydra_context: Any, task_function: Any, config: DictConfig) -> None:
+        """The sandbox sweeper's setup, its launcher running chunks."""
+        from sandbox.experiments.chunks import ChunkTask
+
+        task = ChunkTask(task_function, hydra_context, config)
+        super().setup(hydra_context=hydra_context, task_function=task, config=config)
+
+    def _run(self, jobs: list[tuple[int, list[str]]]) -> None:
+        """Launch ``jobs`` in chunks of ``chunk``, one launcher job each."""
+        from sandbox.experiments.chunks import prepare
+
+        assert self.launcher is not None and self.config is not None
+        if not jobs:
+            return
+        sweep_dir = Path(self.config.hydra.sweep.dir)
+        chunks = [jobs[i : i + self.chunk] for i in range(0, len(jobs), self.chunk)]
+        launch = [prepare(sweep_dir, part) for part in chunks]
+        for result in self.launcher.launch(launch, initial_job_idx=jobs[0][0]):
+            _ = result.return_value
 
 
 ConfigStore.instance().store(
     group="hydra/sweeper", name="sandbox", node=SandboxSweeperConf, provider="sandbox"
+)
+ConfigStore.instance().store(
+    group="hydra/sweeper", name="batch", node=BatchSweeperConf, provider="sandbox"
 )

@@ -405,6 +405,30 @@ class SweepChecker:
             raise _in_job(err, job) from None
 
 
+DEFAULT_BATCH = 1000  # jobs the sandbox sweepers launch at a time
+DEFAULT_CHUNK = 16  # jobs per launcher job under hydra/sweeper=batch
+SWEEPER_SIZES = {  # hydra.sweeper.<key>: what it counts, whether null is allowed, default
+    "max_batch_size": ("the number of jobs launched at a time", True, DEFAULT_BATCH),
+    "chunk": ("the number of jobs one launcher job runs", False, DEFAULT_CHUNK),
+}
+
+
+def check_sweeper(settings: dict) -> None:
+    """Raise ``ConfigError`` for a sweeper's size setting (``SWEEPER_SIZES``) that is not a
+    whole number of at least 1 (or null where null is allowed)."""
+    for key, (what, nullable, default) in SWEEPER_SIZES.items():
+        value = settings.get(key, default)
+        if value is None and nullable:
+            continue
+        if not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            null = ", or null for the whole sweep at once" if nullable else ""
+            raise ConfigError(
+                f"hydra.sweeper.{key}",
+                value,
+                f"{what}, a whole number of at least 1{null} (default {default})",
+            )
+
+
 def check_sweep(
     composer: Composer,
     base: DictConfig,
@@ -424,6 +448,7 @@ def check_sweep(
     """
     check_config(base, overrides)
     check_output_dir(base, "hydra.sweep.dir")
+    check_sweeper(OmegaConf.to_container(base.hydra.sweeper, resolve=False))
     total, jobs = sweep_jobs(base, composer.hydra.config_loader)
     hydra_overrides = [o.input_line for o in overrides if o.is_hydra_override()]
     checker = SweepChecker(composer, hydra_overrides, config_dirs)

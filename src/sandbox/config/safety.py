@@ -36,6 +36,7 @@ TARGETS = frozenset(
     {
         "sandbox.experiments.sweep.SweepCallback",
         "hydra_plugins.sandbox_sweeper.sandbox_sweeper.SandboxSweeper",
+        "hydra_plugins.sandbox_sweeper.sandbox_sweeper.BatchSweeper",
         "hydra._internal.core_plugins.basic_sweeper.BasicSweeper",
         "hydra._internal.core_plugins.basic_launcher.BasicLauncher",
         "hydra_plugins.hydra_joblib_launcher.joblib_launcher.JoblibLauncher",

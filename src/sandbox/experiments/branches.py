@@ -20,10 +20,9 @@ from typing import Any
 from sandbox.config.meta import with_values
 from sandbox.config.params import Params
 from sandbox.experiments import snapshot
+from sandbox.experiments.manifest import WALL_SECONDS  # a branch's: its share of the history too
 from sandbox.experiments.runner import summarise
 from sandbox.model.model import SandboxModel
-
-WALL_SECONDS = "wall_seconds"  # a branch's own time in the model, its share of the history
 
 
 def evaluate(

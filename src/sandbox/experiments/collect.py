@@ -55,7 +55,7 @@ from sandbox.config.params import Params
 from sandbox.errors import ConfigError
 from sandbox.experiments.atomic import clean_temporary, temporary_name
 from sandbox.experiments.lock import FolderError, writes_into_sweep
-from sandbox.experiments.manifest import DRAWN
+from sandbox.experiments.manifest import DRAWN, WALL_SECONDS
 from sandbox.experiments.store import (
     IGNORED,
     SAVED_CONFIG,
@@ -193,12 +193,15 @@ def input_column(key: str) -> str:
 
 
 def provenance(check: Check) -> dict[str, object]:
-    """Code version and input hashes from a run's manifest (empty when it has none)."""
+    """Code version and input hashes from a run's manifest, and the run's own time in the
+    model (``wall_seconds``, against which a sweep's overhead is measured); None where it
+    has no manifest."""
     manifest = check.manifest or {}
     inputs = manifest.get("inputs") or {}
     return {
         **{c: manifest.get(c) for c in CODE_COLUMNS},
         **{input_column(k): inputs.get(k) for k in INPUT_KEYS},
+        WALL_SECONDS: manifest.get(WALL_SECONDS),
     }
 
 
@@ -494,7 +497,7 @@ def _arrow(rows: list[dict]) -> pa.Table:
 def _columns(names: dict[str, None]) -> list[str]:
     """Column order: identity and provenance, configuration (by family), metrics."""
     head = ["run_id", "status", "error", "job", "overrides", "seed", "replicate", *CODE_COLUMNS]
-    head += [input_column(k) for k in INPUT_KEYS]
+    head += [input_column(k) for k in INPUT_KEYS] + [WALL_SECONDS]
     families = ("lever_", "uncertainty_", "setting_")
     config = [c for c in names if c.startswith(families)]
     return [*head, *config, *METRICS, *SUMMARY_EXTRA]

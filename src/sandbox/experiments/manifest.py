@@ -24,6 +24,7 @@ from sandbox.experiments.provenance import code_version, compute_platform, file_
 from sandbox.model.rng import STREAMS, stream_seed
 
 MANIFEST = "manifest.json"
+WALL_SECONDS = "wall_seconds"  # a run's own time in the model (runs.parquet's column too)
 # the key of the values a run drew beyond its saved config (the posterior particle of
 # ``uncertainty=posterior``), by dotted parameter key
 DRAWN = "uncertainty_draw"
@@ -96,5 +97,5 @@ def build_manifest(
         "inputs": inputs,
         "files": files,
         **environment(),
-        "wall_seconds": wall_seconds,
+        WALL_SECONDS: wall_seconds,
     }
