@@ -123,3 +123,13 @@ def test_adaptive_replications_outside_a_comparison_are_refused(tmp_path: Path) 
     assert done.returncode == 2
     assert "adaptive.half_width" in done.stderr and "baseline" in done.stderr
     assert not (tmp_path / "sweep").exists()
+
+
+def test_a_baseline_no_run_has_adds_no_round(tmp_path: Path) -> None:
+    args = [sys.executable, "-c", ENTRY, "-m", *BASE[:-1], "replicate=range(2)",
+            "+hydra.callbacks.sweep.baseline=phased", f"hydra.sweep.dir={tmp_path / 'sweep'}",
+            "adaptive.half_width=0.001"]  # fmt: skip
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert "adaptive: no round added" in done.stderr and "'phased' not among" in done.stderr
+    runs = pd.read_parquet(tmp_path / "sweep" / "runs.parquet")
+    assert sorted(runs["replicate"].unique()) == [0, 1]  # the command's replicates only

@@ -1,6 +1,6 @@
 """Hydra's basic sweeper, in bounded batches, keeping nothing per job in the launching process.
 
-Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in five ways:
+Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in six ways:
 
 - **Memory.** ``BasicSweeper`` launches the whole sweep as one batch by default, and
   keeps every batch's list of job returns (``JobReturn``) to return them, each with its
@@ -30,9 +30,16 @@ Hydra's ``BasicSweeper``, kept for its overrides and job numbering, differs in f
   (``sandbox.experiments.finished``): a finished 384-run sweep launched again says so at
   once and goes on to collect, instead of spending a Hydra job on each run to find it done.
   Each job launched keeps its number.
+- **Adaptive replications.** With ``adaptive.half_width`` set, a comparison adds rounds
+  of paired replicates after the command's own until every headline CI is that narrow
+  (``sandbox.experiments.adaptive``); the ``adaptive.*`` overrides are the sweep's, left
+  out of every job's.
 - **Orphans.** The launching process records itself in the environment before any worker
   starts (``sandbox.experiments.watchdog.mark_launcher``), so that each job's ``guard()`` can end a
   worker whose launching process was killed.
+
+``BatchSweeper`` (``hydra/sweeper=batch``) is the same sweeper sending its jobs to the
+launcher in chunks, one launcher job per chunk (``sandbox.experiments.chunks``).
 
 Hydra's plugin scan executes this module without registering it in ``sys.modules``, so
 the dataclass's annotations must not be strings (no ``from __future__ import annotations``).
@@ -224,6 +231,7 @@ class SandboxSweeper(BasicSweeper):
         from sandbox.config.params.adaptive import AdaptiveParams
         from sandbox.experiments import adaptive
         from sandbox.experiments.collect import collect
+        from sandbox.experiments.lock import FolderError
         from sandbox.experiments.sweep_plan import claim, read_plan
 
         assert self.config is not None
@@ -231,8 +239,13 @@ class SandboxSweeper(BasicSweeper):
         settings = AdaptiveParams(**OmegaConf.to_container(self.config.adaptive))
         baseline, lever, at, current = self._comparison(overrides)
         while True:
-            collect(sweep_dir)
-            verdict = adaptive.check(sweep_dir, baseline, lever, settings, len(current))
+            try:
+                collect(sweep_dir)
+                verdict = adaptive.check(sweep_dir, baseline, lever, settings, len(current))
+            except (ConfigError, ValueError, OSError, FolderError) as err:  # no run done...
+                print(f"adaptive: no round added: the runs so far cannot be compared "
+                      f"({' '.join(str(err).split())})", file=sys.stderr, flush=True)  # fmt: skip
+                return
             more = [] if verdict.met else adaptive.next_replicates(current, settings)
             if not more:
                 text = adaptive.describe(verdict, settings, baseline)
