@@ -229,7 +229,8 @@ def sweep_jobs(base: DictConfig, config_loader: Any) -> tuple[int, Iterator[list
         except OmegaConfBaseException as err:
             raise composition_error(err) from None
         texts = [f"{key}={value}" for key, value in resolved.items()]
-    texts += [t for t in base.hydra.overrides.task if not of_sweep(t.partition("=")[0])]
+    texts += list(base.hydra.overrides.task)
+    texts = [t for t in texts if not of_sweep(t.partition("=")[0])]  # the sweep's own
     parser = OverridesParser.create(config_loader=config_loader)
     choices: dict[str, list[str] | Override] = {}
     total = 1

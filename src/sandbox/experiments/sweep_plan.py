@@ -75,8 +75,8 @@ def sweep_overrides(config: DictConfig) -> list[str]:
     params = OmegaConf.to_container(params, resolve=True) if params else {}  # as Hydra reads it
     texts = [f"{key}={value}" for key, value in params.items()]
     task = OmegaConf.select(config, "hydra.overrides.task")
-    task = [str(t) for t in (OmegaConf.to_container(task) if task else [])]
-    return texts + [t for t in task if not of_sweep(t.partition("=")[0])]
+    texts += [str(t) for t in (OmegaConf.to_container(task) if task else [])]
+    return [t for t in texts if not of_sweep(t.partition("=")[0])]
 
 
 def axes(overrides: Sequence[Override]) -> dict[str, list[str]]:
