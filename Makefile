@@ -3,18 +3,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 RAY_STAMP := $(VENV)/.installed-ray
+DASHBOARD_STAMP := $(VENV)/.installed-dashboard
+BROWSER_STAMP := $(VENV)/.browser
+PORT ?= 8521
 
-.PHONY: run test lint format lock bench reference analysis-data analysis-data-robustness clean
+.PHONY: run test dashboard lint format lock bench reference analysis-data analysis-data-robustness clean
 REFERENCE := results/reference/policy_comparison
 
 run: $(STAMP)  ## the flagship: policy_comparison sweep, its comparison table and report
 	$(BIN)/sandbox-run --multirun experiment=policy_comparison $(ARGS)
 
-test: $(STAMP) $(RAY_STAMP)  ## lint, format check and the test suite (with the Ray launcher's)
+test: $(STAMP) $(RAY_STAMP) $(DASHBOARD_STAMP) $(BROWSER_STAMP)  ## lint, format check and the test suite (with the Ray launcher's and the dashboard's in a browser)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	rm -f .pytest-exit-code
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS) || { echo $$? > .pytest-exit-code; exit 1; }
+
+dashboard: $(DASHBOARD_STAMP)  ## the dashboard at http://localhost:$(PORT) (docs/dashboard.md)
+	SOLARA_TELEMETRY_MIXPANEL_ENABLE=False $(BIN)/solara run sandbox.dashboard.app \
+		--production --no-check-version --host localhost --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -36,9 +43,18 @@ $(RAY_STAMP): $(STAMP) requirements-ray.lock  ## the `ray` extra, for hydra/laun
 	$(BIN)/python -m pip install --quiet -r requirements-ray.lock
 	touch $(RAY_STAMP)
 
-# Both lock files come from one resolution: requirements-ray.lock pins everything with the
-# `ray` extra, requirements.lock the same versions without it (`make run` needs no Ray).
-ALL_EXTRAS := .[dev,slurm,ray]
+$(DASHBOARD_STAMP): $(STAMP) requirements-dashboard.lock  ## the `dashboard` extra (make dashboard)
+	$(BIN)/python -m pip install --quiet -r requirements-dashboard.lock
+	touch $(DASHBOARD_STAMP)
+
+$(BROWSER_STAMP): scripts/install-browser | $(STAMP)  ## a headless Chromium from Debian, for the browser tests
+	scripts/install-browser
+	touch $(BROWSER_STAMP)
+
+# The lock files come from one resolution: requirements-ray.lock pins everything with the
+# `ray` extra, requirements-dashboard.lock with the `dashboard` extra, requirements.lock the
+# same versions without either (`make run` needs neither Ray nor Solara).
+ALL_EXTRAS := .[dev,slurm,ray,dashboard]
 BASE_EXTRAS := .[dev,slurm]
 define freeze  # $(1): what to install in a clean environment, $(2): the file pinning it
 	rm -rf .lockenv
@@ -49,11 +65,15 @@ define freeze  # $(1): what to install in a clean environment, $(2): the file pi
 	rm -rf .lockenv
 endef
 
-lock:  ## refresh requirements.lock and requirements-ray.lock in clean environments
-	$(call freeze,-e "$(ALL_EXTRAS)",requirements-ray.lock.tmp)
-	$(call freeze,-c requirements-ray.lock.tmp -e "$(BASE_EXTRAS)",requirements.lock.tmp)
+lock:  ## refresh the three lock files in clean environments
+	$(call freeze,-e "$(ALL_EXTRAS)",all.lock.tmp)
+	$(call freeze,-c all.lock.tmp -e ".[dev,slurm,ray]",requirements-ray.lock.tmp)
+	$(call freeze,-c all.lock.tmp -e ".[dev,slurm,dashboard]",requirements-dashboard.lock.tmp)
+	$(call freeze,-c all.lock.tmp -e "$(BASE_EXTRAS)",requirements.lock.tmp)
 	mv requirements-ray.lock.tmp requirements-ray.lock
+	mv requirements-dashboard.lock.tmp requirements-dashboard.lock
 	mv requirements.lock.tmp requirements.lock
+	rm -f all.lock.tmp
 
 reference: $(STAMP)  ## rebuild the committed reference sweep (on purpose only)
 	rm -rf $(REFERENCE)

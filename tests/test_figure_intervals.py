@@ -83,6 +83,9 @@ FROM_RUNS = {
 
 NO_INTERVAL_OVER_RUNS = {
     "province_heatmap": "one run's provinces by month",
+    "province_map": "one value per province, the mean over runs, as a colour",
+    "sandbox_funnel": "bars of the mean over runs with each run as a dot, no interval",
+    "money_per_year": "stacked means over runs per year, no interval",
     "marginals_figure": "posterior histograms, weighted particles",
     "correlation_figure": "a matrix of posterior correlations",
     "recovery_figure": "true against recovered values, one point per check",

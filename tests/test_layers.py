@@ -18,7 +18,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / "sandbox"
 # bottom to top: a package imports only packages below it ("" is ``sandbox`` itself)
 LAYERS = [
     "errors", "regions", "config", "model", "units", "analysis", "plots", "experiments",
-    "calibration", "validation", "cli", "",
+    "calibration", "validation", "dashboard", "cli", "",
 ]  # fmt: skip
 
 

@@ -14,6 +14,9 @@ CI band or bar is drawn from fewer than 3 runs, nor one of zero width; the figur
 - ``province_heatmap``: provinces x months of deployed services for one run
   (``sandbox.analysis.province_matrix`` of ``provinces.parquet``), provinces off a
   month's map hatched;
+- ``province_map``: the provinces (the 34 units after the merger) coloured by a value;
+- ``sandbox_funnel``: the sandbox's applications to graduations so far, by group of runs;
+- ``money_per_year``: public (central, local) and private money per year, by group of runs;
 - ``lever_response``, ``phasing``, ``alignment``: outcomes against an experiment's levers;
 - ``ablation``: each regime's difference from the baseline with one mechanism off at a time;
 - ``robustness``: a robustness analysis's best shares and regrets per outcome, and PRIM's
@@ -31,18 +34,24 @@ from sandbox.plots.ablation import ablation
 from sandbox.plots.comparison import policy_comparison
 from sandbox.plots.experiments import alignment, lever_response, phasing
 from sandbox.plots.frontier import tradeoff_frontier
+from sandbox.plots.funnel import sandbox_funnel
 from sandbox.plots.heatmap import province_heatmap
+from sandbox.plots.money import money_per_year
+from sandbox.plots.province_map import province_map
 from sandbox.plots.timeseries import outcome_over_time, summary_over_time
 
 __all__ = [
     "ablation",
     "alignment",
     "lever_response",
+    "money_per_year",
     "outcome_over_time",
     "phasing",
     "policy_comparison",
     "province_heatmap",
+    "province_map",
     "robustness",
+    "sandbox_funnel",
     "sensitivity",
     "summary_over_time",
     "tradeoff_frontier",

@@ -35,6 +35,9 @@ class Regime:
     """
 
     name: ClassVar[str] = ""
+    # the keys under ``policy.`` the regime reads besides the ad-hoc track every regime
+    # has: a section (``sandbox``) or a leaf; the dashboard's controls of the regime
+    levers: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)

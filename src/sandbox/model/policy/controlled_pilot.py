@@ -23,6 +23,7 @@ class ControlledPilot(Regime):
     """
 
     name = "controlled_pilot"
+    levers = ("sandbox",)
 
     def __init__(self, params: PolicyParams) -> None:
         super().__init__(params)

@@ -16,6 +16,7 @@ class Experimental(Regime):
     """Provinces issue local experimental rules (the ``LocalRule`` track)."""
 
     name = "experimental"
+    levers = ("experimental",)
 
     def __init__(self, params: PolicyParams) -> None:
         super().__init__(params)

@@ -16,6 +16,7 @@ class Facilitation(Regime):
     """Every proposal takes the facilitated track (``policy.facilitated``)."""
 
     name = "facilitation"
+    levers = ("facilitated", "data_market", "standard_contracts", "contract_saving")
 
     def __init__(self, params: PolicyParams) -> None:
         super().__init__(params)

@@ -31,6 +31,7 @@ class Phased(Regime):
     """
 
     name = "phased"
+    levers = ("phasing", "facilitated", "sandbox")
 
     def __init__(self, params: PolicyParams) -> None:
         super().__init__(params)

@@ -1,0 +1,183 @@
+"""A scenario and the status quo on the same random worlds, month by month: the Mesa model
+the dashboard's scenario page steps (play, step, reset as in Mesa's SolaraViz).
+
+Each replicate is one random world: its shared history (to ``policy.start``) is computed
+once and kept in a history store (``sandbox.experiments.checkpoint``), and both arms
+branch from it, the scenario under the chosen mechanisms and levers, the status quo under
+the historical ones. A change of policy branches from the stored histories again; only a
+change of an uncertainty (a new world) computes new ones.
+
+The status quo is the history continued: the defaults of ``policy``, ``resources`` and
+``data`` (no legal corridor, central budget, fragmented data), with the same uncertainty
+values as the scenario.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sandbox.config.compose import compose
+from sandbox.config.meta import describe, with_values
+from sandbox.config.params import Params
+from sandbox.config.validate import validate
+from sandbox.dashboard.controls import HORIZON, MECHANISMS, REPLICATE_COUNT, initial_choices
+from sandbox.errors import ConfigError
+from sandbox.experiments.checkpoint import CheckpointStore
+from sandbox.model.metrics import METRICS
+from sandbox.model.model import SandboxModel
+
+CITIZENS = 20_000  # the dashboard's population (as the experiments'; docs/dashboard.md)
+STORE = Path("results") / "dashboard" / "histories"  # under the working directory
+STATUS_QUO = "status quo"  # the baseline arm's label
+ARM = "lever_scenario"  # the column naming the arm, as a lever of the comparison tables
+
+
+def scenario_label(choices: Mapping[str, Any]) -> str:
+    """The scenario arm's label: its mechanisms, e.g. ``controlled_pilot/mixed/fragmented``."""
+    return "/".join(str(choices[g]) for g in MECHANISMS)
+
+
+class PairedRun(mesa.Model):
+    """The scenario of ``choices`` and the status quo, one pair of runs per replicate.
+
+    Args:
+        store: the folder of stored histories (default ``STORE``).
+        citizens: the population of each run (default ``CITIZENS``).
+        **choices: control values by key (``sandbox.dashboard.controls``): the config
+            groups ``policy``, ``resources``, ``data``, dotted parameter keys,
+            ``horizon.end`` and ``replicates``. Missing ones take their starting values.
+
+    Raises:
+        ConfigError: a value is out of its declared range or names no option.
+    """
+
+    def __init__(
+        self, store: Path | str | None = None, citizens: int | None = None, **choices: Any
+    ) -> None:
+        super().__init__()
+        self.choices = {**initial_choices(), **choices}
+        self.label = scenario_label(self.choices)
+        scenario, status_quo = arms(self.choices, citizens or CITIZENS)
+        n = int(self.choices[REPLICATE_COUNT])
+        histories = CheckpointStore(Path(store) if store is not None else STORE)
+        self.params = scenario  # the scenario arm's parameters
+        self.pairs: list[tuple[SandboxModel, SandboxModel]] = []
+        for r in range(n):
+            a = histories.model(dataclasses.replace(scenario, replicate=r))
+            b = histories.model(dataclasses.replace(status_quo, replicate=r))
+            self.pairs.append((a, b))
+        first = self.pairs[0][0]
+        self.months = first.months.strftime("%Y-%m")
+        self.start_month = self.months[first.policy_t0]
+        self.running = first.t < len(self.months)
+
+    @property
+    def month_index(self) -> int:
+        """The months simulated so far (every run is at the same month)."""
+        return self.pairs[0][0].t
+
+    @property
+    def month(self) -> str:
+        """The last simulated month."""
+        return self.months[self.month_index - 1]
+
+    def step(self) -> None:
+        """One month of every run."""
+        if not self.running:
+            return
+        for a, b in self.pairs:
+            a.step()
+            b.step()
+        self.running = self.month_index < len(self.months)
+
+    def run_to_end(self) -> None:
+        """Every month to the horizon."""
+        while self.running:
+            self.step()
+
+    # ------------------------------------------------------------------ tables
+    def timeseries(self) -> pd.DataFrame:
+        """Every run's months so far: ``lever_scenario`` (the arm), ``replicate``, ``month``
+        and the ``METRICS`` columns, as a sweep's ``timeseries.parquet``."""
+        parts = []
+        for r, pair in enumerate(self.pairs):
+            for arm, model in zip((self.label, STATUS_QUO), pair, strict=True):
+                frame = pd.DataFrame(model.rows, columns=list(METRICS))
+                frame.insert(0, "month", self.months[: len(frame)])
+                frame.insert(0, "replicate", r)
+                frame.insert(0, ARM, arm)
+                parts.append(frame)
+        return pd.concat(parts, ignore_index=True)
+
+    def runs_at(self, month: str) -> pd.DataFrame:
+        """Every run's outcomes at ``month``, one row per run (``status`` done), as a
+        sweep's ``runs.parquet``: the paired comparison's input."""
+        series = self.timeseries()
+        return series[series["month"] == month].assign(status="done").reset_index(drop=True)
+
+    def provinces_at(self, month: str) -> pd.DataFrame:
+        """The scenario's provinces at ``month``, averaged over replicates: ``province``
+        (that month's map), ``services_deployed`` and ``adoption``."""
+        frames = [a.provinces_frame() for a, _ in self.pairs]
+        rows = pd.concat([f[f["month"] == month] for f in frames])
+        return (
+            rows.groupby("province", sort=False)[["services_deployed", "adoption"]]
+            .mean()
+            .reset_index()
+        )
+
+
+def arms(choices: Mapping[str, Any], citizens: int | None = None) -> tuple[Params, Params]:
+    """The scenario and the status quo of ``choices`` (``PairedRun``).
+
+    Raises:
+        ConfigError: a value is out of range, or a mechanism names no option.
+    """
+    horizon = f"{HORIZON}={choices[HORIZON]}"
+    size = f"citizens.n={citizens or CITIZENS}"
+    try:
+        picked = compose(*(f"{g}={choices[g]}" for g in MECHANISMS), horizon, size)
+    except Exception as err:  # Hydra's MissingConfigException: an option without a file
+        group = next((g for g in MECHANISMS if f"'{g}/{choices[g]}'" in str(err)), "policy")
+        raise ConfigError(group, choices[group], f"one of the files in configs/{group}/") from None
+    base = compose(horizon, size)
+    declared = describe(Params)
+    values = {k: v for k, v in choices.items() if k in declared and k != HORIZON}
+    world = {k: _typed(declared[k].type, v) for k, v in values.items() if _is_world(k)}
+    levers = {k: _typed(declared[k].type, v) for k, v in values.items() if not _is_world(k)}
+    levers = {k: v for k, v in levers.items() if _reads(picked, k)}
+    scenario = with_values(picked, {**world, **levers})
+    status_quo = with_values(base, world)
+    validate(scenario)
+    validate(status_quo)
+    return scenario, status_quo
+
+
+def _is_world(key: str) -> bool:
+    return key.split(".", 1)[0] not in MECHANISMS
+
+
+def _reads(params: Params, key: str) -> bool:
+    """Whether the chosen regime reads the lever at ``key`` (its own levers only)."""
+    from sandbox.model.policy import REGIMES
+
+    rest = key.removeprefix("policy.")
+    return rest != key and any(
+        rest == k or rest.startswith(k + ".") for k in REGIMES[params.policy.name].levers
+    )
+
+
+def _typed(kind: type, value: Any) -> Any:
+    """A control's value as its parameter's type (a slider gives floats)."""
+    if kind is int and isinstance(value, float | np.floating) and float(value).is_integer():
+        return int(value)
+    if kind is float and isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return float(value)
+    return value
