@@ -287,3 +287,56 @@ def test_sweep_page_says_why_a_folder_is_not_a_sweep(tmp_path: Path, monkeypatch
     field.fire_event("focusout", {})  # continuous_update=False: the value lands on focusout
     [alert] = rc.find(v.Alert).widgets
     assert "nothing to report" in str(alert.children)
+
+
+def test_step_and_reset_behave_as_in_solaraviz(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ipyvuetify as v
+    import solara
+
+    from sandbox.dashboard import scenario_page
+    from sandbox.dashboard.scenario_page import ScenarioPage
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(paired, "CITIZENS", CITIZENS)
+    monkeypatch.setattr(controls, "DEFAULT_REPLICATES", 2)
+    controls.run_controls.cache_clear()
+    try:
+        _box, rc = solara.render(in_layout(ScenarioPage), handle_error=False)
+
+        def title() -> str:
+            [found] = with_class(rc, v.Html, "map-title", tag="span")
+            return str(found.children)
+
+        assert "2025-12" in title()  # at the branch point
+        step = rc.find(v.Btn, children=["Step"]).widget
+        step.click()
+        # a step is RENDER months, as SolaraViz's render interval
+        months = pd.period_range("2025-12", periods=scenario_page.RENDER + 1, freq="M")
+        assert f"{months[-1]}" in title()
+        step.click()
+        assert f"{months[-1] + scenario_page.RENDER}" in title()
+        rc.find(v.Btn, children=["Reset"]).widget.click()
+        assert "2025-12" in title()
+    finally:
+        controls.run_controls.cache_clear()
+
+
+def test_uncertainty_filters_keep_whole_pairs() -> None:
+    from sandbox.dashboard.sweep_page import filtered, sampled, with_uncertainties
+    from sandbox.experiments import sweep_record
+
+    folder = Path(__file__).parents[1] / "results" / "reference" / "policy_comparison"
+    _, sweep = sweep_record.read_sweep(folder)
+    runs = with_uncertainties(folder, sweep.runs)
+    columns = sampled(runs)
+    assert columns, "the reference sweep draws its fitted parameters from the posterior"
+    policies = runs["lever_policy"].nunique()
+    for column in columns:
+        low = runs[column].min()
+        kept = filtered(runs, {}, {column: (low, low)})
+        assert 0 < len(kept) < len(runs)
+        assert (kept[column] == low).all()
+        # each world kept is kept under every policy: its pairs stay whole
+        assert (kept.groupby("replicate")["lever_policy"].nunique() == policies).all()

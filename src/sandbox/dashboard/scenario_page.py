@@ -129,13 +129,13 @@ def ScenarioPage() -> None:
                 "key=value, as on the command line", value=typed.value, on_value=on_typed,
                 continuous_update=False, classes=["typed-values"],
             )  # fmt: skip
-    update_counter.get()  # re-drawn at each step of Mesa's controller
     Panels(model.value, shown)
 
 
 @solara.component
 def Panels(model: PairedRun, shown: solara.Reactive[str]) -> None:
     """The month slider and the panels of ``model`` at the month shown."""
+    update_counter.get()  # drawn again after each step of Mesa's controller (same model)
     months = list(model.months[: model.month_index])
     month = shown.value if shown.value in months else months[-1]
     outcome = solara.use_reactive(panels.MAP_OUTCOMES[0])

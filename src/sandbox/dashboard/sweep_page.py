@@ -1,5 +1,6 @@
 """The sweep page: any collected sweep, drawn with the report's own figures
-(``sandbox.experiments.report_figures``), the levers it does not compare as filters.
+(``sandbox.experiments.report_figures``), the levers it does not compare and the
+uncertainties its runs sampled as filters.
 
 A folder is chosen from those under ``results/`` that hold a collected sweep
 (``runs.parquet``), or typed. One that is not a sweep gets the paragraph
@@ -12,6 +13,7 @@ import dataclasses
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import solara
 
 from sandbox.analysis import design_levers
@@ -23,6 +25,7 @@ from sandbox.experiments.sweep_record import NotASweepError
 
 RESULTS = Path("results")  # under the working directory
 EVERY = "(every value)"
+UNCERTAINTY = "uncertainty_"  # the columns of the values each run drew or was given
 DPI = 80
 
 
@@ -37,12 +40,45 @@ def sweeps(root: Path = RESULTS) -> list[str]:
     return [str(p) for p in found]
 
 
-def filtered(runs: pd.DataFrame, chosen: dict[str, str]) -> pd.DataFrame:
-    """The runs whose levers have the chosen values (``EVERY``: any)."""
+def sampled(runs: pd.DataFrame) -> list[str]:
+    """The uncertainties whose values differ between runs (a posterior's draws, a design's
+    samples): numeric ``uncertainty_`` columns."""
+    return [
+        c
+        for c in runs.columns
+        if c.startswith(UNCERTAINTY)
+        and pd.api.types.is_numeric_dtype(runs[c])
+        and not pd.api.types.is_bool_dtype(runs[c])
+        and runs[c].nunique() > 1
+    ]
+
+
+def with_uncertainties(folder: Path, runs: pd.DataFrame) -> pd.DataFrame:
+    """``runs`` with the ``uncertainty_`` columns of the sweep's ``runs.parquet`` that vary
+    between them (the report reads none, so they are read here)."""
+    names = pq.read_schema(folder / "runs.parquet").names
+    columns = [c for c in names if c.startswith(UNCERTAINTY) and c not in runs.columns]
+    if not columns:
+        return runs
+    values = pd.read_parquet(folder / "runs.parquet", columns=["run_id", *columns])
+    joined = runs.merge(values, on="run_id", how="left")
+    return joined.drop(columns=[c for c in columns if c not in sampled(joined)])
+
+
+def filtered(
+    runs: pd.DataFrame,
+    chosen: dict[str, str],
+    ranges: dict[str, tuple[float, float]] | None = None,
+) -> pd.DataFrame:
+    """The runs whose levers have the chosen values (``EVERY``: any) and whose
+    uncertainties lie in the chosen ranges (both ends included). A run's pairs share its
+    uncertainties' values (the same world under every policy), so pairs stay whole."""
     keep = pd.Series(True, index=runs.index)
     for lever, value in chosen.items():
         if value != EVERY:
             keep &= runs[lever].astype(str) == value
+    for column, (low, high) in (ranges or {}).items():
+        keep &= runs[column].between(low, high)
     return runs[keep].reset_index(drop=True)
 
 
@@ -52,10 +88,12 @@ def SweepPage() -> None:
     found = solara.use_memo(sweeps, [])
     folder = solara.use_reactive(found[0] if found else "")
     chosen = solara.use_reactive({})
+    ranges = solara.use_reactive({})
 
     def pick(value: str) -> None:
         folder.value = value
         chosen.value = {}
+        ranges.value = {}
 
     with solara.Sidebar(), solara.Column(), solara.Card("Sweep"):
         if found:
@@ -87,10 +125,31 @@ def SweepPage() -> None:
                 lever.removeprefix("lever_"), values=options, value=chosen.value.get(lever, EVERY),
                 on_value=lambda v, k=lever: chosen.set({**chosen.value, k: v}),
             )  # fmt: skip
-    kept = filtered(runs, {k: v for k, v in chosen.value.items() if k in others})
+    runs = with_uncertainties(path, runs)
+    uncertain = sampled(runs)
+    if uncertain:
+        with (
+            solara.Sidebar(),
+            solara.Card("Filters: the uncertainties sampled"),
+            solara.Details("show", expand=False),
+        ):
+            for column in uncertain:
+                low, high = float(runs[column].min()), float(runs[column].max())
+                solara.SliderRangeFloat(
+                    column.removeprefix(UNCERTAINTY),
+                    value=ranges.value.get(column, (low, high)), min=low, max=high,
+                    step=(high - low) / 100,
+                    on_value=lambda v, k=column: ranges.set({**ranges.value, k: tuple(v)}),
+                )  # fmt: skip
+    kept = filtered(
+        runs,
+        {k: v for k, v in chosen.value.items() if k in others},
+        {k: v for k, v in ranges.value.items() if k in uncertain},
+    )
     if kept.empty:
         solara.Warning("No run has every chosen value.")
         return
+    kept = kept.drop(columns=uncertain)  # the report's columns only
     shown = dataclasses.replace(sweep, runs=kept)
     comparisons = compare(kept, pairs)
     solara.Markdown(f"**{path}**: {len(kept)} of {len(runs)} done runs shown.")
