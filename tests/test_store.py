@@ -19,7 +19,15 @@ import pytest
 
 from sandbox.experiments import collect as collect_module
 from sandbox.experiments.atomic import HOST, temporary_name
-from sandbox.experiments.collect import PROVINCES, RUNS, TABLES, TIMESERIES, collect, job_dirs
+from sandbox.experiments.collect import (
+    PROVINCES,
+    RUNS,
+    TABLES,
+    TIMESERIES,
+    collect,
+    job_dirs,
+    runs_table,
+)
 from sandbox.experiments.provenance import file_sha256
 from sandbox.experiments.reproduce import reproduce
 from sandbox.experiments.store import RunStatus, inspect, run_id, saved_config
@@ -283,3 +291,17 @@ def test_leftover_temporary_files_are_cleaned(swept: Path, tmp_path: Path) -> No
     collect(folder)
     assert not dead.exists() and mine.exists() and not old_collection.exists()
     assert len(list((folder / TABLES).glob("collection-*"))) == 1
+
+
+def test_the_runs_table_alone_is_the_collected_one_and_writes_nothing(swept, tmp_path) -> None:
+    """What an adaptive round compares: the runs table ``collect`` writes, read from the
+    run folders without writing (nor reading the time series)."""
+    folder = copy_of(swept, tmp_path)
+    before = {p: p.stat().st_mtime_ns for p in folder.rglob("*")}
+    table = runs_table(folder)
+    assert {p: p.stat().st_mtime_ns for p in folder.rglob("*")} == before
+    pd.testing.assert_frame_equal(table, pd.read_parquet(folder / RUNS))
+    # a run damaged since the collection shows in the table at once
+    damaged = job_dirs(folder)[0] / "summary.json"
+    damaged.write_text("{")
+    assert (runs_table(folder)["status"] != "done").sum() == 1

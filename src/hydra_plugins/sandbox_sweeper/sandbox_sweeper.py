@@ -230,7 +230,7 @@ class SandboxSweeper(BasicSweeper):
         reached (``sandbox.experiments.adaptive``), then say which targets were met."""
         from sandbox.config.params.adaptive import AdaptiveParams
         from sandbox.experiments import adaptive
-        from sandbox.experiments.collect import collect
+        from sandbox.experiments.collect import runs_table
         from sandbox.experiments.lock import FolderError
         from sandbox.experiments.sweep_plan import claim, read_plan
 
@@ -240,8 +240,9 @@ class SandboxSweeper(BasicSweeper):
         baseline, lever, at, current = self._comparison(overrides)
         while True:
             try:
-                collect(sweep_dir)
-                verdict = adaptive.check(sweep_dir, baseline, lever, settings, len(current))
+                # the runs table only: the time series are collected once, at the end
+                runs = runs_table(sweep_dir)
+                verdict = adaptive.check(runs, baseline, lever, settings, len(current))
             except (ConfigError, ValueError, OSError, FolderError) as err:  # no run done...
                 print(f"adaptive: no round added: the runs so far cannot be compared "
                       f"({' '.join(str(err).split())})", file=sys.stderr, flush=True)  # fmt: skip

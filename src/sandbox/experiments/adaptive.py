@@ -37,7 +37,6 @@ from sandbox.analysis.comparison import (
     fit_line,
     fit_table,
     paired_comparison,
-    read_runs,
 )
 from sandbox.config.params.adaptive import AdaptiveParams
 from sandbox.experiments.atomic import write_atomic
@@ -82,10 +81,9 @@ def targets(comparison: pd.DataFrame, settings: AdaptiveParams) -> pd.DataFrame:
 
 
 def check(
-    sweep_dir: Path, baseline: object, lever: str, settings: AdaptiveParams, replicates: int
+    runs: pd.DataFrame, baseline: object, lever: str, settings: AdaptiveParams, replicates: int
 ) -> Verdict:
-    """The targets of the sweep's collected ``runs.parquet`` (collect first)."""
-    runs = read_runs(sweep_dir)
+    """The targets of a sweep's runs (``runs.parquet``, or ``collect.runs_table``)."""
     done = runs[runs["status"] == "done"]
     column = check_lever(done, lever)
     comparison = paired_comparison(runs, as_option(done[column], baseline), column)

@@ -354,8 +354,39 @@ def collect(sweep_dir: Path, allow_mixed_code: bool = False) -> tuple[Path, Path
     return sweep_dir / RUNS, sweep_dir / TIMESERIES
 
 
+def runs_table(sweep_dir: Path, allow_mixed_code: bool = False) -> pd.DataFrame:
+    """The ``runs.parquet`` that ``collect`` would write, in memory, with nothing written:
+    what the rounds of an adaptive sweep compare (its time series and per-province tables
+    are read only once, by the collection at the end).
+
+    Raises:
+        FolderError, MixedCodeError: as ``collect``.
+    """
+    sweep_dir = Path(sweep_dir)
+    try:
+        plan = read_plan(sweep_dir)
+    except SweepFolderError as err:
+        raise FolderError(f"{sweep_dir}: {err}") from None
+    runs, _ = _runs(sweep_dir, plan, allow_mixed_code)
+    return runs.to_pandas()
+
+
 def _collect(sweep_dir: Path, plan: SweepPlan | None, allow_mixed_code: bool) -> None:
     clean_temporary(sweep_dir)
+    runs, done = _runs(sweep_dir, plan, allow_mixed_code)
+
+    def write_tables(folder: Path) -> None:
+        _write_timeseries(folder / TIMESERIES, done)
+        _write_provinces(folder / PROVINCES, done)
+        pq.write_table(runs, folder / RUNS)
+
+    publish(sweep_dir, write_tables)
+
+
+def _runs(
+    sweep_dir: Path, plan: SweepPlan | None, allow_mixed_code: bool
+) -> tuple[pa.Table, list[tuple[str, Path, object]]]:
+    """The runs table and the done runs (run id, folder, code fingerprint)."""
     chunks, rows, done, columns, schemas = [], [], [], {}, {}
     for entry in _entries(sweep_dir, plan):
         row, check = _row(sweep_dir, entry, schemas)
@@ -380,14 +411,7 @@ def _collect(sweep_dir: Path, plan: SweepPlan | None, allow_mixed_code: bool) ->
             "Runs of different code in",
         )
     runs = pa.concat_tables(chunks, promote_options="default")
-    runs = runs.select([c for c in _columns(columns) if c in runs.column_names])
-
-    def write_tables(folder: Path) -> None:
-        _write_timeseries(folder / TIMESERIES, done)
-        _write_provinces(folder / PROVINCES, done)
-        pq.write_table(runs, folder / RUNS)
-
-    publish(sweep_dir, write_tables)
+    return runs.select([c for c in _columns(columns) if c in runs.column_names]), done
 
 
 def _write_timeseries(path: Path, done: list[tuple[str, Path, object]]) -> None:
