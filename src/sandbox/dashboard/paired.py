@@ -25,7 +25,9 @@ import pandas as pd
 
 from sandbox.config.compose import compose
 from sandbox.config.meta import describe, with_values
+from sandbox.config.overrides import group_options
 from sandbox.config.params import Params
+from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.validate import validate
 from sandbox.dashboard.controls import HORIZON, MECHANISMS, REPLICATE_COUNT, initial_choices
 from sandbox.errors import ConfigError
@@ -142,11 +144,11 @@ def arms(choices: Mapping[str, Any], citizens: int | None = None) -> tuple[Param
     """
     horizon = f"{HORIZON}={choices[HORIZON]}"
     size = f"citizens.n={citizens or CITIZENS}"
-    try:
-        picked = compose(*(f"{g}={choices[g]}" for g in MECHANISMS), horizon, size)
-    except Exception as err:  # Hydra's MissingConfigException: an option without a file
-        group = next((g for g in MECHANISMS if f"'{g}/{choices[g]}'" in str(err)), "policy")
-        raise ConfigError(group, choices[group], f"one of the files in configs/{group}/") from None
+    for group in MECHANISMS:  # an option is a file of its group, as sandbox-run takes it
+        options = group_options(CONFIG_DIR, group)
+        if choices[group] not in options:
+            raise ConfigError(group, choices[group], " | ".join(options))
+    picked = compose(*(f"{g}={choices[g]}" for g in MECHANISMS), horizon, size)
     base = compose(horizon, size)
     declared = describe(Params)
     values = {k: v for k, v in choices.items() if k in declared and k != HORIZON}
