@@ -340,3 +340,28 @@ def test_uncertainty_filters_keep_whole_pairs() -> None:
         assert (kept[column] == low).all()
         # each world kept is kept under every policy: its pairs stay whole
         assert (kept.groupby("replicate")["lever_policy"].nunique() == policies).all()
+
+
+def test_a_worlds_status_quo_is_simulated_once(store: Path) -> None:
+    """A second scenario of the same worlds is compared with the status quo runs the first
+    finished, kept, not run again; they are those runs, and a stepping scenario shows them
+    only as far as it has got."""
+    first = PairedRun(store=store, citizens=CITIZENS, **SMALL, policy="controlled_pilot")
+    first.run_to_end()
+    second = PairedRun(store=store, citizens=CITIZENS, **SMALL, policy="facilitation")
+    assert all(isinstance(b, paired.Finished) for _, b in second.pairs)
+    second.step()
+    series = second.timeseries()
+    assert series["month"].max() == second.month == "2026-01"
+    second.run_to_end()
+    a, b = first.timeseries(), second.timeseries()
+    pd.testing.assert_frame_equal(
+        a[a[ARM] == STATUS_QUO].reset_index(drop=True),
+        b[b[ARM] == STATUS_QUO].reset_index(drop=True),
+    )
+    _, status_quo = arms({**controls.initial_choices(), **SMALL}, CITIZENS)
+    straight = run(dataclasses.replace(status_quo, replicate=1)).timeseries
+    mine = b[(b[ARM] == STATUS_QUO) & (b["replicate"] == 1)]
+    pd.testing.assert_frame_equal(
+        mine.drop(columns=[ARM, "replicate"]).reset_index(drop=True), straight
+    )

@@ -9,12 +9,17 @@ change of an uncertainty (a new world) computes new ones.
 
 The status quo is the history continued: the defaults of ``policy``, ``resources`` and
 ``data`` (no legal corridor, central budget, fragmented data), with the same uncertainty
-values as the scenario.
+values as the scenario. Once a world's status quo has reached the horizon it is kept
+(``keep``), and every later scenario of that world is compared with it, not simulated
+again: the same parameters give the same run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -70,10 +75,11 @@ class PairedRun(mesa.Model):
         n = int(self.choices[REPLICATE_COUNT])
         histories = CheckpointStore(Path(store) if store is not None else STORE)
         self.params = scenario  # the scenario arm's parameters
-        self.pairs: list[tuple[SandboxModel, SandboxModel]] = []
-        for r in range(n):
+        self.pairs: list[tuple[SandboxModel, SandboxModel | Finished]] = []
+        self.baselines = [dataclasses.replace(status_quo, replicate=r) for r in range(n)]
+        for r, b_params in enumerate(self.baselines):
             a = histories.model(dataclasses.replace(scenario, replicate=r))
-            b = histories.model(dataclasses.replace(status_quo, replicate=r))
+            b = finished(b_params) or histories.model(b_params)
             self.pairs.append((a, b))
         first = self.pairs[0][0]
         self.months = first.months.strftime("%Y-%m")
@@ -96,8 +102,13 @@ class PairedRun(mesa.Model):
             return
         for a, b in self.pairs:
             a.step()
-            b.step()
+            if isinstance(b, SandboxModel):
+                b.step()
         self.running = self.month_index < len(self.months)
+        if not self.running:
+            for (_, b), b_params in zip(self.pairs, self.baselines, strict=True):
+                if isinstance(b, SandboxModel):
+                    keep(b_params, b)
 
     def run_to_end(self) -> None:
         """Every month to the horizon."""
@@ -111,7 +122,8 @@ class PairedRun(mesa.Model):
         parts = []
         for r, pair in enumerate(self.pairs):
             for arm, model in zip((self.label, STATUS_QUO), pair, strict=True):
-                frame = pd.DataFrame(model.rows, columns=list(METRICS))
+                # a finished status quo holds every month: shown as far as the scenario
+                frame = pd.DataFrame(model.rows[: self.month_index], columns=list(METRICS))
                 frame.insert(0, "month", self.months[: len(frame)])
                 frame.insert(0, "replicate", r)
                 frame.insert(0, ARM, arm)
@@ -134,6 +146,46 @@ class PairedRun(mesa.Model):
             .mean()
             .reset_index()
         )
+
+
+@dataclasses.dataclass(frozen=True)
+class Finished:
+    """A run simulated to its horizon, kept for what the panels read of it: its monthly
+    rows and its provinces' table. The status quo of a world is one: every scenario of
+    that world is compared with the same run, so it is simulated once (``keep``)."""
+
+    rows: list[dict]
+    provinces: pd.DataFrame
+    t: int
+
+    def provinces_frame(self) -> pd.DataFrame:
+        return self.provinces
+
+
+KEPT = 64  # finished status-quo runs kept, the least recently used dropped first
+_kept: OrderedDict[str, Finished] = OrderedDict()
+_kept_lock = threading.Lock()  # the server's sessions share them
+
+
+def _key(params: Params) -> str:
+    return json.dumps(dataclasses.asdict(params), sort_keys=True, default=str)
+
+
+def finished(params: Params) -> Finished | None:
+    """The kept run of ``params`` (``keep``), or None."""
+    with _kept_lock:
+        found = _kept.get(_key(params))
+        if found is not None:
+            _kept.move_to_end(_key(params))
+        return found
+
+
+def keep(params: Params, model: SandboxModel) -> None:
+    """Keep ``model``, the run of ``params`` simulated to its horizon."""
+    with _kept_lock:
+        _kept[_key(params)] = Finished(list(model.rows), model.provinces_frame(), model.t)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
 
 
 def arms(choices: Mapping[str, Any], citizens: int | None = None) -> tuple[Params, Params]:
