@@ -6,8 +6,9 @@ the horizon, and drawing each panel as PNG (``sandbox.dashboard.panels``), for a
 against the status quo. The histories are computed first, once, as the dashboard's first
 page does, and are not timed. The first timed run simulates both arms; the later ones find
 each world's status quo finished and kept (``sandbox.dashboard.paired.keep``), as every
-run after the first does in the dashboard, and simulate the regime's arm alone. The target: the whole under 2 s (docs/dashboard.md; the
-browser adds the transfer, which ``tests/test_dashboard_browser.py`` prints).
+run after the first does in the dashboard, and simulate the regime's arm alone. The target:
+the whole under 2 s (docs/dashboard.md; the browser adds the transfer, which
+``tests/test_dashboard_browser.py`` prints).
 
 Usage: python benchmarks/dashboard_run.py [REPEATS] [POLICY]   (3, controlled_pilot)
 """
