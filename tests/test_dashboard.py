@@ -230,10 +230,10 @@ def in_layout(page):
     return Laid()
 
 
-def test_scenario_page_runs_and_shows_34_units(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import ipyvuetify as v
+@pytest.fixture
+def small_page(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The scenario page rendered in a fresh working directory, at 2,000 citizens and 2
+    worlds: Solara's render context."""
     import solara
 
     from sandbox.dashboard.scenario_page import ScenarioPage
@@ -244,15 +244,22 @@ def test_scenario_page_runs_and_shows_34_units(
     controls.run_controls.cache_clear()
     try:
         _box, rc = solara.render(in_layout(ScenarioPage), handle_error=False)
-        [run_button] = rc.find(v.Btn, children=["Run to 2030-12"]).widgets
-        [title] = with_class(rc, v.Html, "map-title", tag="span")
-        assert "2025-12" in str(title.children)
-        run_button.click()  # the run is made in the click's handler
-        [title] = with_class(rc, v.Html, "map-title", tag="span")
-        assert "2030-12: 34 provincial units" in str(title.children)
-        assert (tmp_path / paired.STORE).is_dir()  # the histories were stored
+        yield rc
     finally:
         controls.run_controls.cache_clear()
+
+
+def test_scenario_page_runs_and_shows_34_units(small_page, tmp_path: Path) -> None:
+    import ipyvuetify as v
+
+    rc = small_page
+    [run_button] = rc.find(v.Btn, children=["Run to 2030-12"]).widgets
+    [title] = with_class(rc, v.Html, "map-title", tag="span")
+    assert "2025-12" in str(title.children)
+    run_button.click()  # the run is made in the click's handler
+    [title] = with_class(rc, v.Html, "map-title", tag="span")
+    assert "2030-12: 34 provincial units" in str(title.children)
+    assert (tmp_path / paired.STORE).is_dir()  # the histories were stored
 
 
 def test_sweep_page_draws_the_reference_sweep(tmp_path: Path, monkeypatch) -> None:
@@ -289,38 +296,27 @@ def test_sweep_page_says_why_a_folder_is_not_a_sweep(tmp_path: Path, monkeypatch
     assert "nothing to report" in str(alert.children)
 
 
-def test_step_and_reset_behave_as_in_solaraviz(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_step_and_reset_behave_as_in_solaraviz(small_page) -> None:
     import ipyvuetify as v
-    import solara
 
     from sandbox.dashboard import scenario_page
-    from sandbox.dashboard.scenario_page import ScenarioPage
 
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(paired, "CITIZENS", CITIZENS)
-    monkeypatch.setattr(controls, "DEFAULT_REPLICATES", 2)
-    controls.run_controls.cache_clear()
-    try:
-        _box, rc = solara.render(in_layout(ScenarioPage), handle_error=False)
+    rc = small_page
 
-        def title() -> str:
-            [found] = with_class(rc, v.Html, "map-title", tag="span")
-            return str(found.children)
+    def title() -> str:
+        [found] = with_class(rc, v.Html, "map-title", tag="span")
+        return str(found.children)
 
-        assert "2025-12" in title()  # at the branch point
-        step = rc.find(v.Btn, children=["Step"]).widget
-        step.click()
-        # a step is RENDER months, as SolaraViz's render interval
-        months = pd.period_range("2025-12", periods=scenario_page.RENDER + 1, freq="M")
-        assert f"{months[-1]}" in title()
-        step.click()
-        assert f"{months[-1] + scenario_page.RENDER}" in title()
-        rc.find(v.Btn, children=["Reset"]).widget.click()
-        assert "2025-12" in title()
-    finally:
-        controls.run_controls.cache_clear()
+    assert "2025-12" in title()  # at the branch point
+    step = rc.find(v.Btn, children=["Step"]).widget
+    step.click()
+    # a step is RENDER months, as SolaraViz's render interval
+    months = pd.period_range("2025-12", periods=scenario_page.RENDER + 1, freq="M")
+    assert f"{months[-1]}" in title()
+    step.click()
+    assert f"{months[-1] + scenario_page.RENDER}" in title()
+    rc.find(v.Btn, children=["Reset"]).widget.click()
+    assert "2025-12" in title()
 
 
 def test_uncertainty_filters_keep_whole_pairs() -> None:

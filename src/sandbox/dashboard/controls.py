@@ -139,18 +139,24 @@ def regime_levers(option: str) -> tuple[Control, ...]:
     """The levers of the regime that the option ``policy=<option>`` chooses, with that
     option's values as their starting point."""
     policy = compose(f"policy={option}").policy
-    keys = REGIMES[policy.name].levers
-    leaves = describe(Params)
     out = []
-    for key, leaf in leaves.items():
-        rest = key.removeprefix("policy.")
-        if rest == key or not any(rest == k or rest.startswith(k + ".") for k in keys):
+    for key, leaf in describe(Params).items():
+        if not reads(policy.name, key):
             continue
-        value = _value_at(policy, rest)
+        value = _value_at(policy, key.removeprefix("policy."))
         control = of_leaf(dataclasses.replace(leaf, default=value))
         if control is not None:
             out.append(control)
     return tuple(out)
+
+
+def reads(regime: str, key: str) -> bool:
+    """Whether the regime named ``regime`` reads the parameter at dotted ``key``: a leaf
+    under one of the ``policy.`` keys its class declares (``Regime.levers``)."""
+    rest = key.removeprefix("policy.")
+    return rest != key and any(
+        rest == k or rest.startswith(k + ".") for k in REGIMES[regime].levers
+    )
 
 
 def _value_at(obj: object, dotted: str) -> Any:

@@ -34,7 +34,13 @@ from sandbox.config.overrides import group_options
 from sandbox.config.params import Params
 from sandbox.config.paths import CONFIG_DIR
 from sandbox.config.validate import validate
-from sandbox.dashboard.controls import HORIZON, MECHANISMS, REPLICATE_COUNT, initial_choices
+from sandbox.dashboard.controls import (
+    HORIZON,
+    MECHANISMS,
+    REPLICATE_COUNT,
+    initial_choices,
+    reads,
+)
 from sandbox.errors import ConfigError
 from sandbox.experiments.checkpoint import CheckpointStore
 from sandbox.model.metrics import METRICS
@@ -206,7 +212,7 @@ def arms(choices: Mapping[str, Any], citizens: int | None = None) -> tuple[Param
     values = {k: v for k, v in choices.items() if k in declared and k != HORIZON}
     world = {k: _typed(declared[k].type, v) for k, v in values.items() if _is_world(k)}
     levers = {k: _typed(declared[k].type, v) for k, v in values.items() if not _is_world(k)}
-    levers = {k: v for k, v in levers.items() if _reads(picked, k)}
+    levers = {k: v for k, v in levers.items() if reads(picked.policy.name, k)}
     scenario = with_values(picked, {**world, **levers})
     status_quo = with_values(base, world)
     validate(scenario)
@@ -216,16 +222,6 @@ def arms(choices: Mapping[str, Any], citizens: int | None = None) -> tuple[Param
 
 def _is_world(key: str) -> bool:
     return key.split(".", 1)[0] not in MECHANISMS
-
-
-def _reads(params: Params, key: str) -> bool:
-    """Whether the chosen regime reads the lever at ``key`` (its own levers only)."""
-    from sandbox.model.policy import REGIMES
-
-    rest = key.removeprefix("policy.")
-    return rest != key and any(
-        rest == k or rest.startswith(k + ".") for k in REGIMES[params.policy.name].levers
-    )
 
 
 def _typed(kind: type, value: Any) -> Any:
